@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import seed_demo_users
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and data (DESIGN.md §9). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even though DEBUG is off (never in production)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already has users (used by the run command)",
+        )
+
+    def handle(self, *args, force, if_empty, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: demo accounts with a known password "
+                "must never reach a real system. Use --force if this really is a test system."
+            )
+        if if_empty and get_user_model().objects.exists():
+            self.stdout.write("The database already has users: demo data not loaded.")
+            return
+        password = settings.NRM_DEMO_PASSWORD
+        rows = seed_demo_users(password=password)
+        created = sum(1 for _user, was_created in rows if was_created)
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts: {created} created."))
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for user, _created in rows:
+            membership = user.membership
+            self.stdout.write(
+                f"  {user.username:<20} {membership.get_role_display():<24} "
+                f"{membership.organisation.name_en}"
+            )

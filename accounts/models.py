@@ -1,0 +1,184 @@
+"""Who someone is and where they work: provinces, organisations, users and their roles."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualName(models.Model):
+    """A name kept in Thai and English; `name` follows the active language."""
+
+    name_th = models.CharField(_("name in Thai"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+
+
+class Region(models.TextChoices):
+    NORTH = "north", _("North")
+    NORTHEAST = "northeast", _("Northeast")
+    CENTRAL = "central", _("Central")
+    EAST = "east", _("East")
+    WEST = "west", _("West")
+    SOUTH = "south", _("South")
+
+
+class Province(BilingualName):
+    """One of Thailand's 77 provinces (76 and Bangkok), with its official 2-digit code."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}$", _("A province code is two digits."))],
+    )
+    region = models.CharField(_("region"), max_length=10, choices=Region.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class Organisation(BilingualName):
+    """An office that holds or receives cases: the central division, a provincial office, a
+    shelter, a regional office or a partner agency."""
+
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Central division")
+        PROVINCIAL_OFFICE = "provincial_office", _("Provincial office")
+        SHELTER = "shelter", _("Shelter")
+        REGIONAL_OFFICE = "regional_office", _("Regional office")
+        PARTNER = "partner", _("Partner agency")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # Every government office sits in a province; only a partner may have none.
+            models.CheckConstraint(
+                condition=Q(kind="partner") | Q(province__isnull=False),
+                name="organisation_province_required",
+            ),
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=Q(kind="provincial_office"),
+                name="one_provincial_office_per_province",
+            ),
+        ]
+
+
+class User(AbstractUser):
+    """A person who signs in. Their work is defined by their memberships."""
+
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def membership(self) -> "Membership | None":
+        """The user's working membership (the oldest active one), loaded once per request."""
+        return (
+            self.memberships.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation__province")
+            .order_by("pk")
+            .first()
+        )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SHELTER_DIRECTOR = "shelter_director", _("Shelter director")
+    SHELTER_STAFF = "shelter_staff", _("Shelter staff")
+    CENTRAL_REVIEWER = "central_reviewer", _("Central reviewer")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+# Which kind of organisation each role works in (DESIGN.md §1, §6).
+ROLE_ORGANISATION_KINDS = {
+    Role.SOCIAL_WORKER: Organisation.Kind.PROVINCIAL_OFFICE,
+    Role.SUPERVISOR: Organisation.Kind.PROVINCIAL_OFFICE,
+    Role.SHELTER_DIRECTOR: Organisation.Kind.SHELTER,
+    Role.SHELTER_STAFF: Organisation.Kind.SHELTER,
+    Role.CENTRAL_REVIEWER: Organisation.Kind.CENTRAL,
+    Role.SYSADMIN: Organisation.Kind.CENTRAL,
+}
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+    def clean(self):
+        expected = ROLE_ORGANISATION_KINDS.get(self.role)
+        if expected and self.organisation_id and self.organisation.kind != expected:
+            raise ValidationError(
+                {
+                    "role": _("A %(role)s must belong to a %(kind)s.")
+                    % {
+                        "role": self.get_role_display(),
+                        "kind": Organisation.Kind(expected).label,
+                    }
+                }
+            )

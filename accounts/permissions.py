@@ -1,0 +1,29 @@
+"""Small predicates about who a user is; the object-level rules join them with the cases."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+
+def has_role(user, *roles: str) -> bool:
+    membership = user.membership if user.is_authenticated else None
+    return membership is not None and membership.role in roles
+
+
+def role_required(*roles: Role):
+    """Let a view be used only by signed-in users holding one of `roles`: anonymous users go to
+    the sign-in page, signed-in users without the role get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator

@@ -1,0 +1,25 @@
+"""Reads about people and organisations."""
+
+from django.db.models import Count, QuerySet
+
+from .models import Membership, Organisation
+
+
+def organisation_counts() -> list[tuple[str, int]]:
+    """(kind's label, number of active organisations) for every kind, in one query."""
+    counts = dict(
+        Organisation.objects.filter(is_active=True)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(kind.label, counts.get(kind.value, 0)) for kind in Organisation.Kind]
+
+
+def colleague_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The active members of one organisation, for its own staff to see who works there."""
+    return (
+        Membership.objects.filter(organisation=organisation, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__username")
+    )

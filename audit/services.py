@@ -1,0 +1,39 @@
+"""Writing the audit log."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the web server saw it.
+
+    Behind a proxy, the proxy must set REMOTE_ADDR (gunicorn's --forwarded-allow-ips); a
+    client-supplied X-Forwarded-For is never trusted here, as anyone could forge it.
+    """
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    username: str = "",
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    request=None,
+) -> AuditEvent:
+    """Append one event to the audit log (in the caller's transaction, so that a rolled-back
+    change leaves no trace claiming it happened)."""
+    if actor is not None and not username:
+        username = actor.get_username()
+    return AuditEvent.objects.create(
+        actor=actor,
+        username=username[:150],
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        changes=changes or {},
+        ip_address=client_ip(request),
+    )

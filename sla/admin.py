@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import ClockPolicy
+
+
+@admin.register(ClockPolicy)
+class ClockPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "clock",
+        "due_after",
+        "due_unit",
+        "remind_before",
+        "remind_unit",
+        "escalate_first",
+        "escalate_second",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # the clocks are fixed by the workflows; only their timing is editable
+
+    def has_delete_permission(self, request, obj=None):
+        return False

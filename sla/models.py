@@ -1,0 +1,61 @@
+"""Deadline rules (DESIGN.md §5). Each clock's defaults are reference data a sysadmin may edit;
+a change applies to clocks opened after it, never to those already running."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Clock(models.TextChoices):
+    IDENTIFICATION = "identification", _("Identification (Act s.29)")
+    MDT_INTERVIEW = "mdt_interview", _("Potential-victim MDT interview")
+    REFERRAL_ACK_URGENT = "referral_ack_urgent", _("Referral acknowledgement, urgent")
+    REFERRAL_ACK_NORMAL = "referral_ack_normal", _("Referral acknowledgement, normal")
+    REFERRAL_DECISION_URGENT = "referral_decision_urgent", _("Referral decision, urgent")
+    REFERRAL_DECISION_NORMAL = "referral_decision_normal", _("Referral decision, normal")
+    CENTRAL_REVIEW = "central_review", _("Central review of a referral")
+    SECOND_REVIEW = "second_review", _("Second review of a not-a-victim decision")
+    CARE_PLAN = "care_plan", _("Care plan after admission")
+    PERMIT_EXPIRY = "permit_expiry", _("Stay and work permit expiry (s.37)")
+    FOLLOW_UP = "follow_up", _("Follow-up after reintegration")
+
+
+class Unit(models.TextChoices):
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
+    WORKING_DAYS = "working_days", _("working days")
+    MONTHS = "months", _("months")
+
+
+class Escalation(models.TextChoices):
+    SUPERVISOR = "supervisor", _("Supervisor of the case owner")
+    RECEIVER_DIRECTOR = "receiver_director", _("Director of the receiving organisation")
+    SHELTER_DIRECTOR = "shelter_director", _("Shelter director")
+    CENTRAL = "central", _("Central division")
+    CENTRAL_HEAD = "central_head", _("Head of the central division")
+
+
+class ClockPolicy(models.Model):
+    """How long one kind of deadline runs, when to remind, and whom to escalate to."""
+
+    clock = models.CharField(_("clock"), max_length=30, choices=Clock.choices, unique=True)
+    due_after = models.PositiveIntegerField(
+        _("due after"), help_text=_("Zero when the record itself gives the date (an expiry).")
+    )
+    due_unit = models.CharField(_("unit"), max_length=15, choices=Unit.choices)
+    remind_before = models.PositiveIntegerField(_("remind before the deadline"))
+    remind_unit = models.CharField(_("reminder unit"), max_length=15, choices=Unit.choices)
+    escalate_first = models.CharField(
+        _("first escalation"), max_length=20, choices=Escalation.choices
+    )
+    escalate_second = models.CharField(
+        _("second escalation"), max_length=20, choices=Escalation.choices, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["clock"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+
+    def __str__(self):
+        return self.get_clock_display()

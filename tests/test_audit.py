@@ -1,0 +1,41 @@
+"""The audit log only grows: neither the ORM nor raw SQL can change or remove an entry."""
+
+import pytest
+from audit.models import AuditEvent
+from audit.services import audit_record
+from django.db import connection, transaction
+from django.db.utils import ProgrammingError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(worker_chiangmai):
+    return audit_record(action=AuditEvent.Action.VIEW, actor=worker_chiangmai)
+
+
+def test_an_entry_cannot_be_changed_or_deleted_through_the_orm(event):
+    event.action = AuditEvent.Action.CREATE
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET username = 'someone-else'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
+def test_postgresql_refuses_raw_updates_and_deletes(event, statement):
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.get(pk=event.pk).username == event.username
+
+
+def test_a_new_entry_records_who_and_what(event, worker_chiangmai):
+    assert event.username == worker_chiangmai.username
+    assert event.created_at is not None

@@ -1,0 +1,95 @@
+"""Each role lands on its own page, showing who they are, their organisation and role."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organisation
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LANDING = [
+    ("worker_chiangmai", "cases:home", "นักสังคมสงเคราะห์", "pso-50"),
+    ("supervisor_chiangmai", "cases:home", "หัวหน้างาน", "pso-50"),
+    ("director_kredtrakarn", "shelters:home", "ผู้อำนวยการสถานคุ้มครอง", "shelter-kredtrakarn"),
+    ("staff_kredtrakarn", "shelters:home", "เจ้าหน้าที่สถานคุ้มครอง", "shelter-kredtrakarn"),
+    ("central_reviewer", "referrals:home", "ผู้ตรวจสอบส่วนกลาง", "central"),
+    ("sysadmin", "accounts:sysadmin_home", "ผู้ดูแลระบบ", "central"),
+]
+
+
+@pytest.mark.parametrize(("persona", "landing", "role_th", "organisation_code"), LANDING)
+def test_each_role_lands_on_its_own_page(
+    client, request, persona, landing, role_th, organisation_code
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(landing)
+    page = response.content.decode()
+    assert user.username in page
+    assert role_th in page
+    assert Organisation.objects.get(code=organisation_code).name_th in page
+
+
+def test_a_shelter_director_sees_the_beds_of_their_own_shelter(client, director_kredtrakarn):
+    client.force_login(director_kredtrakarn)
+    shelter = client.get(reverse("shelters:home")).context["shelter"]
+    assert shelter.organisation.code == "shelter-kredtrakarn"
+    assert shelter.total_beds == sum(u.capacity for u in shelter.units.all())
+
+
+def test_the_central_reviewer_sees_all_six_shelters(client, central_reviewer):
+    client.force_login(central_reviewer)
+    assert len(client.get(reverse("referrals:home")).context["shelters"]) == 6
+
+
+def test_a_social_worker_sees_only_colleagues_of_their_own_office(
+    client, worker_chiangmai, supervisor_chiangmai, worker_tak
+):
+    client.force_login(worker_chiangmai)
+    colleagues = {m.user for m in client.get(reverse("cases:home")).context["colleagues"]}
+    assert colleagues == {worker_chiangmai, supervisor_chiangmai}
+
+
+@pytest.mark.parametrize(
+    ("persona", "other_page"),
+    [
+        ("worker_chiangmai", "referrals:home"),
+        ("worker_chiangmai", "shelters:home"),
+        ("director_kredtrakarn", "cases:home"),
+        ("central_reviewer", "accounts:sysadmin_home"),
+        ("sysadmin", "cases:home"),
+        ("sysadmin", "referrals:home"),
+    ],
+)
+def test_another_roles_page_is_forbidden(client, request, persona, other_page):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(other_page)).status_code == 403
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in_from_any_role_page(client):
+    for page in ["cases:home", "shelters:home", "referrals:home", "accounts:sysadmin_home"]:
+        response = client.get(reverse(page))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_account_without_an_organisation_is_told_to_ask_for_one(client):
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "ไม่ได้สังกัดหน่วยงาน" in response.content.decode()
+
+
+def test_a_sysadmin_edits_reference_data_in_the_admin_but_sees_no_audit_log(client, sysadmin):
+    client.force_login(sysadmin)
+    assert client.get(reverse("admin:accounts_organisation_changelist")).status_code == 200
+    assert client.get(reverse("admin:sla_clockpolicy_changelist")).status_code == 200
+    assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 403
+
+
+def test_other_roles_have_no_admin(client, central_reviewer):
+    client.force_login(central_reviewer)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302

@@ -1,0 +1,49 @@
+"""`manage.py seed_demo` creates the demo accounts of DESIGN.md §9, once, never in production."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from accounts.demo import DEMO_USERS
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_every_demo_login_with_the_demo_password(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for username, organisation_code, role, *_ in DEMO_USERS:
+        user = authenticate(username=username, password=settings.NRM_DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.membership.role == role
+        assert user.membership.organisation.code == organisation_code
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert User.objects.count() == len(DEMO_USERS)
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    call_command("seed_demo", "--force")
+    assert User.objects.count() == len(DEMO_USERS)
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_users_alone(settings, worker_chiangmai):
+    settings.DEBUG = True
+    call_command("seed_demo", "--if-empty")
+    assert User.objects.count() == 1
+
+
+def test_the_demo_sysadmin_can_open_the_admin(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.force_login(User.objects.get(username="sysadmin"))
+    assert client.get("/admin/accounts/organisation/").status_code == 200

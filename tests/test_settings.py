@@ -1,0 +1,63 @@
+"""Production settings refuse an insecure start and pass Django's deployment checklist."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_django(tmp_path, *args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(NRM_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="nrm.example.org", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [None, "", "short", "django-insecure-" + "x" * 60, "a" * 64],
+    ids=["missing", "empty", "short", "django-insecure", "one-character"],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, secret):
+    env = {"DEBUG": "0"}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    result = run_django(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist_with_no_warning(tmp_path):
+    result = run_django(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    result = run_django(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        SECRET_KEY=secrets.token_urlsafe(64),
+    )
+    assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
