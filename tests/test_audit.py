@@ -1,10 +1,11 @@
 """The audit log only grows: neither the ORM nor raw SQL can change or remove an entry."""
 
 import pytest
-from audit.models import AuditEvent
-from audit.services import audit_record
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,12 @@ def test_an_entry_cannot_be_changed_or_deleted_through_the_orm(event):
     ],
 )
 def test_postgresql_refuses_raw_updates_and_deletes(event, statement):
-    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(ProgrammingError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AuditEvent.objects.get(pk=event.pk).username == event.username
 
 
