@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from .forms import LoginForm
 from .models import Role, User
 from .permissions import role_required
 from .selectors import organisation_counts
@@ -22,6 +23,7 @@ ROLE_HOMES = {
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
