@@ -42,3 +42,26 @@ def central_reviewer(db):
 @pytest.fixture
 def sysadmin(db):
     return member(Role.SYSADMIN, "central", "itadmin")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser on these machines."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """An office PC: English browser (the app must still open in Thai), a laptop screen."""
+    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 800}}
