@@ -3,16 +3,18 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .context import request_ip
 from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the web server saw it.
+    """The client's address as the web server saw it (the current request's when none is
+    given).
 
     Behind a proxy, the proxy must set REMOTE_ADDR (gunicorn's --forwarded-allow-ips); a
     client-supplied X-Forwarded-For is never trusted here, as anyone could forge it.
     """
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return request.META.get("REMOTE_ADDR") if request is not None else request_ip.get()
 
 
 def audit_record(

@@ -59,3 +59,57 @@ class ClockPolicy(models.Model):
 
     def __str__(self):
         return self.get_clock_display()
+
+
+class Deadline(models.Model):
+    """One running or finished clock on one object (a screening, a referral, a placement).
+
+    Opened and closed by the domain services in the same transaction as the change that
+    starts or stops it. The sweep reads only pending rows whose time has (nearly) come.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Running")
+        MET = "met", _("Met")
+        BREACHED = "breached", _("Breached")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    clock = models.CharField(_("clock"), max_length=30, choices=Clock.choices)
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+        verbose_name=_("responsible organisation"),
+    )
+    started_at = models.DateTimeField(_("started"))
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clock", "object_type", "object_id"],
+                condition=models.Q(state="pending"),
+                name="one_running_clock_per_object",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=models.Q(state="pending"), name="deadline_due_idx"
+            ),
+            models.Index(fields=["object_type", "object_id"], name="deadline_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_clock_display()} · {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,48 @@
+"""Countries (ISO 3166-1 alpha-2) and languages (ISO 639) with names in the user's language,
+from the Unicode CLDR data that Babel ships."""
+
+from functools import lru_cache
+
+from babel import Locale
+from django.utils.translation import get_language
+
+# Listed first in every choice: the countries and languages of most persons met (TIP reports).
+COMMON_COUNTRIES = ["TH", "MM", "LA", "KH", "VN", "CN", "MY", "ID", "IN", "LK", "UG", "KE"]
+COMMON_LANGUAGES = ["th", "my", "lo", "km", "shn", "vi", "zh", "en", "ms", "id", "hmn"]
+
+
+def _locale() -> Locale:
+    return Locale("en" if (get_language() or "th").startswith("en") else "th")
+
+
+@lru_cache(maxsize=4)
+def _countries(locale_name: str) -> tuple[tuple[str, str], ...]:
+    names = Locale(locale_name).territories
+    codes = [code for code in Locale("en").territories if len(code) == 2 and code.isalpha()]
+    codes = [code for code in codes if code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}]
+    rest = sorted((c for c in codes if c not in COMMON_COUNTRIES), key=lambda c: names.get(c, c))
+    return tuple((code, names.get(code, code)) for code in COMMON_COUNTRIES + rest)
+
+
+@lru_cache(maxsize=4)
+def _languages(locale_name: str) -> tuple[tuple[str, str], ...]:
+    names = Locale(locale_name).languages
+    codes = [code for code in Locale("en").languages if code.isalpha() and len(code) <= 3]
+    rest = sorted((c for c in codes if c not in COMMON_LANGUAGES), key=lambda c: names.get(c, c))
+    return tuple((code, names.get(code, code)) for code in COMMON_LANGUAGES + rest)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return list(_countries(str(_locale())))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(_languages(str(_locale())))
+
+
+def country_name(code: str) -> str:
+    return dict(_countries(str(_locale()))).get(code, code)
+
+
+def language_name(code: str) -> str:
+    return dict(_languages(str(_locale()))).get(code, code)

@@ -1,0 +1,87 @@
+"""Reads of persons, cases and screenings, always through what the user may see."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+
+from .models import Case, CaseDocument, CaseEvent, Person, Screening
+from .workflow import ScreeningStatus
+
+
+def _case_visibility(user) -> Q | None:
+    """The filter of the cases a user may see; None means all of them."""
+    membership = user.membership if user.is_authenticated else None
+    if membership is None:
+        return Q(pk__in=[])
+    if membership.role == Role.CENTRAL_REVIEWER:
+        return None
+    if membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        return Q(owner_id=membership.organisation_id)
+    return Q(pk__in=[])  # shelters see cases through referrals and placements; sysadmins none
+
+
+def case_list_visible_to(*, user) -> QuerySet[Case]:
+    """The cases `user` may see, with what a list shows, newest first."""
+    cases = Case.objects.select_related("person", "owner__province", "lead_worker")
+    visibility = _case_visibility(user)
+    return cases if visibility is None else cases.filter(visibility)
+
+
+def case_get_visible(*, user, case_id: int) -> Case:
+    """One visible case, or 404 (an invisible case is not confirmed to exist)."""
+    try:
+        return case_list_visible_to(user=user).select_related("operation").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def person_list_visible_to(*, user) -> QuerySet[Person]:
+    """Persons with at least one case the user may see."""
+    visibility = _case_visibility(user)
+    if visibility is None:
+        return Person.objects.all()
+    return Person.objects.filter(Exists(Case.objects.filter(visibility, person_id=OuterRef("pk"))))
+
+
+def person_get_visible(*, user, person_id: int) -> Person:
+    try:
+        return person_list_visible_to(user=user).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def screening_list_visible_to(*, user) -> QuerySet[Screening]:
+    visibility = _case_visibility(user)
+    screenings = Screening.objects.select_related("case__person", "case__owner", "decided_by")
+    if visibility is None:
+        return screenings
+    return screenings.filter(case__in=Case.objects.filter(visibility))
+
+
+def screening_get_visible(*, user, screening_id: int) -> Screening:
+    try:
+        return screening_list_visible_to(user=user).get(pk=screening_id)
+    except (Screening.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def second_review_queue(*, user) -> QuerySet[Screening]:
+    """Not-a-victim decisions waiting for a central reviewer, oldest first."""
+    return (
+        screening_list_visible_to(user=user)
+        .filter(status=ScreeningStatus.PENDING_SECOND_REVIEW)
+        .order_by("decided_at")
+    )
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor")
+
+
+def document_get_visible(*, user, case_id: int, document_id: int) -> CaseDocument:
+    case = case_get_visible(user=user, case_id=case_id)
+    try:
+        return case.files.get(pk=document_id)
+    except (CaseDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

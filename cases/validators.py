@@ -1,0 +1,34 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def thai_id_is_valid(number: str) -> bool:
+    """The 13-digit Thai ID's check digit: 11 minus the weighted sum (weights 13..2) mod 11,
+    taken mod 10."""
+    if len(number) != 13 or not number.isdigit() or number[0] == "0":
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(number[:12], range(13, 1, -1), strict=True)
+    )
+    return (11 - total % 11) % 10 == int(number[12])
+
+
+def validate_thai_id(number: str) -> None:
+    if not thai_id_is_valid(number):
+        raise ValidationError(
+            _(
+                "%(number)s is not a valid Thai ID number: it needs 13 digits and a correct check "
+                "digit."
+            ),
+            code="invalid_thai_id",
+            params={"number": number},
+        )
+
+
+def validate_not_future(value) -> None:
+    now = timezone.now() if isinstance(value, dt.datetime) else timezone.localdate()
+    if value > now:
+        raise ValidationError(_("This date is in the future."), code="future_date")

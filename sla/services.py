@@ -1,0 +1,78 @@
+"""Opening, moving and closing deadlines. Called by the domain services inside their own
+transaction, so a clock exists exactly when the step it measures does."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .calendar import add_working_days
+from .models import ClockPolicy, Deadline, Unit
+
+
+def add_duration(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    """`start` plus an amount of hours, calendar days, Thai working days or months."""
+    if unit == Unit.HOURS:
+        return start + dt.timedelta(hours=amount)
+    if unit == Unit.DAYS:
+        return start + dt.timedelta(days=amount)
+    if unit == Unit.WORKING_DAYS:
+        return add_working_days(timezone.localtime(start), amount)
+    if unit == Unit.MONTHS:
+        return start + relativedelta(months=amount)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def due_at_for(*, clock: str, start: dt.datetime) -> dt.datetime:
+    """When a clock started at `start` falls due, by the rule in force now."""
+    policy = ClockPolicy.objects.get(clock=clock)
+    return add_duration(start, policy.due_after, policy.due_unit)
+
+
+def _for_object(clock: str, obj: models.Model):
+    return Deadline.objects.filter(
+        clock=clock,
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        state=Deadline.State.PENDING,
+    )
+
+
+def deadline_open(
+    *,
+    clock: str,
+    obj: models.Model,
+    organisation,
+    start: dt.datetime,
+    due_at: dt.datetime | None = None,
+) -> Deadline:
+    """Start a clock on `obj`, due by the rule for `clock` unless `due_at` is given."""
+    return Deadline.objects.create(
+        clock=clock,
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        organisation=organisation,
+        started_at=start,
+        due_at=due_at or due_at_for(clock=clock, start=start),
+    )
+
+
+def deadline_move(*, clock: str, obj: models.Model, due_at: dt.datetime) -> int:
+    """Move a running clock's due time (a court extension); returns how many moved."""
+    return _for_object(clock, obj).update(due_at=due_at)
+
+
+def deadline_close(*, clock: str, obj: models.Model, at: dt.datetime | None = None) -> int:
+    """Stop a running clock: met if stopped in time, breached if late."""
+    at = at or timezone.now()
+    running = _for_object(clock, obj)
+    late = running.filter(due_at__lt=at).update(state=Deadline.State.BREACHED, closed_at=at)
+    met = running.update(state=Deadline.State.MET, closed_at=at)
+    return late + met
+
+
+def deadline_cancel(*, clock: str, obj: models.Model) -> int:
+    """Stop a clock whose step no longer happens (a withdrawn referral, say)."""
+    return _for_object(clock, obj).update(state=Deadline.State.CANCELLED, closed_at=timezone.now())
