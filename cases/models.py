@@ -34,6 +34,8 @@ class Person(models.Model):
     name_latin = models.CharField(_("name in Latin script"), max_length=200, blank=True)
     name_native = models.CharField(_("name in native script"), max_length=200, blank=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
+    # All names in one comparable Latin form (cases/names.py), kept by the services.
+    name_key = models.CharField(max_length=1000, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(
         _("date of birth"), null=True, blank=True, validators=[validate_not_future]

@@ -35,6 +35,7 @@ from .models import (
     Screening,
     ScreeningMember,
 )
+from .names import name_key
 from .permissions import can_close, can_register, can_second_review, can_work_on
 from .workflow import (
     ACTIVE_SCREENING_STATES,
@@ -110,6 +111,7 @@ def person_create(
         languages=list(languages),
         created_by_organisation=actor.membership.organisation,
     )
+    person.name_key = name_key(person.name_th, person.name_latin, *person.aliases)
     person.full_clean()
     person.save()
     for document in documents:

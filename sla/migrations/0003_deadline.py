@@ -5,34 +5,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_reference_data'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('sla', '0002_default_clock_policies'),
+        ("accounts", "0002_reference_data"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("sla", "0002_default_clock_policies"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('clock', models.CharField(choices=[('identification', 'Identification (Act s.29)'), ('mdt_interview', 'Potential-victim MDT interview'), ('referral_ack_urgent', 'Referral acknowledgement, urgent'), ('referral_ack_normal', 'Referral acknowledgement, normal'), ('referral_decision_urgent', 'Referral decision, urgent'), ('referral_decision_normal', 'Referral decision, normal'), ('central_review', 'Central review of a referral'), ('second_review', 'Second review of a not-a-victim decision'), ('care_plan', 'Care plan after admission'), ('permit_expiry', 'Stay and work permit expiry (s.37)'), ('follow_up', 'Follow-up after reintegration')], max_length=30, verbose_name='clock')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('started_at', models.DateTimeField(verbose_name='started')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('state', models.CharField(choices=[('pending', 'Running'), ('met', 'Met'), ('breached', 'Breached'), ('cancelled', 'No longer needed')], default='pending', max_length=10, verbose_name='state')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
-                ('object_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='accounts.organisation', verbose_name='responsible organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "clock",
+                    models.CharField(
+                        choices=[
+                            ("identification", "Identification (Act s.29)"),
+                            ("mdt_interview", "Potential-victim MDT interview"),
+                            ("referral_ack_urgent", "Referral acknowledgement, urgent"),
+                            ("referral_ack_normal", "Referral acknowledgement, normal"),
+                            ("referral_decision_urgent", "Referral decision, urgent"),
+                            ("referral_decision_normal", "Referral decision, normal"),
+                            ("central_review", "Central review of a referral"),
+                            ("second_review", "Second review of a not-a-victim decision"),
+                            ("care_plan", "Care plan after admission"),
+                            ("permit_expiry", "Stay and work permit expiry (s.37)"),
+                            ("follow_up", "Follow-up after reintegration"),
+                        ],
+                        max_length=30,
+                        verbose_name="clock",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("started_at", models.DateTimeField(verbose_name="started")),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Running"),
+                            ("met", "Met"),
+                            ("breached", "Breached"),
+                            ("cancelled", "No longer needed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "escalation_level",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="escalation level"),
+                ),
+                (
+                    "object_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="accounts.organisation",
+                        verbose_name="responsible organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'verbose_name_plural': 'deadlines',
-                'ordering': ['due_at'],
-                'indexes': [models.Index(condition=models.Q(('state', 'pending')), fields=['due_at'], name='deadline_due_idx'), models.Index(fields=['object_type', 'object_id'], name='deadline_object_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('clock', 'object_type', 'object_id'), name='one_running_clock_per_object')],
+                "verbose_name": "deadline",
+                "verbose_name_plural": "deadlines",
+                "ordering": ["due_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["due_at"],
+                        name="deadline_due_idx",
+                    ),
+                    models.Index(fields=["object_type", "object_id"], name="deadline_object_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "pending")),
+                        fields=("clock", "object_type", "object_id"),
+                        name="one_running_clock_per_object",
+                    )
+                ],
             },
         ),
     ]
