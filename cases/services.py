@@ -121,6 +121,8 @@ def person_create(
 
 
 def identity_document_add(*, person: Person, document: DocumentInput) -> IdentityDocument:
+    """Add an identity document; its errors are reported on `document_number`, the name the
+    registration form and the API give it."""
     record = IdentityDocument(
         person=person,
         kind=document.kind,
@@ -128,7 +130,17 @@ def identity_document_add(*, person: Person, document: DocumentInput) -> Identit
         issuing_country=document.issuing_country,
         expires_on=document.expires_on,
     )
-    record.full_clean()
+    try:
+        record.clean()
+        if IdentityDocument.objects.filter(
+            kind=record.kind, issuing_country=record.issuing_country, number=record.number
+        ).exists():
+            raise ValidationError(
+                _("This document is already on another person's record: link to that person.")
+            )
+        record.full_clean()
+    except ValidationError as error:
+        raise ValidationError({"document_number": error.messages}) from error
     record.save()
     return record
 

@@ -1,14 +1,460 @@
-from django.shortcuts import render
+"""The provincial office's pages: its cases, registering a person, a case, a screening.
+Thin: each view parses a form, calls one selector or service, and renders."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
+from audit.models import AuditEvent
+from audit.services import audit_record
+from nrm.domain import ActionForbidden, TransitionNotAllowed
+from nrm.forms import add_service_errors
+
+from . import selectors, services
+from .duplicates import Candidate, find_duplicates
+from .forms import (
+    CaseIntakeForm,
+    CloseForm,
+    ConsentForm,
+    DecisionForm,
+    DocumentForm,
+    ExtensionForm,
+    IndicatorsForm,
+    InterviewForm,
+    MemberForm,
+    NoteForm,
+    PersonForm,
+    ScreeningStartForm,
+    SecondReviewForm,
+)
+from .permissions import can_close, can_second_review, can_work_on
+from .workflow import ACTIVE_SCREENING_STATES, ScreeningStatus
+
+PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+DOMAIN_ERRORS = (TransitionNotAllowed, ActionForbidden)
 
 
-@role_required(Role.SOCIAL_WORKER, Role.SUPERVISOR)
+@role_required(*PROVINCIAL)
 def home(request):
-    """A provincial office's landing page: who you are and who works with you."""
+    """A provincial office's landing page: its open cases, screenings running, colleagues."""
     organisation = request.user.membership.organisation
+    cases = selectors.case_list_visible_to(user=request.user)
     return render(
-        request, "cases/home.html", {"colleagues": colleague_list(organisation=organisation)}
+        request,
+        "cases/home.html",
+        {
+            "open_cases": cases.exclude(status="closed")[:50],
+            "running_screenings": selectors.screening_list_visible_to(user=request.user)
+            .filter(status__in=ACTIVE_SCREENING_STATES)
+            .order_by("deadline_at"),
+            "colleagues": colleague_list(organisation=organisation),
+        },
+    )
+
+
+def _candidate(form: PersonForm) -> Candidate:
+    data = form.cleaned_data
+    documents = ()
+    if data.get("document_kind") and data.get("document_number"):
+        documents = ((data["document_kind"], data["document_number"]),)
+    return Candidate(
+        name_th=data.get("name_th", ""),
+        name_latin=data.get("name_latin", ""),
+        name_native=data.get("name_native", ""),
+        aliases=tuple(data.get("aliases", ())),
+        date_of_birth=data.get("date_of_birth"),
+        estimated_age=data.get("estimated_age"),
+        nationality=data.get("nationality", ""),
+        documents=documents,
+    )
+
+
+def _matches_for(request, form):
+    """Likely duplicates, split into those the worker may open and those of other offices
+    (shown only as a case number and an office: never another office's person's details)."""
+    matches = find_duplicates(_candidate(form))
+    visible_ids = set(
+        selectors.person_list_visible_to(user=request.user)
+        .filter(pk__in=[m.person.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    visible = [m for m in matches if m.person.pk in visible_ids]
+    elsewhere = [
+        {"match": m, "cases": list(m.person.cases.select_related("owner"))}
+        for m in matches
+        if m.person.pk not in visible_ids
+    ]
+    return visible, elsewhere
+
+
+@role_required(*PROVINCIAL)
+def register(request):
+    """Register a person and open their case. Before a new person is created the likely
+    duplicates are shown, so the worker can link to an existing record instead."""
+    person_form = PersonForm(request.POST or None)
+    case_form = CaseIntakeForm(
+        request.POST or None,
+        initial={"intake_province": request.user.membership.organisation.province},
+    )
+    visible, elsewhere = [], []
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        link_to = request.POST.get("link_person")
+        if not link_to and request.POST.get("confirmed_new") != "1":
+            visible, elsewhere = _matches_for(request, person_form)
+        if not (visible or elsewhere):
+            try:
+                case = _register(request, person_form, case_form, link_to)
+            except ValidationError as error:
+                add_service_errors(person_form, error)
+            else:
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+                return redirect(case)
+    return render(
+        request,
+        "cases/register.html",
+        {
+            "person_form": person_form,
+            "case_form": case_form,
+            "matches": visible,
+            "matches_elsewhere": elsewhere,
+        },
+    )
+
+
+@transaction.atomic
+def _register(request, person_form, case_form, link_to):
+    data = person_form.cleaned_data
+    if link_to:
+        person = selectors.person_get_visible(user=request.user, person_id=link_to)
+    else:
+        documents = []
+        if data.get("document_kind"):
+            documents.append(
+                services.DocumentInput(
+                    kind=data["document_kind"],
+                    number=data["document_number"],
+                    issuing_country=data.get("document_country", ""),
+                )
+            )
+        person = services.person_create(
+            actor=request.user,
+            sex=data["sex"],
+            name_th=data["name_th"],
+            name_latin=data["name_latin"],
+            name_native=data["name_native"],
+            aliases=data["aliases"],
+            date_of_birth=data["date_of_birth"],
+            estimated_age=data["estimated_age"],
+            age_disputed=data["age_disputed"],
+            nationality=data["nationality"],
+            stateless=data["stateless"],
+            languages=data["languages"],
+            documents=documents,
+        )
+    return services.case_open(actor=request.user, person=person, **case_form.cleaned_data)
+
+
+@role_required(*PROVINCIAL, Role.CENTRAL_REVIEWER)
+def detail(request, case_id):
+    case = selectors.case_get_visible(user=request.user, case_id=case_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
+    may_work = can_work_on(request.user, case)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "documents": case.person.documents.all(),
+            "screenings": case.screenings.all(),
+            "consents": case.consents.select_related("recorded_by"),
+            "notes": case.notes.select_related("author"),
+            "files": case.files.all(),
+            "timeline": selectors.case_timeline(case=case),
+            "may_work": may_work,
+            "may_close": can_close(request.user, case),
+            "close_form": CloseForm(),
+            "note_form": NoteForm(),
+            "document_form": DocumentForm(),
+            "consent_form": ConsentForm(),
+            "screening_form": ScreeningStartForm(),
+        },
+    )
+
+
+def _case_action(request, case_id, form_class, action, success, go_to_result=False):
+    """Run one service on a case from a POSTed form; errors come back as messages. Back to
+    the case afterwards, or to what the service made when `go_to_result`."""
+    case = selectors.case_get_visible(user=request.user, case_id=case_id)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(case)
+    try:
+        result = action(case, form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except DOMAIN_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+        if go_to_result:
+            return redirect(result)
+    return redirect(case)
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def close(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        CloseForm,
+        lambda case, data: services.case_close(
+            case_id=case.pk, actor=request.user, reason=data["reason"]
+        ),
+        _("The case is closed."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def reopen(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        CloseForm,
+        lambda case, data: services.case_reopen(
+            case_id=case.pk, actor=request.user, reason=data["reason"]
+        ),
+        _("The case is reopened."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def add_note(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        NoteForm,
+        lambda case, data: services.case_note_add(case=case, actor=request.user, text=data["text"]),
+        _("Note added."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def add_document(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        DocumentForm,
+        lambda case, data: services.case_document_add(
+            case=case,
+            actor=request.user,
+            uploaded_file=data["file"],
+            description=data["description"],
+        ),
+        _("Document added."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def add_consent(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        ConsentForm,
+        lambda case, data: services.consent_record(case=case, actor=request.user, **data),
+        _("Consent recorded."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def start_screening(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        ScreeningStartForm,
+        lambda case, data: services.screening_start(case_id=case.pk, actor=request.user, **data),
+        _("Screening started: the identification clock is running."),
+        go_to_result=True,
+    )
+
+
+@role_required(*PROVINCIAL, Role.CENTRAL_REVIEWER)
+def document(request, case_id, document_id):
+    """Serve an uploaded file only to those who may see its case, as an attachment."""
+    record = selectors.document_get_visible(
+        user=request.user, case_id=case_id, document_id=document_id
+    )
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
+    return FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
+
+
+@role_required(*PROVINCIAL, Role.CENTRAL_REVIEWER)
+def person_detail(request, person_id):
+    person = selectors.person_get_visible(user=request.user, person_id=person_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
+    cases = selectors.case_list_visible_to(user=request.user).filter(person=person)
+    return render(
+        request,
+        "cases/person.html",
+        {"person": person, "cases": cases, "documents": person.documents.all()},
+    )
+
+
+# --- Screening -------------------------------------------------------------------------------
+
+
+@role_required(*PROVINCIAL, Role.CENTRAL_REVIEWER)
+def screening(request, screening_id):
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
+    active = record.status in ACTIVE_SCREENING_STATES
+    return render(
+        request,
+        "cases/screening.html",
+        {
+            "screening": record,
+            "case": record.case,
+            "members": record.members.all(),
+            "interviews": record.interviews.select_related("recorded_by"),
+            "indicators": record.indicators.all(),
+            "may_work": can_work_on(request.user, record.case) and active,
+            "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
+            and can_second_review(request.user, record),
+            "member_form": MemberForm(),
+            "indicators_form": IndicatorsForm(
+                initial={"indicators": [i.code for i in record.indicators.all()]}
+            ),
+            "interview_form": InterviewForm(),
+            "extension_form": ExtensionForm(),
+            "decision_form": DecisionForm(),
+            "second_review_form": SecondReviewForm(),
+        },
+    )
+
+
+def _screening_action(request, screening_id, form_class, action, success):
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(record)
+    try:
+        action(record, form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except DOMAIN_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect(record)
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_add_member(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        MemberForm,
+        lambda record, data: services.screening_update(
+            screening_id=record.pk, actor=request.user, members=[services.MemberInput(**data)]
+        ),
+        _("MDT member added."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_indicators(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        IndicatorsForm,
+        lambda record, data: services.screening_update(
+            screening_id=record.pk,
+            actor=request.user,
+            indicator_codes=[i.code for i in data["indicators"]],
+        ),
+        _("Indicators saved."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_interview(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        InterviewForm,
+        lambda record, data: services.interview_record(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Interview recorded."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_extend(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        ExtensionForm,
+        lambda record, data: services.screening_extend(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Deadline extended by court order."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_decide(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        DecisionForm,
+        lambda record, data: services.screening_decide(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Decision recorded."),
+    )
+
+
+@require_POST
+@role_required(Role.CENTRAL_REVIEWER)
+def screening_second_review(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        SecondReviewForm,
+        lambda record, data: services.screening_second_review(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Second review recorded."),
     )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -93,6 +94,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "nrm.forms.BootstrapFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -261,7 +264,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "EXCEPTION_HANDLER": "nrm.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "nrm.api.NewestFirstPagination",
     "PAGE_SIZE": 25,
 }
 SPECTACULAR_SETTINGS = {

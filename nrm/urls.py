@@ -2,13 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
 from accounts.views import home
+from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 
 from . import health
 
+router = SimpleRouter()
+router.register("persons", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
+router.register("screenings", ScreeningViewSet, basename="screening")
+
 api_v1 = [
+    *router.urls,
     path("auth/token/", obtain_auth_token, name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,407 @@
+"""/api/v1/persons/, /cases/ and /screenings/: the same selectors and services as the pages."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Province
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from . import selectors, services
+from .models import (
+    Case,
+    Consent,
+    ConsentStep,
+    ExploitationType,
+    IdentityDocument,
+    Indicator,
+    IntakeChannel,
+    Interview,
+    Outcome,
+    Person,
+    RiskLevel,
+    Screening,
+    ScreeningMember,
+    Sex,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a message per field"),
+    403: OpenApiResponse(description="Visible, but this user may not do this"),
+    404: OpenApiResponse(description="No such object, or not visible to this user"),
+}
+TRANSITION_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(description="Not allowed from the object's current state"),
+}
+
+
+class IdentityDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IdentityDocument
+        fields = ["kind", "number", "issuing_country", "expires_on"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    documents = IdentityDocumentSerializer(many=True, required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    aliases = serializers.ListField(child=serializers.CharField(), required=False)
+    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
+    is_child = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name_th",
+            "name_latin",
+            "name_native",
+            "aliases",
+            "sex",
+            "date_of_birth",
+            "estimated_age",
+            "age_disputed",
+            "is_child",
+            "nationality",
+            "stateless",
+            "languages",
+            "documents",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def validate(self, attrs):
+        return attrs  # the service runs the model's checks (with the name key set)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    intake_province = serializers.SlugRelatedField(
+        slug_field="code", queryset=Province.objects.all()
+    )
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
+    exploitation_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
+    )
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "person",
+            "owner",
+            "lead_worker",
+            "intake_channel",
+            "intake_date",
+            "intake_province",
+            "exploitation_types",
+            "risk_level",
+            "status",
+            "closed_reason",
+            "operation",
+            "created_at",
+        ]
+        read_only_fields = [
+            "number",
+            "owner",
+            "lead_worker",
+            "status",
+            "closed_reason",
+            "operation",
+            "created_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A case may only be opened for a person the user can already see.
+            self.fields["person"].queryset = selectors.person_list_visible_to(user=request.user)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScreeningMember
+        fields = ["name", "agency", "position"]
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Interview
+        fields = ["id", "held_at", "interviewer", "interpreter", "language", "location", "summary"]
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    members = MemberSerializer(many=True, required=False)
+    indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    interviews = InterviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Screening
+        fields = [
+            "id",
+            "case",
+            "status",
+            "custody_started_at",
+            "deadline_at",
+            "extension_order_reference",
+            "interpreter_name",
+            "interpreter_language",
+            "members",
+            "indicators",
+            "interviews",
+            "outcome",
+            "outcome_reason",
+            "decided_by",
+            "decided_at",
+            "second_reviewer",
+            "second_reviewed_at",
+            "second_review_note",
+        ]
+        read_only_fields = [
+            "status",
+            "deadline_at",
+            "extension_order_reference",
+            "indicators",
+            "outcome",
+            "outcome_reason",
+            "decided_by",
+            "decided_at",
+            "second_reviewer",
+            "second_reviewed_at",
+            "second_review_note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["case"].queryset = selectors.case_list_visible_to(user=request.user)
+
+
+class ChecklistSerializer(serializers.Serializer):
+    indicators = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Indicator.objects.all()
+    )
+
+
+class ExtensionSerializer(serializers.Serializer):
+    until = serializers.DateTimeField()
+    order_reference = serializers.CharField(max_length=100)
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField()
+
+
+class SecondReviewSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    step = serializers.ChoiceField(choices=ConsentStep.choices)
+
+    class Meta:
+        model = Consent
+        fields = ["id", "step", "rights_notified", "decision", "reason", "language", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Persons with a case the user may see"),
+    retrieve=extend_schema(responses={200: PersonSerializer, **ERRORS}),
+    create=extend_schema(responses={201: PersonSerializer, **ERRORS}),
+)
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        return selectors.person_list_visible_to(user=self.request.user).prefetch_related(
+            "documents"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        documents = [services.DocumentInput(**d) for d in data.pop("documents", [])]
+        serializer.instance = services.person_create(
+            actor=self.request.user, documents=documents, **data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Cases the user may see, newest first"),
+    retrieve=extend_schema(responses={200: CaseSerializer, **ERRORS}),
+    create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
+)
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        return selectors.case_list_visible_to(user=self.request.user).select_related(
+            "intake_province"
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
+        return Response(self.get_serializer(case).data)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.case_open(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def _transition(self, service, serializer_class=ReasonSerializer):
+        case = self.get_object()
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        case = service(case_id=case.pk, actor=self.request.user, **body.validated_data)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CaseSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(services.case_close)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CaseSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(services.case_reopen)
+
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def consents(self, request, pk=None):
+        case = self.get_object()
+        body = ConsentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        consent = services.consent_record(case=case, actor=request.user, **body.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Screenings of the cases the user may see"),
+    retrieve=extend_schema(responses={200: ScreeningSerializer, **ERRORS}),
+    create=extend_schema(responses={201: ScreeningSerializer, **ERRORS}),
+)
+class ScreeningViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ScreeningSerializer
+
+    def get_queryset(self):
+        return selectors.screening_list_visible_to(user=self.request.user).prefetch_related(
+            "members", "indicators", "interviews"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        members = [services.MemberInput(**m) for m in data.pop("members", [])]
+        serializer.instance = services.screening_start(
+            case_id=data.pop("case").pk, actor=self.request.user, members=members, **data
+        )
+
+    def _respond(self, screening):
+        screening = self.get_queryset().get(pk=screening.pk)
+        return Response(ScreeningSerializer(screening, context=self.get_serializer_context()).data)
+
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    @extend_schema(
+        request=ChecklistSerializer, responses={200: ScreeningSerializer, **TRANSITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def indicators(self, request, pk=None):
+        screening = self.get_object()
+        data = self._body(ChecklistSerializer)
+        return self._respond(
+            services.screening_update(
+                screening_id=screening.pk,
+                actor=request.user,
+                indicator_codes=[i.code for i in data["indicators"]],
+            )
+        )
+
+    @extend_schema(
+        request=MemberSerializer, responses={200: ScreeningSerializer, **TRANSITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        screening = self.get_object()
+        member = services.MemberInput(**self._body(MemberSerializer))
+        return self._respond(
+            services.screening_update(
+                screening_id=screening.pk, actor=request.user, members=[member]
+            )
+        )
+
+    @extend_schema(request=InterviewSerializer, responses={200: ScreeningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def interviews(self, request, pk=None):
+        screening = self.get_object()
+        services.interview_record(
+            screening_id=screening.pk, actor=request.user, **self._body(InterviewSerializer)
+        )
+        return self._respond(screening)
+
+    @extend_schema(
+        request=ExtensionSerializer, responses={200: ScreeningSerializer, **TRANSITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        screening = self.get_object()
+        return self._respond(
+            services.screening_extend(
+                screening_id=screening.pk, actor=request.user, **self._body(ExtensionSerializer)
+            )
+        )
+
+    @extend_schema(
+        request=DecisionSerializer, responses={200: ScreeningSerializer, **TRANSITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        screening = self.get_object()
+        return self._respond(
+            services.screening_decide(
+                screening_id=screening.pk, actor=request.user, **self._body(DecisionSerializer)
+            )
+        )
+
+    @extend_schema(
+        request=SecondReviewSerializer, responses={200: ScreeningSerializer, **TRANSITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="second-review")
+    def second_review(self, request, pk=None):
+        screening = self.get_object()
+        return self._respond(
+            services.screening_second_review(
+                screening_id=screening.pk, actor=request.user, **self._body(SecondReviewSerializer)
+            )
+        )

@@ -1,0 +1,177 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Province
+from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+
+from .models import (
+    Consent,
+    ConsentStep,
+    ExploitationType,
+    IdentityDocument,
+    Indicator,
+    IntakeChannel,
+    Outcome,
+    Person,
+    RiskLevel,
+    ScreeningMember,
+)
+from .reference import country_choices, language_choices
+
+
+def blank_first(choices):
+    """Choices with an empty first option, computed when the form is shown (in the user's
+    language), not when the module is imported."""
+    return lambda: [("", "—"), *choices()]
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        help_text=_("Separate names with commas."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=language_choices, required=False
+    )
+    document_kind = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=[("", _("None"))] + IdentityDocument.Kind.choices,
+        required=False,
+    )
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=40)
+    document_country = forms.ChoiceField(
+        label=_("Issued by"), choices=blank_first(country_choices), required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name_th",
+            "name_latin",
+            "name_native",
+            "sex",
+            "date_of_birth",
+            "estimated_age",
+            "age_disputed",
+            "nationality",
+            "stateless",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean_aliases(self):
+        return [name.strip() for name in self.cleaned_data["aliases"].split(",") if name.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("document_kind")) != bool(cleaned.get("document_number")):
+            self.add_error("document_number", _("Give both the kind and the number."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks run in the service, where the name key is set too.
+        pass
+
+
+class CaseIntakeForm(StyledFormMixin, forms.Form):
+    intake_channel = forms.ChoiceField(label=_("Intake channel"), choices=IntakeChannel.choices)
+    intake_date = forms.DateField(label=_("Intake date"), widget=DateInput())
+    intake_province = forms.ModelChoiceField(
+        label=_("Intake province"), queryset=Province.objects.all()
+    )
+    exploitation_types = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"),
+        choices=ExploitationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM
+    )
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DocumentForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+
+class ConsentForm(StyledFormMixin, forms.Form):
+    step = forms.ChoiceField(label=_("Step"), choices=ConsentStep.choices)
+    rights_notified = forms.BooleanField(label=_("Rights explained (s.33)"), required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Consent.Decision.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    language = forms.ChoiceField(
+        label=_("Language used"), choices=blank_first(language_choices), required=False
+    )
+
+
+class ScreeningStartForm(StyledFormMixin, forms.Form):
+    custody_started_at = forms.DateTimeField(
+        label=_("Custody or screening started"), widget=DateTimeInput()
+    )
+    interpreter_name = forms.CharField(label=_("Interpreter"), required=False)
+    interpreter_language = forms.ChoiceField(
+        label=_("Interpreter's language"),
+        choices=blank_first(language_choices),
+        required=False,
+    )
+
+
+class MemberForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    agency = forms.ChoiceField(label=_("Agency"), choices=ScreeningMember.Agency.choices)
+    position = forms.CharField(label=_("Position"), required=False, max_length=200)
+
+
+class IndicatorsForm(StyledFormMixin, forms.Form):
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators observed"),
+        queryset=Indicator.objects.all(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class InterviewForm(StyledFormMixin, forms.Form):
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput())
+    interviewer = forms.CharField(label=_("Interviewer"), max_length=200)
+    interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=blank_first(language_choices), required=False
+    )
+    location = forms.CharField(label=_("Place"), required=False, max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExtensionForm(StyledFormMixin, forms.Form):
+    until = forms.DateTimeField(label=_("New deadline"), widget=DateTimeInput())
+    order_reference = forms.CharField(label=_("Court order reference"), max_length=100)
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SecondReviewForm(StyledFormMixin, forms.Form):
+    confirm = forms.TypedChoiceField(
+        label=_("Second review"),
+        choices=[
+            ("1", _("Confirm: not a victim")),
+            ("0", _("Reopen the screening")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
