@@ -37,11 +37,16 @@ def case_get_visible(*, user, case_id: int) -> Case:
 
 
 def person_list_visible_to(*, user) -> QuerySet[Person]:
-    """Persons with at least one case the user may see."""
+    """Persons with at least one case the user may see, and those their office registered
+    (a person registered through the API before their case is opened)."""
     visibility = _case_visibility(user)
     if visibility is None:
         return Person.objects.all()
-    return Person.objects.filter(Exists(Case.objects.filter(visibility, person_id=OuterRef("pk"))))
+    visible = Exists(Case.objects.filter(visibility, person_id=OuterRef("pk")))
+    membership = user.membership
+    if membership is not None and membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        visible |= Q(created_by_organisation_id=membership.organisation_id)
+    return Person.objects.filter(visible)
 
 
 def person_get_visible(*, user, person_id: int) -> Person:

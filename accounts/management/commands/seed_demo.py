@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
+from cases.demo import seed_demo_cases
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         rows = seed_demo_users(password=password)
         created = sum(1 for _user, was_created in rows if was_created)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts: {created} created."))
+        self.stdout.write(f"Demo cases: {seed_demo_cases()} created.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership
