@@ -1,0 +1,210 @@
+"""The social worker's pages: register (with likely duplicates), the case, the screening."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases import services
+from cases.models import Case, Person
+from tests.factories import register_case
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION = {
+    "name_th": "ขิ่น มา",
+    "name_latin": "Khin Ma",
+    "sex": "female",
+    "nationality": "MM",
+    "estimated_age": "19",
+    "intake_channel": "police_raid",
+    "intake_date": "2026-11-01",
+    "exploitation_types": ["sexual"],
+    "risk_level": "high",
+}
+
+
+def registration(worker, **overrides):
+    data = {**REGISTRATION, "intake_province": worker.membership.organisation.province.pk}
+    data.update(overrides)
+    return data
+
+
+def test_a_worker_registers_a_new_person_in_thai(client, worker_chiangmai):
+    client.force_login(worker_chiangmai)
+    page = client.get(reverse("cases:register"))
+    assert "ลงทะเบียน" in page.content.decode()
+    response = client.post(reverse("cases:register"), registration(worker_chiangmai))
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    assert case.person.name_latin == "Khin Ma"
+    assert case.exploitation_types == ["sexual"]
+
+
+def test_a_likely_duplicate_is_shown_and_can_be_linked(client, worker_chiangmai):
+    existing = register_case(worker_chiangmai, name_th="", name_latin="Khin Ma", nationality="MM")
+    client.force_login(worker_chiangmai)
+    shown = client.post(reverse("cases:register"), registration(worker_chiangmai))
+    assert shown.status_code == 200
+    assert [m.person for m in shown.context["matches"]] == [existing.person]
+    assert Case.objects.count() == 1
+    linked = client.post(
+        reverse("cases:register"),
+        registration(worker_chiangmai, link_person=existing.person.pk),
+    )
+    assert linked.status_code == 302
+    assert Person.objects.count() == 1
+    assert existing.person.cases.count() == 2
+
+
+def test_the_worker_may_register_a_different_person_after_seeing_the_matches(
+    client, worker_chiangmai
+):
+    register_case(worker_chiangmai, name_th="", name_latin="Khin Ma", nationality="MM")
+    client.force_login(worker_chiangmai)
+    client.post(reverse("cases:register"), registration(worker_chiangmai, confirmed_new="1"))
+    assert Person.objects.count() == 2
+
+
+def test_another_offices_match_shows_only_its_case_number_and_office(
+    client, worker_chiangmai, worker_tak
+):
+    theirs = register_case(
+        worker_tak, name_th="ขิ่น มา", name_latin="Khin Ma", nationality="MM", estimated_age=19
+    )
+    client.force_login(worker_chiangmai)
+    page = client.post(reverse("cases:register"), registration(worker_chiangmai))
+    assert page.context["matches"] == []
+    html = page.content.decode()
+    assert theirs.number in html
+    assert reverse("cases:person", args=[theirs.person.pk]) not in html
+
+
+def test_a_bad_thai_id_is_reported_on_the_field_and_nothing_is_saved(client, worker_chiangmai):
+    client.force_login(worker_chiangmai)
+    page = client.post(
+        reverse("cases:register"),
+        registration(
+            worker_chiangmai,
+            confirmed_new="1",
+            document_kind="thai_id",
+            document_number="1234567890123",
+        ),
+    )
+    assert page.status_code == 200
+    assert "document_number" in page.context["person_form"].errors
+    assert not Person.objects.exists() and not Case.objects.exists()
+
+
+def test_the_case_page_is_audited_and_another_provinces_case_is_a_404(
+    client, worker_chiangmai, worker_tak
+):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    page = client.get(case.get_absolute_url())
+    assert page.status_code == 200
+    assert case.number in page.content.decode()
+    assert AuditEvent.objects.filter(action="view", object_id=str(case.pk)).exists()
+    client.force_login(worker_tak)
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_documents_are_limited_in_type_and_served_only_to_those_who_see_the_case(
+    client, worker_chiangmai, worker_tak
+):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    client.post(
+        reverse("cases:add_document", args=[case.pk]),
+        {"file": SimpleUploadedFile("virus.exe", b"MZ", content_type="application/x-msdownload")},
+    )
+    assert not case.files.exists()
+    client.post(
+        reverse("cases:add_document", args=[case.pk]),
+        {"file": SimpleUploadedFile("statement.pdf", b"%PDF-1.4", content_type="application/pdf")},
+    )
+    document = case.files.get()
+    url = reverse("cases:document", args=[case.pk, document.pk])
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
+    assert "attachment" in download["Content-Disposition"]
+    client.force_login(worker_tak)
+    assert client.get(url).status_code == 404
+
+
+def test_a_screening_from_start_to_decision_in_the_browser_forms(client, worker_chiangmai):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    started = client.post(
+        reverse("cases:start_screening", args=[case.pk]),
+        {
+            "custody_started_at": (timezone.localtime() - dt.timedelta(hours=3)).strftime(
+                "%Y-%m-%dT%H:%M"
+            )
+        },
+    )
+    screening = case.screenings.get()
+    assert started["Location"] == screening.get_absolute_url()
+    client.post(
+        reverse("cases:screening_add_member", args=[screening.pk]),
+        {"name": "ร.ต.อ. สมชาย", "agency": "police"},
+    )
+    client.post(
+        reverse("cases:screening_indicators", args=[screening.pk]),
+        {"indicators": ["deception", "isolation"]},
+    )
+    client.post(
+        reverse("cases:add_consent", args=[case.pk]),
+        {"step": "screening", "decision": "given", "rights_notified": "on"},
+    )
+    page = client.post(
+        reverse("cases:screening_decide", args=[screening.pk]),
+        {"outcome": "victim_trafficking", "reason": "หลอกลวงและกักขัง"},
+        follow=True,
+    )
+    screening.refresh_from_db()
+    assert screening.status == "decided"
+    assert screening.outcome == "victim_trafficking"
+    assert "บันทึกผลการพิจารณาแล้ว" in page.content.decode()
+
+
+def test_a_wrong_move_is_shown_as_a_message_not_an_error_page(client, worker_chiangmai):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
+    page = client.post(reverse("cases:close", args=[case.pk]), {"reason": "again"}, follow=True)
+    assert page.status_code == 200
+    assert list(page.context["messages"])
+
+
+def test_the_central_reviewer_finds_not_victim_decisions_on_their_page(
+    client, worker_chiangmai, central_reviewer
+):
+    case = register_case(worker_chiangmai)
+    screening = services.screening_start(
+        case_id=case.pk,
+        actor=worker_chiangmai,
+        custody_started_at=timezone.now(),
+        members=[services.MemberInput(name="MDT", agency="police")],
+    )
+    services.consent_record(
+        case=case, actor=worker_chiangmai, step="screening", decision="given", rights_notified=True
+    )
+    services.screening_decide(
+        screening_id=screening.pk, actor=worker_chiangmai, outcome="not_victim", reason="r"
+    )
+    client.force_login(central_reviewer)
+    page = client.get(reverse("referrals:home"))
+    assert list(page.context["second_reviews"]) == [screening]
+    review = client.post(
+        reverse("cases:screening_second_review", args=[screening.pk]),
+        {"confirm": "1", "note": "เห็นด้วย"},
+    )
+    assert review.status_code == 302
+    screening.refresh_from_db()
+    assert screening.status == "confirmed"
