@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, User
 
 
 def organisation_counts() -> list[tuple[str, int]]:
@@ -23,3 +23,13 @@ def colleague_list(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__first_name", "user__username")
     )
+
+
+def member_users(*, organisation: Organisation, roles) -> QuerySet:
+    """The active users holding one of `roles` in `organisation` (to notify or escalate to)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__role__in=roles,
+        memberships__is_active=True,
+    ).distinct()

@@ -1,13 +1,16 @@
 """Persons, their cases, and the screening that identifies them as victims (or not)."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Province
@@ -272,8 +275,6 @@ class Case(models.Model):
         return self.number
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("cases:detail", args=[self.pk])
 
     def clean(self):
@@ -330,6 +331,7 @@ class CaseEvent(models.Model):
         INTERVIEW = "interview", _("Interview recorded")
         SCREENING_DECIDED = "screening_decided", _("Identification decided")
         SECOND_REVIEW = "second_review", _("Second review")
+        REFERRAL = "referral", _("Referral")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
@@ -377,8 +379,6 @@ DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "txt"]
 
 def document_path(instance, filename):
     # A random name: the original (often a person's name) never reaches the file system.
-    import uuid
-
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
 
 
@@ -480,8 +480,6 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self):
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "th").startswith("en") else self.name_th
 
 
@@ -557,8 +555,6 @@ class Screening(models.Model):
         return f"{self.case} · {self.get_status_display()}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("cases:screening", args=[self.pk])
 
     @property

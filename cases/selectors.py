@@ -4,21 +4,36 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from referrals.models import Referral
 
 from .models import Case, CaseDocument, CaseEvent, Person, Screening
 from .workflow import ScreeningStatus
 
+# A receiving organisation sees a referred case until the referral is declined or withdrawn.
+RECEIVING_STATES = ["submitted", "acknowledged", "accepted", "completed"]
+
+
+def _referred_to(organisation_id) -> Exists:
+    return Exists(
+        Referral.objects.filter(
+            case_id=OuterRef("pk"), to_organisation_id=organisation_id, state__in=RECEIVING_STATES
+        )
+    )
+
 
 def _case_visibility(user) -> Q | None:
-    """The filter of the cases a user may see; None means all of them."""
+    """The filter of the cases a user may see (DESIGN.md §6); None means all of them."""
     membership = user.membership if user.is_authenticated else None
     if membership is None:
         return Q(pk__in=[])
     if membership.role == Role.CENTRAL_REVIEWER:
         return None
+    organisation = membership.organisation_id
     if membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
-        return Q(owner_id=membership.organisation_id)
-    return Q(pk__in=[])  # shelters see cases through referrals and placements; sysadmins none
+        return Q(owner_id=organisation) | Q(_referred_to(organisation))
+    if membership.role == Role.SHELTER_DIRECTOR:
+        return Q(_referred_to(organisation))
+    return Q(pk__in=[])  # shelter staff see residents (placements); sysadmins see none
 
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:

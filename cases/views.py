@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
+from referrals.selectors import referral_list_visible_to
 
 from . import selectors, services
 from .duplicates import Candidate, find_duplicates
@@ -161,7 +162,7 @@ def _register(request, person_form, case_form, link_to):
     return services.case_open(actor=request.user, person=person, **case_form.cleaned_data)
 
 
-@role_required(*PROVINCIAL, Role.CENTRAL_REVIEWER)
+@role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.CENTRAL_REVIEWER)
 def detail(request, case_id):
     case = selectors.case_get_visible(user=request.user, case_id=case_id)
     audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
@@ -174,6 +175,9 @@ def detail(request, case_id):
             "person": case.person,
             "documents": case.person.documents.all(),
             "screenings": case.screenings.all(),
+            "referrals": referral_list_visible_to(user=request.user)
+            .filter(case=case)
+            .select_related("to_organisation"),
             "consents": case.consents.select_related("recorded_by"),
             "notes": case.notes.select_related("author"),
             "files": case.files.all(),

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from referrals.api import ReferralViewSet
 
 from . import health
 
@@ -14,6 +15,7 @@ router = SimpleRouter()
 router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 api_v1 = [
     *router.urls,

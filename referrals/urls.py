@@ -5,4 +5,9 @@ from . import views
 app_name = "referrals"
 urlpatterns = [
     path("review/", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("sent/", views.sent, name="sent"),
+    path("new/<int:case_id>/", views.new, name="new"),
+    path("<int:referral_id>/", views.detail, name="detail"),
+    path("<int:referral_id>/<slug:action>/", views.act, name="act"),
 ]

@@ -1,20 +1,223 @@
-from django.shortcuts import render
+"""Referral pages: the sender's form and list, the receiver's inbox, the central queue, and
+each referral with its timeline. Thin: parse, call one selector or service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from cases.selectors import second_review_queue
-from shelters.selectors import shelter_list_with_units
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.selectors import case_get_visible, second_review_queue
+from nrm.domain import ActionForbidden, TransitionNotAllowed
+from nrm.forms import add_service_errors
+from shelters.selectors import fit_warnings, shelter_list_with_units
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    NoteForm,
+    QueueFilterForm,
+    ReasonForm,
+    RedirectForm,
+    ReferralForm,
+    ReviewForm,
+)
+from .permissions import can_receive, can_review, can_send
+from .workflow import ReviewState, State
+
+PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+EVERYONE_WITH_REFERRALS = (
+    *PROVINCIAL,
+    Role.SHELTER_DIRECTOR,
+    Role.SHELTER_STAFF,
+    Role.CENTRAL_REVIEWER,
+)
+
+
+def _with_deadlines(referrals):
+    referrals = list(referrals)
+    clocks = selectors.deadlines_by_referral(referrals)
+    for referral in referrals:
+        referral.running_deadlines = clocks.get(referral.pk, [])
+    return referrals
 
 
 @role_required(Role.CENTRAL_REVIEWER)
 def home(request):
-    """The central division's landing page: decisions waiting for a second review, and the
-    national shelter network."""
+    """The central review queue with its filters, not-a-victim decisions waiting for a second
+    review, and the national shelter network."""
+    filters = QueueFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    queue = selectors.review_queue(
+        user=request.user,
+        state=criteria.get("state", ""),
+        urgency=criteria.get("urgency", ""),
+        province=criteria["province"].code if criteria.get("province") else "",
+        overdue=criteria.get("overdue", False),
+    )
     return render(
         request,
         "referrals/home.html",
         {
+            "filters": filters,
+            "queue": _with_deadlines(queue[:100]),
             "second_reviews": second_review_queue(user=request.user)[:100],
             "shelters": shelter_list_with_units(),
         },
     )
+
+
+@role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
+def inbox(request):
+    """Referrals waiting for the user's organisation: urgent first, then newest, with the time
+    left on each deadline."""
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"referrals": _with_deadlines(selectors.inbox(user=request.user)[:100])},
+    )
+
+
+@role_required(*PROVINCIAL)
+def sent(request):
+    return render(
+        request,
+        "referrals/sent.html",
+        {"referrals": _with_deadlines(selectors.sent_list(user=request.user)[:100])},
+    )
+
+
+@role_required(*PROVINCIAL)
+def new(request, case_id):
+    """The sender's form, beside the shelters' target groups and beds, with a warning where
+    the person does not fit a shelter."""
+    case = case_get_visible(user=request.user, case_id=case_id)
+    initial = (
+        {"consent": "not_required", "consent_note": _("A child")} if case.person.is_child else {}
+    )
+    form = ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(actor=request.user, case_id=case.pk, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ActionForbidden as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Referral saved."))
+            return redirect(referral)
+    shelters = [
+        (shelter, fit_warnings(shelter=shelter, person=case.person))
+        for shelter in shelter_list_with_units()
+    ]
+    return render(request, "referrals/new.html", {"case": case, "form": form, "shelters": shelters})
+
+
+@role_required(*EVERYONE_WITH_REFERRALS)
+def detail(request, referral_id):
+    referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=referral)
+    user = request.user
+    sender = can_send(user, referral)
+    receiver = can_receive(user, referral)
+    reviewer = can_review(user)
+    state = referral.state
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "events": referral.events.select_related("actor"),
+            "deadlines": selectors.deadlines_by_referral([referral]).get(referral.pk, []),
+            "redirects": referral.redirects.select_related("to_organisation"),
+            "actions": {
+                "submit": sender and state == State.DRAFT,
+                "acknowledge": receiver and state == State.SUBMITTED,
+                "accept": receiver and state == State.ACKNOWLEDGED,
+                "decline": receiver and state == State.ACKNOWLEDGED,
+                "complete": (receiver or sender) and state == State.ACCEPTED,
+                "withdraw": sender and referral.is_open,
+                "answer": sender and referral.review_state == ReviewState.QUERIED,
+                "review": reviewer
+                and referral.review_state in (ReviewState.PENDING, ReviewState.ESCALATED),
+                "redirect": reviewer
+                and state == State.DECLINED
+                and not referral.redirects.exists(),
+            },
+            "note_form": NoteForm(),
+            "reason_form": ReasonForm(),
+            "review_form": ReviewForm(),
+            "answer_form": AnswerForm(),
+            "redirect_form": RedirectForm(),
+        },
+    )
+
+
+# Each move: the form it needs and how its fields map onto the service.
+ACTIONS = {
+    "submit": (None, lambda r, u, d: services.referral_submit(referral_id=r, actor=u)),
+    "acknowledge": (
+        NoteForm,
+        lambda r, u, d: services.referral_acknowledge(referral_id=r, actor=u, note=d["note"]),
+    ),
+    "accept": (
+        NoteForm,
+        lambda r, u, d: services.referral_accept(referral_id=r, actor=u, note=d["note"]),
+    ),
+    "decline": (
+        ReasonForm,
+        lambda r, u, d: services.referral_decline(referral_id=r, actor=u, reason=d["reason"]),
+    ),
+    "complete": (
+        NoteForm,
+        lambda r, u, d: services.referral_complete(referral_id=r, actor=u, note=d["note"]),
+    ),
+    "withdraw": (
+        ReasonForm,
+        lambda r, u, d: services.referral_withdraw(referral_id=r, actor=u, reason=d["reason"]),
+    ),
+    "review": (
+        ReviewForm,
+        lambda r, u, d: services.referral_review(referral_id=r, actor=u, **d),
+    ),
+    "answer": (
+        AnswerForm,
+        lambda r, u, d: services.referral_answer_query(referral_id=r, actor=u, **d),
+    ),
+    "redirect": (
+        RedirectForm,
+        lambda r, u, d: services.referral_redirect(referral_id=r, actor=u, **d),
+    ),
+}
+
+
+@require_POST
+@role_required(*EVERYONE_WITH_REFERRALS)
+def act(request, referral_id, action):
+    """Run one move on a referral. A conflict (someone else moved it first) or a refusal comes
+    back as a message on the referral's page."""
+    if action not in ACTIONS:
+        raise Http404
+    referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
+    form_class, run = ACTIONS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(referral)
+    try:
+        result = run(referral.pk, request.user, form.cleaned_data if form else {})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (TransitionNotAllowed, ActionForbidden) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved."))
+        return redirect(result)
+    return redirect(referral)

@@ -64,3 +64,71 @@ class ShelterUnit(models.Model):
 
     def __str__(self):
         return f"{self.shelter} · {self.get_section_display()}"
+
+
+class PlacementStatus(models.TextChoices):
+    ADMITTED = "admitted", _("In the shelter")
+    DISCHARGED = "discharged", _("Discharged")
+    TRANSFERRED = "transferred", _("Transferred to another shelter")
+
+
+class DischargeReason(models.TextChoices):
+    REINTEGRATED = "reintegrated", _("Reintegrated with family")
+    REPATRIATED = "repatriated", _("Repatriated")
+    TRANSFERRED = "transferred", _("Transferred")
+    LEFT = "left", _("Left of own will")
+    OTHER = "other", _("Other")
+
+
+class Placement(models.Model):
+    """A person's stay in one section of a shelter. Occupancy is counted from these rows,
+    never stored a second time."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="placements", verbose_name=_("case")
+    )
+    unit = models.ForeignKey(
+        ShelterUnit, on_delete=models.PROTECT, related_name="placements", verbose_name=_("section")
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("referral"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=15,
+        choices=PlacementStatus.choices,
+        default=PlacementStatus.ADMITTED,
+    )
+    admitted_at = models.DateTimeField(_("admitted"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
+    discharge_reason = models.CharField(
+        _("discharge reason"), max_length=15, choices=DischargeReason.choices, blank=True
+    )
+    discharge_note = models.TextField(_("note"), blank=True)
+    admitted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("admitted by")
+    )
+
+    class Meta:
+        ordering = ["-admitted_at", "-pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="admitted"),
+                name="one_active_placement_per_case",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit"], condition=models.Q(status="admitted"), name="placement_active_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.unit}"

@@ -1,18 +1,26 @@
 """Reads about shelters."""
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 
-from .models import Shelter, ShelterUnit
+from .models import PlacementStatus, Shelter, ShelterUnit, TargetGroup
+
+
+def units_with_occupancy() -> QuerySet[ShelterUnit]:
+    """Units with `occupied` (active placements, counted) and `free_beds` annotated."""
+    occupied = Count("placements", filter=Q(placements__status=PlacementStatus.ADMITTED))
+    return ShelterUnit.objects.annotate(occupied=occupied, free_beds=F("capacity") - occupied)
 
 
 def shelter_list_with_units() -> QuerySet[Shelter]:
-    """All active shelters with their units and total beds, in two queries."""
+    """All active shelters with their units' occupancy and their total beds, in two queries
+    whatever the number of shelters."""
     return (
         Shelter.objects.filter(organisation__is_active=True)
         .select_related("organisation__province")
-        .prefetch_related(Prefetch("units", queryset=ShelterUnit.objects.order_by("section")))
+        .prefetch_related(Prefetch("units", queryset=units_with_occupancy().order_by("section")))
         .annotate(total_beds=Sum("units__capacity"))
     )
 
@@ -20,3 +28,36 @@ def shelter_list_with_units() -> QuerySet[Shelter]:
 def shelter_for_organisation(organisation: Organisation) -> Shelter | None:
     """The shelter an organisation of kind shelter runs, with its units."""
     return shelter_list_with_units().filter(organisation=organisation).first()
+
+
+# Which persons each target group takes in: (sexes, youngest age, oldest age or None).
+TARGET_GROUP_FIT = {
+    TargetGroup.WOMEN_AND_GIRLS: ({"female"}, 0, None),
+    TargetGroup.WOMEN_AND_CHILDREN: ({"female"}, 0, None),
+    TargetGroup.MEN: ({"male"}, 18, None),
+    TargetGroup.MEN_AND_BOYS: ({"male"}, 15, None),
+}
+
+
+def fit_warnings(*, shelter: Shelter, person) -> list[str]:
+    """Why a person may not fit a shelter's target group (a warning, not a refusal: the
+    director decides). A child of either sex fits a shelter for women and children."""
+    sexes, youngest, _oldest = TARGET_GROUP_FIT[shelter.target_group]
+    age = person.age()
+    warnings = []
+    child_welcome = shelter.target_group == TargetGroup.WOMEN_AND_CHILDREN and person.is_child
+    if person.sex not in sexes and not child_welcome:
+        warnings.append(
+            _("%(shelter)s takes in %(group)s; this person is recorded as %(sex)s.")
+            % {
+                "shelter": shelter.organisation.name,
+                "group": shelter.get_target_group_display().lower(),
+                "sex": person.get_sex_display().lower(),
+            }
+        )
+    if age is not None and age < youngest:
+        warnings.append(
+            _("%(shelter)s takes in persons aged %(age)d and over.")
+            % {"shelter": shelter.organisation.name, "age": youngest}
+        )
+    return warnings

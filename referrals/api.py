@@ -1,0 +1,174 @@
+"""/api/v1/referrals/ with one POST action per move: the same selectors and services as the
+pages. 409 for a move from the wrong state, 404 for a referral the user may not see."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Organisation
+from cases.models import Case
+from cases.selectors import case_list_visible_to
+
+from . import selectors, services
+from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a message per field"),
+    403: OpenApiResponse(description="Visible, but this user may not do this"),
+    404: OpenApiResponse(description="No such referral, or not visible to this user"),
+}
+TRANSITION_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(description="Not allowed from the referral's current state"),
+}
+
+
+class ReferralEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = ReferralEvent
+        fields = ["field", "from_state", "to_state", "note", "actor", "created_at"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
+    to_organisation = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.filter(is_active=True)
+    )
+    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    consent = serializers.ChoiceField(choices=ConsentBasis.choices)
+    services_requested = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceType.choices), required=False
+    )
+    urgent = serializers.BooleanField(write_only=True, required=False, default=False)
+    submit = serializers.BooleanField(write_only=True, required=False, default=False)
+    events = ReferralEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "case",
+            "from_organisation",
+            "to_organisation",
+            "kind",
+            "urgency",
+            "urgent",
+            "services_requested",
+            "reason",
+            "consent",
+            "consent_note",
+            "state",
+            "review_state",
+            "decline_reason",
+            "redirected_from",
+            "submitted_at",
+            "created_at",
+            "submit",
+            "events",
+        ]
+        read_only_fields = [
+            "urgency",
+            "state",
+            "review_state",
+            "decline_reason",
+            "redirected_from",
+            "submitted_at",
+            "created_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["case"].queryset = case_list_visible_to(user=request.user)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=list(services.REVIEW_DECISIONS))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+
+
+class RedirectSerializer(serializers.Serializer):
+    to_organisation = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.filter(is_active=True)
+    )
+    note = serializers.CharField()
+
+
+def _move(body_serializer, service):
+    """An action: validate the body, run the service on a visible referral, return it."""
+
+    def handler(self, request, pk=None):
+        referral = self.get_object()
+        body = body_serializer(data=request.data) if body_serializer else None
+        if body is not None:
+            body.is_valid(raise_exception=True)
+        result = service(
+            referral_id=referral.pk, actor=request.user, **(body.validated_data if body else {})
+        )
+        result = self.get_queryset().get(pk=result.pk)
+        return Response(ReferralSerializer(result, context=self.get_serializer_context()).data)
+
+    return handler
+
+
+def _action(name, body, service, url_path=None):
+    handler = _move(body, service)
+    handler.__name__ = name
+    documented = extend_schema(
+        request=body, responses={200: ReferralSerializer, **TRANSITION_ERRORS}
+    )(handler)
+    return action(detail=True, methods=["post"], url_path=url_path or name)(documented)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Referrals the user's organisation sent or received"),
+    retrieve=extend_schema(responses={200: ReferralSerializer, **ERRORS}),
+    create=extend_schema(responses={201: ReferralSerializer, **ERRORS}),
+)
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self):
+        return selectors.referral_list_visible_to(user=self.request.user).prefetch_related(
+            "events__actor"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        referral = services.referral_create(actor=request.user, case_id=data.pop("case").pk, **data)
+        referral = self.get_queryset().get(pk=referral.pk)
+        return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
+
+    submit = _action("submit", None, services.referral_submit)
+    acknowledge = _action("acknowledge", NoteSerializer, services.referral_acknowledge)
+    accept = _action("accept", NoteSerializer, services.referral_accept)
+    decline = _action("decline", ReasonSerializer, services.referral_decline)
+    complete = _action("complete", NoteSerializer, services.referral_complete)
+    withdraw = _action("withdraw", ReasonSerializer, services.referral_withdraw)
+    review = _action("review", ReviewSerializer, services.referral_review)
+    answer = _action("answer", AnswerSerializer, services.referral_answer_query)
+    redirect = _action("redirect", RedirectSerializer, services.referral_redirect)

@@ -1,0 +1,97 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Province
+from nrm.forms import StyledFormMixin
+
+from .models import ConsentBasis, Kind, ServiceType, Urgency
+from .workflow import ReviewState, State
+
+
+class ReferralForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of referral"), choices=Kind.choices)
+    to_organisation = forms.ModelChoiceField(
+        label=_("Refer to"),
+        queryset=Organisation.objects.filter(is_active=True)
+        .exclude(kind__in=[Organisation.Kind.CENTRAL, Organisation.Kind.REGIONAL_OFFICE])
+        .select_related("province")
+        .order_by("kind", "name_th"),
+    )
+    services_requested = forms.MultipleChoiceField(
+        label=_("Services requested"),
+        choices=ServiceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    urgent = forms.BooleanField(
+        label=_("Urgent"),
+        required=False,
+        help_text=_("A child, or a person who needs medical care now, is always urgent."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent = forms.ChoiceField(
+        label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect
+    )
+    consent_note = forms.CharField(label=_("Why no consent is needed"), required=False)
+    submit = forms.BooleanField(
+        label=_("Submit now (otherwise kept as a draft)"), required=False, initial=True
+    )
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Central review"),
+        choices=[
+            ("endorse", _("Endorse")),
+            ("query", _("Query the sender")),
+            ("escalate", _("Escalate")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RedirectForm(StyledFormMixin, forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Redirect to"), queryset=ReferralForm.base_fields["to_organisation"].queryset
+    )
+    note = forms.CharField(label=_("Why there"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(StyledFormMixin, forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All"))]
+        + [c for c in State.choices if c[0] != State.DRAFT]
+        + [c for c in ReviewState.choices if c[0]],
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices]
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        required=False,
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        empty_label=_("All"),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

@@ -1,0 +1,148 @@
+"""Referrals of a person from one organisation to another, with their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from cases.models import Case
+
+from .workflow import OPEN_STATES, ReviewState, State
+
+
+class Kind(models.TextChoices):
+    SHELTER_PLACEMENT = "shelter_placement", _("Shelter placement")
+    SERVICE = "service", _("Service")
+    TRANSFER = "transfer", _("Transfer of the case to another office")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class ServiceType(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL = "medical", _("Medical care")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    REPATRIATION = "repatriation", _("Repatriation")
+    EMPLOYMENT = "employment", _("Employment and training")
+    EDUCATION = "education", _("Education")
+    COMPENSATION = "compensation", _("Compensation claim")
+
+
+class ConsentBasis(models.TextChoices):
+    GIVEN = "given", _("The person consents")
+    NOT_REQUIRED = "not_required", _("No consent needed (reason recorded)")
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("case")
+    )
+    from_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        verbose_name=_("from"),
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("to"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    services_requested = models.JSONField(_("services requested"), default=list, blank=True)
+    reason = models.TextField(_("reason for the referral"))
+    consent = models.CharField(_("consent"), max_length=15, choices=ConsentBasis.choices)
+    consent_note = models.CharField(_("why no consent is needed"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.DRAFT)
+    review_state = models.CharField(
+        _("central review"), max_length=10, choices=ReviewState.choices, blank=True, default=""
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    redirected_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="redirects",
+        null=True,
+        blank=True,
+        verbose_name=_("redirected from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(consent="not_required") | ~Q(consent_note=""),
+                name="referral_no_consent_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")),
+                name="referral_to_another_organisation",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["to_organisation", "state", "-submitted_at"], name="referral_inbox_idx"
+            ),
+            models.Index(fields=["from_organisation", "-created_at"], name="referral_sent_idx"),
+            models.Index(fields=["review_state", "-submitted_at"], name="referral_review_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} → {self.to_organisation}"
+
+    def get_absolute_url(self):
+        return reverse("referrals:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def service_labels(self) -> list[str]:
+        labels = dict(ServiceType.choices)
+        return [str(labels.get(value, value)) for value in self.services_requested]
+
+
+class ReferralEvent(models.Model):
+    """Every move of a referral or of its review: who, when, from, to, and why."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="events", verbose_name=_("referral")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    field = models.CharField(max_length=15, default="state")  # "state" or "review_state"
+    from_state = models.CharField(_("from"), max_length=15, blank=True)
+    to_state = models.CharField(_("to"), max_length=15)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+
+    def __str__(self):
+        return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+    def label(self) -> str:
+        choices = dict(ReviewState.choices if self.field == "review_state" else State.choices)
+        return str(choices.get(self.to_state, self.to_state))

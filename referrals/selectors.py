@@ -1,0 +1,100 @@
+"""Reads of referrals, always through what the user may see."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role
+from sla.models import Deadline
+
+from .models import Referral
+from .workflow import State
+
+# A receiver sees a referral until it is withdrawn (a declined one stays in their history).
+RECEIVER_VISIBLE_STATES = [
+    State.SUBMITTED,
+    State.ACKNOWLEDGED,
+    State.ACCEPTED,
+    State.DECLINED,
+    State.COMPLETED,
+]
+
+
+def referral_list_visible_to(*, user) -> QuerySet[Referral]:
+    """Referrals the user's organisation sent or received, all of them for the central
+    division, none for a sysadmin."""
+    referrals = Referral.objects.select_related(
+        "case__person", "from_organisation__province", "to_organisation__province"
+    )
+    membership = user.membership if user.is_authenticated else None
+    if membership is None or membership.role == Role.SYSADMIN:
+        return referrals.none()
+    if membership.role == Role.CENTRAL_REVIEWER:
+        return referrals.exclude(state=State.DRAFT)
+    organisation = membership.organisation_id
+    sent = Q(from_organisation_id=organisation)
+    received = Q(to_organisation_id=organisation, state__in=RECEIVER_VISIBLE_STATES)
+    if membership.role == Role.SHELTER_STAFF:
+        return referrals.filter(received, state=State.ACCEPTED)
+    return referrals.filter(sent | received)
+
+
+def referral_get_visible(*, user, referral_id) -> Referral:
+    try:
+        return referral_list_visible_to(user=user).get(pk=referral_id)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def inbox(*, user) -> QuerySet[Referral]:
+    """Referrals waiting for the user's organisation: urgent first, then newest."""
+    membership = user.membership
+    return (
+        referral_list_visible_to(user=user)
+        .filter(
+            to_organisation_id=membership.organisation_id,
+            state__in=[State.SUBMITTED, State.ACKNOWLEDGED, State.ACCEPTED],
+        )
+        .order_by("-urgency", "-submitted_at")
+    )
+
+
+def sent_list(*, user) -> QuerySet[Referral]:
+    return referral_list_visible_to(user=user).filter(
+        from_organisation_id=user.membership.organisation_id
+    )
+
+
+def review_queue(
+    *, user, state: str = "", urgency: str = "", province: str = "", overdue: bool = False
+) -> QuerySet[Referral]:
+    """The central queue: every submitted referral and every decline, with filters."""
+    referrals = referral_list_visible_to(user=user).order_by("-urgency", "-submitted_at")
+    if state:
+        referrals = referrals.filter(Q(state=state) | Q(review_state=state))
+    if urgency:
+        referrals = referrals.filter(urgency=urgency)
+    if province:
+        referrals = referrals.filter(from_organisation__province__code=province)
+    if overdue:
+        late = Deadline.objects.filter(
+            object_type__model="referral",
+            state__in=[Deadline.State.PENDING, Deadline.State.BREACHED],
+            due_at__lt=timezone.now(),
+        ).values("object_id")
+        referrals = referrals.filter(pk__in=late)
+    return referrals
+
+
+def deadlines_by_referral(referrals) -> dict[int, list[Deadline]]:
+    """The running clocks of a page of referrals, in one query."""
+    ids = [r.pk for r in referrals]
+    result: dict[int, list[Deadline]] = {}
+    for deadline in Deadline.objects.filter(
+        object_type__app_label="referrals",
+        object_type__model="referral",
+        object_id__in=ids,
+        state=Deadline.State.PENDING,
+    ).order_by("due_at"):
+        result.setdefault(deadline.object_id, []).append(deadline)
+    return result

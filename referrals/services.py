@@ -1,0 +1,405 @@
+"""Every write to referrals: one service per move. Each locks the referral's row, checks the
+move against the transition table and the actor's authority, saves, writes a ReferralEvent, a
+CaseEvent and an AuditEvent, opens or closes its deadlines, and notifies, all in one
+transaction: two people acting at once get one success and one TransitionNotAllowed."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organisation, Role, User
+from accounts.selectors import member_users
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.models import Case, CaseEvent
+from notifications.services import notify
+from nrm.domain import TransitionNotAllowed, ensure, ensure_transition
+from sla.models import Clock
+from sla.services import deadline_cancel, deadline_close, deadline_open
+
+from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType, Urgency
+from .permissions import can_receive, can_review, can_send
+from .workflow import REVIEW_TRANSITIONS, TRANSITIONS, ReviewState, State
+
+# The receiving organisation's kind that each kind of referral needs.
+TARGET_KINDS = {
+    Kind.SHELTER_PLACEMENT: {Organisation.Kind.SHELTER},
+    Kind.TRANSFER: {Organisation.Kind.PROVINCIAL_OFFICE},
+    Kind.SERVICE: {
+        Organisation.Kind.PROVINCIAL_OFFICE,
+        Organisation.Kind.PARTNER,
+        Organisation.Kind.SHELTER,
+    },
+}
+STATE_LABELS = dict(State.choices)
+REVIEW_LABELS = dict(ReviewState.choices)
+
+
+def _lock(referral_id: int) -> Referral:
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case__person", "to_organisation", "from_organisation")
+        .get(pk=referral_id)
+    )
+
+
+def _record(referral, actor, field, old, new, note=""):
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, field=field, from_state=old, to_state=new, note=note
+    )
+    labels = REVIEW_LABELS if field == "review_state" else STATE_LABELS
+    CaseEvent.objects.create(
+        case=referral.case,
+        kind=CaseEvent.Kind.REFERRAL,
+        actor=actor,
+        summary=f"{referral.to_organisation.name_th}: {labels.get(new, new)}"[:300],
+    )
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=referral,
+        changes={field: [old, new], **({"note": note} if note else {})},
+    )
+
+
+def _move(referral, actor, target, note="", **fields):
+    ensure_transition(referral.state, target, TRANSITIONS, STATE_LABELS)
+    old = referral.state
+    referral.state = target
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save()
+    _record(referral, actor, "state", old, target, note)
+
+
+def _sender_people(referral):
+    people = [referral.created_by]
+    if referral.case.lead_worker_id:
+        people.append(referral.case.lead_worker)
+    return people
+
+
+def _receivers(referral):
+    roles = {
+        Organisation.Kind.SHELTER: [Role.SHELTER_DIRECTOR],
+        Organisation.Kind.PROVINCIAL_OFFICE: [Role.SUPERVISOR, Role.SOCIAL_WORKER],
+    }.get(referral.to_organisation.kind, [])
+    return member_users(organisation=referral.to_organisation, roles=roles)
+
+
+def _central_reviewers():
+    central = Organisation.objects.get(kind=Organisation.Kind.CENTRAL)
+    return member_users(organisation=central, roles=[Role.CENTRAL_REVIEWER])
+
+
+def _notify(recipients, text, referral):
+    notify(
+        recipients=recipients,
+        message=format_lazy(text, number=referral.case.number),
+        link=referral.get_absolute_url(),
+    )
+
+
+def is_urgent(case: Case, services: Sequence[str], asked: bool) -> bool:
+    """Urgent: the sender says so, the person is a child, or needs medical care now."""
+    return asked or case.person.is_child or ServiceType.MEDICAL in services
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User,
+    case_id: int,
+    to_organisation: Organisation,
+    kind: str,
+    reason: str,
+    consent: str,
+    consent_note: str = "",
+    services_requested: Sequence[str] = (),
+    urgent: bool = False,
+    submit: bool = False,
+    redirected_from: Referral | None = None,
+) -> Referral:
+    """Draft a referral of a case (and submit it at once when `submit`).
+
+    Raises ValidationError when the receiver does not fit the kind of referral, the case is
+    closed, or consent is neither given nor excused with a reason.
+    """
+    case = Case.objects.select_related("person", "owner").get(pk=case_id)
+    referral = Referral(
+        case=case,
+        from_organisation=case.owner,
+        to_organisation=to_organisation,
+        kind=kind,
+        reason=reason.strip(),
+        consent=consent,
+        consent_note=consent_note.strip(),
+        services_requested=list(dict.fromkeys(services_requested)),
+        urgency=Urgency.URGENT if is_urgent(case, services_requested, urgent) else Urgency.NORMAL,
+        created_by=actor,
+        redirected_from=redirected_from,
+    )
+    if redirected_from is None:
+        ensure(can_send(actor, referral), _("Only the office that owns the case refers it."))
+    errors = {}
+    if not case.is_open:
+        errors["case"] = _("The case is closed.")
+    if to_organisation.kind not in TARGET_KINDS.get(kind, ()):
+        errors["to_organisation"] = _("This organisation cannot receive this kind of referral.")
+    if to_organisation.pk == case.owner_id:
+        errors["to_organisation"] = _("A case cannot be referred to the office that owns it.")
+    if not referral.reason:
+        errors["reason"] = _("Say why the person is referred.")
+    if consent == ConsentBasis.NOT_REQUIRED and not referral.consent_note:
+        errors["consent_note"] = _("Say why no consent is needed (for example: a child).")
+    unknown = [s for s in referral.services_requested if s not in ServiceType.values]
+    if unknown:
+        errors["services_requested"] = _("Unknown service.")
+    if errors:
+        raise ValidationError(errors)
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, actor=actor, to_state=State.DRAFT)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=referral)
+    if submit:
+        _submit(referral, actor)
+    return referral
+
+
+def _submit(referral: Referral, actor: User) -> None:
+    now = timezone.now()
+    urgent = referral.urgency == Urgency.URGENT
+    _move(
+        referral,
+        actor,
+        State.SUBMITTED,
+        submitted_at=now,
+        review_state=ReviewState.PENDING,
+    )
+    deadline_open(
+        clock=Clock.REFERRAL_ACK_URGENT if urgent else Clock.REFERRAL_ACK_NORMAL,
+        obj=referral,
+        organisation=referral.to_organisation,
+        start=now,
+    )
+    deadline_open(
+        clock=Clock.REFERRAL_DECISION_URGENT if urgent else Clock.REFERRAL_DECISION_NORMAL,
+        obj=referral,
+        organisation=referral.to_organisation,
+        start=now,
+    )
+    deadline_open(
+        clock=Clock.CENTRAL_REVIEW,
+        obj=referral,
+        organisation=Organisation.objects.get(kind=Organisation.Kind.CENTRAL),
+        start=now,
+    )
+    _notify(
+        [*_receivers(referral), *_central_reviewers()],
+        gettext_lazy("New referral of case {number}"),
+        referral,
+    )
+
+
+@transaction.atomic
+def referral_submit(*, referral_id: int, actor: User) -> Referral:
+    """Send a draft. Side effects: opens the acknowledgement, decision and central-review
+    deadlines; notifies the receiver and the central reviewers."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.SUBMITTED, TRANSITIONS, STATE_LABELS)
+    ensure(can_send(actor, referral), _("Only the sending office submits this referral."))
+    _submit(referral, actor)
+    return referral
+
+
+def _ack_clock(referral):
+    urgent = referral.urgency == Urgency.URGENT
+    return Clock.REFERRAL_ACK_URGENT if urgent else Clock.REFERRAL_ACK_NORMAL
+
+
+def _decision_clock(referral):
+    urgent = referral.urgency == Urgency.URGENT
+    return Clock.REFERRAL_DECISION_URGENT if urgent else Clock.REFERRAL_DECISION_NORMAL
+
+
+@transaction.atomic
+def referral_acknowledge(*, referral_id: int, actor: User, note: str = "") -> Referral:
+    """The receiver has seen the referral. Side effects: closes the acknowledgement deadline;
+    notifies the sender."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.ACKNOWLEDGED, TRANSITIONS, STATE_LABELS)
+    ensure(can_receive(actor, referral), _("Only the receiving organisation answers."))
+    _move(referral, actor, State.ACKNOWLEDGED, note.strip())
+    deadline_close(clock=_ack_clock(referral), obj=referral)
+    _notify(
+        _sender_people(referral), gettext_lazy("Referral of case {number} acknowledged"), referral
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referral:
+    """The receiver takes the person. A transfer moves the case to the receiving office.
+    Side effects: closes the decision deadline; notifies the sender."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.ACCEPTED, TRANSITIONS, STATE_LABELS)
+    ensure(can_receive(actor, referral), _("Only the receiving organisation decides."))
+    _move(referral, actor, State.ACCEPTED, note.strip())
+    deadline_close(clock=_decision_clock(referral), obj=referral)
+    if referral.kind == Kind.TRANSFER:
+        case = Case.objects.select_for_update().get(pk=referral.case_id)
+        case.owner = referral.to_organisation
+        case.lead_worker = actor if actor.membership.organisation_id == case.owner_id else None
+        case.save(update_fields=["owner", "lead_worker", "updated_at"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=case,
+            changes={"owner": [referral.from_organisation.code, referral.to_organisation.code]},
+        )
+    _notify(_sender_people(referral), gettext_lazy("Referral of case {number} accepted"), referral)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, referral_id: int, actor: User, reason: str) -> Referral:
+    """The receiver cannot take the person; the reason is required. The decline lands in the
+    central queue for a redirect. Side effects: closes the decision deadline; notifies the
+    sender and the central reviewers."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.DECLINED, TRANSITIONS, STATE_LABELS)
+    ensure(can_receive(actor, referral), _("Only the receiving organisation decides."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for declining.")})
+    _move(referral, actor, State.DECLINED, reason.strip(), decline_reason=reason.strip())
+    deadline_close(clock=_decision_clock(referral), obj=referral)
+    _notify(
+        [*_sender_people(referral), *_central_reviewers()],
+        gettext_lazy("Referral of case {number} declined"),
+        referral,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, referral_id: int, actor: User, note: str = "") -> Referral:
+    """The person arrived, or the service was delivered. Notifies the sender."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.COMPLETED, TRANSITIONS, STATE_LABELS)
+    allowed = can_receive(actor, referral) or (
+        referral.kind == Kind.SERVICE and can_send(actor, referral)
+    )
+    ensure(allowed, _("Only the receiving organisation confirms the person arrived."))
+    _move(referral, actor, State.COMPLETED, note.strip())
+    _notify(_sender_people(referral), gettext_lazy("Referral of case {number} completed"), referral)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral_id: int, actor: User, reason: str) -> Referral:
+    """The sender takes the referral back from any open state. Side effects: cancels every
+    running deadline of the referral; notifies the receiver if it had been submitted."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.state, State.WITHDRAWN, TRANSITIONS, STATE_LABELS)
+    ensure(can_send(actor, referral), _("Only the sending office withdraws a referral."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
+    was_submitted = referral.state != State.DRAFT
+    _move(referral, actor, State.WITHDRAWN, reason.strip())
+    for clock in (_ack_clock(referral), _decision_clock(referral), Clock.CENTRAL_REVIEW):
+        deadline_cancel(clock=clock, obj=referral)
+    if was_submitted:
+        _notify(_receivers(referral), gettext_lazy("Referral of case {number} withdrawn"), referral)
+    return referral
+
+
+REVIEW_DECISIONS = {
+    "endorse": ReviewState.ENDORSED,
+    "query": ReviewState.QUERIED,
+    "escalate": ReviewState.ESCALATED,
+}
+
+
+@transaction.atomic
+def referral_review(*, referral_id: int, actor: User, decision: str, note: str = "") -> Referral:
+    """The central review beside the receiver's steps: endorse, query the sender (who must
+    answer), or escalate. A query or an escalation needs a note. Side effects: an endorsement
+    closes the central-review deadline; a query notifies the sender."""
+    referral = _lock(referral_id)
+    target = REVIEW_DECISIONS.get(decision)
+    if target is None:
+        raise ValidationError({"decision": _("Choose endorse, query or escalate.")})
+    ensure_transition(referral.review_state, target, REVIEW_TRANSITIONS, REVIEW_LABELS)
+    ensure(can_review(actor), _("Only a central reviewer reviews referrals."))
+    if target != ReviewState.ENDORSED and not note.strip():
+        raise ValidationError({"note": _("Say what the sender must answer or why you escalate.")})
+    old = referral.review_state
+    referral.review_state = target
+    referral.save(update_fields=["review_state", "updated_at"])
+    _record(referral, actor, "review_state", old, target, note.strip())
+    if target == ReviewState.ENDORSED:
+        deadline_close(clock=Clock.CENTRAL_REVIEW, obj=referral)
+    if target == ReviewState.QUERIED:
+        _notify(
+            _sender_people(referral),
+            gettext_lazy("The central division has a question on the referral of case {number}"),
+            referral,
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_answer_query(*, referral_id: int, actor: User, answer: str) -> Referral:
+    """The sender answers a central query; the referral returns to the review queue."""
+    referral = _lock(referral_id)
+    ensure_transition(referral.review_state, ReviewState.PENDING, REVIEW_TRANSITIONS, REVIEW_LABELS)
+    ensure(can_send(actor, referral), _("Only the sending office answers the query."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    old = referral.review_state
+    referral.review_state = ReviewState.PENDING
+    referral.save(update_fields=["review_state", "updated_at"])
+    _record(referral, actor, "review_state", old, ReviewState.PENDING, answer.strip())
+    _notify(_central_reviewers(), gettext_lazy("The sender answered on case {number}"), referral)
+    return referral
+
+
+@transaction.atomic
+def referral_redirect(
+    *, referral_id: int, actor: User, to_organisation: Organisation, note: str
+) -> Referral:
+    """A central reviewer sends a declined person elsewhere: a new referral, submitted at
+    once on the sending office's behalf and linked to the declined one."""
+    declined = _lock(referral_id)
+    ensure(can_review(actor), _("Only a central reviewer redirects a referral."))
+    if declined.state != State.DECLINED:
+        raise TransitionNotAllowed(_("Only a declined referral can be redirected."))
+    if declined.redirects.exists():
+        raise TransitionNotAllowed(_("This referral has already been redirected."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the person is redirected there.")})
+    redirect = referral_create(
+        actor=actor,
+        case_id=declined.case_id,
+        to_organisation=to_organisation,
+        kind=declined.kind,
+        reason=f"{declined.reason}\n\n{note.strip()}",
+        consent=declined.consent,
+        consent_note=declined.consent_note,
+        services_requested=declined.services_requested,
+        urgent=declined.urgency == Urgency.URGENT,
+        submit=True,
+        redirected_from=declined,
+    )
+    if declined.review_state != ReviewState.ENDORSED:
+        old = declined.review_state
+        declined.review_state = ReviewState.ENDORSED
+        declined.save(update_fields=["review_state", "updated_at"])
+        _record(declined, actor, "review_state", old, ReviewState.ENDORSED, note.strip())
+        deadline_close(clock=Clock.CENTRAL_REVIEW, obj=declined)
+    return redirect
