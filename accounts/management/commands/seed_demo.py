@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
 from cases.demo import seed_demo_cases
+from referrals.demo import seed_demo_referrals
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         created = sum(1 for _user, was_created in rows if was_created)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts: {created} created."))
         self.stdout.write(f"Demo cases: {seed_demo_cases()} created.")
+        self.stdout.write(f"Demo referrals: {seed_demo_referrals()} created.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership
