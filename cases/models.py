@@ -332,6 +332,8 @@ class CaseEvent(models.Model):
         SCREENING_DECIDED = "screening_decided", _("Identification decided")
         SECOND_REVIEW = "second_review", _("Second review")
         REFERRAL = "referral", _("Referral")
+        ADMITTED = "admitted", _("Admitted to a shelter")
+        DISCHARGED = "discharged", _("Left the shelter")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")

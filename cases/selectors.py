@@ -5,6 +5,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from referrals.models import Referral
+from shelters.models import Placement
 
 from .models import Case, CaseDocument, CaseEvent, Person, Screening
 from .workflow import ScreeningStatus
@@ -21,6 +22,15 @@ def _referred_to(organisation_id) -> Exists:
     )
 
 
+def _resident_of(organisation_id, *, current_only: bool) -> Exists:
+    placements = Placement.objects.filter(
+        case_id=OuterRef("pk"), unit__shelter__organisation_id=organisation_id
+    )
+    if current_only:
+        placements = placements.filter(status="admitted")
+    return Exists(placements)
+
+
 def _case_visibility(user) -> Q | None:
     """The filter of the cases a user may see (DESIGN.md §6); None means all of them."""
     membership = user.membership if user.is_authenticated else None
@@ -32,8 +42,10 @@ def _case_visibility(user) -> Q | None:
     if membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
         return Q(owner_id=organisation) | Q(_referred_to(organisation))
     if membership.role == Role.SHELTER_DIRECTOR:
-        return Q(_referred_to(organisation))
-    return Q(pk__in=[])  # shelter staff see residents (placements); sysadmins see none
+        return Q(_referred_to(organisation)) | Q(_resident_of(organisation, current_only=False))
+    if membership.role == Role.SHELTER_STAFF:
+        return Q(_resident_of(organisation, current_only=True))
+    return Q(pk__in=[])  # a sysadmin sees no victim data
 
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:

@@ -8,6 +8,7 @@ from accounts.api import MeView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from referrals.api import ReferralViewSet
+from shelters.api import PlacementViewSet, ShelterViewSet
 
 from . import health
 
@@ -16,6 +17,8 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("shelters", ShelterViewSet, basename="shelter")
+router.register("placements", PlacementViewSet, basename="placement")
 
 api_v1 = [
     *router.urls,

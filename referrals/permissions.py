@@ -14,13 +14,14 @@ def _membership(user):
 
 
 def can_send(user, referral) -> bool:
-    """Draft, submit, withdraw and answer queries: the sending office's provincial staff."""
+    """Draft, submit, withdraw and answer queries: the sending office's provincial staff, or
+    the director of a shelter that refers its resident on (a transfer between shelters)."""
     membership = _membership(user)
-    return (
-        membership is not None
-        and membership.role in SENDER_ROLES
-        and membership.organisation_id == referral.from_organisation_id
-    )
+    if membership is None or membership.organisation_id != referral.from_organisation_id:
+        return False
+    if referral.from_organisation.kind == Organisation.Kind.SHELTER:
+        return membership.role == Role.SHELTER_DIRECTOR
+    return membership.role in SENDER_ROLES
 
 
 def receiver_has_accounts(referral) -> bool:

@@ -124,16 +124,28 @@ def referral_create(
     urgent: bool = False,
     submit: bool = False,
     redirected_from: Referral | None = None,
+    from_organisation: Organisation | None = None,
 ) -> Referral:
-    """Draft a referral of a case (and submit it at once when `submit`).
+    """Draft a referral of a case (and submit it at once when `submit`). It is sent by the
+    office that owns the case, or by a shelter for its own resident (`from_organisation`).
 
     Raises ValidationError when the receiver does not fit the kind of referral, the case is
     closed, or consent is neither given nor excused with a reason.
     """
     case = Case.objects.select_related("person", "owner").get(pk=case_id)
+    sender = from_organisation or case.owner
+    if (
+        sender.pk != case.owner_id
+        and not case.placements.filter(
+            status="admitted", unit__shelter__organisation=sender
+        ).exists()
+    ):
+        raise ValidationError(
+            {"from_organisation": _("Only the owning office or the person's shelter refers.")}
+        )
     referral = Referral(
         case=case,
-        from_organisation=case.owner,
+        from_organisation=sender,
         to_organisation=to_organisation,
         kind=kind,
         reason=reason.strip(),
@@ -151,8 +163,8 @@ def referral_create(
         errors["case"] = _("The case is closed.")
     if to_organisation.kind not in TARGET_KINDS.get(kind, ()):
         errors["to_organisation"] = _("This organisation cannot receive this kind of referral.")
-    if to_organisation.pk == case.owner_id:
-        errors["to_organisation"] = _("A case cannot be referred to the office that owns it.")
+    if to_organisation.pk == sender.pk:
+        errors["to_organisation"] = _("A person cannot be referred to where they already are.")
     if not referral.reason:
         errors["reason"] = _("Say why the person is referred.")
     if consent == ConsentBasis.NOT_REQUIRED and not referral.consent_note:

@@ -1,6 +1,7 @@
 """The six government shelters for victims of trafficking and their beds."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -132,3 +133,72 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.unit}"
+
+    def get_absolute_url(self):
+        return reverse("shelters:resident", args=[self.pk])
+
+
+class CarePlanItem(models.Model):
+    """One service in a resident's care plan (Act s.33), with its status and due date."""
+
+    class Service(models.TextChoices):
+        HEALTH = "health", _("Health care")
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+        LEGAL_AID = "legal_aid", _("Legal aid")
+        EDUCATION = "education", _("Education and training")
+        WORK_PERMIT = "work_permit", _("Work permit")
+        COMPENSATION = "compensation", _("Compensation claim")
+        REPATRIATION = "repatriation", _("Repatriation")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="care_plan", verbose_name=_("placement")
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("care plan item")
+        verbose_name_plural = _("care plan items")
+
+    def __str__(self):
+        return f"{self.get_service_display()}: {self.get_status_display()}"
+
+
+class MovementRecord(models.Model):
+    """A resident's outing or phone use: evidence of freedom of movement and communication,
+    which the US TIP report asks about. Visible to the central division."""
+
+    class Kind(models.TextChoices):
+        OUTING = "outing", _("Outing")
+        PHONE = "phone", _("Phone access")
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="movements", verbose_name=_("placement")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    accompanied = models.BooleanField(_("accompanied by staff"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("outing or phone use")
+        verbose_name_plural = _("outings and phone use")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"

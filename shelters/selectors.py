@@ -1,11 +1,14 @@
 """Reads about shelters."""
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from cases.selectors import case_list_visible_to
+from referrals.models import Referral
 
-from .models import PlacementStatus, Shelter, ShelterUnit, TargetGroup
+from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGroup
 
 
 def units_with_occupancy() -> QuerySet[ShelterUnit]:
@@ -61,3 +64,49 @@ def fit_warnings(*, shelter: Shelter, person) -> list[str]:
             % {"shelter": shelter.organisation.name, "age": youngest}
         )
     return warnings
+
+
+def shelter_of(user) -> Shelter:
+    """The shelter the user works in (404 for anyone else)."""
+    membership = user.membership
+    try:
+        return shelter_list_with_units().get(organisation_id=membership.organisation_id)
+    except (Shelter.DoesNotExist, AttributeError):
+        raise Http404 from None
+
+
+def residents(*, shelter: Shelter) -> QuerySet[Placement]:
+    """The shelter's current residents, with the soonest planned departure first."""
+    return (
+        Placement.objects.filter(unit__shelter=shelter, status=PlacementStatus.ADMITTED)
+        .select_related("case__person", "unit")
+        .order_by(F("planned_end").asc(nulls_last=True), "admitted_at")
+    )
+
+
+def placement_list_visible_to(*, user) -> QuerySet[Placement]:
+    """Placements of the cases the user may see; shelter staff only their current residents."""
+    placements = Placement.objects.select_related(
+        "case__person", "unit__shelter__organisation", "referral"
+    )
+    return placements.filter(case__in=case_list_visible_to(user=user).values("pk"))
+
+
+def placement_get_visible(*, user, placement_id) -> Placement:
+    try:
+        return placement_list_visible_to(user=user).get(pk=placement_id)
+    except (Placement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def accepted_referrals_waiting(*, shelter: Shelter):
+    """Accepted referrals to this shelter whose person has not been admitted yet."""
+    return (
+        Referral.objects.filter(
+            to_organisation_id=shelter.organisation_id,
+            kind="shelter_placement",
+            state="accepted",
+        )
+        .select_related("case__person", "from_organisation")
+        .order_by("-urgency", "submitted_at")
+    )

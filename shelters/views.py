@@ -1,13 +1,210 @@
-from django.shortcuts import render
+"""The shelter's pages: the bed board, residents, a resident's page; and the national view.
+Thin: parse, call one selector or service, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from audit.models import AuditEvent
+from audit.services import audit_record
+from nrm.domain import ActionForbidden, TransitionNotAllowed
 
-from .selectors import shelter_for_organisation
+from . import selectors, services
+from .forms import (
+    AdmitForm,
+    CapacityForm,
+    CarePlanItemForm,
+    DischargeForm,
+    MovementForm,
+    TransferForm,
+)
+from .permissions import is_director_of, works_at
+
+SHELTER_ROLES = (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
+DEPARTURES_WITHIN = dt.timedelta(days=14)
 
 
-@role_required(Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
+@role_required(*SHELTER_ROLES)
 def home(request):
-    """A shelter's landing page: who you are and the shelter's sections and beds."""
-    shelter = shelter_for_organisation(request.user.membership.organisation)
-    return render(request, "shelters/home.html", {"shelter": shelter})
+    """The bed board: each section's beds, residents and free beds; departures planned in the
+    next two weeks; accepted referrals waiting for a bed."""
+    shelter = selectors.shelter_of(request.user)
+    residents = list(selectors.residents(shelter=shelter))
+    soon = timezone.localdate() + DEPARTURES_WITHIN
+    return render(
+        request,
+        "shelters/home.html",
+        {
+            "shelter": shelter,
+            "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
+            "waiting": [
+                (referral, AdmitForm(shelter=shelter, prefix=f"r{referral.pk}"))
+                for referral in selectors.accepted_referrals_waiting(shelter=shelter)
+            ],
+            "is_director": is_director_of(request.user, shelter),
+        },
+    )
+
+
+@role_required(*SHELTER_ROLES)
+def resident_list(request):
+    shelter = selectors.shelter_of(request.user)
+    return render(
+        request,
+        "shelters/residents.html",
+        {"shelter": shelter, "residents": selectors.residents(shelter=shelter)},
+    )
+
+
+@role_required(*SHELTER_ROLES, Role.CENTRAL_REVIEWER)
+def resident(request, placement_id):
+    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=placement)
+    shelter = placement.unit.shelter
+    active = placement.status == "admitted"
+    return render(
+        request,
+        "shelters/resident.html",
+        {
+            "placement": placement,
+            "case": placement.case,
+            "care_plan": placement.care_plan.all(),
+            "movements": placement.movements.select_related("recorded_by"),
+            "may_care": active and works_at(request.user, shelter),
+            "may_direct": active and is_director_of(request.user, shelter),
+            "care_form": CarePlanItemForm(),
+            "movement_form": MovementForm(),
+            "discharge_form": DischargeForm(),
+            "transfer_form": TransferForm(),
+        },
+    )
+
+
+def _run(request, action, success):
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (TransitionNotAllowed, ActionForbidden) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+        return result
+    return None
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
+@require_POST
+@role_required(Role.SHELTER_DIRECTOR)
+def admit(request, referral_id):
+    shelter = selectors.shelter_of(request.user)
+    form = AdmitForm(request.POST, shelter=shelter, prefix=f"r{referral_id}")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("shelters:home")
+    placement = _run(
+        request,
+        lambda: services.placement_admit(
+            referral_id=referral_id,
+            unit_id=form.cleaned_data["unit"].pk,
+            actor=request.user,
+            planned_end=form.cleaned_data["planned_end"],
+        ),
+        _("The person is admitted."),
+    )
+    return redirect(placement.get_absolute_url() if placement else "shelters:home")
+
+
+@require_POST
+@role_required(Role.SHELTER_DIRECTOR)
+def set_capacity(request, unit_id):
+    shelter = selectors.shelter_of(request.user)
+    form = CapacityForm(request.POST)
+    if form.is_valid() and shelter.units.filter(pk=unit_id).exists():
+        _run(
+            request,
+            lambda: services.unit_set_capacity(
+                unit_id=unit_id, actor=request.user, capacity=form.cleaned_data["capacity"]
+            ),
+            _("Capacity saved."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("shelters:home")
+
+
+def _resident_action(request, placement_id, form_class, action, success):
+    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        _run(request, lambda: action(placement, form.cleaned_data), success)
+    else:
+        _form_errors(request, form)
+    return redirect(placement.get_absolute_url())
+
+
+@require_POST
+@role_required(*SHELTER_ROLES)
+def add_care_plan_item(request, placement_id):
+    return _resident_action(
+        request,
+        placement_id,
+        CarePlanItemForm,
+        lambda p, data: services.care_plan_item_save(placement_id=p.pk, actor=request.user, **data),
+        _("Care plan saved."),
+    )
+
+
+@require_POST
+@role_required(*SHELTER_ROLES)
+def add_movement(request, placement_id):
+    return _resident_action(
+        request,
+        placement_id,
+        MovementForm,
+        lambda p, data: services.movement_record(placement_id=p.pk, actor=request.user, **data),
+        _("Recorded."),
+    )
+
+
+@require_POST
+@role_required(Role.SHELTER_DIRECTOR)
+def discharge(request, placement_id):
+    return _resident_action(
+        request,
+        placement_id,
+        DischargeForm,
+        lambda p, data: services.placement_discharge(placement_id=p.pk, actor=request.user, **data),
+        _("The person has left the shelter."),
+    )
+
+
+@require_POST
+@role_required(Role.SHELTER_DIRECTOR)
+def transfer(request, placement_id):
+    return _resident_action(
+        request,
+        placement_id,
+        TransferForm,
+        lambda p, data: services.placement_transfer(placement_id=p.pk, actor=request.user, **data),
+        _("Transfer requested: the other shelter's director decides."),
+    )
+
+
+@role_required(Role.CENTRAL_REVIEWER)
+def national(request):
+    """Occupancy of every shelter at a glance, for the central division."""
+    return render(
+        request, "shelters/national.html", {"shelters": selectors.shelter_list_with_units()}
+    )

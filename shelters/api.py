@@ -1,0 +1,155 @@
+"""/api/v1/shelters/ (with live occupancy) and /api/v1/placements/ with admit, transfer and
+discharge: the same selectors and services as the pages."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from referrals.api import ReferralSerializer
+
+from . import selectors, services
+from .models import DischargeReason, Placement, Shelter, ShelterUnit
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a message per field"),
+    403: OpenApiResponse(description="Visible, but this user may not do this"),
+    404: OpenApiResponse(description="No such object, or not visible to this user"),
+    409: OpenApiResponse(description="Not allowed now: wrong state, or no bed free"),
+}
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    occupied = serializers.IntegerField(read_only=True)
+    free_beds = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ShelterUnit
+        fields = ["id", "section", "capacity", "occupied", "free_beds"]
+
+
+class ShelterSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="organisation.code")
+    name_th = serializers.CharField(source="organisation.name_th")
+    name_en = serializers.CharField(source="organisation.name_en")
+    province_code = serializers.CharField(source="organisation.province.code")
+    units = UnitSerializer(many=True)
+    total_beds = serializers.IntegerField()
+
+    class Meta:
+        model = Shelter
+        fields = [
+            "id",
+            "code",
+            "name_th",
+            "name_en",
+            "province_code",
+            "target_group",
+            "total_beds",
+            "units",
+        ]
+
+
+@extend_schema_view(list=extend_schema(summary="The shelters, their sections and free beds now"))
+class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Capacity and occupancy only: no resident is named here, so every signed-in user may
+    read it (a social worker chooses a shelter with it)."""
+
+    serializer_class = ShelterSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.shelter_list_with_units()
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    shelter = serializers.CharField(source="unit.shelter.organisation.code", read_only=True)
+    section = serializers.CharField(source="unit.section", read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "shelter",
+            "section",
+            "unit",
+            "referral",
+            "status",
+            "admitted_at",
+            "planned_end",
+            "discharged_at",
+            "discharge_reason",
+            "discharge_note",
+        ]
+        read_only_fields = fields
+
+
+class AdmitSerializer(serializers.Serializer):
+    referral = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    planned_end = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DischargeSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DischargeReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer):
+    to_shelter = serializers.SlugRelatedField(
+        slug_field="organisation__code", queryset=Shelter.objects.all()
+    )
+    reason = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Placements of the cases the user may see"),
+    retrieve=extend_schema(responses={200: PlacementSerializer, **ERRORS}),
+)
+class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PlacementSerializer
+
+    def get_queryset(self):
+        return selectors.placement_list_visible_to(user=self.request.user)
+
+    @extend_schema(request=AdmitSerializer, responses={201: PlacementSerializer, **ERRORS})
+    @action(detail=False, methods=["post"])
+    def admit(self, request):
+        body = AdmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        placement = services.placement_admit(
+            referral_id=data["referral"],
+            unit_id=data["unit"],
+            actor=request.user,
+            planned_end=data["planned_end"],
+        )
+        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DischargeSerializer, responses={200: PlacementSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def discharge(self, request, pk=None):
+        placement = self.get_object()
+        body = DischargeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        placement = services.placement_discharge(
+            placement_id=placement.pk, actor=request.user, **body.validated_data
+        )
+        return Response(PlacementSerializer(placement).data)
+
+    @extend_schema(request=TransferSerializer, responses={201: ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        placement = self.get_object()
+        body = TransferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral = services.placement_transfer(
+            placement_id=placement.pk, actor=request.user, **body.validated_data
+        )
+        return Response(
+            ReferralSerializer(referral, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+
+from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit
+
+
+class AdmitForm(StyledFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Section"), queryset=ShelterUnit.objects.none())
+    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
+
+    def __init__(self, *args, shelter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shelter is not None:
+            self.fields["unit"].queryset = shelter.units.all()
+
+
+class CapacityForm(StyledFormMixin, forms.Form):
+    capacity = forms.IntegerField(label=_("Beds"), min_value=0, max_value=1000)
+
+
+class DischargeForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for leaving"),
+        choices=[c for c in DischargeReason.choices if c[0] != DischargeReason.TRANSFERRED],
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferForm(StyledFormMixin, forms.Form):
+    to_shelter = forms.ModelChoiceField(
+        label=_("Transfer to"), queryset=Shelter.objects.select_related("organisation")
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CarePlanItemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = CarePlanItem
+        fields = ["service", "status", "due_on", "note"]
+        widgets = {"due_on": DateInput()}
+
+
+class MovementForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = MovementRecord
+        fields = ["kind", "started_at", "ended_at", "accompanied", "note"]
+        widgets = {"started_at": DateTimeInput(), "ended_at": DateTimeInput()}

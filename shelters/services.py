@@ -1,0 +1,271 @@
+"""Every write about beds and residents: admission, transfer, discharge, capacity, care plans
+and the record of outings and phone use."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.models import CaseEvent
+from nrm.domain import TransitionNotAllowed, ensure
+from referrals.models import Kind, Referral
+from referrals.services import referral_complete, referral_create
+from referrals.workflow import State
+from sla.models import Clock
+from sla.services import deadline_cancel, deadline_close, deadline_open
+
+from .models import (
+    CarePlanItem,
+    DischargeReason,
+    MovementRecord,
+    Placement,
+    PlacementStatus,
+    Shelter,
+    ShelterUnit,
+)
+from .permissions import is_director_of, works_at
+
+
+class NoBedFree(TransitionNotAllowed):
+    """The section is full, perhaps because another admission took the last bed (API: 409)."""
+
+
+def _active(unit_id: int) -> int:
+    return Placement.objects.filter(unit_id=unit_id, status=PlacementStatus.ADMITTED).count()
+
+
+@transaction.atomic
+def placement_admit(
+    *,
+    referral_id: int,
+    unit_id: int,
+    actor: User,
+    planned_end: dt.date | None = None,
+) -> Placement:
+    """Admit the person of an accepted shelter referral into a section of the shelter.
+
+    The section's row is locked first, so two directors admitting into the last bed at the same
+    moment are served one after the other: the second finds the bed taken and is refused. A
+    resident coming from another shelter leaves it (their placement there ends as transferred).
+
+    Side effects: completes the referral, opens the care-plan deadline (7 days), a CaseEvent
+    and an AuditEvent.
+    """
+    unit = ShelterUnit.objects.select_for_update().select_related("shelter").get(pk=unit_id)
+    referral = Referral.objects.select_related("case").get(pk=referral_id)
+    ensure(is_director_of(actor, unit.shelter), _("Only the shelter's director admits."))
+    if referral.kind != Kind.SHELTER_PLACEMENT or referral.to_organisation_id != (
+        unit.shelter.organisation_id
+    ):
+        raise ValidationError(_("This referral is not a placement in this shelter."))
+    if referral.state != State.ACCEPTED:
+        raise TransitionNotAllowed(_("Only a person whose referral was accepted is admitted."))
+    if _active(unit.pk) >= unit.capacity:
+        raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
+    now = timezone.now()
+    previous = (
+        Placement.objects.select_for_update()
+        .filter(case=referral.case, status=PlacementStatus.ADMITTED)
+        .first()
+    )
+    if previous is not None:
+        _end(previous, actor, PlacementStatus.TRANSFERRED, DischargeReason.TRANSFERRED, now)
+    try:
+        with transaction.atomic():
+            placement = Placement.objects.create(
+                case=referral.case,
+                unit=unit,
+                referral=referral,
+                admitted_at=now,
+                planned_end=planned_end,
+                admitted_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This person is already placed in a shelter.")) from None
+    referral_complete(referral_id=referral.pk, actor=actor, note=str(unit))
+    deadline_open(
+        clock=Clock.CARE_PLAN, obj=placement, organisation=unit.shelter.organisation, start=now
+    )
+    CaseEvent.objects.create(
+        case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=str(unit)
+    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=placement)
+    return placement
+
+
+def _end(placement, actor, status, reason, at, note=""):
+    placement.status = status
+    placement.discharged_at = at
+    placement.discharge_reason = reason
+    placement.discharge_note = note
+    placement.save()
+    deadline_cancel(clock=Clock.CARE_PLAN, obj=placement)
+    CaseEvent.objects.create(
+        case_id=placement.case_id,
+        kind=CaseEvent.Kind.DISCHARGED,
+        actor=actor,
+        summary=f"{placement.unit}: {placement.get_discharge_reason_display()}",
+    )
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=placement,
+        changes={"status": status, "reason": reason},
+    )
+
+
+@transaction.atomic
+def placement_discharge(
+    *, placement_id: int, actor: User, reason: str, note: str = ""
+) -> Placement:
+    """A resident leaves the shelter, with the reason. Side effects: frees the bed, stops the
+    care-plan clock; after a reintegration or a repatriation, opens the follow-up clock for
+    the owning office."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("unit__shelter", "case")
+        .get(pk=placement_id)
+    )
+    ensure(
+        is_director_of(actor, placement.unit.shelter), _("Only the shelter's director discharges.")
+    )
+    if placement.status != PlacementStatus.ADMITTED:
+        raise TransitionNotAllowed(_("This person has already left the shelter."))
+    if reason not in DischargeReason.values or reason == DischargeReason.TRANSFERRED:
+        raise ValidationError(
+            {"reason": _("Choose why the person leaves (a transfer goes through a referral).")}
+        )
+    if reason == DischargeReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Say why the person leaves.")})
+    now = timezone.now()
+    _end(placement, actor, PlacementStatus.DISCHARGED, reason, now, note.strip())
+    if reason in (DischargeReason.REINTEGRATED, DischargeReason.REPATRIATED):
+        deadline_open(
+            clock=Clock.FOLLOW_UP, obj=placement, organisation=placement.case.owner, start=now
+        )
+    return placement
+
+
+@transaction.atomic
+def placement_transfer(
+    *, placement_id: int, actor: User, to_shelter: Shelter, reason: str
+) -> Referral:
+    """Ask another shelter to take a resident: a shelter-placement referral from this shelter,
+    submitted at once, so that the receiving director decides. The resident stays here until
+    they are admitted there."""
+    placement = Placement.objects.select_related("unit__shelter__organisation", "case").get(
+        pk=placement_id
+    )
+    ensure(
+        is_director_of(actor, placement.unit.shelter), _("Only the shelter's director transfers.")
+    )
+    if placement.status != PlacementStatus.ADMITTED:
+        raise TransitionNotAllowed(_("This person has already left the shelter."))
+    return referral_create(
+        actor=actor,
+        case_id=placement.case_id,
+        from_organisation=placement.unit.shelter.organisation,
+        to_organisation=to_shelter.organisation,
+        kind=Kind.SHELTER_PLACEMENT,
+        reason=reason,
+        consent="given",
+        services_requested=["shelter"],
+        submit=True,
+    )
+
+
+@transaction.atomic
+def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUnit:
+    """Change the number of beds of a section; never below the residents it holds now."""
+    unit = ShelterUnit.objects.select_for_update().select_related("shelter").get(pk=unit_id)
+    ensure(is_director_of(actor, unit.shelter), _("Only the shelter's director sets capacity."))
+    occupied = _active(unit.pk)
+    if capacity < occupied:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(unit)s holds %(occupied)d residents now: it cannot have fewer beds."
+                )
+                % {"unit": unit, "occupied": occupied}
+            }
+        )
+    old = unit.capacity
+    unit.capacity = capacity
+    unit.full_clean()
+    unit.save(update_fields=["capacity"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=unit,
+        changes={"capacity": [old, capacity]},
+    )
+    return unit
+
+
+def _resident(placement_id: int, actor: User) -> Placement:
+    placement = Placement.objects.select_related("unit__shelter").get(pk=placement_id)
+    ensure(works_at(actor, placement.unit.shelter), _("Only the shelter's staff do this."))
+    return placement
+
+
+@transaction.atomic
+def care_plan_item_save(
+    *,
+    placement_id: int,
+    actor: User,
+    service: str,
+    status: str = CarePlanItem.Status.PLANNED,
+    due_on: dt.date | None = None,
+    note: str = "",
+    item_id: int | None = None,
+) -> CarePlanItem:
+    """Add a service to a resident's care plan, or update one. The first item closes the
+    care-plan deadline."""
+    placement = _resident(placement_id, actor)
+    item = placement.care_plan.get(pk=item_id) if item_id else CarePlanItem(placement=placement)
+    item.service, item.status, item.due_on, item.note = service, status, due_on, note.strip()
+    item.updated_by = actor
+    item.full_clean()
+    item.save()
+    deadline_close(clock=Clock.CARE_PLAN, obj=placement)
+    audit_record(
+        action=AuditEvent.Action.UPDATE if item_id else AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=item,
+    )
+    return item
+
+
+@transaction.atomic
+def movement_record(
+    *,
+    placement_id: int,
+    actor: User,
+    kind: str,
+    started_at: dt.datetime,
+    ended_at: dt.datetime | None = None,
+    accompanied: bool = False,
+    note: str = "",
+) -> MovementRecord:
+    """Record an outing or a phone call of a resident."""
+    placement = _resident(placement_id, actor)
+    if ended_at is not None and ended_at < started_at:
+        raise ValidationError({"ended_at": _("The end is before the start.")})
+    record = MovementRecord(
+        placement=placement,
+        kind=kind,
+        started_at=started_at,
+        ended_at=ended_at,
+        accompanied=accompanied,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=record)
+    return record
