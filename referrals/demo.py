@@ -4,6 +4,8 @@ from django.db import transaction
 
 from accounts.models import Organisation, User
 from cases.models import Case
+from shelters.models import Placement
+from shelters.services import care_plan_item_save, placement_admit, placement_discharge
 
 from . import services
 from .models import Referral
@@ -14,7 +16,8 @@ PATHS = [
     ["submit"],
     ["submit", "acknowledge"],
     ["submit", "acknowledge", "accept"],
-    ["submit", "acknowledge", "accept", "endorse", "complete"],
+    ["submit", "acknowledge", "accept", "endorse", "admit"],
+    ["submit", "acknowledge", "accept", "admit", "discharge"],
     ["submit", "acknowledge", "decline"],
     ["submit", "acknowledge", "decline", "redirect"],
     ["submit", "withdraw"],
@@ -73,8 +76,25 @@ def _apply(move, referral_id, *, worker, director, reviewer, sex):
             services.referral_accept(referral_id=referral_id, actor=director)
         case "decline":
             services.referral_decline(referral_id=referral_id, actor=director, reason="ส่วนพักเต็ม")
-        case "complete":
-            services.referral_complete(referral_id=referral_id, actor=director)
+        case "admit":
+            shelter = Organisation.objects.get(
+                pk=Referral.objects.get(pk=referral_id).to_organisation_id
+            )
+            section = "women" if sex == "female" else "men"
+            placement = placement_admit(
+                referral_id=referral_id,
+                unit_id=shelter.shelter.units.get(section=section).pk,
+                actor=director,
+            )
+            care_plan_item_save(
+                placement_id=placement.pk,
+                actor=director,
+                service="psychosocial",
+                status="in_progress",
+            )
+        case "discharge":
+            placement = Placement.objects.get(referral_id=referral_id)
+            placement_discharge(placement_id=placement.pk, actor=director, reason="reintegrated")
         case "withdraw":
             services.referral_withdraw(referral_id=referral_id, actor=worker, reason="ครอบครัวรับกลับ")
         case "endorse":
