@@ -38,7 +38,17 @@ TRANSITION_ERRORS = {
 }
 
 
+def iso_code(length: int, text: str):
+    """A country or language code as plain text in the schema: the lists are hundreds long,
+    and the model checks the code when the service saves (400 with the field's name)."""
+    return serializers.CharField(
+        max_length=length, required=False, allow_blank=True, help_text=text
+    )
+
+
 class IdentityDocumentSerializer(serializers.ModelSerializer):
+    issuing_country = iso_code(2, "ISO 3166-1 alpha-2")
+
     class Meta:
         model = IdentityDocument
         fields = ["kind", "number", "issuing_country", "expires_on"]
@@ -50,6 +60,7 @@ class PersonSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), required=False)
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
     is_child = serializers.BooleanField(read_only=True)
+    nationality = iso_code(2, "ISO 3166-1 alpha-2; empty when stateless or unknown")
 
     class Meta:
         model = Person
@@ -135,6 +146,8 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class InterviewSerializer(serializers.ModelSerializer):
+    language = iso_code(3, "ISO 639")
+
     class Meta:
         model = Interview
         fields = ["id", "held_at", "interviewer", "interpreter", "language", "location", "summary"]
@@ -144,6 +157,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     members = MemberSerializer(many=True, required=False)
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     interviews = InterviewSerializer(many=True, read_only=True)
+    interpreter_language = iso_code(3, "ISO 639")
 
     class Meta:
         model = Screening
@@ -211,6 +225,7 @@ class SecondReviewSerializer(serializers.Serializer):
 
 class ConsentSerializer(serializers.ModelSerializer):
     step = serializers.ChoiceField(choices=ConsentStep.choices)
+    language = iso_code(3, "ISO 639")
 
     class Meta:
         model = Consent

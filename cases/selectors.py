@@ -70,7 +70,7 @@ def person_list_visible_to(*, user) -> QuerySet[Person]:
     if visibility is None:
         return Person.objects.all()
     visible = Exists(Case.objects.filter(visibility, person_id=OuterRef("pk")))
-    membership = user.membership
+    membership = user.membership if user.is_authenticated else None
     if membership is not None and membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
         visible |= Q(created_by_organisation_id=membership.organisation_id)
     return Person.objects.filter(visible)

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import operation_urls, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("operations/", include(operation_urls)),
     path("register/", views.register, name="register"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/close/", views.close, name="close"),

@@ -6,6 +6,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from django.utils.translation import gettext as _
+
 from referrals.api import ReferralSerializer
 
 from . import selectors, services
@@ -99,10 +101,14 @@ class DischargeSerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    to_shelter = serializers.SlugRelatedField(
-        slug_field="organisation__code", queryset=Shelter.objects.all()
-    )
+    to_shelter = serializers.CharField(help_text="The receiving shelter's code")
     reason = serializers.CharField()
+
+    def validate_to_shelter(self, code):
+        try:
+            return Shelter.objects.select_related("organisation").get(organisation__code=code)
+        except Shelter.DoesNotExist:
+            raise serializers.ValidationError(_("No shelter has this code.")) from None
 
 
 @extend_schema_view(

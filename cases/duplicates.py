@@ -1,0 +1,577 @@
+"""Potential duplicates of a person about to be registered, from the web form, the API or a mass
+intake. A victim moved between provinces is often registered again under another spelling of
+the same name; showing the likely earlier record lets the worker link to it instead.
+
+Two passes over the database, both batched (a few queries per hundred candidates):
+1. identity documents, by the indexed number;
+2. names, through a blocking filter on Person.name_key that the database evaluates (all the
+   words of a name but one, or one word and a close age, each in its usual romanisations),
+   then scored here with rapidfuzz.
+Matches are looked for across the whole system: the caller decides what a user may see of each.
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property, lru_cache, reduce
+from itertools import combinations
+from operator import and_, or_
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, DateField, F, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
+
+from .models import IdentityDocument, Person
+from .names import normalise
+
+# Scoring, 0-100, read as "how sure should the worker be that this is the same person":
+#   same kind and number of identity document    100 on its own
+#   name similarity s, 0-100                     65 * (s - 60) / 40: 65 for the same name, 50
+#                                                for s = 91, 32 for s = 80; below s = 70 the
+#                                                names differ and nothing else counts
+#   date of birth                                same date +25, same year +10; both dates known
+#                                                and over 2 years apart -30
+#   age, when a date of birth is missing         within 2 years +5, 10 or more years apart -15
+#   nationality                                  same +5, both known and different -20
+#   different Thai ID numbers                    -40 (a Thai ID is given once, for life)
+# s is rapidfuzz's ratio or token_sort_ratio of the best pair of the candidate's names and the
+# person's, as written or with romanisation variants folded. Without a document a match stays
+# at or below 95. With the default threshold of 60: the same name alone is shown, a similar
+# name needs a date of birth or a nationality to back it, and a clearly different date of
+# birth hides even the same name.
+DOCUMENT_SCORE = 100
+NAME_FLOOR = 70
+NAME_WEIGHT = 65
+NAME_ONLY_CAP = 95
+SAME_DATE_OF_BIRTH = 25
+SAME_YEAR_OF_BIRTH = 10
+SIMILAR_AGE = 5
+DIFFERENT_DATE_OF_BIRTH = -30
+DIFFERENT_AGE = -15
+SAME_NATIONALITY = 5
+DIFFERENT_NATIONALITY = -20
+DIFFERENT_THAI_ID = -40
+
+# One database round of blocking per this many candidates; it also keeps the number of
+# parameters in one query well under SQLite's limit.
+CHUNK_SIZE = 100
+# Words this short are matched only at the start of a word of name_key.
+SHORT_WORD = 3
+# The longest words of a name that blocking uses.
+BLOCK_WORDS = 4
+# Age estimates of adults are rough: the window for "one word of the name and a close age".
+BIRTH_YEAR_WINDOW = 2
+ESTIMATED_AGE_WINDOW = 3
+
+SAME_DOCUMENT = {
+    IdentityDocument.Kind.THAI_ID: _("same Thai ID number"),
+    IdentityDocument.Kind.PASSPORT: _("same passport number"),
+    IdentityDocument.Kind.CERTIFICATE_OF_IDENTITY: _("same certificate of identity number"),
+    IdentityDocument.Kind.MIGRANT_WORKER_CARD: _("same migrant worker card number"),
+    IdentityDocument.Kind.BORDER_PASS: _("same border pass number"),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What is known of a person about to be registered."""
+
+    name_th: str = ""
+    name_latin: str = ""
+    name_native: str = ""
+    aliases: tuple[str, ...] = ()
+    date_of_birth: dt.date | None = None
+    estimated_age: int | None = None
+    nationality: str = ""  # ISO 3166 alpha-2, "" if unknown or stateless
+    documents: tuple[tuple[str, str], ...] = ()  # (IdentityDocument.Kind, number)
+
+
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    score: int  # 0..100, higher is more likely the same person
+    reasons: tuple[str, ...]  # translatable phrases, strongest first
+
+
+def find_duplicates(candidate: Candidate, *, limit: int = 10, min_score: int = 60) -> list[Match]:
+    """The persons already registered who may be `candidate`, best first: at most `limit`,
+    each scoring at least `min_score`. Reads only; a few queries."""
+    return find_duplicates_bulk([candidate], min_score=min_score, limit=limit)[0]
+
+
+def find_duplicates_bulk(
+    candidates: Sequence[Candidate], *, min_score: int = 60, limit: int = 5
+) -> list[list[Match]]:
+    """find_duplicates for many candidates at once (a mass intake), in the same order, with the
+    same result for each as find_duplicates gives. At most four queries per CHUNK_SIZE
+    candidates (and one to switch off PostgreSQL's JIT), whatever the size of the person table."""
+    today = timezone.localdate()
+    results: list[list[Match]] = []
+    with _without_jit():
+        for start in range(0, len(candidates), CHUNK_SIZE):
+            probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
+            results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
+    return results
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL would spend longer JIT-compiling the long name filter of a chunk than running
+    it (a 1,000-row intake took 45 s instead of 25 s against 200,000 persons). SET LOCAL lasts
+    until the transaction ends, the caller's if there is one. Not on SQLite: it has no JIT, and
+    the project's SQLite transactions are IMMEDIATE, so an atomic block would take the lock that
+    writers wait for."""
+    if connection.vendor != "postgresql-test-jit-on":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+# Regular differences between the Royal Institute romanisation (what cases.names produces from
+# Thai script) and the spellings people write: จ ch/j, ี i/ee, ู u/oo, ว w/v, aspirated p/ph,
+# t/th, k/kh, อร on/orn, doubled letters. Folded away for a second comparison of names.
+FOLDS = (
+    ("ch", "j"),
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("v", "w"),
+    ("orn", "on"),
+)
+DOUBLED = re.compile(r"(.)\1+")
+FINAL_I = re.compile(r"(?<=[^aeiou])i$")
+LONE_U = re.compile(r"(?<![aeiou])u(?![aeiou])")
+
+
+@lru_cache(maxsize=65536)
+def _forms(name: str) -> tuple[str, str, str]:
+    """The name as written, with romanisation variants folded, and folded with the spaces taken
+    out ("jai dee" / "jaidee", "thi da" / "thida")."""
+    folded = name
+    for spelling, fold in FOLDS:
+        folded = folded.replace(spelling, fold)
+    folded = DOUBLED.sub(r"\1", folded)
+    return name, folded, folded.replace(" ", "")
+
+
+@lru_cache(maxsize=65536)
+def _spellings(word: str) -> tuple[str, ...]:
+    """The word as written, as the Royal Institute system would write it and as it is commonly
+    written, so that blocking finds "jaidee" for "chaidi" (ใจดี) and the reverse."""
+    royal = word.replace("j", "ch").replace("ee", "i").replace("oo", "u")
+    common = FINAL_I.sub("ee", LONE_U.sub("oo", word.replace("ch", "j")))
+    return tuple(s for s in dict.fromkeys((word, royal, common)) if len(s) >= 2)
+
+
+# (form, scorer) pairs compared; the similarity of two names is the best of them.
+# token_sort_ratio forgives names in another order; plain ratio covers what sorting breaks
+# ("omsri saisamabunsri" sorts apart from "somsri saisamabunsri").
+COMPARISONS = (
+    (0, fuzz.ratio),
+    (0, fuzz.token_sort_ratio),
+    (1, fuzz.ratio),
+    (1, fuzz.token_sort_ratio),
+    (2, fuzz.ratio),
+)
+
+
+def _name_similarity(names: Iterable[str], keys: Iterable[str]) -> float:
+    """The best similarity, 0-100, between one of the names and one of the keys."""
+    keys = list(keys)
+    return max(
+        (
+            scorer(_forms(name)[form], _forms(key)[form])
+            for name in names
+            for key in keys
+            for form, scorer in COMPARISONS
+        ),
+        default=0.0,
+    )
+
+
+def _name_points(similarity: float) -> int:
+    return round(NAME_WEIGHT * (similarity - 60) / 40)
+
+
+# --- A candidate, prepared ----------------------------------------------------------------------
+
+
+def _normalise_number(number: str) -> str:
+    # As IdentityDocument.clean stores it.
+    return "".join(number.split()).replace("-", "").upper()
+
+
+@dataclass(frozen=True)
+class _Probe:
+    names: tuple[str, ...]
+    documents: frozenset[tuple[str, str]]
+    date_of_birth: dt.date | None
+    age: int | None
+    nationality: str
+
+    @classmethod
+    def of(cls, candidate: Candidate, today: dt.date) -> "_Probe":
+        raw = (candidate.name_th, candidate.name_latin, candidate.name_native, *candidate.aliases)
+        names = tuple(dict.fromkeys(n for n in map(normalise, filter(None, raw)) if n))
+        age = candidate.estimated_age
+        if candidate.date_of_birth:
+            age = Person(date_of_birth=candidate.date_of_birth).age(today)
+        return cls(
+            names=names,
+            documents=frozenset(
+                (kind, _normalise_number(number))
+                for kind, number in candidate.documents
+                if _normalise_number(number)
+            ),
+            date_of_birth=candidate.date_of_birth,
+            age=age,
+            nationality=candidate.nationality,
+        )
+
+    @property
+    def thai_ids(self) -> set[str]:
+        return {number for kind, number in self.documents if kind == IdentityDocument.Kind.THAI_ID}
+
+    def blocking_terms(self, today: dt.date, min_score: int) -> list[tuple[str, Q | None]]:
+        """The name filter as (word, and-also) terms: a person is looked at when their name_key
+        holds some spelling of the word and, unless None, also matches the second condition
+        (another word of the same name, or a close age). One common word alone would bring in
+        thousands of persons ("aung", "nguyen"), so a word goes with others of the name."""
+        terms: list[tuple[str, Q | None]] = []
+        age_window = self._age_window(today)
+        for name in self.names:
+            words = sorted({w for w in name.split() if len(w) >= 2}, key=lambda w: (-len(w), w))
+            words = words[:BLOCK_WORDS]
+            if len(words) == 1 and (age_window is not None or len(words[0]) >= 3):
+                terms.append((words[0], age_window))
+            # Every word but one, so that one may be misspelt or missing: "aung kyaw moe" is
+            # looked for as aung+kyaw, aung+moe and kyaw+moe.
+            for first, *others in combinations(words, max(2, len(words) - 1)):
+                terms.append((first, reduce(and_, map(_contains_any, others))))
+            # A two-word name would then need both words right: one and the other's first
+            # letter do ("myat pae" finds "myat pyae").
+            if len(words) == 2:
+                for word, other in (words, words[::-1]):
+                    terms.append((word, _word_starting(other[0])))
+            if age_window is not None and len(words) > 1:
+                terms += [(word, age_window) for word in words if len(word) >= 4]
+        if reachable := self._reachable(min_score):
+            terms = [
+                (word, reachable if also is None else also & reachable) for word, also in terms
+            ]
+        return terms
+
+    def _reachable(self, min_score: int) -> Q | None:
+        """Persons whose known date of birth is clearly different cannot reach min_score on a
+        name (see the weights), so the database leaves them out."""
+        best_score = NAME_WEIGHT + SAME_NATIONALITY + DIFFERENT_DATE_OF_BIRTH
+        if not self.date_of_birth or best_score >= min_score:
+            return None
+        apart = dt.timedelta(days=365 * BIRTH_YEAR_WINDOW)
+        return Q(date_of_birth__isnull=True) | Q(
+            date_of_birth__range=(self.date_of_birth - apart, self.date_of_birth + apart)
+        )
+
+    def _age_window(self, today: dt.date) -> Q | None:
+        if self.age is None:
+            return None
+        born = self.date_of_birth.year if self.date_of_birth else today.year - self.age
+        # An estimated age is compared as it was written down: a few years of drift are inside
+        # the window, and the score looks at the exact ages afterwards.
+        return Q(
+            date_of_birth__range=(
+                dt.date(born - BIRTH_YEAR_WINDOW, 1, 1),
+                dt.date(born + BIRTH_YEAR_WINDOW, 12, 31),
+            )
+        ) | Q(
+            date_of_birth__isnull=True,
+            estimated_age__range=(self.age - ESTIMATED_AGE_WINDOW, self.age + ESTIMATED_AGE_WINDOW),
+        )
+
+
+def _contains_any(word: str) -> Q:
+    """name_key holds a spelling of the word: anywhere for a long word, at the start of a word
+    for a short one ("an" is inside half the names). name_key is lower-case already, so a plain
+    LIKE does, which PostgreSQL runs faster than ILIKE."""
+    return reduce(or_, (_contains(spelling) for spelling in _spellings(word)))
+
+
+def _word_starting(letter: str) -> Q:
+    return (
+        Q(name_key__startswith=letter)
+        | Q(name_key__contains=f" {letter}")
+        | Q(name_key__contains=f"|{letter}")
+    )
+
+
+def _contains(spelling: str) -> Q:
+    if len(spelling) > SHORT_WORD:
+        return Q(name_key__contains=spelling)
+    return (
+        Q(name_key__startswith=spelling)
+        | Q(name_key__contains=f" {spelling}")
+        | Q(name_key__contains=f"|{spelling}")
+    )
+
+
+def _block(terms: list[tuple[str, Q | None]]) -> Q:
+    """OR of the terms, grouped by their word so that the database tests each distinct word once
+    per row and the second conditions only on rows that hold the word."""
+    by_word: dict[str, dict[Q | None, None]] = defaultdict(dict)
+    for word, also in terms:
+        by_word[word][also] = None
+    clauses = []
+    for word, alsos in by_word.items():
+        clause = _contains_any(word)
+        if None not in alsos:
+            clause &= reduce(or_, alsos)
+        clauses.append(clause)
+    return reduce(or_, clauses)
+
+
+# --- Persons, as light rows -------------------------------------------------------------------
+
+ROW_FIELDS = (
+    "pk",
+    "name_key",
+    "name_native",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_on",
+    "nationality",
+)
+# Person.age counts an estimate from the day it was made, else from the registration.
+ESTIMATED_ON = Coalesce("age_estimated_on", Cast("created_at", DateField()))
+
+
+@dataclass
+class _Row:
+    """What scoring needs of a person: a tuple from values_list, not a model instance."""
+
+    pk: int
+    keys: tuple[str, ...]
+    date_of_birth: dt.date | None
+    estimated_age: int | None
+    estimated_on: dt.date
+    nationality: str
+    today: dt.date
+
+    @classmethod
+    def of(cls, values: Sequence, today: dt.date) -> "_Row":
+        pk, key, native, *facts = values
+        keys = [k for k in key.split("|") if k]
+        if native and (native_key := normalise(native)) and native_key not in keys:
+            keys.append(native_key)
+        return cls(pk, tuple(keys), *facts, today)
+
+    @cached_property
+    def age(self) -> int | None:
+        return Person(
+            date_of_birth=self.date_of_birth,
+            estimated_age=self.estimated_age,
+            age_estimated_on=self.estimated_on,
+        ).age(self.today)
+
+
+# --- One chunk --------------------------------------------------------------------------------
+
+
+def _find_chunk(
+    probes: list[_Probe], *, min_score: int, limit: int, today: dt.date
+) -> list[list[Match]]:
+    rows: dict[int, _Row] = {}
+    by_document = _document_hits(probes, rows, today)
+    blocked = _name_blocks(probes, rows, today=today, min_score=min_score)
+
+    scored: list[dict[int, tuple[int, list]]] = []
+    for index, probe in enumerate(probes):
+        documents = by_document[index]
+        similar = _similar_names(probe, [rows[pk] for pk in blocked[index]], min_score=min_score)
+        for pk in documents.keys() - similar.keys():
+            similar[pk] = _name_similarity(probe.names, rows[pk].keys)
+        scored.append(
+            {
+                pk: _score(probe, rows[pk], similarity, documents.get(pk, ()))
+                for pk, similarity in similar.items()
+            }
+        )
+
+    thai_ids = _thai_ids_of(
+        {pk for probe, found in zip(probes, scored, strict=True) if probe.thai_ids for pk in found}
+    )
+    kept: list[list[tuple[int, int, tuple]]] = []
+    for probe, found in zip(probes, scored, strict=True):
+        matches = []
+        for pk, (score, reasons) in found.items():
+            theirs = thai_ids.get(pk)
+            if score < DOCUMENT_SCORE and probe.thai_ids and theirs and not theirs & probe.thai_ids:
+                score = max(0, score + DIFFERENT_THAI_ID)
+                reasons = [*reasons, _("different Thai ID number")]
+            if score >= min_score:
+                matches.append((score, pk, tuple(reasons)))
+        kept.append(sorted(matches, key=lambda m: (-m[0], m[1]))[:limit])
+
+    persons = Person.objects.in_bulk({pk for matches in kept for _s, pk, _r in matches})
+    return [
+        [Match(person=persons[pk], score=score, reasons=reasons) for score, pk, reasons in matches]
+        for matches in kept
+    ]
+
+
+def _document_hits(
+    probes: list[_Probe], rows: dict[int, _Row], today: dt.date
+) -> list[dict[int, list[str]]]:
+    """For each probe, the persons holding one of its documents, with the kinds that match.
+    One query, on the indexed number."""
+    hits: list[dict[int, list[str]]] = [defaultdict(list) for _probe in probes]
+    wanted = defaultdict(list)
+    for index, probe in enumerate(probes):
+        for document in probe.documents:
+            wanted[document].append(index)
+    if not wanted:
+        return hits
+    found = (
+        Person.objects.filter(documents__number__in={number for _kind, number in wanted})
+        .annotate(
+            estimated_on=ESTIMATED_ON,
+            document_kind=F("documents__kind"),
+            document_number=F("documents__number"),
+        )
+        .values_list(*ROW_FIELDS, "document_kind", "document_number")
+    )
+    for *values, kind, number in found:
+        pk = values[0]
+        if pk not in rows:
+            rows[pk] = _Row.of(values, today)
+        for index in wanted.get((kind, number), ()):
+            hits[index][pk].append(kind)
+    return hits
+
+
+def _name_blocks(
+    probes: list[_Probe], rows: dict[int, _Row], *, today: dt.date, min_score: int
+) -> list[list[int]]:
+    """For each probe, the persons its blocking filter lets through. One query for the chunk:
+    WHERE is the union of the probes' filters, grouped by word across the chunk so the common
+    words are tested once per row; a computed column says which probes each row belongs to, so
+    that a row is scored only against the probes that would have found it alone."""
+    terms = [probe.blocking_terms(today, min_score) for probe in probes]
+    blocked: list[list[int]] = [[] for _probe in probes]
+    if not any(terms):
+        return blocked
+    labels = [
+        Case(When(_block(mine), then=Value(f"{index} ")), default=Value(""))
+        for index, mine in enumerate(terms)
+        if mine
+    ]
+    label = _concat(labels)
+    queryset = (
+        Person.objects.filter(_block([term for mine in terms for term in mine]))
+        .annotate(estimated_on=ESTIMATED_ON, probes=label)
+        .values_list(*ROW_FIELDS, "probes")
+    )
+    for *values, indexes in queryset:
+        pk = values[0]
+        if pk not in rows:
+            rows[pk] = _Row.of(values, today)
+        for index in indexes.split():
+            blocked[int(index)].append(pk)
+    return blocked
+
+
+def _concat(parts: list) -> Case | Concat:
+    # Halves, not Concat(*parts): Concat nests one level per part, too deep for Python's
+    # recursion limit with a few hundred parts.
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return Concat(_concat(parts[:middle]), _concat(parts[middle:]), output_field=CharField())
+
+
+def _similar_names(probe: _Probe, rows: list[_Row], *, min_score: int) -> dict[int, float]:
+    """The similarity of the names of the rows that could reach min_score on their name, found
+    with rapidfuzz's batch search, which skips the others without a Python call each."""
+    if not probe.names or not rows:
+        return {}
+    # The similarity at which the name with every other fact agreeing reaches min_score.
+    best_other = SAME_DATE_OF_BIRTH + SAME_NATIONALITY
+    cutoff = max(NAME_FLOOR, 60 + 40 * (min_score - best_other) / NAME_WEIGHT - 1)
+    owners = [row.pk for row in rows for _key in row.keys]
+    keys = [key for row in rows for key in row.keys]
+    choices = list(zip(*map(_forms, keys), strict=True))
+    found: dict[int, float] = {}
+    for name in probe.names:
+        for form, scorer in COMPARISONS:
+            for _choice, similarity, position in process.extract(
+                _forms(name)[form], choices[form], scorer=scorer, score_cutoff=cutoff, limit=None
+            ):
+                owner = owners[position]
+                found[owner] = max(similarity, found.get(owner, 0.0))
+    return found
+
+
+def _thai_ids_of(person_ids: set[int]) -> dict[int, set[str]]:
+    if not person_ids:
+        return {}
+    numbers = defaultdict(set)
+    for person_id, number in IdentityDocument.objects.filter(
+        person_id__in=person_ids, kind=IdentityDocument.Kind.THAI_ID
+    ).values_list("person_id", "number"):
+        numbers[person_id].add(number)
+    return numbers
+
+
+def _score(
+    probe: _Probe, row: _Row, similarity: float, document_kinds: Sequence[str]
+) -> tuple[int, list]:
+    reasons = [SAME_DOCUMENT[kind] for kind in sorted(set(document_kinds))]
+    if similarity >= NAME_FLOOR:
+        reasons.append(_("same name") if similarity >= 100 else _("similar name"))
+    elif not document_kinds:
+        return 0, []
+    points = _name_points(similarity) if similarity >= NAME_FLOOR else 0
+
+    if probe.date_of_birth and row.date_of_birth:
+        apart = abs((probe.date_of_birth - row.date_of_birth).days)
+        if apart == 0:
+            points += SAME_DATE_OF_BIRTH
+            reasons.append(_("same date of birth"))
+        elif probe.date_of_birth.year == row.date_of_birth.year:
+            points += SAME_YEAR_OF_BIRTH
+            reasons.append(_("same year of birth"))
+        elif apart > 365 * BIRTH_YEAR_WINDOW:
+            points += DIFFERENT_DATE_OF_BIRTH
+            reasons.append(_("different date of birth"))
+    elif probe.age is not None and row.age is not None:
+        apart = abs(probe.age - row.age)
+        if apart <= BIRTH_YEAR_WINDOW:
+            points += SIMILAR_AGE
+            reasons.append(_("similar age"))
+        elif apart >= 10:
+            points += DIFFERENT_AGE
+            reasons.append(_("different age"))
+
+    if probe.nationality and row.nationality:
+        if probe.nationality == row.nationality:
+            points += SAME_NATIONALITY
+            reasons.append(_("same nationality"))
+        else:
+            points += DIFFERENT_NATIONALITY
+            reasons.append(_("different nationality"))
+
+    if document_kinds:
+        return DOCUMENT_SCORE, reasons
+    return max(0, min(points, NAME_ONLY_CAP)), reasons

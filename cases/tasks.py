@@ -1,0 +1,11 @@
+"""Thin Celery tasks: load by id, call a service."""
+
+from celery import shared_task
+
+from .intake import intake_import
+
+
+@shared_task
+def intake_import_task(batch_id: int) -> str:
+    """Import a confirmed intake file (cases.intake.intake_import); returns the batch's status."""
+    return intake_import(batch_id=batch_id).status
