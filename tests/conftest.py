@@ -9,6 +9,12 @@ from tests.factories import member
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply: the real hasher costs half a second per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def worker_chiangmai(db):
     return member(Role.SOCIAL_WORKER, "pso-50", "somsri")
