@@ -33,8 +33,6 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1199,33 +1197,6 @@ def _batch_fail(batch_id: int, message: str) -> IntakeBatch:
 
 
 # --- Reads for the pages ---------------------------------------------------------------------
-
-
-def operation_list_for(*, user) -> QuerySet[Operation]:
-    """The operations of the user's own office."""
-    membership = user.membership if user.is_authenticated else None
-    if membership is None:
-        return Operation.objects.none()
-    return Operation.objects.filter(organisation=membership.organisation).select_related("province")
-
-
-def operation_get_for(*, user, operation_id: int) -> Operation:
-    """One operation of the user's office, or 404 (another office's is not confirmed to
-    exist)."""
-    try:
-        return operation_list_for(user=user).get(pk=operation_id)
-    except (Operation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBatch:
-    operation = operation_get_for(user=user, operation_id=operation_id)
-    try:
-        batch = operation.intake_batches.select_related("uploaded_by").get(pk=batch_id)
-    except (IntakeBatch.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    batch.operation = operation
-    return batch
 
 
 def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:

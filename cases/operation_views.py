@@ -24,7 +24,7 @@ PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 
 @role_required(*PROVINCIAL)
 def operation_list(request):
-    operations = intake.operation_list_for(user=request.user).annotate(
+    operations = selectors.operation_list_for(user=request.user).annotate(
         case_count=Count("cases", distinct=True)
     )
     return render(request, "cases/operation_list.html", {"operations": operations})
@@ -49,7 +49,7 @@ def operation_create(request):
 
 @role_required(*PROVINCIAL)
 def operation_detail(request, operation_id: int):
-    operation = intake.operation_get_for(user=request.user, operation_id=operation_id)
+    operation = selectors.operation_get_for(user=request.user, operation_id=operation_id)
     cases = (
         selectors.case_list_visible_to(user=request.user)
         .filter(operation=operation)
@@ -65,7 +65,7 @@ def operation_detail(request, operation_id: int):
 
 @role_required(*PROVINCIAL)
 def intake_upload(request, operation_id: int):
-    operation = intake.operation_get_for(user=request.user, operation_id=operation_id)
+    operation = selectors.operation_get_for(user=request.user, operation_id=operation_id)
     form = IntakeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +93,7 @@ def intake_upload(request, operation_id: int):
 
 @role_required(*PROVINCIAL)
 def intake_template(request, operation_id: int):
-    intake.operation_get_for(user=request.user, operation_id=operation_id)
+    selectors.operation_get_for(user=request.user, operation_id=operation_id)
     response = HttpResponse(intake.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nrm-intake-template.csv"'
     return response
@@ -132,7 +132,7 @@ def _preview_rows(batch: IntakeBatch, duplicates: dict[int, list[dict]]) -> list
 
 @role_required(*PROVINCIAL)
 def intake_preview(request, operation_id: int, batch_id: int):
-    batch = intake.intake_batch_get_for(
+    batch = selectors.intake_batch_get_for(
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     duplicates = intake.intake_duplicates_for(user=request.user, batch=batch)
@@ -153,7 +153,7 @@ def intake_preview(request, operation_id: int, batch_id: int):
 @require_POST
 @role_required(*PROVINCIAL)
 def intake_confirm(request, operation_id: int, batch_id: int):
-    batch = intake.intake_batch_get_for(
+    batch = selectors.intake_batch_get_for(
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     links = {}
@@ -188,7 +188,7 @@ def _progress_context(batch: IntakeBatch) -> dict:
 
 @role_required(*PROVINCIAL)
 def intake_progress(request, operation_id: int, batch_id: int):
-    batch = intake.intake_batch_get_for(
+    batch = selectors.intake_batch_get_for(
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     if batch.status == IntakeBatch.Status.VALIDATED:
@@ -199,7 +199,7 @@ def intake_progress(request, operation_id: int, batch_id: int):
 @role_required(*PROVINCIAL)
 def intake_progress_status(request, operation_id: int, batch_id: int):
     """The small fragment that the progress page polls (htmx) while the import runs."""
-    batch = intake.intake_batch_get_for(
+    batch = selectors.intake_batch_get_for(
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     return render(request, "cases/intake_progress_status.html", _progress_context(batch))

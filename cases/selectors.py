@@ -7,7 +7,7 @@ from accounts.models import Role
 from referrals.models import Referral
 from shelters.models import Placement
 
-from .models import Case, CaseDocument, CaseEvent, Person, Screening
+from .models import Case, CaseDocument, CaseEvent, IntakeBatch, Operation, Person, Screening
 from .workflow import ScreeningStatus
 
 # A receiving organisation sees a referred case until the referral is declined or withdrawn.
@@ -117,3 +117,30 @@ def document_get_visible(*, user, case_id: int, document_id: int) -> CaseDocumen
         return case.files.get(pk=document_id)
     except (CaseDocument.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def operation_list_for(*, user) -> QuerySet[Operation]:
+    """The operations of the user's own office."""
+    membership = user.membership if user.is_authenticated else None
+    if membership is None:
+        return Operation.objects.none()
+    return Operation.objects.filter(organisation=membership.organisation).select_related("province")
+
+
+def operation_get_for(*, user, operation_id: int) -> Operation:
+    """One operation of the user's office, or 404 (another office's is not confirmed to
+    exist)."""
+    try:
+        return operation_list_for(user=user).get(pk=operation_id)
+    except (Operation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBatch:
+    operation = operation_get_for(user=user, operation_id=operation_id)
+    try:
+        batch = operation.intake_batches.select_related("uploaded_by").get(pk=batch_id)
+    except (IntakeBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    batch.operation = operation
+    return batch
