@@ -1221,3 +1221,23 @@ def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
             for match in matches
         ]
     return shown
+
+
+# An unconfirmed file holds hundreds of persons' details: it is not kept longer than needed.
+UNCONFIRMED_BATCH_LIFETIME = dt.timedelta(days=7)
+
+
+def intake_batches_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete files never imported (checked or failed) after a week, and drop the copied rows
+    of imported ones (their persons and cases now hold the data). Returns how many changed."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_BATCH_LIFETIME
+    stale = IntakeBatch.objects.filter(created_at__lt=cutoff)
+    deleted, _per_model = stale.filter(
+        status__in=[IntakeBatch.Status.VALIDATED, IntakeBatch.Status.FAILED]
+    ).delete()
+    emptied = (
+        stale.filter(status=IntakeBatch.Status.DONE)
+        .exclude(rows=[])
+        .update(rows=[], duplicates={}, errors=[])
+    )
+    return deleted + emptied

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from .intake import intake_import
+from .intake import intake_batches_purge, intake_import
 
 
 @shared_task
 def intake_import_task(batch_id: int) -> str:
     """Import a confirmed intake file (cases.intake.intake_import); returns the batch's status."""
     return intake_import(batch_id=batch_id).status
+
+
+@shared_task
+def purge_intake_batches() -> int:
+    """Remove the personal data of intake files that are no longer needed."""
+    return intake_batches_purge()

@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 15 * 60,
     },
+    "purge-intake-batches": {
+        "task": "cases.tasks.purge_intake_batches",
+        "schedule": 6 * 60 * 60,
+    },
 }
 # Tests and one-off scripts may run tasks inline; never in a deployment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -498,3 +498,32 @@ def test_the_operation_pages_cost_the_same_queries_whatever_the_number_of_cases(
         english.get(reverse("cases:intake_preview", args=[operation.pk, batch.pk]))
     with django_assert_max_num_queries(8):
         english.get(reverse("cases:operation_list"))
+
+
+def test_unconfirmed_files_are_deleted_after_a_week_and_imported_ones_emptied(worker_chiangmai):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.intake import intake_batches_purge
+    from cases.models import IntakeBatch, Operation
+    from cases.services import operation_create
+
+    operation = operation_create(
+        actor=worker_chiangmai,
+        name="ทดสอบ",
+        province=worker_chiangmai.membership.organisation.province,
+        started_on=dt.date(2026, 11, 1),
+    )
+    old = timezone.now() - dt.timedelta(days=8)
+    common = {"operation": operation, "uploaded_by": worker_chiangmai, "file_name": "f.csv"}
+    waiting = IntakeBatch.objects.create(status="validated", rows=[{"row": 2}], **common)
+    imported = IntakeBatch.objects.create(status="done", rows=[{"row": 2}], **common)
+    fresh = IntakeBatch.objects.create(status="validated", rows=[{"row": 2}], **common)
+    IntakeBatch.objects.filter(pk__in=[waiting.pk, imported.pk]).update(created_at=old)
+    assert intake_batches_purge() == 2
+    assert not IntakeBatch.objects.filter(pk=waiting.pk).exists()
+    imported.refresh_from_db()
+    assert imported.rows == []
+    assert IntakeBatch.objects.get(pk=fresh.pk).rows == [{"row": 2}]
+    assert Operation.objects.filter(pk=operation.pk).exists()
