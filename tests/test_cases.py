@@ -135,7 +135,7 @@ def test_a_case_cannot_be_closed_while_a_screening_runs(worker_chiangmai):
     services.screening_start(
         case_id=case.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
     )
-    with pytest.raises(ValidationError, match="screening"):
+    with pytest.raises(ValidationError, match="การคัดแยก"):
         services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
     assert Case.objects.get(pk=case.pk).status == "open"
 
