@@ -1,12 +1,11 @@
 """/api/v1/shelters/ (with live occupancy) and /api/v1/placements/ with admit, transfer and
 discharge: the same selectors and services as the pages."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-
-from django.utils.translation import gettext as _
 
 from referrals.api import ReferralSerializer
 
