@@ -14,13 +14,11 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, reduce
 from itertools import combinations
 from operator import and_, or_
 
-from django.db import connection, transaction
 from django.db.models import Case, CharField, DateField, F, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
@@ -110,30 +108,13 @@ def find_duplicates_bulk(
 ) -> list[list[Match]]:
     """find_duplicates for many candidates at once (a mass intake), in the same order, with the
     same result for each as find_duplicates gives. At most four queries per CHUNK_SIZE
-    candidates (and one to switch off PostgreSQL's JIT), whatever the size of the person table."""
+    candidates, whatever the size of the person table."""
     today = timezone.localdate()
     results: list[list[Match]] = []
-    with _without_jit():
-        for start in range(0, len(candidates), CHUNK_SIZE):
-            probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
-            results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
+    for start in range(0, len(candidates), CHUNK_SIZE):
+        probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
+        results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
     return results
-
-
-@contextmanager
-def _without_jit():
-    """PostgreSQL would spend longer JIT-compiling the long name filter of a chunk than running
-    it (a 1,000-row intake took 45 s instead of 25 s against 200,000 persons). SET LOCAL lasts
-    until the transaction ends, the caller's if there is one. Not on SQLite: it has no JIT, and
-    the project's SQLite transactions are IMMEDIATE, so an atomic block would take the lock that
-    writers wait for."""
-    if connection.vendor != "postgresql-test-jit-on":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 # --- Names ------------------------------------------------------------------------------------

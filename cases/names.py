@@ -10,8 +10,12 @@ from pythainlp.transliterate import romanize
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 NOT_LETTER = re.compile(r"[^a-z0-9\u0E00-\u0E7F\u1000-\u109F\u1780-\u17FF\u0E80-\u0EFF ]+")
-# Thai honorifics that are not part of a name.
-TITLES = {"นาย", "นาง", "นางสาว", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "mr", "mrs", "ms", "miss"}
+# Honorifics that are not part of a name. Thai ones are often written glued to the name
+# ("นางสาวสมศรี"): stripped when a consonant or a leading vowel follows.
+TITLE = re.compile(
+    r"^\s*(?:(?:นางสาว|เด็กชาย|เด็กหญิง|ด\.\s?ช\.|ด\.\s?ญ\.|นาย|นาง)\s*(?=[\u0E01-\u0E2E\u0E40-\u0E44])"
+    r"|(?:mrs|mr|ms|miss)\b\.?\s*)"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -21,10 +25,9 @@ def _romanise_word(word: str) -> str:
 
 def normalise(name: str) -> str:
     """A comparable Latin-letter form of a name in Thai or Latin script."""
-    text = unicodedata.normalize("NFKD", name.casefold())
+    text = TITLE.sub("", unicodedata.normalize("NFKD", name.casefold()))
     text = "".join(ch for ch in text if not unicodedata.combining(ch) or THAI.match(ch))
-    words = [w for w in text.replace("-", " ").replace(".", ". ").split() if w not in TITLES]
-    words = [_romanise_word(w.strip(".")) for w in words]
+    words = [_romanise_word(w) for w in text.replace("-", " ").replace(".", " ").split()]
     return " ".join(NOT_LETTER.sub("", " ".join(words)).split())
 
 

@@ -111,7 +111,9 @@ def person_create(
         languages=list(languages),
         created_by_organisation=actor.membership.organisation,
     )
-    person.name_key = name_key(person.name_th, person.name_latin, *person.aliases)
+    person.name_key = name_key(
+        person.name_th, person.name_latin, person.name_native, *person.aliases
+    )
     # The related rows are given as instances and the constraints are checked in clean(), with
     # the database as the backstop: skipping their re-checks saves queries on a mass intake.
     person.full_clean(exclude=["created_by_organisation"], validate_constraints=False)

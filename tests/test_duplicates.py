@@ -124,6 +124,16 @@ def test_a_clearly_different_person_is_not_returned(register):
     assert find_duplicates(Candidate(name_latin="Somying Rakthai", nationality="TH")) == []
 
 
+def test_a_person_registered_by_another_office_is_found_too(worker_tak):
+    # Who may see what of the match is the caller's decision (the registration page shows
+    # another office's match only as a case number and an office).
+    elsewhere = services.person_create(actor=worker_tak, name_latin="Aung Kyaw Moe", sex="male")
+
+    [match] = find_duplicates(Candidate(name_latin="Aung Kyaw Moe"))
+
+    assert match.person == elsewhere
+
+
 def test_persons_are_ranked_by_how_much_of_the_registration_they_share(register):
     today = timezone.localdate()
     age = today.year - BORN.year - ((today.month, today.day) < (BORN.month, BORN.day))
