@@ -241,6 +241,10 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
+    # Burmese, Lao and Khmer names are shown in their own script: offices' PCs lack the fonts.
+    ("vendor/noto-sans-myanmar", NODE_MODULES / "@fontsource" / "noto-sans-myanmar"),
+    ("vendor/noto-sans-lao", NODE_MODULES / "@fontsource" / "noto-sans-lao"),
+    ("vendor/noto-sans-khmer", NODE_MODULES / "@fontsource" / "noto-sans-khmer"),
 ]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

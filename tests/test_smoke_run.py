@@ -160,6 +160,7 @@ def test_each_demo_user_signs_in_in_chromium_and_sees_their_page_in_thai(
     page.get_by_role("button", name="English").click()
     page.get_by_test_id("identity").wait_for()
     assert "Signed in as" in page.get_by_test_id("identity").inner_text()
+    page.get_by_test_id("who").click()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for()
     page.get_by_role("button", name="ภาษาไทย").click()
