@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 
 from cases.reference import country_name, language_name
 
@@ -14,8 +13,3 @@ def country(code: str) -> str:
 @register.filter
 def languages(codes) -> str:
     return ", ".join(language_name(code) for code in codes or ())
-
-
-@register.filter
-def is_past(moment) -> bool:
-    return moment is not None and moment < timezone.now()
