@@ -217,7 +217,7 @@ def _open_clocks_on(case: Case) -> bool:
     return Deadline.objects.filter(
         object_type=ContentType.objects.get_for_model(Screening),
         object_id__in=screening_ids,
-        state=Deadline.State.PENDING,
+        closed_at__isnull=True,
     ).exists()
 
 

@@ -78,8 +78,9 @@ def review_queue(
         referrals = referrals.filter(from_organisation__province__code=province)
     if overdue:
         late = Deadline.objects.filter(
+            object_type__app_label="referrals",
             object_type__model="referral",
-            state__in=[Deadline.State.PENDING, Deadline.State.BREACHED],
+            closed_at__isnull=True,
             due_at__lt=timezone.now(),
         ).values("object_id")
         referrals = referrals.filter(pk__in=late)
@@ -94,7 +95,7 @@ def deadlines_by_referral(referrals) -> dict[int, list[Deadline]]:
         object_type__app_label="referrals",
         object_type__model="referral",
         object_id__in=ids,
-        state=Deadline.State.PENDING,
+        closed_at__isnull=True,
     ).order_by("due_at"):
         result.setdefault(deadline.object_id, []).append(deadline)
     return result

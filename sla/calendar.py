@@ -25,17 +25,17 @@ def holiday_name(day: dt.date, language: str = "th") -> str | None:
 
 
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """The moment `days` working days after `start`, at the same time of day.
+    """The moment `days` working days after `start` (before it when negative), at the same
+    time of day.
 
     A clock started on a weekend or holiday counts from the next working day: a referral sent
     on Saturday morning with one working day to answer is due on Monday morning.
     """
-    if days < 0:
-        raise ValueError("days must not be negative")
+    step = dt.timedelta(days=1 if days >= 0 else -1)
     moment = start
-    remaining = days
+    remaining = abs(days)
     while remaining:
-        moment += dt.timedelta(days=1)
+        moment += step
         if is_working_day(moment.date()):
             remaining -= 1
     return moment

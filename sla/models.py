@@ -50,6 +50,9 @@ class ClockPolicy(models.Model):
     escalate_second = models.CharField(
         _("second escalation"), max_length=20, choices=Escalation.choices, blank=True
     )
+    escalate_again_after_hours = models.PositiveIntegerField(
+        _("hours from the first escalation to the second"), default=24
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -92,6 +95,12 @@ class Deadline(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    remind_at = models.DateTimeField(_("reminder"))
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # When the sweep must next look at this row (reminder, breach, second escalation); None
+    # once nothing more will happen. The sweep reads only rows whose time has come, through a
+    # partial index, so its cost grows with what is due, not with what exists.
+    next_action_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -100,16 +109,27 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["clock", "object_type", "object_id"],
-                condition=models.Q(state="pending"),
+                condition=models.Q(closed_at__isnull=True),
                 name="one_running_clock_per_object",
             )
         ]
         indexes = [
             models.Index(
-                fields=["due_at"], condition=models.Q(state="pending"), name="deadline_due_idx"
+                fields=["next_action_at"],
+                condition=models.Q(next_action_at__isnull=False),
+                name="deadline_next_action_idx",
+            ),
+            models.Index(
+                fields=["organisation", "due_at"],
+                condition=models.Q(closed_at__isnull=True),
+                name="deadline_running_idx",
             ),
             models.Index(fields=["object_type", "object_id"], name="deadline_object_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_clock_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.closed_at is None

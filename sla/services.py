@@ -13,7 +13,8 @@ from .models import ClockPolicy, Deadline, Unit
 
 
 def add_duration(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
-    """`start` plus an amount of hours, calendar days, Thai working days or months."""
+    """`start` plus (or, for a negative amount, minus) hours, calendar days, Thai working days
+    or months."""
     if unit == Unit.HOURS:
         return start + dt.timedelta(hours=amount)
     if unit == Unit.DAYS:
@@ -31,12 +32,12 @@ def due_at_for(*, clock: str, start: dt.datetime) -> dt.datetime:
     return add_duration(start, policy.due_after, policy.due_unit)
 
 
-def _for_object(clock: str, obj: models.Model):
+def _running(clock: str, obj: models.Model):
     return Deadline.objects.filter(
         clock=clock,
         object_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        state=Deadline.State.PENDING,
+        closed_at__isnull=True,
     )
 
 
@@ -48,31 +49,56 @@ def deadline_open(
     start: dt.datetime,
     due_at: dt.datetime | None = None,
 ) -> Deadline:
-    """Start a clock on `obj`, due by the rule for `clock` unless `due_at` is given."""
+    """Start a clock on `obj`, due by the rule in force now for `clock` unless `due_at` is
+    given (an expiry date, a court's limit). A later change of the rule does not move it."""
+    policy = ClockPolicy.objects.get(clock=clock)
+    due_at = due_at or add_duration(start, policy.due_after, policy.due_unit)
+    remind_at = add_duration(due_at, -policy.remind_before, policy.remind_unit)
     return Deadline.objects.create(
         clock=clock,
         object_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         organisation=organisation,
         started_at=start,
-        due_at=due_at or due_at_for(clock=clock, start=start),
+        due_at=due_at,
+        remind_at=remind_at,
+        # A reminder that would fall before the clock starts is skipped: the sweep's next
+        # look is then the deadline itself.
+        next_action_at=remind_at if remind_at > start else due_at,
     )
 
 
 def deadline_move(*, clock: str, obj: models.Model, due_at: dt.datetime) -> int:
-    """Move a running clock's due time (a court extension); returns how many moved."""
-    return _for_object(clock, obj).update(due_at=due_at)
+    """Move a running clock's due time (a court extension). A clock already breached runs
+    again, with a fresh reminder."""
+    moved = 0
+    for deadline in _running(clock, obj).select_for_update():
+        policy = ClockPolicy.objects.get(clock=clock)
+        deadline.due_at = due_at
+        deadline.remind_at = add_duration(due_at, -policy.remind_before, policy.remind_unit)
+        deadline.reminded_at = None
+        deadline.state = Deadline.State.PENDING
+        deadline.escalation_level = 0
+        now = timezone.now()
+        deadline.next_action_at = deadline.remind_at if deadline.remind_at > now else due_at
+        deadline.save()
+        moved += 1
+    return moved
 
 
 def deadline_close(*, clock: str, obj: models.Model, at: dt.datetime | None = None) -> int:
     """Stop a running clock: met if stopped in time, breached if late."""
     at = at or timezone.now()
-    running = _for_object(clock, obj)
-    late = running.filter(due_at__lt=at).update(state=Deadline.State.BREACHED, closed_at=at)
-    met = running.update(state=Deadline.State.MET, closed_at=at)
+    running = _running(clock, obj)
+    late = running.filter(due_at__lt=at).update(
+        state=Deadline.State.BREACHED, closed_at=at, next_action_at=None
+    )
+    met = running.update(state=Deadline.State.MET, closed_at=at, next_action_at=None)
     return late + met
 
 
 def deadline_cancel(*, clock: str, obj: models.Model) -> int:
     """Stop a clock whose step no longer happens (a withdrawn referral, say)."""
-    return _for_object(clock, obj).update(state=Deadline.State.CANCELLED, closed_at=timezone.now())
+    return _running(clock, obj).update(
+        state=Deadline.State.CANCELLED, closed_at=timezone.now(), next_action_at=None
+    )
