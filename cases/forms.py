@@ -175,3 +175,9 @@ class SecondReviewForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PermitForm(StyledFormMixin, forms.Form):
+    reference = forms.CharField(label=_("Permit reference"), max_length=100)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), widget=DateInput())

@@ -332,6 +332,7 @@ class CaseEvent(models.Model):
         SCREENING_DECIDED = "screening_decided", _("Identification decided")
         SECOND_REVIEW = "second_review", _("Second review")
         REFERRAL = "referral", _("Referral")
+        PERMIT = "permit", _("Stay and work permit recorded")
         ADMITTED = "admitted", _("Admitted to a shelter")
         DISCHARGED = "discharged", _("Left the shelter")
 
@@ -674,3 +675,29 @@ class IntakeBatch(models.Model):
     @property
     def can_confirm(self) -> bool:
         return self.status == self.Status.VALIDATED and not self.errors and self.total > 0
+
+
+class Permit(models.Model):
+    """A foreign victim's permission to stay and work (Act s.37); its expiry must not lapse."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="permits", verbose_name=_("case")
+    )
+    reference = models.CharField(_("permit reference"), max_length=100)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-expires_on", "-pk"]
+        verbose_name = _("stay and work permit")
+        verbose_name_plural = _("stay and work permits")
+
+    def __str__(self):
+        return f"{self.reference} ({self.expires_on})"
+
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()

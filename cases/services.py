@@ -31,6 +31,7 @@ from .models import (
     Interview,
     Operation,
     Outcome,
+    Permit,
     Person,
     Screening,
     ScreeningMember,
@@ -675,3 +676,40 @@ def operation_create(
     operation.save()
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=operation)
     return operation
+
+
+@transaction.atomic
+def permit_record(
+    *, case: Case, actor: User, reference: str, issued_on: dt.date, expires_on: dt.date
+) -> Permit:
+    """Record a stay-and-work permit (Act s.37). Its expiry is a deadline of the owning office,
+    with a reminder 30 days before; a renewal replaces the previous permit's clock.
+
+    Side effects: closes the previous permit's clock, opens the new one, a CaseEvent and an
+    AuditEvent.
+    """
+    ensure(can_work_on(actor, case), _("Only the owning office records permits."))
+    if expires_on <= issued_on:
+        raise ValidationError({"expires_on": _("A permit expires after it is issued.")})
+    for previous in case.permits.all():
+        deadline_close(clock=Clock.PERMIT_EXPIRY, obj=previous)
+    permit = Permit(
+        case=case,
+        reference=reference.strip(),
+        issued_on=issued_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    permit.full_clean(exclude=["case", "recorded_by"])
+    permit.save()
+    end_of_validity = timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59)))
+    deadline_open(
+        clock=Clock.PERMIT_EXPIRY,
+        obj=permit,
+        organisation=case.owner,
+        start=timezone.now(),
+        due_at=end_of_validity,
+    )
+    _event(case, CaseEvent.Kind.PERMIT, actor, f"{permit.reference} → {expires_on}")
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=permit)
+    return permit

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:case_id>/documents/", views.add_document, name="add_document"),
     path("<int:case_id>/documents/<int:document_id>/", views.document, name="document"),
     path("<int:case_id>/consents/", views.add_consent, name="add_consent"),
+    path("<int:case_id>/permits/", views.add_permit, name="add_permit"),
     path("<int:case_id>/screenings/", views.start_screening, name="start_screening"),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("screenings/<int:screening_id>/", views.screening, name="screening"),

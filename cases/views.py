@@ -31,6 +31,7 @@ from .forms import (
     InterviewForm,
     MemberForm,
     NoteForm,
+    PermitForm,
     PersonForm,
     ScreeningStartForm,
     SecondReviewForm,
@@ -188,6 +189,8 @@ def detail(request, case_id):
             "note_form": NoteForm(),
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
+            "permits": case.permits.all(),
+            "permit_form": PermitForm(),
             "screening_form": ScreeningStartForm(),
         },
     )
@@ -283,6 +286,18 @@ def add_consent(request, case_id):
         ConsentForm,
         lambda case, data: services.consent_record(case=case, actor=request.user, **data),
         _("Consent recorded."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def add_permit(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        PermitForm,
+        lambda case, data: services.permit_record(case=case, actor=request.user, **data),
+        _("Permit recorded: its expiry is watched."),
     )
 
 

@@ -166,6 +166,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 15 * 60,
     },
+    "sweep-deadlines": {
+        "task": "sla.tasks.sweep_deadlines",
+        "schedule": 60,
+    },
+    "deliver-outbox": {
+        "task": "notifications.tasks.deliver_outbox",
+        "schedule": 60,
+    },
     "purge-intake-batches": {
         "task": "cases.tasks.purge_intake_batches",
         "schedule": 6 * 60 * 60,
@@ -264,6 +272,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NRM <no-reply@nrm.localhost>")
+# The address people open the system at, for links in e-mails.
+NRM_SITE_URL = env.str("NRM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -------------------------------------------------------------------------------

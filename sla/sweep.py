@@ -1,0 +1,176 @@
+"""The periodic sweep over deadlines: remind before, mark the breach at the deadline, then
+escalate step by step (DESIGN.md §5).
+
+It reads only rows whose `next_action_at` has come (a partial index), locks them with SKIP
+LOCKED, decides, writes the notifications and the rows' next step in the same transaction:
+running it twice, or two beats at once, sends nothing twice.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organisation, Role
+from notifications.services import notify_many
+
+from .models import Clock, ClockPolicy, Deadline, Escalation
+from .templatetags.deadlines import time_left
+
+BATCH = 1000
+
+PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+RECEIVERS = (Role.SHELTER_DIRECTOR, Role.SUPERVISOR, Role.SOCIAL_WORKER)
+# Who acts on each clock in its responsible organisation: they get the reminder.
+CLOCK_ACTORS = {
+    Clock.IDENTIFICATION: PROVINCIAL,
+    Clock.MDT_INTERVIEW: PROVINCIAL,
+    Clock.REFERRAL_ACK_URGENT: RECEIVERS,
+    Clock.REFERRAL_ACK_NORMAL: RECEIVERS,
+    Clock.REFERRAL_DECISION_URGENT: RECEIVERS,
+    Clock.REFERRAL_DECISION_NORMAL: RECEIVERS,
+    Clock.CENTRAL_REVIEW: (Role.CENTRAL_REVIEWER,),
+    Clock.SECOND_REVIEW: (Role.CENTRAL_REVIEWER,),
+    Clock.CARE_PLAN: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
+    Clock.PERMIT_EXPIRY: PROVINCIAL,
+    Clock.FOLLOW_UP: PROVINCIAL,
+}
+# Whom each escalation reaches: in the responsible organisation, or in the central division.
+# The design's "head of the central division" has no role of its own yet: the division's
+# reviewers receive it.
+ESCALATION_TARGETS = {
+    Escalation.SUPERVISOR: (False, (Role.SUPERVISOR,)),
+    Escalation.RECEIVER_DIRECTOR: (False, (Role.SHELTER_DIRECTOR, Role.SUPERVISOR)),
+    Escalation.SHELTER_DIRECTOR: (False, (Role.SHELTER_DIRECTOR,)),
+    Escalation.CENTRAL: (True, (Role.CENTRAL_REVIEWER,)),
+    Escalation.CENTRAL_HEAD: (True, (Role.CENTRAL_REVIEWER,)),
+}
+
+REMINDER = _("Reminder: {clock} for case {number}: {left} left")
+MISSED = _("Deadline missed: {clock} for case {number}")
+ESCALATED = _("Escalated to you: {clock} for case {number} is overdue")
+
+lazy_time_left = lazy(time_left, str)
+
+
+@dataclass
+class _Context:
+    """What the batch needs besides the rows, loaded in a fixed number of queries."""
+
+    policies: dict
+    subjects: dict  # (content type id, object id) -> (case number, link)
+    members: dict  # organisation id -> [(role, user)]
+    central_id: int
+
+    def people(self, organisation_id, roles):
+        return [user for role, user in self.members.get(organisation_id, ()) if role in roles]
+
+
+def _load(rows: list[Deadline]) -> _Context:
+    by_type = defaultdict(set)
+    for row in rows:
+        by_type[row.object_type_id].add(row.object_id)
+    subjects = {}
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        for obj in model.objects.filter(pk__in=ids).select_related("case"):
+            subjects[(type_id, obj.pk)] = (obj.case.number, obj.get_absolute_url())
+    central_id = Organisation.objects.values_list("pk", flat=True).get(
+        kind=Organisation.Kind.CENTRAL
+    )
+    members = defaultdict(list)
+    for membership in Membership.objects.filter(
+        organisation_id__in={row.organisation_id for row in rows} | {central_id},
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user"):
+        members[membership.organisation_id].append((membership.role, membership.user))
+    return _Context(
+        policies={p.clock: p for p in ClockPolicy.objects.all()},
+        subjects=subjects,
+        members=members,
+        central_id=central_id,
+    )
+
+
+def _escalation_people(context: _Context, row: Deadline, target: str):
+    central, roles = ESCALATION_TARGETS[target]
+    return context.people(context.central_id if central else row.organisation_id, roles)
+
+
+def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) -> str:
+    """Take the row's next step; return its name. Appends (recipients, text, link)."""
+    number, link = context.subjects.get((row.object_type_id, row.object_id), ("?", ""))
+    clock = row.get_clock_display()
+    policy = context.policies[row.clock]
+    actors = context.people(row.organisation_id, CLOCK_ACTORS[row.clock])
+    if row.state == Deadline.State.PENDING and now < row.due_at:
+        row.reminded_at = now
+        row.next_action_at = row.due_at
+        left = lazy_time_left(row.due_at)
+        messages.append(
+            (actors, format_lazy(REMINDER, clock=clock, number=number, left=left), link)
+        )
+        return "reminded"
+    if row.state == Deadline.State.PENDING:
+        row.state = Deadline.State.BREACHED
+        row.escalation_level = 1
+        row.next_action_at = (
+            row.due_at + dt.timedelta(hours=policy.escalate_again_after_hours)
+            if policy.escalate_second
+            else None
+        )
+        messages.append((actors, format_lazy(MISSED, clock=clock, number=number), link))
+        messages.append(
+            (
+                _escalation_people(context, row, policy.escalate_first),
+                format_lazy(ESCALATED, clock=clock, number=number),
+                link,
+            )
+        )
+        return "breached"
+    row.escalation_level = 2
+    row.next_action_at = None
+    messages.append(
+        (
+            _escalation_people(context, row, policy.escalate_second),
+            format_lazy(ESCALATED, clock=clock, number=number),
+            link,
+        )
+    )
+    return "escalated"
+
+
+def sweep(*, now: dt.datetime | None = None) -> Counter:
+    """Remind, mark breaches and escalate every running deadline whose time has come.
+
+    Side effects: updates the rows, writes in-app notifications and queues their e-mails in
+    the outbox, one transaction per batch. Returns how many of each step it took.
+    """
+    now = now or timezone.now()
+    done = Counter()
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Deadline.objects.select_for_update(skip_locked=True)
+                .filter(next_action_at__lte=now, closed_at__isnull=True)
+                .order_by("next_action_at")[:BATCH]
+            )
+            if not rows:
+                return done
+            context = _load(rows)
+            messages = []
+            for row in rows:
+                done[_step(row, context, now, messages)] += 1
+            Deadline.objects.bulk_update(
+                rows, ["state", "escalation_level", "reminded_at", "next_action_at"]
+            )
+            notify_many(messages)
+        if len(rows) < BATCH:
+            return done
