@@ -126,14 +126,10 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
             if policy.escalate_second
             else None
         )
-        messages.append((actors, format_lazy(MISSED, clock=clock, number=number), link))
-        messages.append(
-            (
-                _escalation_people(context, row, policy.escalate_first),
-                format_lazy(ESCALATED, clock=clock, number=number),
-                link,
-            )
-        )
+        escalated_to = _escalation_people(context, row, policy.escalate_first)
+        others = [user for user in actors if user not in escalated_to]
+        messages.append((others, format_lazy(MISSED, clock=clock, number=number), link))
+        messages.append((escalated_to, format_lazy(ESCALATED, clock=clock, number=number), link))
         return "breached"
     row.escalation_level = 2
     row.next_action_at = None
