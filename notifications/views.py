@@ -1,17 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .forms import PreferenceForm
+from .models import Preference
 from .selectors import notification_list_for
-from .services import notification_mark_read
+from .services import notification_mark_read, preference_set
 
 
 @login_required
 def inbox(request):
     notifications = notification_list_for(user=request.user)[:100]
-    return render(request, "notifications/inbox.html", {"notifications": notifications})
+    preference = Preference.objects.filter(user=request.user).first()
+    form = PreferenceForm(initial={"email": preference.email if preference else True})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"notifications": notifications, "preference_form": form},
+    )
 
 
 @login_required
@@ -19,4 +28,24 @@ def inbox(request):
 def mark_all_read(request):
     changed = notification_mark_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": changed})
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def open_notification(request, notification_id):
+    """Mark one notification read and go to what it is about."""
+    notification = get_object_or_404(notification_list_for(user=request.user), pk=notification_id)
+    notification_mark_read(user=request.user, notification_id=notification.pk)
+    safe = url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None)
+    return redirect(notification.link if notification.link and safe else "notifications:inbox")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferenceForm(request.POST)
+    if form.is_valid():
+        preference_set(user=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("Your choice is saved."))
     return redirect("notifications:inbox")

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -21,6 +20,7 @@ from accounts.models import Membership, Organisation, Role
 from notifications.services import notify_many
 
 from .models import Clock, ClockPolicy, Deadline, Escalation
+from .selectors import deadline_subjects
 from .templatetags.deadlines import time_left
 
 BATCH = 1000
@@ -73,14 +73,6 @@ class _Context:
 
 
 def _load(rows: list[Deadline]) -> _Context:
-    by_type = defaultdict(set)
-    for row in rows:
-        by_type[row.object_type_id].add(row.object_id)
-    subjects = {}
-    for type_id, ids in by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        for obj in model.objects.filter(pk__in=ids).select_related("case"):
-            subjects[(type_id, obj.pk)] = (obj.case.number, obj.get_absolute_url())
     central_id = Organisation.objects.values_list("pk", flat=True).get(
         kind=Organisation.Kind.CENTRAL
     )
@@ -93,7 +85,7 @@ def _load(rows: list[Deadline]) -> _Context:
         members[membership.organisation_id].append((membership.role, membership.user))
     return _Context(
         policies={p.clock: p for p in ClockPolicy.objects.all()},
-        subjects=subjects,
+        subjects=deadline_subjects(rows),
         members=members,
         central_id=central_id,
     )
