@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Province
+from accounts.models import Province, User
 from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
 
 from .models import (
@@ -181,3 +181,15 @@ class PermitForm(StyledFormMixin, forms.Form):
     reference = forms.CharField(label=_("Permit reference"), max_length=100)
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput())
+
+
+class AccessGrantForm(StyledFormMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User name of the person"),
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": _("No active account has this user name.")},
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    expires_at = forms.DateTimeField(label=_("Access ends"), widget=DateTimeInput())

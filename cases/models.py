@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organisation, Province
 
@@ -701,3 +702,52 @@ class Permit(models.Model):
 
     def get_absolute_url(self):
         return self.case.get_absolute_url()
+
+
+class AccessGrant(models.Model):
+    """A named person's time-limited access to one case (an MDT police officer, say), given by
+    a supervisor of the owning office for a stated purpose. The access itself is a
+    django-guardian object permission on the case, revoked when the grant expires."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="access_grants", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+        verbose_name=_("person given access"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(revoked_at__isnull=True),
+                name="access_grant_live_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.case} ({self.expires_at:%Y-%m-%d})"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-case permissions with a real foreign key to the case (not the
+    generic text id), so that checking a page of cases is one indexed join."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

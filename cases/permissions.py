@@ -42,3 +42,13 @@ def can_second_review(user, screening) -> bool:
         and membership.role == Role.CENTRAL_REVIEWER
         and screening.decided_by_id != user.pk
     )
+
+
+def can_grant(user, case) -> bool:
+    """A supervisor of the owning office gives and revokes named access to a case."""
+    membership = _membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.SUPERVISOR
+        and membership.organisation_id == case.owner_id
+    )

@@ -2,12 +2,23 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role
 from referrals.models import Referral
 from shelters.models import Placement
 
-from .models import Case, CaseDocument, CaseEvent, IntakeBatch, Operation, Person, Screening
+from .models import (
+    AccessGrant,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseUserObjectPermission,
+    IntakeBatch,
+    Operation,
+    Person,
+    Screening,
+)
 from .workflow import ScreeningStatus
 
 # A receiving organisation sees a referred case until the referral is declined or withdrawn.
@@ -31,9 +42,22 @@ def _resident_of(organisation_id, *, current_only: bool) -> Exists:
     return Exists(placements)
 
 
-def _case_visibility(user) -> Q | None:
-    """The filter of the cases a user may see (DESIGN.md §6); None means all of them."""
-    membership = user.membership if user.is_authenticated else None
+def _granted_to(user) -> Q:
+    """Cases explicitly granted to this user: the django-guardian permission, and a grant that
+    is still live (the periodic revocation may run a minute after the expiry)."""
+    permission = CaseUserObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), user_id=user.pk, permission__codename="view_case"
+    )
+    live = AccessGrant.objects.filter(
+        case_id=OuterRef("pk"),
+        user_id=user.pk,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return Q(Exists(permission)) & Q(Exists(live))
+
+
+def _by_role(membership) -> Q | None:
     if membership is None:
         return Q(pk__in=[])
     if membership.role == Role.CENTRAL_REVIEWER:
@@ -46,6 +70,18 @@ def _case_visibility(user) -> Q | None:
     if membership.role == Role.SHELTER_STAFF:
         return Q(_resident_of(organisation, current_only=True))
     return Q(pk__in=[])  # a sysadmin sees no victim data
+
+
+def _case_visibility(user) -> Q | None:
+    """The filter of the cases a user may see (DESIGN.md §6); None means all of them."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    by_role = _by_role(user.membership)
+    if by_role is None:
+        return None
+    if user.membership is not None and user.membership.role == Role.SYSADMIN:
+        return by_role
+    return by_role | _granted_to(user)
 
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .intake import intake_batches_purge, intake_import
+from .services import access_grants_expire
 
 
 @shared_task
@@ -15,3 +16,9 @@ def intake_import_task(batch_id: int) -> str:
 def purge_intake_batches() -> int:
     """Remove the personal data of intake files that are no longer needed."""
     return intake_batches_purge()
+
+
+@shared_task
+def expire_access_grants() -> int:
+    """Revoke the access grants past their expiry."""
+    return access_grants_expire()

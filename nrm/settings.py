@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_outbox",
         "schedule": 60,
     },
+    "expire-access-grants": {
+        "task": "cases.tasks.expire_access_grants",
+        "schedule": 60,
+    },
     "purge-intake-batches": {
         "task": "cases.tasks.purge_intake_batches",
         "schedule": 6 * 60 * 60,
