@@ -1,7 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import RetrieveAPIView
 
+from . import mfa
 from .models import Membership, Organisation, User
 
 
@@ -35,3 +39,33 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The authenticator app's code, for users who must use two-factor sign-in",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if mfa.mfa_required(user) and mfa.verify_code(user, attrs.get("otp", "")) is None:
+            raise serializers.ValidationError(
+                {"otp": [_("Two-factor authentication is required: give a valid code.")]}
+            )
+        return attrs
+
+
+@extend_schema(
+    request=TokenRequestSerializer,
+    responses={
+        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        400: OpenApiResponse(description="Wrong user name, password or code"),
+    },
+)
+class TokenView(ObtainAuthToken):
+    """A token for a user name and password (and a code, for two-factor users)."""
+
+    serializer_class = TokenRequestSerializer

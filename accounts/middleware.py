@@ -1,6 +1,14 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from .mfa import has_mfa_device, mfa_required
 
 
 class ThaiFirstLocaleMiddleware:
@@ -25,3 +33,28 @@ class ThaiFirstLocaleMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", code)
         return response
+
+
+class MFARequiredMiddleware:
+    """Send a signed-in user who must use two-factor authentication, and has not yet in this
+    session, to set it up or to enter a code, before any other page. After OTPMiddleware."""
+
+    EXEMPT_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/accounts/language/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            mfa_required(user)
+            and not user.is_verified()
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Two-factor authentication is required.")}, status=403
+                )
+            target = "accounts:mfa_verify" if has_mfa_device(user) else "accounts:mfa_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

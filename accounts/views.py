@@ -2,10 +2,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_otp import login as otp_login
 
-from .forms import LoginForm
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from . import mfa
+from .forms import CodeForm, LoginForm
 from .models import Role, User
 from .permissions import role_required
 from .selectors import organisation_counts
@@ -59,3 +68,60 @@ def switch_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+WRONG_CODE = gettext_lazy("This code is not right. Check the time on your phone and try again.")
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else reverse("home")
+
+
+@login_required
+def mfa_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the key), enter the first code."""
+    if mfa.has_mfa_device(request.user):
+        return redirect(f"{reverse('accounts:mfa_verify')}?next={_next(request)}")
+    device = mfa.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.confirm_device(request, form.cleaned_data["code"]):
+            audit_record(
+                action=AuditEvent.Action.UPDATE, actor=request.user, changes={"mfa": "set up"}
+            )
+            return redirect(_next(request))
+        form.add_error(
+            "code", _("This code is not right. Check the time on your phone and try again.")
+        )
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr": mfa.qr_svg(device),
+            "key": device.config_url.split("secret=")[1].split("&")[0],
+            "next": _next(request),
+        },
+    )
+
+
+@login_required
+def mfa_verify(request):
+    """Enter the code from the authenticator app, once per sign-in."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.verify_code(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        audit_record(
+            action=AuditEvent.Action.LOGIN_FAILED, actor=request.user, changes={"mfa": "wrong code"}
+        )
+        form.add_error(
+            "code", _("This code is not right. Check the time on your phone and try again.")
+        )
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})

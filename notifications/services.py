@@ -124,9 +124,9 @@ def outbox_deliver(*, now: dt.datetime | None = None) -> int:
     go out twice: the server accepted it, the worker died before recording it).
     """
     now = now or timezone.now()
-    Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        state=Delivery.State.PENDING
-    )
+    stale = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(state=Delivery.State.FAILED)
+    stale.update(state=Delivery.State.PENDING)
     sent = 0
     while ids := _claim(now):
         for delivery in Delivery.objects.filter(pk__in=ids).select_related(
@@ -134,7 +134,9 @@ def outbox_deliver(*, now: dt.datetime | None = None) -> int:
         ):
             try:
                 _email(delivery.notification).send()
-            except (smtplib.SMTPException, OSError) as exc:
+            except Exception as exc:  # any failure: this row waits for its next try
+                if not isinstance(exc, smtplib.SMTPException | OSError):
+                    logger.exception("outbox: delivery %s failed unexpectedly", delivery.pk)
                 delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
                 if delivery.attempts >= MAX_ATTEMPTS:
                     delivery.state = Delivery.State.FAILED

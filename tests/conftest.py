@@ -15,6 +15,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_second_factor(settings):
+    """Personas sign in with force_login; the two-factor tests turn the requirement on."""
+    settings.NRM_REQUIRE_MFA = False
+
+
 @pytest.fixture
 def worker_chiangmai(db):
     return member(Role.SOCIAL_WORKER, "pso-50", "somsri")

@@ -139,3 +139,18 @@ def test_my_deadlines_lists_the_running_clocks_of_my_office(
     assert [(d.clock, number) for d, number, _link in rows] == [("identification", case.number)]
     assert not running_deadlines_of(user=worker_tak).exists()
     assert not running_deadlines_of(user=sysadmin).exists()
+
+
+def test_an_email_that_can_never_be_built_ends_failed_not_retried_forever(
+    worker_chiangmai, monkeypatch
+):
+    monkeypatch.setattr(services, "request_delivery", lambda: None)
+    services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+
+    def broken(notification):
+        raise ValueError("template error")
+
+    monkeypatch.setattr(services, "_email", broken)
+    for _attempt in range(services.MAX_ATTEMPTS + 1):
+        services.outbox_deliver(now=timezone.now() + dt.timedelta(days=1))
+    assert Delivery.objects.get().state == "failed"

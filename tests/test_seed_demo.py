@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.demo import DEMO_USERS
 from accounts.models import User
@@ -14,7 +15,8 @@ def test_seed_demo_creates_every_demo_login_with_the_demo_password(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     for username, organisation_code, role, *_ in DEMO_USERS:
-        user = authenticate(username=username, password=settings.NRM_DEMO_PASSWORD)
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=settings.NRM_DEMO_PASSWORD)
         assert user is not None, username
         assert user.membership.role == role
         assert user.membership.organisation.code == organisation_code

@@ -1,0 +1,68 @@
+"""Two-factor authentication with time-based one-time passwords (django-otp's TOTP devices):
+who must use it, and setting up and checking a device."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role
+
+MFA_ROLES = (Role.CENTRAL_REVIEWER, Role.SYSADMIN)
+
+
+def mfa_required(user) -> bool:
+    """Central reviewers and sysadmins (everyone with NRM_MFA_FOR_ALL) sign in with a code."""
+    if not settings.NRM_REQUIRE_MFA or not user.is_authenticated:
+        return False
+    if settings.NRM_MFA_FOR_ALL or user.is_superuser:
+        return True
+    membership = user.membership
+    return membership is not None and membership.role in MFA_ROLES
+
+
+def has_mfa_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The device being set up: created once, shown until confirmed with a first code."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    return device
+
+
+def secret_key(device: TOTPDevice) -> str:
+    """The key to type into an authenticator app that cannot scan, in groups of four."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as an inline SVG QR code for an authenticator app."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=4)
+
+
+def verify_code(user, code: str) -> TOTPDevice | None:
+    """The user's confirmed device that accepts `code` (each code works once), or None."""
+    code = "".join(code.split())
+    if not code.isdigit():
+        return None  # no code at all is not a failed try (it would throttle the next one)
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            return device
+    return None
+
+
+def confirm_device(request, code: str) -> bool:
+    """Confirm the device being set up with its first code, and mark the session verified."""
+    device = pending_device(request.user)
+    if not device.verify_token("".join(code.split())):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    return True
