@@ -251,6 +251,11 @@ class PersonViewSet(
             "documents"
         )
 
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
+        return Response(self.get_serializer(person).data)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         documents = [services.DocumentInput(**d) for d in data.pop("documents", [])]

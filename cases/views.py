@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
 from audit.models import AuditEvent
+from audit.selectors import views_of
 from audit.services import audit_record
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
@@ -368,11 +369,16 @@ def document(request, case_id, document_id):
 def person_detail(request, person_id):
     person = selectors.person_get_visible(user=request.user, person_id=person_id)
     audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
-    cases = selectors.case_list_visible_to(user=request.user).filter(person=person)
+    cases = list(selectors.case_list_visible_to(user=request.user).filter(person=person))
     return render(
         request,
         "cases/person.html",
-        {"person": person, "cases": cases, "documents": person.documents.all()},
+        {
+            "person": person,
+            "cases": cases,
+            "documents": person.documents.all(),
+            "viewers": views_of(person, *cases)[:50],
+        },
     )
 
 

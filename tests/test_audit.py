@@ -43,3 +43,35 @@ def test_postgresql_refuses_raw_updates_and_deletes(event, statement):
 def test_a_new_entry_records_who_and_what(event, worker_chiangmai):
     assert event.username == worker_chiangmai.username
     assert event.created_at is not None
+
+
+def test_a_persons_page_shows_who_has_looked_at_it(client, worker_chiangmai, central_reviewer):
+    from django.urls import reverse
+
+    from tests.factories import register_case
+
+    case = register_case(worker_chiangmai)
+    client.force_login(central_reviewer)
+    client.get(case.get_absolute_url())
+    client.force_login(worker_chiangmai)
+    page = client.get(reverse("cases:person", args=[case.person_id]))
+    viewers = [event.username for event in page.context["viewers"]]
+    assert viewers[:2] == [worker_chiangmai.username, central_reviewer.username]
+
+
+def test_the_central_division_searches_the_audit_log(client, worker_chiangmai, central_reviewer):
+    from django.urls import reverse
+
+    from tests.factories import register_case
+
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    client.get(case.get_absolute_url())
+    client.force_login(central_reviewer)
+    found = client.get(
+        reverse("audit:search"), {"username": worker_chiangmai.username, "action": "view"}
+    )
+    assert [e.object_id for e in found.context["events"]] == [str(case.pk)]
+    assert found.context["events"][0].ip_address == "127.0.0.1"
+    client.force_login(worker_chiangmai)
+    assert client.get(reverse("audit:search")).status_code == 403
