@@ -1,0 +1,373 @@
+"""Who may reach what: every endpoint of the URL configuration, HTML and API, against every
+persona (own office, another province, the shelter, the central division, a sysadmin, a person
+granted one case, a person whose grant has expired).
+
+The list of endpoints is read from the URL configuration: a new endpoint without a rule here
+fails the suite. For each endpoint the rule names the personas who may succeed; everyone else
+must get 403 or 404 (405 for a GET on a POST-only page), and nobody a server error.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Organisation
+from audit.models import AuditEvent
+from cases import services as cases
+from cases.models import AccessGrant, IntakeBatch
+from notifications.services import notify
+from referrals import services as referrals
+from shelters import services as shelters
+from shelters.models import Shelter, ShelterUnit
+from tests.factories import UserFactory, register_case
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "owner",
+    "supervisor",
+    "other",
+    "director",
+    "staff",
+    "central",
+    "sysadmin",
+    "granted",
+    "expired",
+]
+PROVINCIAL = {"owner", "supervisor", "other"}
+OWN_OFFICE = {"owner", "supervisor"}
+SEES_PRIVATE_CASE = {"owner", "supervisor", "central", "granted"}
+SEES_REFERRAL = {"owner", "supervisor", "director", "central"}
+SHELTER = {"director", "staff"}
+MEMBERS = set(PERSONAS) - {"granted", "expired"}
+EVERYONE = set(PERSONAS)
+
+# name: (method, personas who may succeed). None: not checked here (public, or sign-in flow).
+RULES = {
+    "home": ("get", MEMBERS),
+    "accounts:login": None,
+    "accounts:logout": None,
+    "accounts:switch_language": None,
+    "accounts:mfa_setup": None,
+    "accounts:mfa_verify": None,
+    "accounts:sysadmin_home": ("get", {"sysadmin"}),
+    "cases:home": ("get", PROVINCIAL),
+    "cases:operation_list": ("get", PROVINCIAL),
+    "cases:operation_create": ("get", PROVINCIAL),
+    "cases:operation_detail": ("get", OWN_OFFICE),
+    "cases:intake_upload": ("get", OWN_OFFICE),
+    "cases:intake_template": ("get", OWN_OFFICE),
+    "cases:intake_preview": ("get", OWN_OFFICE),
+    "cases:intake_confirm": ("post", OWN_OFFICE),
+    "cases:intake_progress": ("get", OWN_OFFICE),
+    "cases:intake_progress_status": ("get", OWN_OFFICE),
+    "cases:register": ("get", PROVINCIAL),
+    "cases:detail": ("get", SEES_PRIVATE_CASE),
+    "cases:close": ("post", OWN_OFFICE),
+    "cases:reopen": ("post", OWN_OFFICE),
+    "cases:add_note": ("post", OWN_OFFICE),
+    "cases:add_document": ("post", OWN_OFFICE),
+    "cases:document": ("get", SEES_PRIVATE_CASE),
+    "cases:add_consent": ("post", OWN_OFFICE),
+    "cases:add_permit": ("post", OWN_OFFICE),
+    "cases:give_access": ("post", {"supervisor"}),
+    "cases:revoke_access": ("post", {"supervisor"}),
+    "cases:start_screening": ("post", OWN_OFFICE),
+    "cases:person": ("get", SEES_PRIVATE_CASE),
+    "cases:screening": ("get", SEES_PRIVATE_CASE),
+    "cases:screening_add_member": ("post", OWN_OFFICE),
+    "cases:screening_indicators": ("post", OWN_OFFICE),
+    "cases:screening_interview": ("post", OWN_OFFICE),
+    "cases:screening_extend": ("post", OWN_OFFICE),
+    "cases:screening_decide": ("post", OWN_OFFICE),
+    "cases:screening_second_review": ("post", {"central"}),
+    "referrals:home": ("get", {"central"}),
+    "referrals:inbox": ("get", PROVINCIAL | SHELTER),
+    "referrals:sent": ("get", PROVINCIAL),
+    "referrals:new": ("get", OWN_OFFICE),
+    "referrals:detail": ("get", SEES_REFERRAL),
+    "referrals:act": ("post", {"director"}),  # acknowledge
+    "shelters:home": ("get", SHELTER),
+    "shelters:residents": ("get", SHELTER),
+    "shelters:national": ("get", {"central"}),
+    "shelters:admit": ("post", {"director"}),
+    "shelters:set_capacity": ("post", {"director"}),
+    "shelters:resident": ("get", {"director", "staff", "central"}),
+    "shelters:care_plan": ("post", SHELTER),
+    "shelters:movement": ("post", SHELTER),
+    "shelters:discharge": ("post", {"director"}),
+    "shelters:transfer": ("post", {"director"}),
+    "notifications:inbox": ("get", EVERYONE),
+    "notifications:mark_all_read": ("post", EVERYONE),
+    "notifications:preferences": ("post", EVERYONE),
+    "notifications:open": ("post", {"owner"}),
+    "sla:mine": ("get", EVERYONE),
+    "audit:search": ("get", {"central"}),
+    "api:person-list": ("get", EVERYONE),
+    "api:person-detail": ("get", SEES_PRIVATE_CASE),
+    "api:case-list": ("get", EVERYONE),
+    "api:case-detail": ("get", SEES_PRIVATE_CASE),
+    "api:case-close": ("post", OWN_OFFICE),
+    "api:case-consents": ("post", OWN_OFFICE),
+    "api:case-reopen": ("post", OWN_OFFICE),
+    "api:screening-list": ("get", EVERYONE),
+    "api:screening-detail": ("get", SEES_PRIVATE_CASE),
+    "api:screening-decide": ("post", OWN_OFFICE),
+    "api:screening-extend": ("post", OWN_OFFICE),
+    "api:screening-indicators": ("post", OWN_OFFICE),
+    "api:screening-interviews": ("post", OWN_OFFICE),
+    "api:screening-members": ("post", OWN_OFFICE),
+    "api:screening-second-review": ("post", {"central"}),
+    "api:referral-list": ("get", EVERYONE),
+    "api:referral-detail": ("get", SEES_REFERRAL),
+    "api:referral-accept": ("post", {"director"}),
+    "api:referral-acknowledge": ("post", {"director"}),
+    "api:referral-answer": ("post", OWN_OFFICE),
+    "api:referral-complete": ("post", {"director"}),
+    "api:referral-decline": ("post", {"director"}),
+    "api:referral-redirect": ("post", {"central"}),
+    "api:referral-review": ("post", {"central"}),
+    "api:referral-submit": ("post", OWN_OFFICE),
+    "api:referral-withdraw": ("post", OWN_OFFICE),
+    "api:shelter-list": ("get", EVERYONE),
+    "api:shelter-detail": ("get", EVERYONE),
+    "api:placement-list": ("get", EVERYONE),
+    "api:placement-admit": ("post", {"director"}),
+    "api:placement-detail": ("get", {"owner", "supervisor", "director", "staff", "central"}),
+    "api:placement-discharge": ("post", {"director"}),
+    "api:placement-transfer": ("post", {"director"}),
+    "api:token": None,
+    "api:me": ("get", EVERYONE),
+    "api:schema": ("get", EVERYONE),
+    "api:docs": ("get", EVERYONE),
+    "healthz": None,
+    "readyz": None,
+}
+
+
+def endpoints() -> dict[str, str]:
+    """Every named endpoint outside the Django admin, from the URL configuration, with its
+    route (to know its parameters)."""
+
+    def walk(patterns, namespace="", prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+                if inner != "admin":
+                    yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = ":".join(filter(None, [namespace, pattern.name]))
+                yield name, prefix + str(pattern.pattern)
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def url_names():
+    return sorted(endpoints())
+
+
+def test_every_endpoint_has_an_access_rule():
+    missing = [name for name in url_names() if name not in RULES]
+    assert missing == [], f"add an access rule for: {missing}"
+    assert set(RULES) <= set(url_names()), "a rule names an endpoint that no longer exists"
+
+
+@pytest.fixture
+def world(
+    worker_chiangmai,
+    supervisor_chiangmai,
+    worker_tak,
+    director_kredtrakarn,
+    staff_kredtrakarn,
+    central_reviewer,
+    sysadmin,
+):
+    """One office's private case (with its screening, document, grant) and a case referred to
+    Kredtrakarn and admitted there, plus the personas."""
+    private = register_case(worker_chiangmai, name_th="ลับ", estimated_age=30)
+    screening = cases.screening_start(
+        case_id=private.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
+    )
+    document = cases.case_document_add(
+        case=private,
+        actor=worker_chiangmai,
+        uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-1.4", content_type="application/pdf"),
+    )
+    granted, expired = UserFactory(username="police1"), UserFactory(username="police2")
+    grant = cases.access_grant_give(
+        case=private,
+        actor=supervisor_chiangmai,
+        user=granted,
+        purpose="MDT",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    old = cases.access_grant_give(
+        case=private,
+        actor=supervisor_chiangmai,
+        user=expired,
+        purpose="MDT",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    AccessGrant.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+
+    kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
+    admitted_case = register_case(worker_chiangmai, name_th="พักอยู่", estimated_age=30)
+    stay = referrals.referral_create(
+        actor=worker_chiangmai,
+        case_id=admitted_case.pk,
+        to_organisation=kredtrakarn,
+        kind="shelter_placement",
+        reason="r",
+        consent="given",
+        submit=True,
+    )
+    referrals.referral_acknowledge(referral_id=stay.pk, actor=director_kredtrakarn)
+    referrals.referral_accept(referral_id=stay.pk, actor=director_kredtrakarn)
+    unit = ShelterUnit.objects.get(shelter__organisation=kredtrakarn, section="women")
+    placement = shelters.placement_admit(
+        referral_id=stay.pk, unit_id=unit.pk, actor=director_kredtrakarn
+    )
+    shared_case = register_case(worker_chiangmai, name_th="ส่งต่อ", estimated_age=30)
+    referral = referrals.referral_create(
+        actor=worker_chiangmai,
+        case_id=shared_case.pk,
+        to_organisation=kredtrakarn,
+        kind="shelter_placement",
+        reason="r",
+        consent="given",
+        submit=True,
+    )
+    operation = cases.operation_create(
+        actor=worker_chiangmai,
+        name="ปฏิบัติการ",
+        province=worker_chiangmai.membership.organisation.province,
+        started_on=dt.date(2026, 11, 1),
+    )
+    batch = IntakeBatch.objects.create(
+        operation=operation, uploaded_by=worker_chiangmai, file_name="a.csv"
+    )
+    [notification] = notify(recipients=[worker_chiangmai], message="x", link="/")
+    personas = {
+        "owner": worker_chiangmai,
+        "supervisor": supervisor_chiangmai,
+        "other": worker_tak,
+        "director": director_kredtrakarn,
+        "staff": staff_kredtrakarn,
+        "central": central_reviewer,
+        "sysadmin": sysadmin,
+        "granted": granted,
+        "expired": expired,
+    }
+    args = {
+        "case_id": private.pk,
+        "screening_id": screening.pk,
+        "document_id": document.pk,
+        "person_id": private.person_id,
+        "grant_id": grant.pk,
+        "referral_id": referral.pk,
+        "placement_id": placement.pk,
+        "unit_id": unit.pk,
+        "operation_id": operation.pk,
+        "batch_id": batch.pk,
+        "notification_id": notification.pk,
+        "action": "acknowledge",
+    }
+    api_objects = {
+        "person": private.person_id,
+        "case": private.pk,
+        "screening": screening.pk,
+        "referral": referral.pk,
+        "shelter": Shelter.objects.get(organisation=kredtrakarn).pk,
+        "placement": placement.pk,
+    }
+    bodies = {
+        "api:placement-admit": {"referral": referral.pk, "unit": unit.pk},
+        "api:placement-transfer": {"to_shelter": "shelter-narisawat", "reason": "r"},
+        "api:placement-discharge": {"reason": "left"},
+    }
+    return personas, args, api_objects, bodies
+
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+def url_for(name, args, api_objects):
+    """The endpoint's URL for the world's objects: each parameter by its name; an API `pk` by
+    the router's basename."""
+    kwargs = {}
+    for match in PARAMETER.finditer(endpoints()[name]):
+        parameter = match.group(1) or match.group(2)
+        if parameter == "pk":
+            kwargs["pk"] = api_objects[name.split(":")[1].split("-")[0]]
+        else:
+            kwargs[parameter] = args[parameter]
+    return reverse(name, kwargs=kwargs)
+
+
+# Who can see the object an endpoint acts on (when more than those who may act on it): they
+# may get a refusal of another kind (400, 409, or the page's error message), but must never
+# change anything. Everyone else must get 403 or 404.
+SEES = {
+    "referrals:act": SEES_REFERRAL,
+    **{
+        name: SEES_PRIVATE_CASE
+        for name in RULES
+        if name.startswith(("api:case-", "api:screening-"))
+        or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
+        or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))
+    },
+    **{name: SEES_REFERRAL for name in RULES if name.startswith("api:referral-")},
+    **{
+        name: {"owner", "supervisor", "director", "staff", "central"}
+        for name in RULES
+        if name.startswith(("api:placement-", "shelters:care_plan", "shelters:movement"))
+        or name in ("shelters:discharge", "shelters:transfer")
+    },
+}
+
+CHECKED = [name for name, rule in RULES.items() if rule is not None]
+
+
+def writes():
+    """Audit entries of changes (not views or sign-ins): every service write leaves one."""
+    return AuditEvent.objects.filter(
+        action__in=[
+            AuditEvent.Action.CREATE,
+            AuditEvent.Action.UPDATE,
+            AuditEvent.Action.TRANSITION,
+        ]
+    ).count()
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_only_the_rightful_personas_reach_the_endpoint(name, world):
+    personas, args, api_objects, bodies = world
+    method, allowed = RULES[name]
+    url = url_for(name, args, api_objects)
+    for persona in PERSONAS:
+        client = APIClient()
+        client.force_login(personas[persona])
+        with transaction.atomic():
+            before = writes()
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = client.post(url, bodies.get(name, {}), format="json")
+            changed = writes() != before
+            transaction.set_rollback(True)
+        status = response.status_code
+        assert status < 500, f"{name} as {persona}: {status}"
+        if persona in allowed:
+            assert status not in (403, 404), f"{name} refused {persona}: {status}"
+        elif persona in SEES.get(name, ()):
+            assert status in (302, 400, 403, 409), f"{name} as {persona}: {status}"
+            assert not changed, f"{name} let {persona} change something"
+        else:
+            assert status in (403, 404), f"{name} let {persona} through: {status}"
+            assert not changed, f"{name} let {persona} change something"
