@@ -320,7 +320,7 @@ def consent_record(
     actor: User,
     step: str,
     decision: str,
-    rights_notified: bool,
+    rights_notified: bool = False,
     reason: str = "",
     language: str = "",
 ) -> Consent:

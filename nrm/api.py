@@ -29,3 +29,39 @@ class NewestFirstPagination(CursorPagination):
 
     ordering = "-pk"
     page_size = 25
+
+
+STANDARD_ERRORS = {
+    "400": "Invalid input: a message per field",
+    "401": "No valid credentials (a token or a session)",
+    "403": "Signed in, but this user may not do this",
+    "404": "No such object, not visible to this user, or an invalid page cursor",
+}
+
+
+def document_standard_errors(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation documents the errors the API gives
+    everywhere (401 without credentials, 403, 404 for an object or page cursor; 400 for a
+    write), besides the ones its view documents itself (409 for a move from the wrong state)."""
+    error = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": True,
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = ["401", "403", "404"]
+            if method in ("post", "put", "patch"):
+                codes.append("400")
+            if path.endswith("/auth/token/"):
+                codes = ["400"]
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": STANDARD_ERRORS[code],
+                        "content": {"application/json": {"schema": error}},
+                    },
+                )
+    return result

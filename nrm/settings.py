@@ -347,6 +347,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DischargeReasonEnum": "shelters.models.DischargeReason"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nrm.api.document_standard_errors",
+    ],
 }
 
 # --- Demo data ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
 
@@ -91,10 +92,6 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-
-
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=list(services.REVIEW_DECISIONS))
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -128,13 +125,13 @@ def _move(body_serializer, service):
     return handler
 
 
-def _action(name, body, service, url_path=None):
+def _action(name, body, service):
     handler = _move(body, service)
     handler.__name__ = name
-    documented = extend_schema(
-        request=body, responses={200: ReferralSerializer, **TRANSITION_ERRORS}
-    )(handler)
-    return action(detail=True, methods=["post"], url_path=url_path or name)(documented)
+    routed = action(detail=True, methods=["post"], url_path=name)(handler)
+    return extend_schema(request=body, responses={200: ReferralSerializer, **TRANSITION_ERRORS})(
+        routed
+    )
 
 
 @extend_schema_view(

@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from referrals.api import ReferralSerializer
+from referrals.models import Referral
+from referrals.selectors import referral_list_visible_to
 
 from . import selectors, services
 from .models import DischargeReason, Placement, Shelter, ShelterUnit
@@ -89,8 +91,8 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 
 class AdmitSerializer(serializers.Serializer):
-    referral = serializers.IntegerField()
-    unit = serializers.IntegerField()
+    referral = serializers.PrimaryKeyRelatedField(queryset=Referral.objects.none())
+    unit = serializers.PrimaryKeyRelatedField(queryset=ShelterUnit.objects.all())
     planned_end = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -124,11 +126,12 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"])
     def admit(self, request):
         body = AdmitSerializer(data=request.data)
+        body.fields["referral"].queryset = referral_list_visible_to(user=request.user)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         placement = services.placement_admit(
-            referral_id=data["referral"],
-            unit_id=data["unit"],
+            referral_id=data["referral"].pk,
+            unit_id=data["unit"].pk,
             actor=request.user,
             planned_end=data["planned_end"],
         )

@@ -13,6 +13,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -165,6 +166,36 @@ def test_each_demo_user_signs_in_in_chromium_and_sees_their_page_in_thai(
     page.get_by_role("button", name="Sign in").wait_for()
     page.get_by_role("button", name="ภาษาไทย").click()
     page.get_by_role("button", name="เข้าสู่ระบบ").wait_for()
+
+
+def test_schemathesis_finds_no_server_error_and_no_undocumented_status(running_system):
+    """A bounded fuzzing run of every API operation against the running system, signed in as
+    a demo social worker with a token."""
+    _process, base, _var_dir, _log = running_system
+    form = urllib.parse.urlencode({"username": "sw.chiangmai", "password": "nrm-demo-2025"})
+    with urllib.request.urlopen(f"{base}/api/v1/auth/token/", data=form.encode()) as response:
+        token = json.loads(response.read())["token"]
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{base}/api/v1/schema/",
+            "--header",
+            f"Authorization: Token {token}",
+            "--max-examples",
+            "8",
+            "--checks",
+            "not_a_server_error,status_code_conformance",
+            "--phases",
+            "examples,fuzzing",
+            "--seed",
+            "2569",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
 
 
 def test_ctrl_c_stops_web_worker_and_beat(running_system):
