@@ -8,8 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from referrals.api import ReferralSerializer
-from referrals.models import Referral
-from referrals.selectors import referral_list_visible_to
+from referrals.selectors import referral_get_visible
 
 from . import selectors, services
 from .models import DischargeReason, Placement, Shelter, ShelterUnit
@@ -91,7 +90,7 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 
 class AdmitSerializer(serializers.Serializer):
-    referral = serializers.PrimaryKeyRelatedField(queryset=Referral.objects.none())
+    referral = serializers.IntegerField()
     unit = serializers.PrimaryKeyRelatedField(queryset=ShelterUnit.objects.all())
     planned_end = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -126,11 +125,12 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"])
     def admit(self, request):
         body = AdmitSerializer(data=request.data)
-        body.fields["referral"].queryset = referral_list_visible_to(user=request.user)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        # A referral the user may not see is a 404, like any other object.
+        referral = referral_get_visible(user=request.user, referral_id=data["referral"])
         placement = services.placement_admit(
-            referral_id=data["referral"].pk,
+            referral_id=referral.pk,
             unit_id=data["unit"].pk,
             actor=request.user,
             planned_end=data["planned_end"],
