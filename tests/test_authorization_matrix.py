@@ -329,6 +329,7 @@ SEES = {
         if name.startswith(("api:placement-", "shelters:care_plan", "shelters:movement"))
         or name in ("shelters:discharge", "shelters:transfer")
     },
+    "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
 }
 
 CHECKED = [name for name, rule in RULES.items() if rule is not None]
