@@ -16,6 +16,7 @@ from accounts.selectors import colleague_list
 from audit.models import AuditEvent
 from audit.selectors import views_of
 from audit.services import audit_record
+from nrm.actions import perform
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
 from referrals.selectors import referral_list_visible_to
@@ -205,27 +206,12 @@ def detail(request, case_id):
 
 
 def _case_action(request, case_id, form_class, action, success, go_to_result=False):
-    """Run one service on a case from a POSTed form; errors come back as messages. Back to
-    the case afterwards, or to what the service made when `go_to_result`."""
+    """Run one service on a visible case from a posted form. Back to the case afterwards, or
+    to what the service made when `go_to_result`."""
     case = selectors.case_get_visible(user=request.user, case_id=case_id)
     form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(case)
-    try:
-        result = action(case, form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except DOMAIN_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-        if go_to_result:
-            return redirect(result)
-    return redirect(case)
+    result = perform(request, form, lambda data: action(case, data), success)
+    return redirect(result if go_to_result and result is not None else case)
 
 
 @require_POST
@@ -416,21 +402,7 @@ def screening(request, screening_id):
 
 def _screening_action(request, screening_id, form_class, action, success):
     record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(record)
-    try:
-        action(record, form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except DOMAIN_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    perform(request, form_class(request.POST), lambda data: action(record, data), success)
     return redirect(record)
 
 

@@ -1,6 +1,7 @@
 """Referral pages: the sender's form and list, the receiver's inbox, the central queue, and
 each referral with its timeline. Thin: parse, call one selector or service, render."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,7 +14,8 @@ from accounts.permissions import role_required
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.selectors import case_get_visible, second_review_queue
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from nrm.actions import perform
+from nrm.domain import ActionForbidden
 from nrm.forms import add_service_errors
 from shelters.selectors import fit_warnings, shelter_list_with_units
 
@@ -161,7 +163,7 @@ def detail(request, referral_id):
 
 # Each move: the form it needs and how its fields map onto the service.
 ACTIONS = {
-    "submit": (None, lambda r, u, d: services.referral_submit(referral_id=r, actor=u)),
+    "submit": (forms.Form, lambda r, u, d: services.referral_submit(referral_id=r, actor=u)),
     "acknowledge": (
         NoteForm,
         lambda r, u, d: services.referral_acknowledge(referral_id=r, actor=u, note=d["note"]),
@@ -206,18 +208,10 @@ def act(request, referral_id, action):
         raise Http404
     referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
     form_class, run = ACTIONS[action]
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(referral)
-    try:
-        result = run(referral.pk, request.user, form.cleaned_data if form else {})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except (TransitionNotAllowed, ActionForbidden) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Saved."))
-        return redirect(result)
-    return redirect(referral)
+    result = perform(
+        request,
+        form_class(request.POST),
+        lambda data: run(referral.pk, request.user, data),
+        _("Saved."),
+    )
+    return redirect(result if result is not None else referral)

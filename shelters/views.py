@@ -3,8 +3,7 @@ Thin: parse, call one selector or service, render."""
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from audit.models import AuditEvent
 from audit.services import audit_record
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from nrm.actions import perform
 
 from . import selectors, services
 from .forms import (
@@ -87,71 +86,45 @@ def resident(request, placement_id):
     )
 
 
-def _run(request, action, success):
-    try:
-        result = action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except (TransitionNotAllowed, ActionForbidden) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-        return result
-    return None
-
-
-def _form_errors(request, form):
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-
-
 @require_POST
 @role_required(Role.SHELTER_DIRECTOR)
 def admit(request, referral_id):
     shelter = selectors.shelter_of(request.user)
-    form = AdmitForm(request.POST, shelter=shelter, prefix=f"r{referral_id}")
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("shelters:home")
-    placement = _run(
+    placement = perform(
         request,
-        lambda: services.placement_admit(
+        AdmitForm(request.POST, shelter=shelter, prefix=f"r{referral_id}"),
+        lambda data: services.placement_admit(
             referral_id=referral_id,
-            unit_id=form.cleaned_data["unit"].pk,
+            unit_id=data["unit"].pk,
             actor=request.user,
-            planned_end=form.cleaned_data["planned_end"],
+            planned_end=data["planned_end"],
         ),
         _("The person is admitted."),
     )
-    return redirect(placement.get_absolute_url() if placement else "shelters:home")
+    return redirect(placement if placement is not None else "shelters:home")
 
 
 @require_POST
 @role_required(Role.SHELTER_DIRECTOR)
 def set_capacity(request, unit_id):
     shelter = selectors.shelter_of(request.user)
-    form = CapacityForm(request.POST)
-    if form.is_valid() and shelter.units.filter(pk=unit_id).exists():
-        _run(
-            request,
-            lambda: services.unit_set_capacity(
-                unit_id=unit_id, actor=request.user, capacity=form.cleaned_data["capacity"]
-            ),
-            _("Capacity saved."),
-        )
-    else:
-        _form_errors(request, form)
+    if not shelter.units.filter(pk=unit_id).exists():
+        raise Http404
+    perform(
+        request,
+        CapacityForm(request.POST),
+        lambda data: services.unit_set_capacity(
+            unit_id=unit_id, actor=request.user, capacity=data["capacity"]
+        ),
+        _("Capacity saved."),
+    )
     return redirect("shelters:home")
 
 
 def _resident_action(request, placement_id, form_class, action, success):
     placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        _run(request, lambda: action(placement, form.cleaned_data), success)
-    else:
-        _form_errors(request, form)
-    return redirect(placement.get_absolute_url())
+    perform(request, form_class(request.POST), lambda data: action(placement, data), success)
+    return redirect(placement)
 
 
 @require_POST
