@@ -6,8 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Province
-from audit.models import AuditEvent
-from audit.services import audit_record
+from nrm.api import AuditedRetrieveMixin
 
 from . import selectors, services
 from .models import (
@@ -240,7 +239,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 )
 class PersonViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -250,11 +249,6 @@ class PersonViewSet(
         return selectors.person_list_visible_to(user=self.request.user).prefetch_related(
             "documents"
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        person = self.get_object()
-        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
-        return Response(self.get_serializer(person).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -271,7 +265,7 @@ class PersonViewSet(
 )
 class CaseViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -281,11 +275,6 @@ class CaseViewSet(
         return selectors.case_list_visible_to(user=self.request.user).select_related(
             "intake_province"
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        case = self.get_object()
-        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
-        return Response(self.get_serializer(case).data)
 
     def perform_create(self, serializer):
         serializer.instance = services.case_open(
@@ -326,7 +315,7 @@ class CaseViewSet(
 )
 class ScreeningViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):

@@ -10,6 +10,7 @@ from accounts.models import Organisation
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
+from nrm.api import AuditedRetrieveMixin
 
 from . import selectors, services
 from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType
@@ -141,7 +142,7 @@ def _action(name, body, service):
 )
 class ReferralViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from nrm.api import AuditedRetrieveMixin
 from referrals.api import ReferralSerializer
 from referrals.selectors import referral_get_visible
 
@@ -115,7 +116,7 @@ class TransferSerializer(serializers.Serializer):
     list=extend_schema(summary="Placements of the cases the user may see"),
     retrieve=extend_schema(responses={200: PlacementSerializer, **ERRORS}),
 )
-class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlacementViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, viewsets.GenericViewSet):
     serializer_class = PlacementSerializer
 
     def get_queryset(self):

@@ -75,3 +75,24 @@ def test_the_central_division_searches_the_audit_log(client, worker_chiangmai, c
     assert found.context["events"][0].ip_address == "127.0.0.1"
     client.force_login(worker_chiangmai)
     assert client.get(reverse("audit:search")).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["persons", "cases", "screenings"])
+def test_reading_a_record_through_the_api_is_audited(kind, worker_chiangmai):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from cases.services import screening_start
+    from tests.factories import register_case
+
+    case = register_case(worker_chiangmai)
+    screening = screening_start(
+        case_id=case.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
+    )
+    record = {"persons": case.person, "cases": case, "screenings": screening}[kind]
+    client = APIClient()
+    client.force_authenticate(worker_chiangmai)
+    assert client.get(f"/api/v1/{kind}/{record.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(record.pk), actor=worker_chiangmai
+    ).exists()
