@@ -14,13 +14,16 @@ MFA_ROLES = (Role.CENTRAL_REVIEWER, Role.SYSADMIN)
 
 
 def mfa_required(user) -> bool:
-    """Central reviewers and sysadmins (everyone with NRM_MFA_FOR_ALL) sign in with a code."""
+    """Central reviewers and sysadmins (everyone with NRM_MFA_FOR_ALL) sign in with a code;
+    so does anyone else who chose to set up an authenticator app."""
     if not settings.NRM_REQUIRE_MFA or not user.is_authenticated:
         return False
     if settings.NRM_MFA_FOR_ALL or user.is_superuser:
         return True
     membership = user.membership
-    return membership is not None and membership.role in MFA_ROLES
+    if membership is not None and membership.role in MFA_ROLES:
+        return True
+    return has_mfa_device(user)
 
 
 def has_mfa_device(user) -> bool:

@@ -336,6 +336,7 @@ class CaseEvent(models.Model):
         PERMIT = "permit", _("Stay and work permit recorded")
         ADMITTED = "admitted", _("Admitted to a shelter")
         DISCHARGED = "discharged", _("Left the shelter")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")

@@ -20,6 +20,7 @@ from nrm.actions import perform
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
 from referrals.selectors import referral_list_visible_to
+from shelters.services import follow_up_record
 
 from . import selectors, services
 from .duplicates import Candidate, find_duplicates
@@ -194,6 +195,7 @@ def detail(request, case_id):
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
             "permits": case.permits.all(),
+            "placements": case.placements.select_related("unit__shelter__organisation"),
             "may_grant": can_grant(request.user, case),
             "grants": case.access_grants.select_related("user", "granted_by")
             if can_grant(request.user, case)
@@ -309,6 +311,18 @@ def revoke_access(request, case_id, grant_id):
     else:
         messages.success(request, _("Access revoked."))
     return redirect(case)
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def record_follow_up(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        NoteForm,
+        lambda case, data: follow_up_record(case=case, actor=request.user, note=data["text"]),
+        _("Follow-up visit recorded."),
+    )
 
 
 @require_POST

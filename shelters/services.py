@@ -3,6 +3,7 @@ and the record of outings and phone use."""
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,11 +13,12 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import CaseEvent
+from cases.permissions import can_work_on
 from nrm.domain import TransitionNotAllowed, ensure
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
 from referrals.workflow import State
-from sla.models import Clock
+from sla.models import Clock, Deadline
 from sla.services import deadline_cancel, deadline_close, deadline_open
 
 from .models import (
@@ -29,6 +31,10 @@ from .models import (
     ShelterUnit,
 )
 from .permissions import is_director_of, works_at
+
+# Follow-up visits after a reintegration or a repatriation (DESIGN.md §5), counted from the
+# day the person left the shelter.
+FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
 class NoBedFree(TransitionNotAllowed):
@@ -146,7 +152,11 @@ def placement_discharge(
     _end(placement, actor, PlacementStatus.DISCHARGED, reason, now, note.strip())
     if reason in (DischargeReason.REINTEGRATED, DischargeReason.REPATRIATED):
         deadline_open(
-            clock=Clock.FOLLOW_UP, obj=placement, organisation=placement.case.owner, start=now
+            clock=Clock.FOLLOW_UP,
+            obj=placement,
+            organisation=placement.case.owner,
+            start=now,
+            due_at=now + relativedelta(months=FOLLOW_UP_MONTHS[0]),
         )
     return placement
 
@@ -269,3 +279,41 @@ def movement_record(
     record.save()
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=record)
     return record
+
+
+@transaction.atomic
+def follow_up_record(*, case, actor: User, note: str) -> Placement:
+    """The owning office records a follow-up visit after the person left the shelter: the
+    running follow-up clock is met, and the next one opens (6, then 12 months after leaving).
+
+    Side effects: closes and opens the follow-up deadlines, a CaseEvent and an AuditEvent.
+    """
+    ensure(can_work_on(actor, case), _("Only the owning office records follow-up visits."))
+    if not note.strip():
+        raise ValidationError({"note": _("Write what the visit found.")})
+    placement = (
+        Placement.objects.select_for_update()
+        .filter(case=case, discharged_at__isnull=False)
+        .order_by("-discharged_at")
+        .first()
+    )
+    if placement is None or not deadline_close(clock=Clock.FOLLOW_UP, obj=placement):
+        raise TransitionNotAllowed(_("No follow-up visit is due for this case."))
+    done = Deadline.objects.filter(
+        clock=Clock.FOLLOW_UP, object_id=placement.pk, closed_at__isnull=False
+    ).count()
+    if done < len(FOLLOW_UP_MONTHS):
+        deadline_open(
+            clock=Clock.FOLLOW_UP,
+            obj=placement,
+            organisation=case.owner,
+            start=timezone.now(),
+            due_at=placement.discharged_at + relativedelta(months=FOLLOW_UP_MONTHS[done]),
+        )
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=actor, summary=note.strip()[:300]
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE, actor=actor, obj=placement, changes={"follow_up": done}
+    )
+    return placement

@@ -101,3 +101,12 @@ def test_every_page_carries_a_content_security_policy(client, worker_chiangmai):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_a_social_worker_who_set_up_an_app_is_asked_for_its_code(client, worker_chiangmai, mfa_on):
+    device = TOTPDevice.objects.create(user=worker_chiangmai, name="phone", confirmed=True)
+    sign_in(client, "somsri")
+    page = client.get(reverse("cases:home"))
+    assert page["Location"].startswith(reverse("accounts:mfa_verify"))
+    client.post(page["Location"], {"code": code_for(device)})
+    assert client.get(reverse("cases:home")).status_code == 200

@@ -76,6 +76,7 @@ RULES = {
     "cases:document": ("get", SEES_PRIVATE_CASE),
     "cases:add_consent": ("post", OWN_OFFICE),
     "cases:add_permit": ("post", OWN_OFFICE),
+    "cases:follow_up": ("post", OWN_OFFICE),
     "cases:give_access": ("post", {"supervisor"}),
     "cases:revoke_access": ("post", {"supervisor"}),
     "cases:start_screening": ("post", OWN_OFFICE),
@@ -320,6 +321,7 @@ SEES = {
         for name in RULES
         if name.startswith(("api:case-", "api:screening-"))
         or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
+        or name == "cases:follow_up"
         or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))
     },
     **{name: SEES_REFERRAL for name in RULES if name.startswith("api:referral-")},

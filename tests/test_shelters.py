@@ -300,3 +300,31 @@ def test_two_directors_admitting_into_the_last_bed_at_once_get_one_bed(
         thread.join()
     assert sorted(outcomes) == ["admitted", "refused"]
     assert Placement.objects.filter(unit=last_bed, status="admitted").count() == 1
+
+
+def test_follow_up_visits_come_at_3_6_and_12_months_after_reintegration(
+    worker_chiangmai, director_kredtrakarn
+):
+    from dateutil.relativedelta import relativedelta
+
+    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
+    placement = services.placement_admit(
+        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
+    )
+    left = services.placement_discharge(
+        placement_id=placement.pk, actor=director_kredtrakarn, reason="reintegrated"
+    )
+
+    def running():
+        return Deadline.objects.get(object_id=placement.pk, clock="follow_up", closed_at=None)
+
+    dues = [running().due_at]
+    for _visit in range(2):
+        services.follow_up_record(case=left.case, actor=worker_chiangmai, note="ครอบครัวดูแลดี")
+        dues.append(running().due_at)
+    assert dues == [left.discharged_at + relativedelta(months=m) for m in (3, 6, 12)]
+    services.follow_up_record(case=left.case, actor=worker_chiangmai, note="จบการติดตาม")
+    assert not Deadline.objects.filter(object_id=placement.pk, clock="follow_up", closed_at=None)
+    with pytest.raises(TransitionNotAllowed):
+        services.follow_up_record(case=left.case, actor=worker_chiangmai, note="อีกครั้ง")
+    assert left.case.events.filter(kind="follow_up").count() == 3
