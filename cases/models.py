@@ -550,7 +550,9 @@ class Screening(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(status__in=["open", "reopened", "pending_second_review"]),
+                condition=Q(
+                    status__in=["open", "reopened", "awaiting_mdt", "pending_second_review"]
+                ),
                 name="one_active_screening_per_case",
             ),
         ]

@@ -105,10 +105,13 @@ def person_list_visible_to(*, user) -> QuerySet[Person]:
     visibility = _case_visibility(user)
     if visibility is None:
         return Person.objects.all()
-    visible = Exists(Case.objects.filter(visibility, person_id=OuterRef("pk")))
+    visible = Q(Exists(Case.objects.filter(visibility, person_id=OuterRef("pk"))))
     membership = user.membership if user.is_authenticated else None
     if membership is not None and membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
-        visible |= Q(created_by_organisation_id=membership.organisation_id)
+        # Registered here and still without a case (its case may since have moved away).
+        visible |= Q(created_by_organisation_id=membership.organisation_id) & ~Q(
+            Exists(Case.objects.filter(person_id=OuterRef("pk")))
+        )
     return Person.objects.filter(visible)
 
 

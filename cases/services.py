@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -17,6 +17,8 @@ from accounts.models import Organisation, Province, Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from nrm.domain import TransitionNotAllowed, ensure, ensure_transition
+from referrals.models import Referral
+from shelters.models import Placement
 from sla.models import Clock, Deadline
 from sla.services import deadline_close, deadline_move, deadline_open, due_at_for
 
@@ -43,7 +45,9 @@ from .permissions import can_close, can_grant, can_register, can_second_review, 
 from .workflow import (
     ACTIVE_SCREENING_STATES,
     CASE_TRANSITIONS,
+    OPEN_SCREENING_STATES,
     SCREENING_TRANSITIONS,
+    WORKING_SCREENING_STATES,
     CaseStatus,
     ScreeningStatus,
 )
@@ -146,9 +150,15 @@ def identity_document_add(*, person: Person, document: DocumentInput) -> Identit
                 _("This document is already on another person's record: link to that person.")
             )
         record.full_clean(exclude=["person"], validate_constraints=False)
+        try:
+            with transaction.atomic():  # another registration may take it this very moment
+                record.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("This document is already on another person's record: link to that person.")
+            ) from None
     except ValidationError as error:
         raise ValidationError({"document_number": error.messages}) from error
-    record.save()
     return record
 
 
@@ -215,13 +225,17 @@ def case_open(
     return case
 
 
-def _open_clocks_on(case: Case) -> bool:
-    screening_ids = list(case.screenings.values_list("pk", flat=True))
-    return Deadline.objects.filter(
-        object_type=ContentType.objects.get_for_model(Screening),
-        object_id__in=screening_ids,
-        closed_at__isnull=True,
-    ).exists()
+def case_running_deadlines(case: Case):
+    """Every clock still running on the case's screenings, permits, referrals and stays."""
+    condition = Q(pk__in=[])
+    for model, ids in (
+        (Screening, case.screenings.values("pk")),
+        (Permit, case.permits.values("pk")),
+        (Referral, Referral.objects.filter(case=case).values("pk")),
+        (Placement, Placement.objects.filter(case=case).values("pk")),
+    ):
+        condition |= Q(object_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return Deadline.objects.filter(condition, closed_at__isnull=True)
 
 
 @transaction.atomic
@@ -235,11 +249,19 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
     ensure(can_close(actor, case), _("Only the lead worker or a supervisor closes a case."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
-    if case.screenings.filter(
-        status__in=[*ACTIVE_SCREENING_STATES, ScreeningStatus.PENDING_SECOND_REVIEW]
-    ).exists() or _open_clocks_on(case):
+    if (
+        case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
+        or case.referrals.filter(
+            state__in=["draft", "submitted", "acknowledged", "accepted"]
+        ).exists()
+        or case.placements.filter(status="admitted").exists()
+        or case_running_deadlines(case).exists()
+    ):
         raise ValidationError(
-            _("The case still has a screening or a deadline running; finish it first.")
+            _(
+                "The case still has a screening, a referral, a shelter stay or a deadline "
+                "running; finish it first."
+            )
         )
     case.status = CaseStatus.CLOSED
     case.closed_reason = reason.strip()
@@ -381,9 +403,7 @@ def screening_start(
         raise ValidationError(_("The case is closed; reopen it before screening."))
     if custody_started_at > timezone.now():
         raise ValidationError({"custody_started_at": _("This date is in the future.")})
-    if case.screenings.filter(
-        status__in=[*ACTIVE_SCREENING_STATES, ScreeningStatus.PENDING_SECOND_REVIEW]
-    ).exists():
+    if case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists():
         raise ValidationError(_("This case already has a screening under way."))
     screening = Screening(
         case=case,
@@ -413,7 +433,7 @@ def _lock_screening(screening_id: int) -> Screening:
 
 
 def _ensure_active(screening: Screening) -> None:
-    if screening.status not in ACTIVE_SCREENING_STATES:
+    if screening.status not in WORKING_SCREENING_STATES:
         raise TransitionNotAllowed(
             _("The screening is %(status)s; it can no longer be changed.")
             % {"status": screening.get_status_display()}
@@ -481,7 +501,8 @@ def screening_extend(
     """
     screening = _lock_screening(screening_id)
     ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
-    _ensure_active(screening)
+    if screening.status not in ACTIVE_SCREENING_STATES:
+        raise TransitionNotAllowed(_("The identification clock is no longer running."))
     if not order_reference.strip():
         raise ValidationError({"order_reference": _("Give the court order's reference.")})
     first_limit = due_at_for(clock=Clock.IDENTIFICATION, start=screening.custody_started_at)
@@ -554,11 +575,11 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
     """
     screening = _lock_screening(screening_id)
     case = screening.case
-    target = (
-        ScreeningStatus.PENDING_SECOND_REVIEW
-        if outcome == Outcome.NOT_VICTIM
-        else ScreeningStatus.DECIDED
-    )
+    target = {
+        Outcome.NOT_VICTIM: ScreeningStatus.PENDING_SECOND_REVIEW,
+        Outcome.REASONABLE_GROUNDS: ScreeningStatus.AWAITING_MDT,
+    }.get(outcome, ScreeningStatus.DECIDED)
+    after_mdt_interview = screening.status == ScreeningStatus.AWAITING_MDT
     ensure_transition(
         screening.status, target, SCREENING_TRANSITIONS, dict(ScreeningStatus.choices)
     )
@@ -586,6 +607,8 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
     screening.decided_at = now
     screening.save()
     deadline_close(clock=Clock.IDENTIFICATION, obj=screening, at=now)
+    if after_mdt_interview:
+        deadline_close(clock=Clock.MDT_INTERVIEW, obj=screening, at=now)
     if outcome == Outcome.REASONABLE_GROUNDS:
         deadline_open(clock=Clock.MDT_INTERVIEW, obj=screening, organisation=case.owner, start=now)
     if outcome == Outcome.NOT_VICTIM:

@@ -42,7 +42,7 @@ from .forms import (
     SecondReviewForm,
 )
 from .permissions import can_close, can_grant, can_second_review, can_work_on
-from .workflow import ACTIVE_SCREENING_STATES, ScreeningStatus
+from .workflow import ACTIVE_SCREENING_STATES, WORKING_SCREENING_STATES, ScreeningStatus
 
 PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 DOMAIN_ERRORS = (TransitionNotAllowed, ActionForbidden)
@@ -389,7 +389,7 @@ def person_detail(request, person_id):
 def screening(request, screening_id):
     record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
     audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
-    active = record.status in ACTIVE_SCREENING_STATES
+    active = record.status in WORKING_SCREENING_STATES
     return render(
         request,
         "cases/screening.html",
@@ -400,6 +400,8 @@ def screening(request, screening_id):
             "interviews": record.interviews.select_related("recorded_by"),
             "indicators": record.indicators.all(),
             "may_work": can_work_on(request.user, record.case) and active,
+            "may_extend": can_work_on(request.user, record.case)
+            and record.status in ACTIVE_SCREENING_STATES,
             "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
             and can_second_review(request.user, record),
             "member_form": MemberForm(),

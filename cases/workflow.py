@@ -23,15 +23,30 @@ class ScreeningStatus(models.TextChoices):
     PENDING_SECOND_REVIEW = "pending_second_review", _("Waiting for second review")
     CONFIRMED = "confirmed", _("Not a victim: confirmed")
     REOPENED = "reopened", _("Reopened")
+    AWAITING_MDT = "awaiting_mdt", _("Reasonable grounds: waiting for the MDT interview")
 
 
-# Screenings whose identification clock is still running.
+# Screenings whose identification clock (Act s.29) is still running.
 ACTIVE_SCREENING_STATES = frozenset({ScreeningStatus.OPEN, ScreeningStatus.REOPENED})
+# Screenings still being worked on: the MDT may add members, indicators and interviews.
+WORKING_SCREENING_STATES = ACTIVE_SCREENING_STATES | {ScreeningStatus.AWAITING_MDT}
+# Screenings not finished: a case cannot close, nor a second screening start.
+OPEN_SCREENING_STATES = WORKING_SCREENING_STATES | {ScreeningStatus.PENDING_SECOND_REVIEW}
 
 
 SCREENING_TRANSITIONS = {
-    ScreeningStatus.OPEN: {ScreeningStatus.DECIDED, ScreeningStatus.PENDING_SECOND_REVIEW},
-    ScreeningStatus.REOPENED: {ScreeningStatus.DECIDED, ScreeningStatus.PENDING_SECOND_REVIEW},
+    ScreeningStatus.OPEN: {
+        ScreeningStatus.DECIDED,
+        ScreeningStatus.AWAITING_MDT,
+        ScreeningStatus.PENDING_SECOND_REVIEW,
+    },
+    ScreeningStatus.REOPENED: {
+        ScreeningStatus.DECIDED,
+        ScreeningStatus.AWAITING_MDT,
+        ScreeningStatus.PENDING_SECOND_REVIEW,
+    },
+    # After the MDT interview: the final identification (a positive one, or not a victim).
+    ScreeningStatus.AWAITING_MDT: {ScreeningStatus.DECIDED, ScreeningStatus.PENDING_SECOND_REVIEW},
     ScreeningStatus.PENDING_SECOND_REVIEW: {ScreeningStatus.CONFIRMED, ScreeningStatus.REOPENED},
     ScreeningStatus.DECIDED: set(),
     ScreeningStatus.CONFIRMED: set(),

@@ -342,6 +342,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Thailand's National Referral Mechanism for victims of trafficking.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -120,7 +120,8 @@ def _move(body_serializer, service):
         result = service(
             referral_id=referral.pk, actor=request.user, **(body.validated_data if body else {})
         )
-        result = self.get_queryset().get(pk=result.pk)
+        # A receiver no longer sees a referral it declined: answer with what the service gave.
+        result = self.get_queryset().filter(pk=result.pk).first() or result
         return Response(ReferralSerializer(result, context=self.get_serializer_context()).data)
 
     return handler

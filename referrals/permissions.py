@@ -25,7 +25,9 @@ def can_send(user, referral) -> bool:
 
 
 def receiver_has_accounts(referral) -> bool:
-    return referral.to_organisation.memberships.filter(is_active=True).exists()
+    return referral.to_organisation.memberships.filter(
+        is_active=True, user__is_active=True
+    ).exists()
 
 
 def can_receive(user, referral) -> bool:
@@ -36,7 +38,11 @@ def can_receive(user, referral) -> bool:
         return False
     if membership.organisation_id == referral.to_organisation_id:
         return membership.role in RECEIVER_ROLES.get(referral.to_organisation.kind, ())
-    return can_send(user, referral) and not receiver_has_accounts(referral)
+    return (
+        referral.to_organisation.kind == Organisation.Kind.PARTNER
+        and can_send(user, referral)
+        and not receiver_has_accounts(referral)
+    )
 
 
 def can_review(user) -> bool:

@@ -10,14 +10,9 @@ from sla.models import Deadline
 from .models import Referral
 from .workflow import State
 
-# A receiver sees a referral until it is withdrawn (a declined one stays in their history).
-RECEIVER_VISIBLE_STATES = [
-    State.SUBMITTED,
-    State.ACKNOWLEDGED,
-    State.ACCEPTED,
-    State.DECLINED,
-    State.COMPLETED,
-]
+# A receiver sees a referral from its submission until it declines it or the sender withdraws
+# it (DESIGN.md §6): a person who did not come is no business of the shelter's.
+RECEIVER_VISIBLE_STATES = [State.SUBMITTED, State.ACKNOWLEDGED, State.ACCEPTED, State.COMPLETED]
 
 
 def referral_list_visible_to(*, user) -> QuerySet[Referral]:
@@ -35,7 +30,7 @@ def referral_list_visible_to(*, user) -> QuerySet[Referral]:
     sent = Q(from_organisation_id=organisation)
     received = Q(to_organisation_id=organisation, state__in=RECEIVER_VISIBLE_STATES)
     if membership.role == Role.SHELTER_STAFF:
-        return referrals.filter(received, state=State.ACCEPTED)
+        return referrals.none()  # staff work with residents, not with referrals
     return referrals.filter(sent | received)
 
 

@@ -17,6 +17,7 @@ from accounts.selectors import member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Case, CaseEvent
+from cases.services import case_running_deadlines
 from notifications.services import notify
 from nrm.domain import TransitionNotAllowed, ensure, ensure_transition
 from sla.models import Clock
@@ -268,6 +269,10 @@ def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referra
         case.owner = referral.to_organisation
         case.lead_worker = actor if actor.membership.organisation_id == case.owner_id else None
         case.save(update_fields=["owner", "lead_worker", "updated_at"])
+        # The case's own clocks (a screening, a permit, a follow-up) now fall to the new office.
+        case_running_deadlines(case).filter(organisation=referral.from_organisation).update(
+            organisation=referral.to_organisation
+        )
         audit_record(
             action=AuditEvent.Action.UPDATE,
             actor=actor,

@@ -214,4 +214,7 @@ def act(request, referral_id, action):
         lambda data: run(referral.pk, request.user, data),
         _("Saved."),
     )
-    return redirect(result if result is not None else referral)
+    if result is None:
+        return redirect(referral)
+    still_visible = selectors.referral_list_visible_to(user=request.user).filter(pk=result.pk)
+    return redirect(result if still_visible.exists() else "referrals:inbox")

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from nrm.api import AuditedRetrieveMixin
 from referrals.api import ReferralSerializer
+from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
@@ -104,6 +105,8 @@ class DischargeSerializer(serializers.Serializer):
 class TransferSerializer(serializers.Serializer):
     to_shelter = serializers.CharField(help_text="The receiving shelter's code")
     reason = serializers.CharField()
+    consent = serializers.ChoiceField(choices=ConsentBasis.choices)
+    consent_note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_to_shelter(self, code):
         try:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+from referrals.models import ConsentBasis
 
 from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit
 
@@ -35,6 +36,10 @@ class TransferForm(StyledFormMixin, forms.Form):
         label=_("Transfer to"), queryset=Shelter.objects.select_related("organisation")
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    consent = forms.ChoiceField(
+        label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect
+    )
+    consent_note = forms.CharField(label=_("Why no consent is needed"), required=False)
 
 
 class CarePlanItemForm(StyledFormMixin, forms.ModelForm):

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from cases.selectors import case_list_visible_to
 from referrals.models import Referral
 
@@ -88,8 +88,12 @@ def placement_list_visible_to(*, user) -> QuerySet[Placement]:
     """Placements of the cases the user may see; shelter staff only their current residents."""
     placements = Placement.objects.select_related(
         "case__person", "unit__shelter__organisation", "referral"
-    )
-    return placements.filter(case__in=case_list_visible_to(user=user).values("pk"))
+    ).filter(case__in=case_list_visible_to(user=user).values("pk"))
+    membership = user.membership if user.is_authenticated else None
+    if membership is not None and membership.role in (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF):
+        # A shelter sees its own stays of the person, not another shelter's care records.
+        placements = placements.filter(unit__shelter__organisation_id=membership.organisation_id)
+    return placements
 
 
 def placement_get_visible(*, user, placement_id) -> Placement:

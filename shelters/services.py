@@ -163,7 +163,13 @@ def placement_discharge(
 
 @transaction.atomic
 def placement_transfer(
-    *, placement_id: int, actor: User, to_shelter: Shelter, reason: str
+    *,
+    placement_id: int,
+    actor: User,
+    to_shelter: Shelter,
+    reason: str,
+    consent: str,
+    consent_note: str = "",
 ) -> Referral:
     """Ask another shelter to take a resident: a shelter-placement referral from this shelter,
     submitted at once, so that the receiving director decides. The resident stays here until
@@ -183,7 +189,8 @@ def placement_transfer(
         to_organisation=to_shelter.organisation,
         kind=Kind.SHELTER_PLACEMENT,
         reason=reason,
-        consent="given",
+        consent=consent,
+        consent_note=consent_note,
         services_requested=["shelter"],
         submit=True,
     )
@@ -220,6 +227,8 @@ def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUni
 def _resident(placement_id: int, actor: User) -> Placement:
     placement = Placement.objects.select_related("unit__shelter").get(pk=placement_id)
     ensure(works_at(actor, placement.unit.shelter), _("Only the shelter's staff do this."))
+    if placement.status != PlacementStatus.ADMITTED:
+        raise TransitionNotAllowed(_("This person has already left the shelter."))
     return placement
 
 

@@ -14,6 +14,7 @@ from accounts.permissions import role_required
 from audit.models import AuditEvent
 from audit.services import audit_record
 from nrm.actions import perform
+from referrals.selectors import referral_get_visible
 
 from . import selectors, services
 from .forms import (
@@ -35,6 +36,7 @@ def home(request):
     """The bed board: each section's beds, residents and free beds; departures planned in the
     next two weeks; accepted referrals waiting for a bed."""
     shelter = selectors.shelter_of(request.user)
+    is_director = is_director_of(request.user, shelter)
     residents = list(selectors.residents(shelter=shelter))
     soon = timezone.localdate() + DEPARTURES_WITHIN
     return render(
@@ -43,11 +45,14 @@ def home(request):
         {
             "shelter": shelter,
             "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
+            # Who is coming is the director's business; staff see residents only.
             "waiting": [
                 (referral, AdmitForm(shelter=shelter, prefix=f"r{referral.pk}"))
                 for referral in selectors.accepted_referrals_waiting(shelter=shelter)
-            ],
-            "is_director": is_director_of(request.user, shelter),
+            ]
+            if is_director
+            else [],
+            "is_director": is_director,
         },
     )
 
@@ -90,6 +95,7 @@ def resident(request, placement_id):
 @role_required(Role.SHELTER_DIRECTOR)
 def admit(request, referral_id):
     shelter = selectors.shelter_of(request.user)
+    referral_get_visible(user=request.user, referral_id=referral_id)  # else 404
     placement = perform(
         request,
         AdmitForm(request.POST, shelter=shelter, prefix=f"r{referral_id}"),

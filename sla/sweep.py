@@ -127,6 +127,8 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
         return "breached"
     row.escalation_level = 2
     row.next_action_at = None
+    if not policy.escalate_second:  # the rule changed since: nobody left to escalate to
+        return "escalated"
     messages.append(
         (
             _escalation_people(context, row, policy.escalate_second),

@@ -289,7 +289,11 @@ def world(
     }
     bodies = {
         "api:placement-admit": {"referral": referral.pk, "unit": unit.pk},
-        "api:placement-transfer": {"to_shelter": "shelter-narisawat", "reason": "r"},
+        "api:placement-transfer": {
+            "to_shelter": "shelter-narisawat",
+            "reason": "r",
+            "consent": "given",
+        },
         "api:placement-discharge": {"reason": "left"},
     }
     return personas, args, api_objects, bodies

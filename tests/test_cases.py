@@ -172,3 +172,22 @@ def test_concurrent_registrations_get_distinct_case_numbers(worker_chiangmai):
     assert errors == []
     assert len(set(numbers)) == 8
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 9))
+
+
+def test_a_case_cannot_be_closed_while_a_referral_is_open(worker_chiangmai):
+    from accounts.models import Organisation
+    from referrals.services import referral_create
+
+    case = register_case(worker_chiangmai, estimated_age=30)
+    referral_create(
+        actor=worker_chiangmai,
+        case_id=case.pk,
+        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
+        kind="shelter_placement",
+        reason="r",
+        consent="given",
+        submit=True,
+    )
+    with pytest.raises(ValidationError):
+        services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
+    assert Case.objects.get(pk=case.pk).status == "open"

@@ -50,7 +50,6 @@ SEES = {
         "worker_chiangmai",
         "supervisor_chiangmai",
         "director_kredtrakarn",
-        "staff_kredtrakarn",
         "central_reviewer",
     },
 }

@@ -308,3 +308,48 @@ def test_two_directors_accepting_at_once_get_one_success_and_one_conflict(
     final = Referral.objects.get(pk=referral.pk)
     assert final.state in ("accepted", "declined")
     assert final.events.filter(to_state__in=["accepted", "declined"]).count() == 1
+
+
+def test_a_transferred_cases_clocks_follow_it_and_the_old_office_loses_the_person(
+    worker_chiangmai, worker_tak
+):
+    from django.utils import timezone
+
+    from cases.selectors import person_list_visible_to
+    from cases.services import screening_start
+
+    case = register_case(worker_chiangmai, estimated_age=30)
+    screening = screening_start(
+        case_id=case.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
+    )
+    referral = refer(case, worker_chiangmai, to="pso-63", kind="transfer")
+    services.referral_acknowledge(referral_id=referral.pk, actor=worker_tak)
+    services.referral_accept(referral_id=referral.pk, actor=worker_tak)
+    clock = Deadline.objects.get(object_id=screening.pk, clock="identification")
+    assert clock.organisation.code == "pso-63"
+    assert not person_list_visible_to(user=worker_chiangmai).filter(pk=case.person_id).exists()
+
+
+def test_a_declined_referral_leaves_the_shelters_sight(
+    case, worker_chiangmai, director_kredtrakarn
+):
+    from referrals.selectors import referral_list_visible_to
+
+    referral = refer(case, worker_chiangmai)
+    services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
+    services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="full")
+    assert not referral_list_visible_to(user=director_kredtrakarn).filter(pk=referral.pk).exists()
+
+
+def test_the_sender_answers_for_a_partner_without_accounts_but_not_for_a_shelter(
+    case, worker_chiangmai
+):
+    partner = Organisation.objects.create(
+        code="ngo-legal", kind="partner", name_th="มูลนิธิ", name_en="Legal aid NGO"
+    )
+    for_partner = refer(case, worker_chiangmai, to="ngo-legal", kind="service")
+    assert for_partner.to_organisation == partner
+    services.referral_acknowledge(referral_id=for_partner.pk, actor=worker_chiangmai)
+    to_songkhla = refer(case, worker_chiangmai, to="shelter-songkhla")
+    with pytest.raises(ActionForbidden):
+        services.referral_acknowledge(referral_id=to_songkhla.pk, actor=worker_chiangmai)

@@ -150,6 +150,17 @@ def test_reasonable_grounds_opens_the_15_day_mdt_interview_clock(screening, work
     )
     clock = deadlines(screening, "mdt_interview").get()
     assert clock.due_at - clock.started_at == dt.timedelta(days=15)
+    screening.refresh_from_db()
+    assert screening.status == "awaiting_mdt"
+    # The MDT interview decides: the 15-day clock is met, the identification is final.
+    final = services.screening_decide(
+        screening_id=screening.pk,
+        actor=worker_chiangmai,
+        outcome="victim_forced_labour",
+        reason="Confirmed at the MDT interview",
+    )
+    assert final.status == "decided"
+    assert deadlines(screening, "mdt_interview").get().state == "met"
 
 
 def test_not_a_victim_waits_for_a_central_second_review(

@@ -146,7 +146,11 @@ def test_a_transfer_goes_through_the_receiving_directors_decision(
     narisawat = Shelter.objects.get(organisation__code="shelter-narisawat")
     director2 = member(Role.SHELTER_DIRECTOR, "shelter-narisawat", "director2")
     transfer = services.placement_transfer(
-        placement_id=placement.pk, actor=director_kredtrakarn, to_shelter=narisawat, reason="ใกล้บ้าน"
+        placement_id=placement.pk,
+        actor=director_kredtrakarn,
+        to_shelter=narisawat,
+        reason="ใกล้บ้าน",
+        consent="given",
     )
     assert transfer.from_organisation.code == "shelter-kredtrakarn"
     assert transfer.state == "submitted"
