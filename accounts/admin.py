@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from .models import Membership, Organisation, Province, User
 
 
@@ -19,6 +22,35 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A sysadmin manages people and their roles, but cannot make anyone (themselves
+        # included) a superuser or hand out model permissions that open victims' records.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            actor=request.user,
+            obj=obj,
+            changes={"fields": sorted(form.changed_data)},
+            request=request,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        for membership in instances:
+            audit_record(
+                action=AuditEvent.Action.UPDATE,
+                actor=request.user,
+                obj=membership,
+                changes={"role": membership.role, "organisation": membership.organisation.code},
+                request=request,
+            )
 
 
 @admin.register(Province)

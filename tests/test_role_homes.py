@@ -93,3 +93,33 @@ def test_other_roles_have_no_admin(client, central_reviewer):
     client.force_login(central_reviewer)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_a_sysadmin_cannot_make_anyone_a_superuser(client, sysadmin, worker_chiangmai):
+    from audit.models import AuditEvent
+
+    client.force_login(sysadmin)
+    url = reverse("admin:accounts_user_change", args=[worker_chiangmai.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    form = page.context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if key not in ("password", "groups", "user_permissions", "last_login", "date_joined")
+        and value is not None
+    }
+    data.update(
+        {
+            "is_superuser": "on",
+            "date_joined_0": "2026-11-01",
+            "date_joined_1": "10:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        }
+    )
+    client.post(url, data)
+    worker_chiangmai.refresh_from_db()
+    assert worker_chiangmai.is_superuser is False
+    assert AuditEvent.objects.filter(actor=sysadmin, object_id=str(worker_chiangmai.pk)).exists()
