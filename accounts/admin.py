@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -43,6 +44,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save()
+        if instances or formset.deleted_objects:
+            # A changed role may need a second factor or open other records.
+            Token.objects.filter(user=form.instance).delete()
         for membership in instances:
             audit_record(
                 action=AuditEvent.Action.UPDATE,

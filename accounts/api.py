@@ -1,9 +1,11 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import RetrieveAPIView
+from rest_framework.response import Response
 
 from . import mfa
 from .models import Membership, Organisation, User
@@ -66,6 +68,15 @@ class TokenRequestSerializer(AuthTokenSerializer):
     },
 )
 class TokenView(ObtainAuthToken):
-    """A token for a user name and password (and a code, for two-factor users)."""
+    """A token for a user name and password (and a code, for two-factor users). Each request
+    issues a fresh token, which replaces the user's previous one and expires after
+    NRM_API_TOKEN_HOURS."""
 
     serializer_class = TokenRequestSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        Token.objects.filter(user=user).delete()
+        return Response({"token": Token.objects.create(user=user).key})

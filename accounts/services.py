@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from .models import Membership, Organisation, Role, User
 
@@ -40,6 +41,8 @@ def membership_add(*, user: User, organisation: Organisation, role: Role) -> Mem
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()
+    # A new role may need a second factor or open other records: API tokens start afresh.
+    Token.objects.filter(user=user).delete()
     if role == Role.SYSADMIN:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

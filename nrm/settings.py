@@ -328,7 +328,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Demo data ------------------------------------------------------------------------------
 NRM_DEMO_PASSWORD = env.str("NRM_DEMO_PASSWORD", default="nrm-demo-2025")
+
+# How long an API token works after it is issued.
+NRM_API_TOKEN_HOURS = env.int("NRM_API_TOKEN_HOURS", default=12)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

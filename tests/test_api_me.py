@@ -48,3 +48,28 @@ def test_the_openapi_schema_and_docs_are_served_without_a_cdn(client, worker_chi
     docs = client.get("/api/v1/docs/").content.decode()
     assert "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_a_token_expires_and_a_new_one_replaces_the_old(client, worker_chiangmai, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    def new_token():
+        return client.post(
+            "/api/v1/auth/token/",
+            {"username": "somsri", "password": PASSWORD},
+            content_type="application/json",
+        ).json()["token"]
+
+    first = new_token()
+    second = new_token()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first}").status_code == 401
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
+    Token.objects.filter(key=second).update(
+        created=timezone.now() - dt.timedelta(hours=settings.NRM_API_TOKEN_HOURS, minutes=1)
+    )
+    expired = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}")
+    assert expired.status_code == 401
+    assert not Token.objects.filter(key=second).exists()
