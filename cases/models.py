@@ -10,11 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from accounts.models import Organisation, Province
+from accounts.models import BilingualName, Organisation, Province
 
 from .reference import country_choices, language_choices
 from .validators import validate_not_future, validate_thai_id
@@ -464,7 +463,7 @@ class Consent(models.Model):
         return f"{self.get_step_display()}: {self.get_decision_display()}"
 
 
-class Indicator(models.Model):
+class Indicator(BilingualName):
     """An indicator of trafficking or forced labour on the screening checklist (reference data)."""
 
     class Group(models.TextChoices):
@@ -475,17 +474,12 @@ class Indicator(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     group = models.CharField(_("group"), max_length=20, choices=Group.choices)
-    name_th = models.CharField(_("name in Thai"), max_length=200)
-    name_en = models.CharField(_("name in English"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["group", "position"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-
-    def __str__(self):
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
 
 
 class Outcome(models.TextChoices):
