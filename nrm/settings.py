@@ -100,6 +100,7 @@ TEMPLATES = [
                 "accounts.context_processors.membership",
                 "notifications.context_processors.unread_count",
             ],
+            "builtins": ["nrm.templatetags.dates"],
         },
     },
 ]
