@@ -1,8 +1,17 @@
 """Glue between the services' errors and Django forms."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
+
+from nrm.dates import input_date, input_datetime, parse_date, parse_datetime
+
+# The example in format hints: a day after the 12th, so day and month cannot be confused.
+EXAMPLE_MOMENT = dt.datetime(2024, 8, 24, 14, 5)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -16,17 +25,96 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text input for a date as the user writes it: 24/08/2567 (Buddhist era) on a Thai page,
+    24/08/2024 on an English one. The browser's own date picker would show Gregorian years.
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    What is typed is turned into ISO before the field parses it, so any DateField (a model
+    form's too) reads a Buddhist-era year; ISO (yyyy-mm-dd), as tests and scripts post it, is
+    accepted too. Text that is not a date reaches the field unchanged and fails its validation
+    with the message `date_error_message` gives.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, **kwargs)
+
+    def format_value(self, value):
+        # A bound form shows back what was posted, already turned into ISO.
+        if isinstance(value, str) and (day := parse_date(value)):
+            value = day
+        if isinstance(value, (dt.date, dt.datetime)):
+            return input_date(value)
+        return value
+
+    def value_from_datadict(self, data, files, name):
+        text = super().value_from_datadict(data, files, name)
+        if isinstance(text, str) and (day := parse_date(text)):
+            return day.isoformat()
+        return text
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    """A text input for a date and time: 24/08/2567 14:05 on a Thai page (see DateInput)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, **kwargs)
+
+    def format_value(self, value):
+        if isinstance(value, str) and (moment := parse_datetime(value)):
+            value = moment
+        if isinstance(value, dt.datetime):
+            return input_datetime(value)
+        return value
+
+    def value_from_datadict(self, data, files, name):
+        text = super().value_from_datadict(data, files, name)
+        if isinstance(text, str) and (moment := parse_datetime(text)):
+            return moment.isoformat(sep=" ")
+        return text
+
+
+def _example(widget: forms.Widget) -> str:
+    if isinstance(widget, DateTimeInput):
+        return input_datetime(EXAMPLE_MOMENT)
+    return input_date(EXAMPLE_MOMENT.date())
+
+
+def date_format_hint(widget: forms.Widget) -> str:
+    """The format shown under a date input, in the page's language and era."""
+    if isinstance(widget, DateTimeInput):
+        return _("Day/month/year and time, for example %(example)s") % {"example": _example(widget)}
+    return _("Day/month/year, for example %(example)s") % {"example": _example(widget)}
+
+
+def date_error_message(widget: forms.Widget) -> str:
+    if isinstance(widget, DateTimeInput):
+        return _(
+            "Enter the date and time as day/month/year hour:minute, for example %(example)s."
+        ) % {"example": _example(widget)}
+    return _("Enter the date as day/month/year, for example %(example)s.") % {
+        "example": _example(widget)
+    }
+
+
+class AccessibleBoundField(BoundField):
+    """A field whose input names its format hint, help text and errors in aria-describedby
+    (screen readers read them with the label), and whose date inputs carry a format hint."""
+
+    @property
+    def format_hint(self) -> str:
+        if isinstance(self.field.widget, (DateInput, DateTimeInput)):
+            return date_format_hint(self.field.widget)
+        return ""
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if described is None or not self.auto_id or self.is_hidden or not self.format_hint:
+            return described
+        return " ".join(filter(None, [f"{self.auto_id}_format", described]))
 
 
 class BootstrapFormRenderer(TemplatesSetting):
@@ -35,6 +123,7 @@ class BootstrapFormRenderer(TemplatesSetting):
 
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
+    bound_field_class = AccessibleBoundField
 
 
 def widget_css_class(widget: forms.Widget) -> str:
@@ -52,3 +141,5 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_css_class(field.widget))
+            if isinstance(field.widget, (DateInput, DateTimeInput)):
+                field.error_messages["invalid"] = date_error_message(field.widget)

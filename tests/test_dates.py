@@ -4,10 +4,14 @@ era is understood."""
 import datetime as dt
 
 import pytest
+from django import forms
 from django.template import engines
+from django.urls import reverse
 from django.utils import translation
 
+from cases.models import Case
 from nrm.dates import parse_date, parse_datetime
+from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
@@ -78,3 +82,79 @@ def test_no_template_uses_the_gregorian_date_filter():
         if "|date:" in path.read_text() or "|date }}" in path.read_text()
     ]
     assert offenders == []
+
+
+class MeetingForm(StyledFormMixin, forms.Form):
+    day = forms.DateField(label="Day", widget=DateInput())
+    starts = forms.DateTimeField(label="Starts", widget=DateTimeInput(), required=False)
+
+
+def test_a_date_typed_in_the_buddhist_era_is_read_by_the_form():
+    with translation.override("th"):
+        form = MeetingForm({"day": "24/08/2567", "starts": "24/08/2567 14:05"})
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == dt.date(2024, 8, 24)
+    assert form.cleaned_data["starts"] == dt.datetime(2024, 8, 24, 14, 5, tzinfo=BANGKOK)
+
+
+def test_iso_and_gregorian_dates_are_still_read():
+    with translation.override("en"):
+        assert MeetingForm({"day": "24/08/2024", "starts": "2024-08-24T14:05"}).is_valid()
+        assert MeetingForm({"day": "2024-08-24"}).is_valid()
+
+
+def test_a_bad_date_gets_a_translated_message_naming_the_format():
+    with translation.override("th"):
+        form = MeetingForm({"day": "31/02/2567", "starts": "พรุ่งนี้"})
+        assert not form.is_valid()
+        assert "24/08/2567" in form.errors["day"][0]
+        assert "24/08/2567 14:05" in form.errors["starts"][0]
+
+
+def test_a_thai_date_input_shows_the_buddhist_year_and_a_format_hint_tied_to_it():
+    with translation.override("th"):
+        html = str(MeetingForm(initial={"day": dt.date(2024, 8, 24)})["day"].as_field_group())
+    assert 'type="text"' in html
+    assert 'value="24/08/2567"' in html
+    assert 'aria-describedby="id_day_format"' in html
+    assert 'id="id_day_format"' in html
+
+
+def test_an_error_is_tied_to_its_input():
+    with translation.override("en"):
+        form = MeetingForm({"day": "someday"})
+        form.is_valid()
+        html = str(form["day"].as_field_group())
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_day_format id_day_error"' in html
+    assert 'id="id_day_error"' in html
+    # What the user typed is shown back to be corrected.
+    assert 'value="someday"' in html
+
+
+@pytest.mark.django_db
+def test_a_worker_registers_a_person_born_on_a_buddhist_era_date(client, worker_chiangmai):
+    client.force_login(worker_chiangmai)
+    page = client.get(reverse("cases:register")).content.decode()
+    assert "24/08/2567" in page  # the format hint, in the Buddhist era
+    response = client.post(
+        reverse("cases:register"),
+        {
+            "name_th": "ขิ่น มา",
+            "name_latin": "Khin Ma",
+            "sex": "female",
+            "nationality": "MM",
+            "date_of_birth": "05/03/2548",
+            "intake_channel": "police_raid",
+            "intake_date": "01/11/2569",
+            "intake_province": worker_chiangmai.membership.organisation.province.pk,
+            "exploitation_types": ["sexual"],
+            "risk_level": "high",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.person.date_of_birth == dt.date(2005, 3, 5)
+    assert case.intake_date == dt.date(2026, 11, 1)
+    detail = client.get(case.get_absolute_url()).content.decode()
+    assert "1 พ.ย. 2569" in detail
