@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +298,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     # Burmese, Lao and Khmer names are shown in their own script: offices' PCs lack the fonts.
     ("vendor/noto-sans-myanmar", NODE_MODULES / "@fontsource" / "noto-sans-myanmar"),

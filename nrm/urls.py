@@ -42,6 +42,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path("audit/", include("audit.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

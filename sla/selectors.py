@@ -32,3 +32,14 @@ def running_deadlines_of(*, user) -> QuerySet[Deadline]:
     return Deadline.objects.filter(
         organisation_id=membership.organisation_id, closed_at__isnull=True
     ).order_by("due_at")
+
+
+def deadlines_answered_by(*, user) -> QuerySet[Deadline]:
+    """Every clock (running or finished) the user's organisation answers for; all of them for
+    the central division, which watches deadlines nationwide."""
+    membership = user.membership if user.is_authenticated else None
+    if membership is None or membership.role == Role.SYSADMIN:
+        return Deadline.objects.none()
+    if membership.role == Role.CENTRAL_REVIEWER:
+        return Deadline.objects.all()
+    return Deadline.objects.filter(organisation_id=membership.organisation_id)

@@ -1,0 +1,125 @@
+"""The year's figures that the annual report under Act s.40 and the US TIP report's questionnaire
+ask for: persons screened and identified (by sex, age, nationality and form of exploitation),
+referrals, shelter admissions and discharges, permits, and deadlines met.
+
+Persons are counted once however many cases or screenings they had in the year.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Outcome, Permit, Screening
+from cases.selectors import case_list_visible_to
+from referrals.models import Kind
+from referrals.selectors import referral_list_visible_to
+from referrals.workflow import State as ReferralState
+from shelters.models import DischargeReason, Placement
+
+from .statistics import VICTIM_OUTCOMES, Filters, breakdowns, by_nationality, sla_compliance
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    label: str
+    count: int | float | None
+
+
+def _during(field: str, start: dt.date, end: dt.date) -> dict:
+    return {f"{field}__date__gte": start, f"{field}__date__lte": end}
+
+
+def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
+    cases = case_list_visible_to(user=user)
+    screenings = Screening.objects.filter(case__in=cases.values("pk"))
+    persons = Count("case__person", distinct=True)
+    figures: list[Figure] = []
+
+    def add(section, rows, key="label", value="count"):
+        figures.extend(Figure(str(section), str(row[key]), row[value]) for row in rows)
+
+    identification = _("Screening and identification (persons)")
+    screened = screenings.filter(**_during("custody_started_at", start, end)).aggregate(n=persons)
+    decided = dict(
+        screenings.filter(**_during("decided_at", start, end))
+        .values_list("outcome")
+        .annotate(n=persons)
+    )
+    add(identification, [{"label": _("Persons screened"), "count": screened["n"]}])
+    add(
+        identification,
+        [{"label": label, "count": decided.get(value, 0)} for value, label in Outcome.choices],
+    )
+
+    victims = victims_identified(user=user, start=start, end=end)
+    victim_figures = breakdowns(victims, persons=True)
+    identified = _("Identified victims (persons)")
+    add(identified, [{"label": _("All identified victims"), "count": victim_figures["total"]}])
+    add(
+        identified,
+        [{"label": _("Children (under 18 or age disputed)"), "count": victim_figures["children"]}],
+    )
+    add(_("Identified victims by sex"), victim_figures["by_sex"])
+    add(_("Identified victims by age at registration"), victim_figures["by_age_group"])
+    add(_("Identified victims by nationality"), by_nationality(victims, persons=True))
+    add(_("Identified victims by form of exploitation"), victim_figures["by_exploitation"])
+
+    referrals = referral_list_visible_to(user=user).filter(**_during("submitted_at", start, end))
+    by_kind = dict(referrals.values_list("kind").annotate(n=Count("pk")))
+    accepted = referrals.filter(state__in=[ReferralState.ACCEPTED, ReferralState.COMPLETED])
+    assistance = _("Referrals and assistance")
+    add(
+        assistance,
+        [{"label": label, "count": by_kind.get(value, 0)} for value, label in Kind.choices]
+        + [{"label": _("Referrals accepted"), "count": accepted.count()}],
+    )
+    placements = Placement.objects.filter(case__in=cases.values("pk"))
+    admitted = placements.filter(**_during("admitted_at", start, end)).aggregate(
+        n=Count("case__person", distinct=True)
+    )
+    add(
+        assistance,
+        [{"label": _("Persons admitted to a government shelter"), "count": admitted["n"]}],
+    )
+    discharged = dict(
+        placements.filter(**_during("discharged_at", start, end))
+        .values_list("discharge_reason")
+        .annotate(n=Count("pk"))
+    )
+    add(
+        _("Departures from the shelters, by reason"),
+        [
+            {"label": label, "count": discharged.get(value, 0)}
+            for value, label in DischargeReason.choices
+        ],
+    )
+    permits = Permit.objects.filter(
+        case__in=cases.values("pk"), issued_on__gte=start, issued_on__lte=end
+    )
+    add(
+        assistance,
+        [{"label": _("Stay and work permits issued (s.37)"), "count": permits.count()}],
+    )
+
+    sla = sla_compliance(user=user, filters=Filters(start=start, end=end))
+    add(
+        _("Deadlines met on time (%)"),
+        [{"label": row["label"], "count": row["percent"]} for row in sla["by_clock"]],
+    )
+    return figures
+
+
+def victims_identified(*, user, start: dt.date, end: dt.date):
+    """The cases of the persons identified as victims in the period (for the anonymised
+    statistics)."""
+    cases = case_list_visible_to(user=user)
+    return cases.filter(
+        pk__in=Screening.objects.filter(
+            case__in=cases.values("pk"),
+            outcome__in=VICTIM_OUTCOMES,
+            **_during("decided_at", start, end),
+        ).values("case_id")
+    )

@@ -1,0 +1,48 @@
+"""Statistics that may leave the system: counts of persons in which no group is smaller than
+11 (the CTDC/IOM rule), so that nobody can be singled out.
+
+Each breakdown is a one-way table. A group of fewer than 11 persons is never shown: the small
+groups are combined into one "other" row; when that row would still be smaller than 11, the
+next smallest groups join it until it is not, so a suppressed number cannot be worked back out
+of the total either. A breakdown whose total is under 11 is not shown at all.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .annual import victims_identified
+from .statistics import breakdowns, by_nationality, by_province
+
+SMALLEST_GROUP = 11
+
+
+def suppress_small_groups(rows: list[dict]) -> list[dict] | None:
+    """Rows ({"label", "count"}) with every group of 1 to 10 folded into an "other" row of at
+    least 11; None when the whole table holds fewer than 11. Empty groups are left out."""
+    rows = sorted((row for row in rows if row["count"]), key=lambda row: row["count"])
+    if sum(row["count"] for row in rows) < SMALLEST_GROUP:
+        return None
+    small = [row for row in rows if row["count"] < SMALLEST_GROUP]
+    shown = [row for row in rows if row["count"] >= SMALLEST_GROUP]
+    if not small:
+        return list(reversed(shown))
+    other = sum(row["count"] for row in small)
+    while other < SMALLEST_GROUP:  # the rows hold 11 or more in all, so this ends
+        other += shown.pop(0)["count"]
+    combined = {"label": _("Other groups combined"), "count": other}
+    return list(reversed(shown)) + [combined]
+
+
+def anonymised_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]]:
+    """(title, rows or None when suppressed) for each breakdown of the persons identified as
+    victims in the period."""
+    victims = victims_identified(user=user, start=start, end=end)
+    figures = breakdowns(victims, persons=True)
+    total = [{"label": _("All identified victims"), "count": figures["total"]}]
+    return [
+        (_("Identified victims"), suppress_small_groups(total)),
+        (_("By sex"), suppress_small_groups(figures["by_sex"])),
+        (_("By age at registration"), suppress_small_groups(figures["by_age_group"])),
+        (_("By nationality"), suppress_small_groups(by_nationality(victims, persons=True))),
+        (_("By form of exploitation"), suppress_small_groups(figures["by_exploitation"])),
+        (_("By province of intake"), suppress_small_groups(by_province(victims, persons=True))),
+    ]

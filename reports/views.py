@@ -1,0 +1,146 @@
+"""The dashboards, the annual figures and the anonymised statistics. Thin: parse the filters,
+call the statistics, render or download."""
+
+import datetime as dt
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from audit.models import AuditEvent
+from audit.services import audit_record
+from nrm.exports import FORMATS, export_response
+
+from . import statistics
+from .annual import annual_figures
+from .anonymised import SMALLEST_GROUP, anonymised_tables
+from .charts import chart_data, dashboard_charts
+from .forms import AnnualFiguresForm, DashboardForm
+from .years import YearKind
+
+DASHBOARD_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
+
+
+@role_required(*DASHBOARD_ROLES)
+def dashboard(request):
+    """National figures for the central division, the office's for a supervisor, the
+    shelter's for its director; each figure links to the list it counts."""
+    scope = statistics.dashboard_scope(request.user)
+    form = DashboardForm(request.GET or None, with_province=scope == "national")
+    filters = form.filters()
+    figures = statistics.dashboard_figures(user=request.user, filters=filters)
+    list_url = f"{reverse('cases:list')}?{urlencode(filters.list_query())}"
+    charts = dashboard_charts(figures, list_url)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "filters": filters,
+            "figures": figures,
+            "charts": charts,
+            "chart_data": chart_data(charts),
+            "referrals_total": sum(row["count"] for row in figures["referrals"]),
+            "list_url": list_url,
+        },
+    )
+
+
+def _year(request) -> tuple[AnnualFiguresForm, dt.date, dt.date, str]:
+    form = AnnualFiguresForm(request.GET or None)
+    start, end, kind = form.period()
+    return form, start, end, kind
+
+
+def _bad_format():
+    return HttpResponseBadRequest(
+        _("Choose the format of the file: csv or xlsx."), content_type="text/plain; charset=utf-8"
+    )
+
+
+def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        changes={
+            "report": report,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "format": format,
+            "rows": len(rows),
+        },
+        request=request,
+    )
+    return export_response(
+        format=format,
+        filename=f"nrm-{report}-{start.isoformat()}-{end.isoformat()}",
+        headers=headers,
+        rows=rows,
+    )
+
+
+@role_required(Role.CENTRAL_REVIEWER)
+def annual(request):
+    """The year's national figures (s.40 report, TIP questionnaire) and the anonymised
+    statistics that may be shared, for a calendar or a Thai fiscal year."""
+    form, start, end, kind = _year(request)
+    return render(
+        request,
+        "reports/annual.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "figures": annual_figures(user=request.user, start=start, end=end),
+            "anonymised": anonymised_tables(user=request.user, start=start, end=end),
+            "query": urlencode({"kind": kind, "year": YearKind(kind).containing(end)}),
+            "smallest_group": SMALLEST_GROUP,
+        },
+    )
+
+
+@role_required(Role.CENTRAL_REVIEWER)
+def annual_export(request):
+    format = request.GET.get("format", "")
+    if format not in FORMATS:
+        return _bad_format()
+    _form, start, end, _kind = _year(request)
+    figures = annual_figures(user=request.user, start=start, end=end)
+    return _audited_download(
+        request,
+        report="annual-figures",
+        start=start,
+        end=end,
+        format=format,
+        headers=[_("Topic"), _("Figure"), _("Number")],
+        rows=[(figure.section, figure.label, figure.count) for figure in figures],
+    )
+
+
+@role_required(Role.CENTRAL_REVIEWER)
+def anonymised_export(request):
+    """The anonymised statistics: no group of fewer than 11 persons."""
+    format = request.GET.get("format", "")
+    if format not in FORMATS:
+        return _bad_format()
+    _form, start, end, _kind = _year(request)
+    rows = []
+    for title, table in anonymised_tables(user=request.user, start=start, end=end):
+        if table is None:
+            rows.append((str(title), str(_("Fewer than 11 persons: not shown")), None))
+        else:
+            rows.extend((str(title), str(row["label"]), row["count"]) for row in table)
+    return _audited_download(
+        request,
+        report="anonymised-statistics",
+        start=start,
+        end=end,
+        format=format,
+        headers=[_("Table"), _("Group"), _("Persons")],
+        rows=rows,
+    )

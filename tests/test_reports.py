@@ -1,0 +1,349 @@
+"""Dashboards, annual figures and anonymised statistics: the figures agree with the lists and
+exports they summarise, stay within what the user may see, and never show a small group."""
+
+import csv
+import datetime as dt
+import io
+import random
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from cases import services as cases
+from cases.models import Case, ExploitationType, Screening
+from reports.anonymised import SMALLEST_GROUP, suppress_small_groups
+from reports.years import YearKind, year_label
+from sla.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"from": "2026-01-01", "to": "2026-10-31"}
+NATIONALITIES = ["TH", "MM", "LA", "KH"]
+
+
+def generate(actor, count: int, seed: int) -> list[Case]:
+    """`count` cases of the actor's office with varied persons, dates, forms of exploitation,
+    statuses and screening outcomes, some outside the period."""
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    made = []
+    for index in range(count):
+        person = cases.person_create(
+            actor=actor,
+            name_th=f"บุคคล {seed}-{index}",
+            sex=rng.choice(["female", "male", "other", "unknown"]),
+            nationality=rng.choice(NATIONALITIES),
+            estimated_age=rng.choice([None, 9, 16, 17, 22, 30, 44, 61]),
+        )
+        case = cases.case_open(
+            actor=actor,
+            person=person,
+            intake_channel="police_raid",
+            intake_date=dt.date(2025, 12, 1) + dt.timedelta(days=rng.randrange(0, 360)),
+            intake_province=actor.membership.organisation.province,
+            exploitation_types=rng.sample(ExploitationType.values, rng.choice([0, 1, 2])),
+        )
+        outcome = rng.choice(["", "victim_trafficking", "victim_forced_labour", "not_victim"])
+        Screening.objects.create(
+            case=case,
+            custody_started_at=timezone.now(),
+            deadline_at=timezone.now(),
+            status="decided" if outcome else "open",
+            outcome=outcome,
+            decided_at=timezone.now() if outcome else None,
+        )
+        if rng.random() < 0.2:
+            Case.objects.filter(pk=case.pk).update(status="closed")
+        made.append(case)
+    return made
+
+
+@pytest.fixture
+def country(worker_chiangmai, worker_tak):
+    return generate(worker_chiangmai, 30, seed=1) + generate(worker_tak, 20, seed=2)
+
+
+def listed(client, **params) -> int:
+    response = client.get(reverse("cases:list"), params)
+    assert response.status_code == 200
+    return response.context["page"].paginator.count
+
+
+def dashboard(client, **params) -> dict:
+    response = client.get(reverse("reports:dashboard"), params)
+    assert response.status_code == 200
+    return response.context["figures"]
+
+
+def test_every_figure_of_the_national_dashboard_is_the_count_of_its_list(
+    client, central_reviewer, country
+):
+    client.force_login(central_reviewer)
+    figures = dashboard(client, **PERIOD)
+    cases_ = figures["cases"]
+    assert cases_["total"] == listed(client, **PERIOD) > 0
+    assert cases_["total"] < len(country)  # some cases fall outside the period
+    for row in cases_["by_sex"]:
+        assert row["count"] == listed(client, sex=row["key"], **PERIOD), row
+    for row in cases_["by_exploitation"]:
+        assert row["count"] == listed(client, exploitation=row["key"], **PERIOD), row
+    for row in figures["by_nationality"]:
+        assert row["count"] == listed(client, nationality=row["key"], **PERIOD), row
+    provinces = {row["key"]: row["count"] for row in figures["by_province"]}
+    assert set(provinces) == {"50", "63"}
+    for code, count in provinces.items():
+        assert count == listed(client, province=code, **PERIOD)
+    assert cases_["open_now"] == listed(client, status="open") + listed(client, status="reopened")
+    assert sum(row["count"] for row in cases_["by_age_group"]) == cases_["total"]
+    assert sum(row["count"] for row in figures["monthly"]) == cases_["total"]
+
+
+def test_a_province_filter_narrows_every_figure_to_that_province(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    figures = dashboard(client, province="63", **PERIOD)
+    assert figures["cases"]["total"] == listed(client, province="63", **PERIOD)
+    assert [row["key"] for row in figures["by_province"]] == ["63"]
+
+
+def test_the_dashboard_total_is_the_number_of_rows_in_the_export(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    total = dashboard(client, **PERIOD)["cases"]["total"]
+    response = client.get(reverse("cases:export"), {"format": "csv", **PERIOD})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) - 1 == total
+
+
+def test_a_supervisor_sees_the_figures_of_their_office_only(client, supervisor_chiangmai, country):
+    client.force_login(supervisor_chiangmai)
+    response = client.get(reverse("reports:dashboard"), PERIOD)
+    assert response.context["scope"] == "provincial"
+    assert "province" not in response.context["form"].fields
+    figures = response.context["figures"]
+    assert figures["cases"]["total"] == listed(client, **PERIOD)
+    assert [row["key"] for row in figures["by_province"]] == ["50"]
+    # Asking for another province through the URL shows nothing of it.
+    assert dashboard(client, province="63", **PERIOD)["cases"]["total"] == figures["cases"]["total"]
+
+
+def test_a_shelter_director_sees_only_their_shelter(client, director_kredtrakarn, country):
+    client.force_login(director_kredtrakarn)
+    response = client.get(reverse("reports:dashboard"), PERIOD)
+    assert response.context["scope"] == "shelter"
+    figures = response.context["figures"]
+    assert figures["cases"]["total"] == 0  # nothing referred to the shelter yet
+    assert [s.organisation.code for s in figures["shelters"]] == ["shelter-kredtrakarn"]
+
+
+@pytest.mark.parametrize("persona", ["worker_chiangmai", "staff_kredtrakarn", "sysadmin"])
+def test_other_roles_have_no_dashboard(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_sla_compliance_counts_met_and_breached_clocks_due_in_the_period(
+    client, central_reviewer, worker_chiangmai, worker_tak
+):
+    case = generate(worker_chiangmai, 1, seed=3)[0]
+    kind = ContentType.objects.get_for_model(Case)
+    due = timezone.make_aware(dt.datetime(2026, 6, 1, 12))
+
+    def clock(organisation, state, due_at=due, closed=True):
+        return Deadline.objects.create(
+            clock="identification",
+            object_type=kind,
+            object_id=case.pk + Deadline.objects.count() + 1000,
+            organisation=organisation,
+            started_at=due_at - dt.timedelta(days=1),
+            due_at=due_at,
+            remind_at=due_at,
+            state=state,
+            closed_at=due_at if closed else None,
+        )
+
+    chiangmai = worker_chiangmai.membership.organisation
+    tak = worker_tak.membership.organisation
+    for _ in range(3):
+        clock(chiangmai, "met")
+    clock(chiangmai, "breached")
+    clock(tak, "breached", closed=False)
+    clock(tak, "met", due_at=due.replace(year=2024))  # outside the period
+    clock(tak, "pending", closed=False)  # not finished: not counted
+    client.force_login(central_reviewer)
+    figures = dashboard(client, **PERIOD)
+    assert (figures["sla"]["met"], figures["sla"]["total"]) == (3, 5)
+    assert figures["sla"]["percent"] == 60.0
+    by_province = {row["key"]: (row["met"], row["total"]) for row in figures["sla"]["by_province"]}
+    assert by_province == {"50": (3, 4), "63": (0, 1)}
+    assert figures["breaches"] == 1
+    assert dashboard(client, province="50", **PERIOD)["sla"]["total"] == 4
+
+
+def test_the_dashboard_reads_in_thai_with_buddhist_era_dates(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    page = client.get(reverse("reports:dashboard"), PERIOD).content.decode()
+    assert "1 ม.ค. 2569" in page
+    assert "31 ต.ค. 2569" in page
+    assert "ต.ค. 2569" in page  # a month of the trend chart
+
+
+def test_a_wrong_period_is_explained_and_the_default_period_shown(client, central_reviewer):
+    client.force_login(central_reviewer)
+    response = client.get(reverse("reports:dashboard"), {"from": "2026-10-01", "to": "2026-01-01"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["to"]
+    response = client.get(reverse("reports:dashboard"), {"from": "ไม่ใช่วันที่"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["from"]
+
+
+def test_the_dashboard_costs_the_same_queries_for_few_cases_as_for_many(
+    client, central_reviewer, worker_chiangmai, worker_tak
+):
+    client.force_login(central_reviewer)
+    generate(worker_chiangmai, 3, seed=4)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("reports:dashboard"), PERIOD)
+        return len(captured)
+
+    few = queries()
+    generate(worker_tak, 12, seed=5)
+    assert queries() == few
+
+
+# --- Annual figures ----------------------------------------------------------------------------
+
+
+def test_a_thai_fiscal_year_runs_from_october_to_september():
+    assert YearKind.FISCAL.bounds(2027) == (dt.date(2026, 10, 1), dt.date(2027, 9, 30))
+    assert YearKind.CALENDAR.bounds(2026) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert YearKind.FISCAL.containing(dt.date(2026, 11, 22)) == 2027
+    assert YearKind.FISCAL.containing(dt.date(2026, 9, 30)) == 2026
+    assert year_label(2027, YearKind.FISCAL, "th") == "ปีงบประมาณ 2570"
+    assert year_label(2027, YearKind.CALENDAR, "en") == "2027"
+
+
+def annual(client, **params):
+    response = client.get(reverse("reports:annual"), params)
+    assert response.status_code == 200
+    return {(f.section, f.label): f.count for f in response.context["figures"]}
+
+
+def test_annual_figures_count_each_identified_person_once(client, central_reviewer, country):
+    victim = Screening.objects.filter(outcome="victim_trafficking").first()
+    # The same person identified again in a second case in the same year.
+    second = cases.case_open(
+        actor=victim.case.owner.memberships.first().user,
+        person=victim.case.person,
+        intake_channel="ngo",
+        intake_date=dt.date(2026, 11, 2),
+        intake_province=victim.case.intake_province,
+        exploitation_types=[],
+    )
+    Screening.objects.create(
+        case=second,
+        custody_started_at=timezone.now(),
+        deadline_at=timezone.now(),
+        status="decided",
+        outcome="victim_forced_labour",
+        decided_at=timezone.now(),
+    )
+    client.force_login(central_reviewer)
+    year = timezone.localdate().year
+    figures = annual(client, kind="calendar", year=year)
+    persons = set(
+        Screening.objects.filter(
+            outcome__in=["victim_trafficking", "victim_forced_labour"]
+        ).values_list("case__person", flat=True)
+    )
+    identified = next(count for (s, label), count in figures.items() if "All identified" in label)
+    assert identified == len(persons)
+    by_sex = [count for (section, _l), count in figures.items() if "by sex" in section]
+    assert sum(by_sex) == identified
+
+
+def test_annual_figures_download_as_excel_and_are_audited(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    response = client.get(
+        reverse("reports:annual_export"), {"kind": "fiscal", "year": 2027, "format": "xlsx"}
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0] == ("หมวด", "รายการ", "จำนวน")
+    assert len(rows) > 20
+    event = AuditEvent.objects.get(action="export")
+    assert event.changes["report"] == "annual-figures"
+    assert event.changes["from"] == "2026-10-01"
+    assert event.changes["rows"] == len(rows) - 1
+
+
+def test_a_download_in_an_unknown_format_is_refused_clearly(client, central_reviewer):
+    client.force_login(central_reviewer)
+    for name in ("reports:annual_export", "reports:anonymised_export"):
+        response = client.get(reverse(name), {"format": "pdf"})
+        assert response.status_code == 400
+        assert "csv" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("persona", ["supervisor_chiangmai", "director_kredtrakarn"])
+def test_only_the_central_division_produces_national_figures(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    for name in ("reports:annual", "reports:annual_export", "reports:anonymised_export"):
+        assert client.get(reverse(name), {"format": "csv"}).status_code == 403
+
+
+# --- Anonymised statistics ---------------------------------------------------------------------
+
+
+def rows(**counts):
+    return [{"label": label, "count": count} for label, count in counts.items()]
+
+
+def test_small_groups_are_combined_into_one_of_at_least_eleven():
+    shown = suppress_small_groups(rows(thai=40, lao=12, khmer=4, vietnamese=3, indian=5))
+    assert shown[:2] == rows(thai=40, lao=12)
+    assert shown[2]["count"] == 12
+
+
+def test_a_small_remainder_takes_in_the_next_group_so_it_cannot_be_worked_out():
+    shown = suppress_small_groups(rows(female=30, male=14, unknown=2))
+    assert [row["count"] for row in shown] == [30, 16]
+    assert all(row["count"] >= SMALLEST_GROUP for row in shown)
+
+
+def test_a_table_of_fewer_than_eleven_persons_is_not_shown():
+    assert suppress_small_groups(rows(female=6, male=4)) is None
+    assert suppress_small_groups(rows(female=11)) == rows(female=11)
+
+
+def test_the_anonymised_export_has_no_group_under_eleven(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    response = client.get(
+        reverse("reports:anonymised_export"),
+        {"kind": "calendar", "year": timezone.localdate().year, "format": "csv"},
+    )
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(content)))[1:]
+    counts = [int(line[2]) for line in lines if line[2]]
+    assert counts, content
+    assert all(count >= SMALLEST_GROUP for count in counts)
+    names = {case.person.name_th for case in Case.objects.select_related("person")}
+    assert not any(name in content for name in names)
+    assert AuditEvent.objects.get(action="export").changes["report"] == "anonymised-statistics"
+
+
+def test_the_annual_page_shows_both_tables_in_thai(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    page = client.get(reverse("reports:annual"), {"kind": "fiscal", "year": 2027})
+    text = page.content.decode()
+    assert "1 ต.ค. 2569" in text and "30 ก.ย. 2570" in text
+    assert "ผู้เสียหายที่ได้รับการคัดแยก" in text
