@@ -8,6 +8,7 @@ urlpatterns = [
     path("operations/", include(operation_urls)),
     path("register/", views.register, name="register"),
     path("<int:case_id>/", views.detail, name="detail"),
+    path("<int:case_id>/summary/", views.summary, name="summary"),
     path("<int:case_id>/close/", views.close, name="close"),
     path("<int:case_id>/reopen/", views.reopen, name="reopen"),
     path("<int:case_id>/notes/", views.add_note, name="add_note"),

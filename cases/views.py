@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -505,4 +506,27 @@ def screening_second_review(request, screening_id):
             screening_id=record.pk, actor=request.user, **data
         ),
         _("Second review recorded."),
+    )
+
+
+@login_required  # as the case page: who may see the case is the selector's business
+def summary(request, case_id):
+    """The case on one printable page, for an office that files on paper. Seen by whoever sees
+    the case, and audited as a read of it."""
+    case = selectors.case_get_visible(user=request.user, case_id=case_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
+    return render(
+        request,
+        "cases/summary.html",
+        {
+            "case": case,
+            "person": case.person,
+            "screenings": case.screenings.all(),
+            "referrals": referral_list_visible_to(user=request.user)
+            .filter(case=case)
+            .select_related("to_organisation"),
+            "placements": case.placements.select_related("unit__shelter__organisation"),
+            "consents": case.consents.all(),
+            "printed_at": timezone.now(),
+        },
     )

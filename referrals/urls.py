@@ -9,5 +9,6 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("new/<int:case_id>/", views.new, name="new"),
     path("<int:referral_id>/", views.detail, name="detail"),
+    path("<int:referral_id>/letter/", views.letter, name="letter"),
     path("<int:referral_id>/<slug:action>/", views.act, name="act"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -218,3 +219,24 @@ def act(request, referral_id, action):
         return redirect(referral)
     still_visible = selectors.referral_list_visible_to(user=request.user).filter(pk=result.pk)
     return redirect(result if still_visible.exists() else "referrals:inbox")
+
+
+@role_required(*EVERYONE_WITH_REFERRALS)
+def letter(request, referral_id):
+    """The referral as a letter in the official layout, to print for an office that files on
+    paper. Seen by whoever sees the referral, and audited as a read of it."""
+    referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=referral)
+    return render(
+        request,
+        "referrals/letter.html",
+        {
+            "referral": referral,
+            "person": referral.case.person,
+            "consents": referral.case.consents.filter(
+                step__in=["referral", "shelter", "data_sharing"]
+            ),
+            "letter_date": referral.submitted_at or referral.created_at,
+            "printed_at": timezone.now(),
+        },
+    )

@@ -69,6 +69,7 @@ RULES = {
     "cases:intake_progress_status": ("get", OWN_OFFICE),
     "cases:register": ("get", PROVINCIAL),
     "cases:detail": ("get", SEES_PRIVATE_CASE),
+    "cases:summary": ("get", SEES_PRIVATE_CASE),
     "cases:close": ("post", OWN_OFFICE),
     "cases:reopen": ("post", OWN_OFFICE),
     "cases:add_note": ("post", OWN_OFFICE),
@@ -93,6 +94,7 @@ RULES = {
     "referrals:sent": ("get", PROVINCIAL),
     "referrals:new": ("get", OWN_OFFICE),
     "referrals:detail": ("get", SEES_REFERRAL),
+    "referrals:letter": ("get", SEES_REFERRAL),
     "referrals:act": ("post", {"director"}),  # acknowledge
     "shelters:home": ("get", SHELTER),
     "shelters:residents": ("get", SHELTER),
