@@ -8,6 +8,7 @@ from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from referrals.api import ReferralViewSet
+from reports.api import DashboardView
 from shelters.api import PlacementViewSet, ShelterViewSet
 
 from . import health
@@ -24,6 +25,7 @@ api_v1 = [
     *router.urls,
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
     path(

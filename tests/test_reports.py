@@ -347,3 +347,25 @@ def test_the_annual_page_shows_both_tables_in_thai(client, central_reviewer, cou
     text = page.content.decode()
     assert "1 ต.ค. 2569" in text and "30 ก.ย. 2570" in text
     assert "ผู้เสียหายที่ได้รับการคัดแยก" in text
+
+
+def test_the_api_gives_the_same_figures_as_the_page(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    page = dashboard(client, province="50", **PERIOD)
+    response = client.get(reverse("api:dashboard"), {"province": "50", **PERIOD})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["scope"] == "national"
+    assert (data["start"], data["end"], data["province"]) == ("2026-01-01", "2026-10-31", "50")
+    assert data["cases"]["total"] == page["cases"]["total"]
+    assert data["cases"]["by_sex"] == [
+        dict(row, label=str(row["label"])) for row in page["cases"]["by_sex"]
+    ]
+    assert len(data["shelters"]) == 6
+
+
+def test_the_api_explains_a_wrong_filter(client, central_reviewer):
+    client.force_login(central_reviewer)
+    response = client.get(reverse("api:dashboard"), {"from": "2026-13-45", "province": "99"})
+    assert response.status_code == 400
+    assert set(response.json()) >= {"from", "province"}

@@ -1,0 +1,108 @@
+"""The dashboard's figures for other systems: GET /api/v1/reports/dashboard/."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import has_role
+
+from . import statistics
+from .forms import DashboardForm
+from .views import DASHBOARD_ROLES
+
+
+class CountSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ShareSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)
+    total = serializers.IntegerField()
+    met = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    count = serializers.IntegerField()
+    identified = serializers.IntegerField()
+
+
+class CaseFiguresSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Cases registered in the period")
+    open = serializers.IntegerField(help_text="Of those, still open")
+    children = serializers.IntegerField()
+    open_now = serializers.IntegerField(help_text="All open cases, whatever their date")
+    by_sex = CountSerializer(many=True)
+    by_age_group = CountSerializer(many=True)
+    by_exploitation = CountSerializer(many=True)
+
+
+class SlaSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    met = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    by_clock = ShareSerializer(many=True)
+    by_province = ShareSerializer(many=True)
+
+
+class ShelterSerializer(serializers.Serializer):
+    code = serializers.CharField(source="organisation.code")
+    name = serializers.CharField(source="organisation.name")
+    beds = serializers.IntegerField(source="total_beds", default=0)
+    occupied = serializers.SerializerMethodField()
+
+    def get_occupied(self, shelter) -> int:
+        return sum(unit.occupied for unit in shelter.units.all())
+
+
+class DashboardSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=["national", "provincial", "shelter"])
+    start = serializers.DateField()
+    end = serializers.DateField()
+    province = serializers.CharField(allow_null=True)
+    cases = CaseFiguresSerializer()
+    by_nationality = CountSerializer(many=True)
+    by_province = CountSerializer(many=True)
+    monthly = MonthSerializer(many=True)
+    screenings = CountSerializer(many=True)
+    referrals = CountSerializer(many=True)
+    sla = SlaSerializer()
+    breaches = serializers.IntegerField(help_text="Deadlines overdue now")
+    shelters = ShelterSerializer(many=True)
+
+
+@extend_schema(
+    summary="The dashboard's figures for the period and province",
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE, description="First intake date"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="Last intake date"),
+        OpenApiParameter("province", str, description="2-digit province code"),
+    ],
+    responses=DashboardSerializer,
+)
+class DashboardView(APIView):
+    """National figures for the central division, the office's for a supervisor, the
+    shelter's for its director (the same as the dashboard page)."""
+
+    def get(self, request):
+        if not has_role(request.user, *DASHBOARD_ROLES):
+            raise PermissionDenied
+        form = DashboardForm(request.query_params or None, with_province=True)
+        if form.is_bound and not form.is_valid():
+            raise ValidationError(form.errors)
+        filters = form.filters()
+        figures = statistics.dashboard_figures(user=request.user, filters=filters)
+        data = figures | {
+            "scope": statistics.dashboard_scope(request.user),
+            "start": filters.start,
+            "end": filters.end,
+            "province": filters.province.code if filters.province else None,
+        }
+        return Response(DashboardSerializer(data).data)
