@@ -15,9 +15,13 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
     object_type = forms.ModelChoiceField(
         label=_("Kind of record"),
         required=False,
+        # Records a reviewer looks for: not the case-number counter or the permission tables.
         queryset=ContentType.objects.filter(
             app_label__in=["cases", "referrals", "shelters", "accounts"]
-        ).order_by("app_label", "model"),
+        )
+        .exclude(model="casenumbercounter")
+        .exclude(model__endswith="objectpermission")
+        .order_by("app_label", "model"),
         empty_label=_("All"),
     )
     object_id = forms.CharField(label=_("Record number"), required=False)

@@ -11,13 +11,29 @@ COMMON_COUNTRIES = ["TH", "MM", "LA", "KH", "VN", "CN", "MY", "ID", "IN", "LK", 
 COMMON_LANGUAGES = ["th", "my", "lo", "km", "shn", "vi", "zh", "en", "ms", "id", "hmn"]
 
 
+# CLDR has no Thai name for these: without one the Thai page would show a bare code.
+THAI_NAMES_MISSING_FROM_CLDR = {
+    "CQ": "ซาร์ก",
+    "blt": "ไทดำ",
+    "cic": "ชิคคาซอว์",
+    "hnj": "ม้งจั๊ว",
+    "trw": "โทรวาลี",
+}
+
+
+def _names(mapping, locale_name: str):
+    if locale_name.startswith("th"):
+        return {**THAI_NAMES_MISSING_FROM_CLDR, **mapping}
+    return mapping
+
+
 def _locale() -> Locale:
     return Locale("en" if (get_language() or "th").startswith("en") else "th")
 
 
 @lru_cache(maxsize=4)
 def _countries(locale_name: str) -> tuple[tuple[str, str], ...]:
-    names = Locale(locale_name).territories
+    names = _names(Locale(locale_name).territories, locale_name)
     codes = [code for code in Locale("en").territories if len(code) == 2 and code.isalpha()]
     codes = [code for code in codes if code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}]
     rest = sorted((c for c in codes if c not in COMMON_COUNTRIES), key=lambda c: names.get(c, c))
@@ -26,7 +42,7 @@ def _countries(locale_name: str) -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=4)
 def _languages(locale_name: str) -> tuple[tuple[str, str], ...]:
-    names = Locale(locale_name).languages
+    names = _names(Locale(locale_name).languages, locale_name)
     codes = [code for code in Locale("en").languages if code.isalpha() and len(code) <= 3]
     rest = sorted((c for c in codes if c not in COMMON_LANGUAGES), key=lambda c: names.get(c, c))
     return tuple((code, names.get(code, code)) for code in COMMON_LANGUAGES + rest)
