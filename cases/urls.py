@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("operations/", include(operation_urls)),
     path("register/", views.register, name="register"),
+    path("all/", views.case_list, name="list"),
+    path("all/export/", views.case_export, name="export"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/summary/", views.summary, name="summary"),
     path("<int:case_id>/close/", views.close, name="close"),

@@ -3,16 +3,17 @@ Thin: each view parses a form, calls one selector or service, and renders."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import has_role, role_required
 from accounts.selectors import colleague_list
 from audit.models import AuditEvent
 from audit.selectors import views_of
@@ -20,11 +21,13 @@ from audit.services import audit_record
 from nrm.actions import perform
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
+from nrm.lists import EXPORTING_ROLES, NO, YES, Column, list_export, list_page
 from referrals.selectors import referral_list_visible_to
 from shelters.services import follow_up_record
 
 from . import selectors, services
 from .duplicates import Candidate, find_duplicates
+from .filters import CaseFilter
 from .forms import (
     AccessGrantForm,
     CaseIntakeForm,
@@ -43,6 +46,7 @@ from .forms import (
     SecondReviewForm,
 )
 from .permissions import can_close, can_grant, can_second_review, can_work_on
+from .reference import country_name
 from .workflow import ACTIVE_SCREENING_STATES, WORKING_SCREENING_STATES, ScreeningStatus
 
 PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -506,6 +510,79 @@ def screening_second_review(request, screening_id):
             screening_id=record.pk, actor=request.user, **data
         ),
         _("Second review recorded."),
+    )
+
+
+# --- Every visible case, filtered, and its export ---------------------------------------------
+
+
+def _filtered_cases(request) -> CaseFilter:
+    """The one queryset behind the case list and its export: the cases the user may see,
+    narrowed by the GET parameters (cases/filters.py)."""
+    cases = selectors.case_list_visible_to(user=request.user).select_related("intake_province")
+    return CaseFilter(request.GET, queryset=cases.order_by("-created_at", "-pk"))
+
+
+@login_required  # a partner with a grant has no role: the selector shows them their cases
+def case_list(request):
+    if has_role(request.user, Role.SYSADMIN):
+        raise PermissionDenied  # a sysadmin sees no victim data
+    return list_page(request, _filtered_cases(request), "cases/list.html")
+
+
+def _nationality(person) -> str:
+    if person.stateless:
+        return _("Stateless")
+    return country_name(person.nationality) if person.nationality else ""
+
+
+AGE_FIELDS = ("person__date_of_birth", "person__estimated_age", "person__age_estimated_on")
+AGE_FIELDS += ("person__created_at", "person__age_disputed")
+CASE_COLUMNS = [
+    Column(gettext_lazy("Case number"), ("number",), lambda case: case.number),
+    Column(gettext_lazy("Name in Thai"), ("person__name_th",), lambda case: case.person.name_th),
+    Column(
+        gettext_lazy("Name in Latin script"),
+        ("person__name_latin",),
+        lambda case: case.person.name_latin,
+    ),
+    Column(
+        gettext_lazy("Name in native script"),
+        ("person__name_native",),
+        lambda case: case.person.name_native,
+    ),
+    Column(gettext_lazy("Sex"), ("person__sex",), lambda case: case.person.get_sex_display()),
+    Column(gettext_lazy("Age"), AGE_FIELDS, lambda case: case.person.age()),
+    Column(gettext_lazy("Child"), AGE_FIELDS, lambda case: YES if case.person.is_child else NO),
+    Column(
+        gettext_lazy("Nationality"),
+        ("person__nationality", "person__stateless"),
+        lambda case: _nationality(case.person),
+    ),
+    Column(
+        gettext_lazy("Intake province"),
+        ("intake_province__name_th", "intake_province__name_en"),
+        lambda case: case.intake_province.name,
+    ),
+    Column(gettext_lazy("Intake date"), ("intake_date",), lambda case: case.intake_date),
+    Column(gettext_lazy("Status"), ("status",), lambda case: case.get_status_display()),
+    Column(
+        gettext_lazy("Forms of exploitation"),
+        ("exploitation_types",),
+        lambda case: ", ".join(case.exploitation_type_labels()),
+    ),
+    Column(
+        gettext_lazy("Owning office"),
+        ("owner__name_th", "owner__name_en"),
+        lambda case: case.owner.name,
+    ),
+]
+
+
+@role_required(*EXPORTING_ROLES)
+def case_export(request):
+    return list_export(
+        request, name="cases", filterset=_filtered_cases(request), columns=CASE_COLUMNS
     )
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -18,9 +19,11 @@ from cases.selectors import case_get_visible, second_review_queue
 from nrm.actions import perform
 from nrm.domain import ActionForbidden
 from nrm.forms import add_service_errors
+from nrm.lists import EXPORTING_ROLES, Column, list_export, list_page
 from shelters.selectors import fit_warnings, shelter_list_with_units
 
 from . import selectors, services
+from .filters import ReferralFilter
 from .forms import (
     AnswerForm,
     NoteForm,
@@ -219,6 +222,55 @@ def act(request, referral_id, action):
         return redirect(referral)
     still_visible = selectors.referral_list_visible_to(user=request.user).filter(pk=result.pk)
     return redirect(result if still_visible.exists() else "referrals:inbox")
+
+
+# --- Every visible referral, filtered, and its export -----------------------------------------
+
+
+def _filtered_referrals(request) -> ReferralFilter:
+    """The one queryset behind the referral list and its export: the referrals the user may
+    see, narrowed by the GET parameters (referrals/filters.py)."""
+    referrals = selectors.referral_list_visible_to(user=request.user)
+    return ReferralFilter(request.GET, queryset=referrals.order_by("-created_at", "-pk"))
+
+
+@role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.CENTRAL_REVIEWER)
+def referral_list(request):
+    return list_page(request, _filtered_referrals(request), "referrals/list.html")
+
+
+def _organisation_column(header, field):
+    return Column(
+        header,
+        (f"{field}__name_th", f"{field}__name_en"),
+        lambda referral: getattr(referral, field).name,
+    )
+
+
+REFERRAL_COLUMNS = [
+    Column(gettext_lazy("Case number"), ("case__number",), lambda referral: referral.case.number),
+    _organisation_column(gettext_lazy("From"), "from_organisation"),
+    _organisation_column(gettext_lazy("To"), "to_organisation"),
+    Column(gettext_lazy("Kind"), ("kind",), lambda referral: referral.get_kind_display()),
+    Column(gettext_lazy("Urgency"), ("urgency",), lambda referral: referral.get_urgency_display()),
+    Column(gettext_lazy("State"), ("state",), lambda referral: referral.get_state_display()),
+    Column(
+        gettext_lazy("Central review"),
+        ("review_state",),
+        lambda referral: referral.get_review_state_display(),
+    ),
+    Column(gettext_lazy("Submitted on"), ("submitted_at",), lambda referral: referral.submitted_at),
+]
+
+
+@role_required(*EXPORTING_ROLES)
+def referral_export(request):
+    return list_export(
+        request,
+        name="referrals",
+        filterset=_filtered_referrals(request),
+        columns=REFERRAL_COLUMNS,
+    )
 
 
 @role_required(*EVERYONE_WITH_REFERRALS)

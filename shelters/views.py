@@ -7,16 +7,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import has_role, role_required
 from audit.models import AuditEvent
 from audit.services import audit_record
 from nrm.actions import perform
+from nrm.lists import EXPORTING_ROLES, Column, list_export, list_page
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
+from .filters import PlacementFilter
 from .forms import (
     AdmitForm,
     CapacityForm,
@@ -186,4 +189,69 @@ def national(request):
     """Occupancy of every shelter at a glance, for the central division."""
     return render(
         request, "shelters/national.html", {"shelters": selectors.shelter_list_with_units()}
+    )
+
+
+# --- Every visible stay, filtered, and its export ---------------------------------------------
+
+PLACEMENT_LIST_ROLES = (*SHELTER_ROLES, Role.CENTRAL_REVIEWER, Role.SOCIAL_WORKER, Role.SUPERVISOR)
+
+
+def _filtered_placements(request) -> PlacementFilter:
+    """The one queryset behind the list of stays and its export: the placements the user may
+    see, narrowed by the GET parameters (shelters/filters.py)."""
+    placements = selectors.placement_list_visible_to(user=request.user)
+    return PlacementFilter(request.GET, queryset=placements.order_by("-admitted_at", "-pk"))
+
+
+@role_required(*PLACEMENT_LIST_ROLES)
+def placement_list(request):
+    """Shelters and the central division open a stay's page; a provincial office its case."""
+    return list_page(
+        request,
+        _filtered_placements(request),
+        "shelters/placements.html",
+        opens_stay=has_role(request.user, *SHELTER_ROLES, Role.CENTRAL_REVIEWER),
+    )
+
+
+def _local_date(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+PLACEMENT_COLUMNS = [
+    Column(gettext_lazy("Case number"), ("case__number",), lambda stay: stay.case.number),
+    Column(
+        gettext_lazy("Person"),
+        ("case__person__name_th", "case__person__name_latin", "case__person__name_native"),
+        lambda stay: stay.case.person.display_name,
+    ),
+    Column(
+        gettext_lazy("Shelter"),
+        ("unit__shelter__organisation__name_th", "unit__shelter__organisation__name_en"),
+        lambda stay: stay.unit.shelter.organisation.name,
+    ),
+    Column(gettext_lazy("Section"), ("unit__section",), lambda s: s.unit.get_section_display()),
+    Column(gettext_lazy("Admitted"), ("admitted_at",), lambda stay: _local_date(stay.admitted_at)),
+    Column(gettext_lazy("Status"), ("status",), lambda stay: stay.get_status_display()),
+    Column(
+        gettext_lazy("Discharged on"),
+        ("discharged_at",),
+        lambda stay: _local_date(stay.discharged_at),
+    ),
+    Column(
+        gettext_lazy("Reason for leaving"),
+        ("discharge_reason",),
+        lambda stay: stay.get_discharge_reason_display(),
+    ),
+]
+
+
+@role_required(*EXPORTING_ROLES)
+def placement_export(request):
+    return list_export(
+        request,
+        name="placements",
+        filterset=_filtered_placements(request),
+        columns=PLACEMENT_COLUMNS,
     )

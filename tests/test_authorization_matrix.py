@@ -46,6 +46,7 @@ SEES_PRIVATE_CASE = {"owner", "supervisor", "central", "granted"}
 SEES_REFERRAL = {"owner", "supervisor", "director", "central"}
 SHELTER = {"director", "staff"}
 MEMBERS = set(PERSONAS) - {"granted", "expired"}
+EXPORTERS = {"supervisor", "director", "central"}  # accountable for the personal data they take
 EVERYONE = set(PERSONAS)
 
 # name: (method, personas who may succeed). None: not checked here (public, or sign-in flow).
@@ -68,6 +69,8 @@ RULES = {
     "cases:intake_progress": ("get", OWN_OFFICE),
     "cases:intake_progress_status": ("get", OWN_OFFICE),
     "cases:register": ("get", PROVINCIAL),
+    "cases:list": ("get", EVERYONE - {"sysadmin"}),  # each sees their own cases, or none
+    "cases:export": ("get", EXPORTERS),
     "cases:detail": ("get", SEES_PRIVATE_CASE),
     "cases:summary": ("get", SEES_PRIVATE_CASE),
     "cases:close": ("post", OWN_OFFICE),
@@ -92,6 +95,8 @@ RULES = {
     "referrals:home": ("get", {"central"}),
     "referrals:inbox": ("get", PROVINCIAL | SHELTER),
     "referrals:sent": ("get", PROVINCIAL),
+    "referrals:list": ("get", PROVINCIAL | {"director", "central"}),
+    "referrals:export": ("get", EXPORTERS),
     "referrals:new": ("get", OWN_OFFICE),
     "referrals:detail": ("get", SEES_REFERRAL),
     "referrals:letter": ("get", SEES_REFERRAL),
@@ -99,6 +104,8 @@ RULES = {
     "shelters:home": ("get", SHELTER),
     "shelters:residents": ("get", SHELTER),
     "shelters:national": ("get", {"central"}),
+    "shelters:placements": ("get", PROVINCIAL | SHELTER | {"central"}),
+    "shelters:placements_export": ("get", EXPORTERS),
     "shelters:admit": ("post", {"director"}),
     "shelters:set_capacity": ("post", {"director"}),
     "shelters:resident": ("get", {"director", "staff", "central"}),

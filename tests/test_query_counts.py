@@ -19,7 +19,15 @@ LISTS = [
     "/api/v1/referrals/",
     "/api/v1/placements/",
 ]
-PAGES = ["cases:home", "referrals:sent", "referrals:inbox", "sla:mine"]
+PAGES = [
+    "cases:home",
+    "referrals:sent",
+    "referrals:inbox",
+    "sla:mine",
+    "cases:list",
+    "referrals:list",
+    "shelters:placements",
+]
 
 
 def add_cases(worker, count):

@@ -1,0 +1,97 @@
+"""The filters of the case list and its export.
+
+GET parameters (the dashboards link into the list with them):
+
+- `q`: the case number, or any of the person's names (Thai, Latin, native script, aliases,
+  also across scripts through the comparable form of the names), contains;
+- `status`: open, closed, reopened;
+- `province`: the 2-digit code of the province where the case came in (`intake_province`);
+- `from`, `to`: the intake date, both days included, yyyy-mm-dd;
+- `sex`: female, male, other, unknown;
+- `nationality`: the person's ISO 3166 code (TH, MM, LA, KH, ...);
+- `exploitation`: one of the case's forms of exploitation (sexual, labour_fishing, ...).
+
+They narrow what the user may see (cases.selectors.case_list_visible_to); a value outside it
+gives an empty list, never someone else's cases.
+"""
+
+import django_filters as filters
+from django.db import connections
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Province
+from nrm.forms import DateInput
+from nrm.lists import FilterForm, keyword_parameters
+
+from .models import Case, ExploitationType, Sex
+from .names import normalise
+from .reference import country_choices
+from .workflow import CaseStatus
+
+
+def province_choices() -> list[tuple[str, str]]:
+    return [(province.code, province.name) for province in Province.objects.all()]
+
+
+@keyword_parameters
+class CaseFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Case number or name"), method="search")
+    status = filters.ChoiceFilter(
+        label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
+    )
+    province = filters.ChoiceFilter(
+        label=_("Intake province"),
+        field_name="intake_province__code",
+        choices=province_choices,
+        empty_label=_("All"),
+    )
+    from_ = filters.DateFilter(
+        label=_("Intake from"), field_name="intake_date", lookup_expr="gte", widget=DateInput()
+    )
+    to = filters.DateFilter(
+        label=_("Intake until"), field_name="intake_date", lookup_expr="lte", widget=DateInput()
+    )
+    sex = filters.ChoiceFilter(
+        label=_("Sex"), field_name="person__sex", choices=Sex.choices, empty_label=_("All")
+    )
+    nationality = filters.ChoiceFilter(
+        label=_("Nationality"),
+        field_name="person__nationality",
+        choices=country_choices,
+        empty_label=_("All"),
+    )
+    exploitation = filters.ChoiceFilter(
+        label=_("Form of exploitation"),
+        choices=ExploitationType.choices,
+        empty_label=_("All"),
+        method="with_exploitation",
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        match = (
+            Q(number__icontains=text)
+            | Q(person__name_th__icontains=text)
+            | Q(person__name_latin__icontains=text)
+            | Q(person__name_native__icontains=text)
+        )
+        key = normalise(text)
+        if key:
+            match |= Q(person__name_key__contains=key)
+        return queryset.filter(match)
+
+    def with_exploitation(self, queryset, name, value):
+        if connections[queryset.db].features.supports_json_field_contains:
+            # PostgreSQL: jsonb containment, which a GIN index can serve.
+            return queryset.filter(exploitation_types__contains=[value])
+        # SQLite stores the list as JSON text. The value is one of ExploitationType's slugs
+        # (the form refuses anything else), and quoted it cannot match inside another slug.
+        return queryset.filter(exploitation_types__icontains=f'"{value}"')

@@ -1,0 +1,141 @@
+"""A table (headers and rows) written out as a CSV or Excel download.
+
+    return export_response(format="csv", filename="nrm-cases", headers=[...], rows=rows)
+
+- CSV is UTF-8 with a byte-order mark (so that Excel shows Thai), streamed row by row: `rows`
+  may be a generator over 200,000 rows, it is never held in memory.
+- Excel (.xlsx) is written by openpyxl's write-only workbook to a temporary file on disk,
+  then streamed from it.
+- A text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or a
+  carriage return) is neutralised with a leading apostrophe in both formats (OWASP's "CSV
+  injection"), and Excel stores every text as a string, never as a formula.
+- Dates are real date cells in Excel and ISO (2026-11-22, 2026-11-22 14:05) in CSV; an aware
+  datetime is shown in local time (Asia/Bangkok).
+- The file is named `<filename>-<today>.<format>`, in ASCII.
+"""
+
+import csv
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# What makes a spreadsheet read a text cell as a formula (or hide one behind a tab).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
+EXCEL_DATE = "yyyy-mm-dd"
+EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
+NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def neutralise(text: str) -> str:
+    """A text that a spreadsheet shows as it is, never evaluates."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """A naive local datetime (Excel knows no time zones)."""
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{_local(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float):
+        return value
+    return neutralise(str(value))
+
+
+def _excel_cell(sheet, value: Any) -> WriteOnlyCell:
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value))
+        cell.number_format = EXCEL_DATETIME
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = EXCEL_DATE
+    elif value is None or isinstance(value, bool | int | float):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        # Control characters cannot be written into the file's XML at all.
+        text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # openpyxl would store a text beginning with "=" as a formula
+    return cell
+
+
+class _Echo:
+    """A file-like object whose write() hands back what it was given, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(headers: list[str], rows: Iterable[Sequence[Any]], language: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The rows are produced while the response is sent, after the view has returned.
+    with translation.override(language):
+        yield BYTE_ORDER_MARK + writer.writerow([_csv_value(h) for h in headers])
+        for row in rows:
+            yield writer.writerow([_csv_value(value) for value in row])
+
+
+def _xlsx_file(headers: list[str], rows: Iterable[Sequence[Any]]):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([_excel_cell(sheet, header) for header in headers])
+    for row in rows:
+        sheet.append([_excel_cell(sheet, value) for value in row])
+    # Spooled to disk rather than memory: a national export can run to tens of megabytes.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(file)
+    file.seek(0)
+    return file
+
+
+def export_filename(filename: str, format: str) -> str:
+    stem = NOT_ASCII_NAME.sub("-", filename).strip("-.") or "nrm-export"
+    return f"{stem}-{timezone.localdate().isoformat()}.{format}"
+
+
+def export_response(
+    *, format: str, filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse | FileResponse:
+    """The download of a table as `format` ("csv" or "xlsx"; anything else is a ValueError,
+    see FORMATS), named `<filename>-<today>.<format>`. `headers` may be lazy translations:
+    they are read in the active language. Values may be text, numbers, dates, datetimes or
+    None."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format: {format!r}")
+    headers = [str(header) for header in headers]
+    name = export_filename(filename, format)
+    if format == "csv":
+        response = StreamingHttpResponse(
+            _csv_lines(headers, rows, translation.get_language()),
+            content_type=CONTENT_TYPES["csv"],
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response = FileResponse(
+            _xlsx_file(headers, rows),
+            as_attachment=True,
+            filename=name,
+            content_type=CONTENT_TYPES["xlsx"],
+        )
+    response["Cache-Control"] = "no-store"  # personal data: no copy in a proxy or browser cache
+    return response

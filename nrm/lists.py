@@ -1,0 +1,145 @@
+"""What the filtered lists of cases, referrals and placements share.
+
+One FilterSet over the user's visible rows stands behind both a list page and its export, so
+a download never holds a row the page would not show. Pages show 50 rows; only the roles
+accountable for personal data (DESIGN.md §6) may take it away in a file, and every file taken
+is written in the audit log with its list, filters, format and number of rows.
+"""
+
+import keyword
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import FilterSet
+
+from accounts.models import Role
+from accounts.permissions import has_role
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from .exports import FORMATS, export_response
+from .forms import StyledFormMixin
+
+PAGE_SIZE = 50
+CHUNK_SIZE = 2000
+EXPORTING_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
+YES, NO = gettext_lazy("Yes"), gettext_lazy("No")
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    """The form of a list's filters (the FilterSets' Meta.form), in Bootstrap's look."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, the fields it reads (for `only()`, across
+    relations with `__`), and how its value is read from a row."""
+
+    header: Any
+    fields: tuple[str, ...]
+    value: Callable[[Any], Any]
+
+
+def keyword_parameters(filterset_class: type[FilterSet]) -> type[FilterSet]:
+    """Class decorator: a filter declared as `from_` reads the GET parameter `from`, which
+    is a Python keyword and cannot be an attribute name."""
+    filterset_class.base_filters = {
+        (name[:-1] if keyword.iskeyword(name[:-1]) else name): filter_
+        for name, filter_ in filterset_class.base_filters.items()
+    }
+    return filterset_class
+
+
+def may_export(user) -> bool:
+    return has_role(user, *EXPORTING_ROLES)
+
+
+def filtered(filterset: FilterSet) -> QuerySet:
+    """The rows that match the filters; none while a filter is not valid (a filter silently
+    ignored would show, and count, more than was asked for)."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def list_page(request, filterset: FilterSet, template: str, **context) -> HttpResponse:
+    """A page of 50 matching rows, the total, the filter form, and the query string that
+    keeps the filters in the pagination and export links."""
+    page = Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for parameter in ("page", "format"):
+        query.pop(parameter, None)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "may_export": may_export(request.user),
+            **context,
+        },
+    )
+
+
+def _loaded(queryset: QuerySet, columns: list[Column]) -> QuerySet:
+    """Only what the columns read, joined in the same query: one query per chunk of rows,
+    however many rows there are."""
+    fields = [field for column in columns for field in column.fields]
+    relations = {field.rsplit("__", 1)[0] for field in fields if "__" in field}
+    return queryset.select_related(None).select_related(*relations).only(*fields)
+
+
+def _filter_errors(filterset: FilterSet) -> str:
+    form = filterset.form
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
+
+
+def list_export(request, *, name: str, filterset: FilterSet, columns: list[Column]) -> HttpResponse:
+    """The list's matching rows as a CSV or Excel file (`format=csv|xlsx`), after one audit
+    event that says which list, with which filters, in which format and how many rows. The
+    caller checks that the user may export (EXPORTING_ROLES)."""
+    format = request.GET.get("format", "")
+    if format not in FORMATS:
+        return HttpResponseBadRequest(
+            _("Choose the format of the file: csv or xlsx."),
+            content_type="text/plain; charset=utf-8",
+        )
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)},
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = _loaded(filterset.qs, columns)
+    count = rows.count()
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        changes={
+            "list": name,
+            "filters": {
+                key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)
+            },
+            "format": format,
+            "rows": count,
+        },
+        request=request,
+    )
+    return export_response(
+        format=format,
+        filename=f"nrm-{name}",
+        headers=[column.header for column in columns],
+        rows=(
+            [column.value(row) for column in columns]
+            for row in rows.iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
