@@ -18,7 +18,14 @@ from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
 from shelters.models import DischargeReason, Placement
 
-from .statistics import VICTIM_OUTCOMES, Filters, breakdowns, by_nationality, sla_compliance
+from .statistics import (
+    VICTIM_OUTCOMES,
+    Filters,
+    breakdowns,
+    by_nationality,
+    moments_between,
+    sla_compliance,
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Figure:
 
 
 def _during(field: str, start: dt.date, end: dt.date) -> dict:
-    return {f"{field}__date__gte": start, f"{field}__date__lte": end}
+    return moments_between(field, start, end)
 
 
 def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:

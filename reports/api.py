@@ -67,6 +67,7 @@ class DashboardSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     province = serializers.CharField(allow_null=True)
+    counted_at = serializers.DateTimeField(help_text="When the figures were counted")
     cases = CaseFiguresSerializer()
     by_nationality = CountSerializer(many=True)
     by_province = CountSerializer(many=True)

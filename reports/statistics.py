@@ -7,15 +7,19 @@ of queries, whatever the amount of data.
 """
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, Role
-from cases.models import CHILD_AGE, ExploitationType, Outcome, Screening, Sex
+from cases.models import CHILD_AGE, Case, ExploitationType, Outcome, Screening, Sex
 from cases.reference import country_name
 from cases.selectors import case_list_visible_to
 from cases.workflow import CaseStatus
@@ -25,6 +29,7 @@ from shelters.selectors import shelter_list_with_units
 from sla.models import Clock, Deadline
 from sla.selectors import deadlines_answered_by
 
+CACHE_SECONDS = 60
 OPEN_CASE_STATES = [CaseStatus.OPEN, CaseStatus.REOPENED]
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
@@ -58,6 +63,11 @@ class Filters:
             start = (start - dt.timedelta(days=1)).replace(day=1)
         return cls(start=start, end=today, province=province)
 
+    def moments(self, field: str) -> dict:
+        """A lookup of the datetimes `field` within the period's days in local time (a range
+        on the column itself, which an index can serve, rather than on its date)."""
+        return moments_between(field, self.start, self.end)
+
     def list_query(self) -> dict[str, str]:
         """The same filters as the lists' GET parameters (cases:list and friends)."""
         query = {"from": self.start.isoformat(), "to": self.end.isoformat()}
@@ -66,11 +76,21 @@ class Filters:
         return query
 
 
+def moments_between(field: str, start: dt.date, end: dt.date) -> dict:
+    midnight = dt.time()
+    return {
+        f"{field}__gte": timezone.make_aware(dt.datetime.combine(start, midnight)),
+        f"{field}__lt": timezone.make_aware(
+            dt.datetime.combine(end + dt.timedelta(days=1), midnight)
+        ),
+    }
+
+
 def _age_at_intake():
     """Whole years between the date of birth and the intake date; else the estimated age as
     recorded; else None. Exact on every database (no division of days by 365)."""
-    birthday_still_ahead = Case(
-        When(
+    birthday_still_ahead = models.Case(
+        models.When(
             Q(intake_month__lt=F("birth_month"))
             | Q(intake_month=F("birth_month"), intake_day__lt=F("birth_day")),
             then=Value(1),
@@ -85,30 +105,30 @@ def _age_at_intake():
     )
 
 
-def with_age_group(cases):
-    """Cases annotated with `age_group` (a key of AGE_GROUPS, or "unknown")."""
-    cases = cases.annotate(
+def with_age(cases):
+    """Cases annotated with `age_at_intake` (whole years, or None)."""
+    return cases.annotate(
         intake_month=ExtractMonth("intake_date"),
         intake_day=ExtractDay("intake_date"),
         birth_month=ExtractMonth("person__date_of_birth"),
         birth_day=ExtractDay("person__date_of_birth"),
     ).annotate(age_at_intake=_age_at_intake())
-    groups = [
-        When(
-            Q(age_at_intake__gte=low) & (Q() if high is None else Q(age_at_intake__lt=high)),
-            then=Value(key),
-        )
-        for key, _label, low, high in AGE_GROUPS
-    ]
-    return cases.annotate(
-        age_group=Case(*groups, default=Value(AGE_UNKNOWN), output_field=CharField())
-    )
 
 
-def _has_exploitation(kind: str) -> Q:
-    # The forms of exploitation are a JSON list of codes; codes never contain one another
-    # within quotes, so a text match on the quoted code is exact on SQLite and PostgreSQL.
-    return Q(exploitation_types__icontains=f'"{kind}"')
+def age_group(age: int | None) -> str:
+    """The key of the AGE_GROUPS group of an age, or "unknown"."""
+    if age is None:
+        return AGE_UNKNOWN
+    for key, _label, low, high in AGE_GROUPS:
+        if age >= low and (high is None or age < high):
+            return key
+    return AGE_UNKNOWN  # a negative age: a date of birth after the intake
+
+
+def one_case_per_person(cases):
+    """The first of each person's cases among `cases`: counting these counts persons."""
+    first_cases = cases.order_by().values("person_id").annotate(first=Min("pk")).values("first")
+    return Case.objects.filter(pk__in=first_cases)
 
 
 def cases_in_scope(*, user, filters: Filters):
@@ -134,40 +154,50 @@ def _labelled(rows, labels: dict, key: str = "key") -> list[dict]:
 
 
 def breakdowns(cases, *, persons: bool = False) -> dict:
-    """Counts of `cases` in all, by sex, age group at intake and form of exploitation, in one
-    query; of distinct persons when `persons` (a person may have several cases)."""
+    """How many of `cases` there are in all, open, children, by sex, age group at intake and
+    form of exploitation; of persons rather than cases when `persons` (a person may have
+    several cases: each counts once, by their first case).
 
-    def counter(condition=None):
-        return Count("person" if persons else "pk", filter=condition, distinct=persons)
-
-    counts = {
-        "total": counter(),
-        "open": counter(Q(status__in=OPEN_CASE_STATES)),
-        "children": counter(Q(age_at_intake__lt=CHILD_AGE) | Q(person__age_disputed=True)),
-    }
-    counts |= {f"sex_{sex}": counter(Q(person__sex=sex)) for sex in Sex.values}
-    counts |= {f"age_{key}": counter(Q(age_group=key)) for key, *_ in AGE_GROUPS}
-    counts[f"age_{AGE_UNKNOWN}"] = counter(Q(age_group=AGE_UNKNOWN))
-    counts |= {
-        f"exploitation_{kind}": counter(_has_exploitation(kind)) for kind in ExploitationType.values
-    }
-    totals = with_age_group(cases).aggregate(**counts)
-    age_groups = [(key, label) for key, label, *_ in AGE_GROUPS]
-    age_groups.append((AGE_UNKNOWN, _("Age unknown")))
+    Two grouped queries, each computing its expressions once per row (a filtered count per
+    figure would evaluate the age for every one of them), summed up here."""
+    if persons:
+        cases = one_case_per_person(cases)
+    groups = (
+        with_age(cases)
+        .order_by()
+        .values("age_at_intake", "status", sex=F("person__sex"), disputed=F("person__age_disputed"))
+        .annotate(n=Count("pk"))
+    )
+    total = open_ = children = 0
+    by_sex = dict.fromkeys(Sex.values, 0)
+    by_age = dict.fromkeys([key for key, *_ in AGE_GROUPS] + [AGE_UNKNOWN], 0)
+    for row in groups:
+        count, age = row["n"], row["age_at_intake"]
+        total += count
+        open_ += count if row["status"] in OPEN_CASE_STATES else 0
+        children += count if row["disputed"] or (age is not None and age < CHILD_AGE) else 0
+        by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + count
+        by_age[age_group(age)] += count
+    by_exploitation = dict.fromkeys(ExploitationType.values, 0)
+    combinations = cases.order_by().values("exploitation_types").annotate(n=Count("pk"))
+    for row in combinations:
+        for kind in set(row["exploitation_types"] or []):
+            by_exploitation[kind] = by_exploitation.get(kind, 0) + row["n"]
+    age_labels = [(key, label) for key, label, *_ in AGE_GROUPS]
+    age_labels.append((AGE_UNKNOWN, _("Age unknown")))
     return {
-        "total": totals["total"],
-        "open": totals["open"],
-        "children": totals["children"],
+        "total": total,
+        "open": open_,
+        "children": children,
         "by_sex": [
-            {"key": sex, "label": label, "count": totals[f"sex_{sex}"]}
-            for sex, label in Sex.choices
+            {"key": key, "label": label, "count": by_sex[key]} for key, label in Sex.choices
         ],
         "by_age_group": [
-            {"key": key, "label": label, "count": totals[f"age_{key}"]} for key, label in age_groups
+            {"key": key, "label": label, "count": by_age[key]} for key, label in age_labels
         ],
         "by_exploitation": [
-            {"key": kind, "label": label, "count": totals[f"exploitation_{kind}"]}
-            for kind, label in ExploitationType.choices
+            {"key": key, "label": label, "count": by_exploitation[key]}
+            for key, label in ExploitationType.choices
         ],
     }
 
@@ -181,9 +211,11 @@ def case_figures(*, user, filters: Filters) -> dict:
 
 
 def by_nationality(cases, *, persons: bool = False) -> list[dict]:
+    if persons:
+        cases = one_case_per_person(cases)
     rows = (
         cases.values(key=F("person__nationality"), stateless=F("person__stateless"))
-        .annotate(n=Count("person" if persons else "pk", distinct=persons))
+        .annotate(n=Count("pk"))
         .order_by("-n", "key")
     )
     return [
@@ -199,10 +231,10 @@ def by_nationality(cases, *, persons: bool = False) -> list[dict]:
 
 
 def by_province(cases, *, persons: bool = False) -> list[dict]:
+    if persons:
+        cases = one_case_per_person(cases)
     rows = (
-        cases.values(key=F("intake_province__code"))
-        .annotate(n=Count("person" if persons else "pk", distinct=persons))
-        .order_by("-n", "key")
+        cases.values(key=F("intake_province__code")).annotate(n=Count("pk")).order_by("-n", "key")
     )
     names = {province.code: province.name for province in Province.objects.all()}
     return _labelled(rows, names)
@@ -210,17 +242,14 @@ def by_province(cases, *, persons: bool = False) -> list[dict]:
 
 def monthly_trend(*, user, filters: Filters) -> list[dict]:
     """Per month of the period: cases registered, and victims identified among them."""
+    identified = Screening.objects.filter(case_id=OuterRef("pk"), outcome__in=VICTIM_OUTCOMES)
     rows = (
         cases_registered(user=user, filters=filters)
         .annotate(month=TruncMonth("intake_date"))
         .values("month")
         .annotate(
             n=Count("pk"),
-            identified=Count(
-                "pk",
-                filter=Q(screenings__outcome__in=VICTIM_OUTCOMES),
-                distinct=True,
-            ),
+            identified=Count("pk", filter=Q(Exists(identified))),
         )
         .order_by("month")
     )
@@ -256,9 +285,7 @@ def screenings_by_outcome(*, user, filters: Filters) -> list[dict]:
 
 def referrals_in_scope(*, user, filters: Filters):
     """Referrals the user may see, submitted in the period, of cases of the province."""
-    referrals = referral_list_visible_to(user=user).filter(
-        submitted_at__date__gte=filters.start, submitted_at__date__lte=filters.end
-    )
+    referrals = referral_list_visible_to(user=user).filter(**filters.moments("submitted_at"))
     if filters.province is not None:
         referrals = referrals.filter(case__intake_province=filters.province)
     return referrals
@@ -286,24 +313,25 @@ def sla_compliance(*, user, filters: Filters) -> dict:
     """Of the clocks due in the period that have finished or run out, the share met on time:
     by clock and by province of the organisation answering for it."""
     due = deadlines_in_scope(user=user, filters=filters).filter(
-        due_at__date__gte=filters.start,
-        due_at__date__lte=filters.end,
+        **filters.moments("due_at"),
         state__in=[Deadline.State.MET, Deadline.State.BREACHED],
     )
-    met = Count("pk", filter=Q(state=Deadline.State.MET))
-    by_clock = {
-        row["clock"]: row for row in due.values("clock").annotate(n=Count("pk"), met=met).order_by()
-    }
-    by_province = (
-        due.values(key=F("organisation__province__code"))
-        .annotate(n=Count("pk"), met=met)
-        .order_by("key")
+    rows = (
+        due.order_by()
+        .values("clock", province=F("organisation__province__code"))
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(state=Deadline.State.MET)))
     )
+    by_clock, by_province = defaultdict(Counter), defaultdict(Counter)
+    for row in rows:
+        by_clock[row["clock"]].update(n=row["n"], met=row["met"])
+        by_province[row["province"]].update(n=row["n"], met=row["met"])
     names = {p.code: p.name for p in Province.objects.all()}
     clocks = [
         _share(value, label, by_clock[value]) for value, label in Clock.choices if value in by_clock
     ]
-    provinces = [_share(row["key"], names.get(row["key"], row["key"]), row) for row in by_province]
+    provinces = [
+        _share(code, names.get(code, code), by_province[code]) for code in sorted(by_province)
+    ]
     total = sum(row["total"] for row in clocks)
     total_met = sum(row["met"] for row in clocks)
     return {
@@ -357,10 +385,31 @@ def occupancy(*, user):
     return shelters
 
 
-def dashboard_figures(*, user, filters: Filters) -> dict:
-    """Everything a dashboard shows, in a fixed number of queries."""
+def _cache_key(user, filters: Filters) -> str:
+    # The central division all sees the same; anyone else may hold grants of their own.
+    scope = "national" if dashboard_scope(user) == "national" else f"user-{user.pk}"
+    province = filters.province.code if filters.province else "all"
+    return f"dashboard:{scope}:{filters.start}:{filters.end}:{province}:{get_language()}"
+
+
+def dashboard_figures(*, user, filters: Filters, fresh: bool = False) -> dict:
+    """Everything a dashboard shows, in a fixed number of queries.
+
+    National figures over 200,000 cases take about a second to count, so the figures are kept
+    for CACHE_SECONDS (by scope, period, province and language) and say when they were
+    counted; `fresh` counts them again. Shelter beds are always counted live."""
+    key = _cache_key(user, filters)
+    figures = None if fresh else cache.get(key)
+    if figures is None:
+        figures = _count_figures(user=user, filters=filters)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures | {"shelters": list(occupancy(user=user))}
+
+
+def _count_figures(*, user, filters: Filters) -> dict:
     registered = cases_registered(user=user, filters=filters)
     return {
+        "counted_at": timezone.now(),
         "cases": case_figures(user=user, filters=filters),
         "by_nationality": by_nationality(registered),
         "by_province": by_province(registered),
@@ -369,5 +418,4 @@ def dashboard_figures(*, user, filters: Filters) -> dict:
         "referrals": referrals_by_state(user=user, filters=filters),
         "sla": sla_compliance(user=user, filters=filters),
         "breaches": current_breaches(user=user, filters=filters).count(),
-        "shelters": list(occupancy(user=user)),
     }

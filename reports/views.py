@@ -32,7 +32,10 @@ def dashboard(request):
     scope = statistics.dashboard_scope(request.user)
     form = DashboardForm(request.GET or None, with_province=scope == "national")
     filters = form.filters()
-    figures = statistics.dashboard_figures(user=request.user, filters=filters)
+    fresh = request.GET.get("refresh") == "1"
+    figures = statistics.dashboard_figures(user=request.user, filters=filters, fresh=fresh)
+    refresh = request.GET.copy()
+    refresh["refresh"] = "1"
     list_url = f"{reverse('cases:list')}?{urlencode(filters.list_query())}"
     charts = dashboard_charts(figures, list_url)
     return render(
@@ -47,6 +50,7 @@ def dashboard(request):
             "chart_data": chart_data(charts),
             "referrals_total": sum(row["count"] for row in figures["referrals"]),
             "list_url": list_url,
+            "refresh_query": refresh.urlencode(),
         },
     )
 

@@ -209,7 +209,7 @@ def test_the_dashboard_costs_the_same_queries_for_few_cases_as_for_many(
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            client.get(reverse("reports:dashboard"), PERIOD)
+            client.get(reverse("reports:dashboard"), {"refresh": "1", **PERIOD})
         return len(captured)
 
     few = queries()
@@ -369,3 +369,30 @@ def test_the_api_explains_a_wrong_filter(client, central_reviewer):
     response = client.get(reverse("api:dashboard"), {"from": "2026-13-45", "province": "99"})
     assert response.status_code == 400
     assert set(response.json()) >= {"from", "province"}
+
+
+def test_figures_are_kept_a_minute_and_counted_again_on_request(
+    client, central_reviewer, worker_chiangmai
+):
+    generate(worker_chiangmai, 2, seed=6)
+    client.force_login(central_reviewer)
+    before = dashboard(client, **PERIOD)["cases"]["total"]
+    case = generate(worker_chiangmai, 1, seed=7)[0]
+    Case.objects.filter(pk=case.pk).update(intake_date=dt.date(2026, 5, 5))
+    assert dashboard(client, **PERIOD)["cases"]["total"] == before
+    assert dashboard(client, refresh="1", **PERIOD)["cases"]["total"] == before + 1
+    assert dashboard(client, **PERIOD)["cases"]["total"] == before + 1
+
+
+def test_kept_figures_are_never_shown_to_someone_who_may_see_other_cases(
+    client, supervisor_chiangmai, worker_tak, country
+):
+    from tests.factories import member
+
+    supervisor_tak = member("supervisor", "pso-63", "somchai")
+    client.force_login(supervisor_chiangmai)
+    chiangmai = dashboard(client, **PERIOD)["cases"]["total"]
+    client.force_login(supervisor_tak)
+    tak = dashboard(client, **PERIOD)
+    assert [row["key"] for row in tak["by_province"]] == ["63"]
+    assert tak["cases"]["total"] != chiangmai
