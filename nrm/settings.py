@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.expire_access_grants",
         "schedule": 60,
     },
+    "count-national-dashboard": {
+        "task": "reports.tasks.count_national_dashboard",
+        "schedule": 60,
+    },
     "purge-intake-batches": {
         "task": "cases.tasks.purge_intake_batches",
         "schedule": 6 * 60 * 60,

@@ -396,3 +396,24 @@ def test_kept_figures_are_never_shown_to_someone_who_may_see_other_cases(
     tak = dashboard(client, **PERIOD)
     assert [row["key"] for row in tak["by_province"]] == ["63"]
     assert tak["cases"]["total"] != chiangmai
+
+
+def test_beat_keeps_the_national_default_view_counted(client, central_reviewer, country):
+    from reports.tasks import count_national_dashboard
+
+    assert count_national_dashboard() == 2  # Thai and English
+    counted = timezone.now()
+    client.force_login(central_reviewer)
+    with CaptureQueriesContext(connection) as captured:
+        figures = client.get(reverse("reports:dashboard")).context["figures"]
+    assert figures["counted_at"] <= counted
+    assert figures["cases"]["open_now"] == listed(client, status="open") + listed(
+        client, status="reopened"
+    )
+    assert not any("cases_case" in query["sql"] for query in captured.captured_queries)
+
+
+def test_counting_the_national_view_needs_a_central_reviewer(db):
+    from reports.tasks import count_national_dashboard
+
+    assert count_national_dashboard() == 0
