@@ -121,7 +121,7 @@ def dashboard_charts(figures: dict, list_url: str) -> list[dict]:
                 }
                 for row in sla
             ],
-            "headers": [_("Due"), _("Met on time"), _("%")],
+            "headers": [_("Due"), _("Met on time"), "%"],
         },
     ]
 

@@ -262,9 +262,13 @@ def test_annual_figures_count_each_identified_person_once(client, central_review
             outcome__in=["victim_trafficking", "victim_forced_labour"]
         ).values_list("case__person", flat=True)
     )
-    identified = next(count for (s, label), count in figures.items() if "All identified" in label)
+    identified = figures[("ผู้เสียหายที่ได้รับการคัดแยก (คน)", "ผู้เสียหายที่ได้รับการคัดแยกทั้งหมด")]
     assert identified == len(persons)
-    by_sex = [count for (section, _l), count in figures.items() if "by sex" in section]
+    by_sex = [
+        count
+        for (section, _label), count in figures.items()
+        if section == "ผู้เสียหายที่ได้รับการคัดแยก จำแนกตามเพศ"
+    ]
     assert sum(by_sex) == identified
 
 
