@@ -91,6 +91,13 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
         assistance,
         [{"label": _("Persons admitted to a government shelter"), "count": admitted["n"]}],
     )
+    permits = Permit.objects.filter(
+        case__in=cases.values("pk"), issued_on__gte=start, issued_on__lte=end
+    )
+    add(
+        assistance,
+        [{"label": _("Stay and work permits issued (s.37)"), "count": permits.count()}],
+    )
     discharged = dict(
         placements.filter(**_during("discharged_at", start, end))
         .values_list("discharge_reason")
@@ -102,13 +109,6 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
             {"label": label, "count": discharged.get(value, 0)}
             for value, label in DischargeReason.choices
         ],
-    )
-    permits = Permit.objects.filter(
-        case__in=cases.values("pk"), issued_on__gte=start, issued_on__lte=end
-    )
-    add(
-        assistance,
-        [{"label": _("Stay and work permits issued (s.37)"), "count": permits.count()}],
     )
 
     sla = sla_compliance(user=user, filters=Filters(start=start, end=end))

@@ -421,3 +421,13 @@ def test_counting_the_national_view_needs_a_central_reviewer(db):
     from reports.tasks import count_national_dashboard
 
     assert count_national_dashboard() == 0
+
+
+def test_each_section_of_the_annual_figures_comes_once(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    figures = client.get(reverse("reports:annual")).context["figures"]
+    sections = [figure.section for figure in figures]
+    in_order = [
+        section for index, section in enumerate(sections) if section not in sections[:index]
+    ]
+    assert sorted(sections, key=in_order.index) == sections

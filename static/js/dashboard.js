@@ -21,7 +21,8 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        indexAxis: chart.labels.length > 6 && chart.type === "bar" && chart.series.length === 1 ? "y" : "x",
+        // One series: horizontal bars, so that long Thai labels stay readable.
+        indexAxis: chart.type === "bar" && chart.series.length === 1 ? "y" : "x",
         plugins: { legend: { display: many || chart.series.length > 1 } },
         font: { family: "Sarabun, sans-serif" },
       },
