@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nrm.dates import format_datetime
+
 
 class AuditEvent(models.Model):
     """One recorded action. Rows are never changed or deleted: the model refuses it, and on
@@ -46,7 +48,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "-created_at"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+        return f"{format_datetime(self.created_at)} {self.username} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import BilingualName, Organisation, Province
+from nrm.dates import format_date, format_datetime
 
 from .reference import country_choices, language_choices
 from .validators import validate_not_future, validate_thai_id
@@ -620,7 +621,7 @@ class Interview(models.Model):
         verbose_name_plural = _("interviews")
 
     def __str__(self):
-        return f"{self.held_at:%Y-%m-%d %H:%M} {self.interviewer}"
+        return f"{format_datetime(self.held_at)} {self.interviewer}"
 
 
 class IntakeBatch(models.Model):
@@ -736,7 +737,7 @@ class AccessGrant(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.case} ({self.expires_at:%Y-%m-%d})"
+        return f"{self.user} → {self.case} ({format_date(self.expires_at)})"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from nrm.dates import format_datetime
 
 
 class TargetGroup(models.TextChoices):
@@ -201,4 +202,4 @@ class MovementRecord(models.Model):
         verbose_name_plural = _("outings and phone use")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {format_datetime(self.started_at)}"

@@ -4,6 +4,8 @@ a change applies to clocks opened after it, never to those already running."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nrm.dates import format_datetime
+
 
 class Clock(models.TextChoices):
     IDENTIFICATION = "identification", _("Identification (Act s.29)")
@@ -135,7 +137,7 @@ class Deadline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_clock_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_clock_display()} · {format_datetime(self.due_at)}"
 
     @property
     def is_running(self) -> bool:

@@ -158,3 +158,11 @@ def test_a_worker_registers_a_person_born_on_a_buddhist_era_date(client, worker_
     assert case.intake_date == dt.date(2026, 11, 1)
     detail = client.get(case.get_absolute_url()).content.decode()
     assert "1 พ.ย. 2569" in detail
+
+
+def test_a_record_named_in_the_admin_shows_its_date_in_bangkok_time_and_the_buddhist_era():
+    from sla.models import Deadline
+
+    deadline = Deadline(clock="care_plan", due_at=dt.datetime(2024, 8, 24, 7, 5, tzinfo=dt.UTC))
+    with translation.override("th"):
+        assert str(deadline).endswith("24 ส.ค. 2567 14:05")
