@@ -195,8 +195,10 @@ def detail(request, case_id):
             "timeline": selectors.case_timeline(case=case),
             "may_work": may_work,
             "may_close": can_close(request.user, case),
-            "close_form": CloseForm(),
+            # Several forms on one page: distinct ids, so each label names its own field.
+            "close_form": CloseForm(auto_id="close_%s"),
             "note_form": NoteForm(),
+            "follow_up_form": NoteForm(auto_id="follow_up_%s"),
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
             "permits": case.permits.all(),

@@ -86,10 +86,11 @@ def resident(request, placement_id):
             "movements": placement.movements.select_related("recorded_by"),
             "may_care": active and works_at(request.user, shelter),
             "may_direct": active and is_director_of(request.user, shelter),
-            "care_form": CarePlanItemForm(),
-            "movement_form": MovementForm(),
-            "discharge_form": DischargeForm(),
-            "transfer_form": TransferForm(),
+            # Several forms on one page: distinct ids, so each label names its own field.
+            "care_form": CarePlanItemForm(auto_id="care_%s"),
+            "movement_form": MovementForm(auto_id="movement_%s"),
+            "discharge_form": DischargeForm(auto_id="discharge_%s"),
+            "transfer_form": TransferForm(auto_id="transfer_%s"),
         },
     )
 

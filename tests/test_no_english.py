@@ -152,9 +152,9 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
     return [word for word in LATIN_WORD.findall(text) if word not in allowed]
 
 
-def crawl(client) -> dict[str, list[str]]:
-    """Every page reachable from the home page within MAX_DEPTH clicks, with the English words
-    on it."""
+def crawl(client, check=None) -> dict[str, list[str]]:
+    """Every page reachable from the home page within MAX_DEPTH clicks, with what `check` finds
+    on it (by default: the English words)."""
     allowed = ALLOWED | data_words()
     found, seen, queue = {}, set(), [("/", 0)]
     while queue and len(seen) < MAX_PAGES:
@@ -167,7 +167,10 @@ def crawl(client) -> dict[str, list[str]]:
             continue
         page = VisibleText()
         page.feed(response.content.decode())
-        words = english_words(" ".join(page.text), allowed)
+        if check is None:
+            words = english_words(" ".join(page.text), allowed)
+        else:
+            words = check(response.content.decode())
         if words:
             found[url] = sorted(set(words))
         if depth >= MAX_DEPTH:
