@@ -114,6 +114,7 @@ def dashboard_charts(figures: dict, list_url: str) -> list[dict]:
             "type": "bar",
             "labels": [row["label"] for row in sla],
             "series": [{"label": _("Met on time (%)"), "data": [row["percent"] for row in sla]}],
+            "percent": True,
             "rows": [
                 {
                     "label": row["label"],
@@ -129,4 +130,4 @@ def dashboard_charts(figures: dict, list_url: str) -> list[dict]:
 def chart_data(charts: list[dict]) -> list[dict]:
     """What the page's script needs to draw the charts (the tables are in the page)."""
     keys = ("id", "type", "labels", "series")
-    return [{key: chart[key] for key in keys} for chart in charts]
+    return [{key: chart[key] for key in keys} | {"percent": "percent" in chart} for chart in charts]

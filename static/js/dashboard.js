@@ -3,8 +3,19 @@
   "use strict";
   const palette = ["#1f4e79", "#c0504d", "#4f81bd", "#9bbb59", "#8064a2", "#f79646", "#2c9c9c", "#7f7f7f", "#d4a017", "#5b3a29", "#e377c2", "#17becf"];
 
+  function valueAxis(chart) {
+    // Counts are whole numbers; a share of deadlines runs from 0 to 100 %.
+    return chart.percent ? { min: 0, max: 100 } : { ticks: { precision: 0 } };
+  }
+
   function draw(chart, canvas) {
     const many = chart.type === "doughnut";
+    // One series: horizontal bars, so that long Thai labels stay readable.
+    const horizontal = chart.type === "bar" && chart.series.length === 1;
+    const scales = {};
+    if (!many) {
+      scales[horizontal ? "x" : "y"] = valueAxis(chart);
+    }
     new window.Chart(canvas, {
       type: chart.type,
       data: {
@@ -21,9 +32,9 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        // One series: horizontal bars, so that long Thai labels stay readable.
-        indexAxis: chart.type === "bar" && chart.series.length === 1 ? "y" : "x",
+        indexAxis: horizontal ? "y" : "x",
         plugins: { legend: { display: many || chart.series.length > 1 } },
+        scales: scales,
         font: { family: "Sarabun, sans-serif" },
       },
     });
