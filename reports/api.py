@@ -95,7 +95,7 @@ class DashboardView(APIView):
     def get(self, request):
         if not has_role(request.user, *DASHBOARD_ROLES):
             raise PermissionDenied
-        form = DashboardForm(request.query_params or None, with_province=True)
+        form = DashboardForm.from_query(request.query_params, with_province=True)
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors)
         filters = form.filters()

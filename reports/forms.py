@@ -37,6 +37,13 @@ class DashboardForm(StyledFormMixin, forms.Form):
         for name in dates:
             self.fields[name].widget.attrs["class"] = "form-control"
 
+    @classmethod
+    def from_query(cls, query, *, with_province: bool) -> "DashboardForm":
+        """The form bound to the query when it asks for a period or a province (a query of
+        other parameters only, like a recount, shows the default period without errors)."""
+        asked = any(query.get(name) for name in ("from", "to", "province"))
+        return cls(query if asked else None, with_province=with_province)
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")

@@ -30,7 +30,7 @@ def dashboard(request):
     """National figures for the central division, the office's for a supervisor, the
     shelter's for its director; each figure links to the list it counts."""
     scope = statistics.dashboard_scope(request.user)
-    form = DashboardForm(request.GET or None, with_province=scope == "national")
+    form = DashboardForm.from_query(request.GET, with_province=scope == "national")
     filters = form.filters()
     fresh = request.GET.get("refresh") == "1"
     figures = statistics.dashboard_figures(user=request.user, filters=filters, fresh=fresh)

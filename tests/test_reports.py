@@ -431,3 +431,10 @@ def test_each_section_of_the_annual_figures_comes_once(client, central_reviewer,
         section for index, section in enumerate(sections) if section not in sections[:index]
     ]
     assert sorted(sections, key=in_order.index) == sections
+
+
+def test_counting_again_keeps_the_default_period_without_errors(client, central_reviewer):
+    client.force_login(central_reviewer)
+    response = client.get(reverse("reports:dashboard"), {"refresh": "1"})
+    assert not response.context["form"].errors
+    assert response.context["filters"].end == timezone.localdate()
