@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -21,7 +20,7 @@ from audit.services import audit_record
 from nrm.actions import perform
 from nrm.domain import ActionForbidden, TransitionNotAllowed
 from nrm.forms import add_service_errors
-from nrm.lists import EXPORTING_ROLES, NO, YES, Column, list_export, list_page
+from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
 from referrals.selectors import referral_list_visible_to
 from shelters.services import follow_up_record
 
@@ -45,9 +44,15 @@ from .forms import (
     ScreeningStartForm,
     SecondReviewForm,
 )
+from .models import ExploitationType, Sex
 from .permissions import can_close, can_grant, can_second_review, can_work_on
-from .reference import country_name
-from .workflow import ACTIVE_SCREENING_STATES, WORKING_SCREENING_STATES, ScreeningStatus
+from .reference import country_choices
+from .workflow import (
+    ACTIVE_SCREENING_STATES,
+    WORKING_SCREENING_STATES,
+    CaseStatus,
+    ScreeningStatus,
+)
 
 PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 DOMAIN_ERRORS = (TransitionNotAllowed, ActionForbidden)
@@ -532,59 +537,61 @@ def case_list(request):
     return list_page(request, _filtered_cases(request), "cases/list.html")
 
 
-def _nationality(person) -> str:
-    if person.stateless:
-        return _("Stateless")
-    return country_name(person.nationality) if person.nationality else ""
-
-
 AGE_FIELDS = ("person__date_of_birth", "person__estimated_age", "person__age_estimated_on")
 AGE_FIELDS += ("person__created_at", "person__age_disputed")
-CASE_COLUMNS = [
-    Column(gettext_lazy("Case number"), ("number",), lambda case: case.number),
-    Column(gettext_lazy("Name in Thai"), ("person__name_th",), lambda case: case.person.name_th),
-    Column(
-        gettext_lazy("Name in Latin script"),
-        ("person__name_latin",),
-        lambda case: case.person.name_latin,
-    ),
-    Column(
-        gettext_lazy("Name in native script"),
-        ("person__name_native",),
-        lambda case: case.person.name_native,
-    ),
-    Column(gettext_lazy("Sex"), ("person__sex",), lambda case: case.person.get_sex_display()),
-    Column(gettext_lazy("Age"), AGE_FIELDS, lambda case: case.person.age()),
-    Column(gettext_lazy("Child"), AGE_FIELDS, lambda case: YES if case.person.is_child else NO),
-    Column(
-        gettext_lazy("Nationality"),
-        ("person__nationality", "person__stateless"),
-        lambda case: _nationality(case.person),
-    ),
-    Column(
-        gettext_lazy("Intake province"),
-        ("intake_province__name_th", "intake_province__name_en"),
-        lambda case: case.intake_province.name,
-    ),
-    Column(gettext_lazy("Intake date"), ("intake_date",), lambda case: case.intake_date),
-    Column(gettext_lazy("Status"), ("status",), lambda case: case.get_status_display()),
-    Column(
-        gettext_lazy("Forms of exploitation"),
-        ("exploitation_types",),
-        lambda case: ", ".join(case.exploitation_type_labels()),
-    ),
-    Column(
-        gettext_lazy("Owning office"),
-        ("owner__name_th", "owner__name_en"),
-        lambda case: case.owner.name,
-    ),
-]
+
+
+def case_columns() -> list[Column]:
+    """The columns of the case export, in the active language."""
+    sex, status = labels(Sex.choices), labels(CaseStatus.choices)
+    exploitation, country = labels(ExploitationType.choices), labels(country_choices())
+    yes, no, stateless = _("Yes"), _("No"), _("Stateless")
+    today = timezone.localdate()
+    return [
+        Column(_("Case number"), ("number",), lambda case: case.number),
+        Column(_("Name in Thai"), ("person__name_th",), lambda case: case.person.name_th),
+        Column(
+            _("Name in Latin script"),
+            ("person__name_latin",),
+            lambda case: case.person.name_latin,
+        ),
+        Column(
+            _("Name in native script"),
+            ("person__name_native",),
+            lambda case: case.person.name_native,
+        ),
+        Column(_("Sex"), ("person__sex",), lambda case: sex(case.person.sex)),
+        Column(_("Age"), AGE_FIELDS, lambda case: case.person.age(today)),
+        Column(_("Child"), AGE_FIELDS, lambda case: yes if case.person.is_child else no),
+        Column(
+            _("Nationality"),
+            ("person__nationality", "person__stateless"),
+            lambda case: stateless if case.person.stateless else country(case.person.nationality),
+        ),
+        Column(
+            _("Intake province"),
+            ("intake_province__name_th", "intake_province__name_en"),
+            lambda case: case.intake_province.name,
+        ),
+        Column(_("Intake date"), ("intake_date",), lambda case: case.intake_date),
+        Column(_("Status"), ("status",), lambda case: status(case.status)),
+        Column(
+            _("Forms of exploitation"),
+            ("exploitation_types",),
+            lambda case: ", ".join(map(exploitation, case.exploitation_types)),
+        ),
+        Column(
+            _("Owning office"),
+            ("owner__name_th", "owner__name_en"),
+            lambda case: case.owner.name,
+        ),
+    ]
 
 
 @role_required(*EXPORTING_ROLES)
 def case_export(request):
     return list_export(
-        request, name="cases", filterset=_filtered_cases(request), columns=CASE_COLUMNS
+        request, name="cases", filterset=_filtered_cases(request), columns=case_columns()
     )
 
 

@@ -25,7 +25,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -35,9 +35,8 @@ CONTENT_TYPES = {
 # What makes a spreadsheet read a text cell as a formula (or hide one behind a tab).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
-EXCEL_DATE = "yyyy-mm-dd"
-EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
 NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+CSV_BATCH = 500  # rows sent at a time: one chunk per row would cost more than the rows
 
 
 def neutralise(text: str) -> str:
@@ -62,21 +61,20 @@ def _csv_value(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def _excel_cell(sheet, value: Any) -> WriteOnlyCell:
+def _excel_value(sheet, value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(sheet, value=_local(value))
-        cell.number_format = EXCEL_DATETIME
-    elif isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = EXCEL_DATE
-    elif value is None or isinstance(value, bool | int | float):
-        cell = WriteOnlyCell(sheet, value=value)
-    else:
-        # Control characters cannot be written into the file's XML at all.
-        text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+        return _local(value)
+    if value is None or isinstance(value, bool | int | float | dt.date):
+        return value  # a date becomes a date cell (yyyy-mm-dd)
+    # Control characters cannot be written into the file's XML at all.
+    text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+    if text in ERROR_CODES:
+        # openpyxl would store "#N/A" as an error value rather than as the text it is.
         cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # openpyxl would store a text beginning with "=" as a formula
-    return cell
+        cell.data_type = "s"
+        return cell
+    # Neutralised, it never begins with "=": openpyxl stores it as a string, not a formula.
+    return text
 
 
 class _Echo:
@@ -91,16 +89,21 @@ def _csv_lines(headers: list[str], rows: Iterable[Sequence[Any]], language: str)
     # The rows are produced while the response is sent, after the view has returned.
     with translation.override(language):
         yield BYTE_ORDER_MARK + writer.writerow([_csv_value(h) for h in headers])
+        batch = []
         for row in rows:
-            yield writer.writerow([_csv_value(value) for value in row])
+            batch.append(writer.writerow([_csv_value(value) for value in row]))
+            if len(batch) == CSV_BATCH:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
 
 
 def _xlsx_file(headers: list[str], rows: Iterable[Sequence[Any]]):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append([_excel_cell(sheet, header) for header in headers])
+    sheet.append([_excel_value(sheet, header) for header in headers])
     for row in rows:
-        sheet.append([_excel_cell(sheet, value) for value in row])
+        sheet.append([_excel_value(sheet, value) for value in row])
     # Spooled to disk rather than memory: a national export can run to tens of megabytes.
     file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     workbook.save(file)

@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_filters import FilterSet
 
 from accounts.models import Role
@@ -31,7 +30,6 @@ from .forms import StyledFormMixin
 PAGE_SIZE = 50
 CHUNK_SIZE = 2000
 EXPORTING_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
-YES, NO = gettext_lazy("Yes"), gettext_lazy("No")
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -46,6 +44,13 @@ class Column:
     header: Any
     fields: tuple[str, ...]
     value: Callable[[Any], Any]
+
+
+def labels(choices) -> Callable[[str], str]:
+    """A value's label in the active language, translated once for a whole export rather
+    than once per row; an unknown value stays as it is."""
+    names = {value: str(label) for value, label in choices}
+    return lambda value: names.get(value, value)
 
 
 def keyword_parameters(filterset_class: type[FilterSet]) -> type[FilterSet]:

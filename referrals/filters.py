@@ -46,13 +46,13 @@ class ReferralFilter(filters.FilterSet):
         label=_("Urgency"), choices=Urgency.choices, empty_label=_("All")
     )
     sender = filters.ChoiceFilter(
-        label=_("From"),
+        label=_("Sending organisation"),
         field_name="from_organisation__code",
         choices=organisation_choices,
         empty_label=_("All"),
     )
     to = filters.ChoiceFilter(
-        label=_("To"),
+        label=_("Receiving organisation"),
         field_name="to_organisation__code",
         choices=organisation_choices,
         empty_label=_("All"),

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -19,7 +18,7 @@ from cases.selectors import case_get_visible, second_review_queue
 from nrm.actions import perform
 from nrm.domain import ActionForbidden
 from nrm.forms import add_service_errors
-from nrm.lists import EXPORTING_ROLES, Column, list_export, list_page
+from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
 from shelters.selectors import fit_warnings, shelter_list_with_units
 
 from . import selectors, services
@@ -33,6 +32,7 @@ from .forms import (
     ReferralForm,
     ReviewForm,
 )
+from .models import Kind, Urgency
 from .permissions import can_receive, can_review, can_send
 from .workflow import ReviewState, State
 
@@ -239,28 +239,28 @@ def referral_list(request):
     return list_page(request, _filtered_referrals(request), "referrals/list.html")
 
 
-def _organisation_column(header, field):
-    return Column(
-        header,
-        (f"{field}__name_th", f"{field}__name_en"),
-        lambda referral: getattr(referral, field).name,
-    )
-
-
-REFERRAL_COLUMNS = [
-    Column(gettext_lazy("Case number"), ("case__number",), lambda referral: referral.case.number),
-    _organisation_column(gettext_lazy("From"), "from_organisation"),
-    _organisation_column(gettext_lazy("To"), "to_organisation"),
-    Column(gettext_lazy("Kind"), ("kind",), lambda referral: referral.get_kind_display()),
-    Column(gettext_lazy("Urgency"), ("urgency",), lambda referral: referral.get_urgency_display()),
-    Column(gettext_lazy("State"), ("state",), lambda referral: referral.get_state_display()),
-    Column(
-        gettext_lazy("Central review"),
-        ("review_state",),
-        lambda referral: referral.get_review_state_display(),
-    ),
-    Column(gettext_lazy("Submitted on"), ("submitted_at",), lambda referral: referral.submitted_at),
-]
+def referral_columns() -> list[Column]:
+    """The columns of the referral export, in the active language."""
+    kind, urgency = labels(Kind.choices), labels(Urgency.choices)
+    state, review = labels(State.choices), labels(ReviewState.choices)
+    return [
+        Column(_("Case number"), ("case__number",), lambda referral: referral.case.number),
+        Column(
+            _("From"),
+            ("from_organisation__name_th", "from_organisation__name_en"),
+            lambda referral: referral.from_organisation.name,
+        ),
+        Column(
+            _("To"),
+            ("to_organisation__name_th", "to_organisation__name_en"),
+            lambda referral: referral.to_organisation.name,
+        ),
+        Column(_("Kind"), ("kind",), lambda referral: kind(referral.kind)),
+        Column(_("Urgency"), ("urgency",), lambda referral: urgency(referral.urgency)),
+        Column(_("State"), ("state",), lambda referral: state(referral.state)),
+        Column(_("Central review"), ("review_state",), lambda r: review(r.review_state)),
+        Column(_("Submitted on"), ("submitted_at",), lambda referral: referral.submitted_at),
+    ]
 
 
 @role_required(*EXPORTING_ROLES)
@@ -269,7 +269,7 @@ def referral_export(request):
         request,
         name="referrals",
         filterset=_filtered_referrals(request),
-        columns=REFERRAL_COLUMNS,
+        columns=referral_columns(),
     )
 
 

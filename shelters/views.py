@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -15,7 +14,7 @@ from accounts.permissions import has_role, role_required
 from audit.models import AuditEvent
 from audit.services import audit_record
 from nrm.actions import perform
-from nrm.lists import EXPORTING_ROLES, Column, list_export, list_page
+from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
@@ -28,6 +27,7 @@ from .forms import (
     MovementForm,
     TransferForm,
 )
+from .models import DischargeReason, PlacementStatus, Section
 from .permissions import is_director_of, works_at
 
 SHELTER_ROLES = (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
@@ -220,32 +220,30 @@ def _local_date(moment):
     return timezone.localdate(moment) if moment else None
 
 
-PLACEMENT_COLUMNS = [
-    Column(gettext_lazy("Case number"), ("case__number",), lambda stay: stay.case.number),
-    Column(
-        gettext_lazy("Person"),
-        ("case__person__name_th", "case__person__name_latin", "case__person__name_native"),
-        lambda stay: stay.case.person.display_name,
-    ),
-    Column(
-        gettext_lazy("Shelter"),
-        ("unit__shelter__organisation__name_th", "unit__shelter__organisation__name_en"),
-        lambda stay: stay.unit.shelter.organisation.name,
-    ),
-    Column(gettext_lazy("Section"), ("unit__section",), lambda s: s.unit.get_section_display()),
-    Column(gettext_lazy("Admitted"), ("admitted_at",), lambda stay: _local_date(stay.admitted_at)),
-    Column(gettext_lazy("Status"), ("status",), lambda stay: stay.get_status_display()),
-    Column(
-        gettext_lazy("Discharged on"),
-        ("discharged_at",),
-        lambda stay: _local_date(stay.discharged_at),
-    ),
-    Column(
-        gettext_lazy("Reason for leaving"),
-        ("discharge_reason",),
-        lambda stay: stay.get_discharge_reason_display(),
-    ),
-]
+def placement_columns() -> list[Column]:
+    """The columns of the export of stays, in the active language."""
+    section, status = labels(Section.choices), labels(PlacementStatus.choices)
+    reason = labels(DischargeReason.choices)
+    return [
+        Column(_("Case number"), ("case__number",), lambda stay: stay.case.number),
+        Column(
+            _("Person"),
+            ("case__person__name_th", "case__person__name_latin", "case__person__name_native"),
+            lambda stay: stay.case.person.display_name,
+        ),
+        Column(
+            _("Shelter"),
+            ("unit__shelter__organisation__name_th", "unit__shelter__organisation__name_en"),
+            lambda stay: stay.unit.shelter.organisation.name,
+        ),
+        Column(_("Section"), ("unit__section",), lambda stay: section(stay.unit.section)),
+        Column(_("Admitted"), ("admitted_at",), lambda stay: _local_date(stay.admitted_at)),
+        Column(_("Status"), ("status",), lambda stay: status(stay.status)),
+        Column(_("Discharged on"), ("discharged_at",), lambda s: _local_date(s.discharged_at)),
+        Column(
+            _("Reason for leaving"), ("discharge_reason",), lambda s: reason(s.discharge_reason)
+        ),
+    ]
 
 
 @role_required(*EXPORTING_ROLES)
@@ -254,5 +252,5 @@ def placement_export(request):
         request,
         name="placements",
         filterset=_filtered_placements(request),
-        columns=PLACEMENT_COLUMNS,
+        columns=placement_columns(),
     )

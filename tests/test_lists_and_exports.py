@@ -345,15 +345,16 @@ def test_a_name_written_as_a_formula_comes_out_as_plain_text(
 
 
 def test_the_module_neutralises_tabs_and_carriage_returns_and_keeps_numbers():
-    rows = [["\tx", "\r=1", -2, "a-b", None, dt.date(2026, 1, 2)]]
-    csv_response = export_response(format="csv", filename="t", headers=["h"] * 6, rows=rows)
-    parsed = csv_rows(csv_response)
-    assert parsed[1] == ["'\tx", "'\r=1", "-2", "a-b", "", "2026-01-02"]
-    xlsx_response = export_response(format="xlsx", filename="t", headers=["h"] * 6, rows=rows)
-    values = xlsx_values(xlsx_response)[1]
-    assert values[0] == "'\tx" and values[1].startswith("'")
-    assert values[2:4] == [-2, "a-b"]
-    assert values[5].date() == dt.date(2026, 1, 2)
+    rows = [["\tx", "\r=1", -2, "a-b", None, dt.date(2026, 1, 2), "#N/A"]]
+    headers = ["h"] * len(rows[0])
+    parsed = csv_rows(export_response(format="csv", filename="t", headers=headers, rows=rows))
+    assert parsed[1] == ["'\tx", "'\r=1", "-2", "a-b", "", "2026-01-02", "#N/A"]
+    sheet = xlsx_sheet(export_response(format="xlsx", filename="t", headers=headers, rows=rows))
+    cells = sheet[1]
+    assert cells[0].value == "'\tx" and cells[1].value.startswith("'")
+    assert [cells[2].value, cells[3].value] == [-2, "a-b"]
+    assert cells[5].is_date and cells[5].value.date() == dt.date(2026, 1, 2)
+    assert (cells[6].value, cells[6].data_type) == ("#N/A", "s")  # text, not an error value
 
 
 def test_the_files_are_named_in_ascii_with_the_day(client, world, central_reviewer):
