@@ -3,12 +3,16 @@ Myanmar, Lao and Cambodian persons is checked (read, row checks, duplicate searc
 imported (every person and case, in one transaction). The issue's target: under 30 s in total.
 
     DEBUG=1 .venv/bin/python bench/intake.py [--rows 1000] [--existing 5000]
+    DEBUG=1 DATABASE_URL=postgres://... .venv/bin/python bench/intake.py --template nrm_bench
 
 Without DATABASE_URL the run uses a throwaway SQLite file under /tmp. With DATABASE_URL it
 creates a throwaway database `<name>_bench_<pid>` on that server and drops it at the end: the
 named database itself is never written to. --existing N first registers N persons with cases
 (bulk-inserted, not timed), and about 3% of the file's rows then repeat one of them, so the
-duplicate search has something to find and some rows are linked.
+duplicate search has something to find and some rows are linked. --template NAME (PostgreSQL)
+starts instead from a copy of the loaded database NAME (bench/run.py's nrm_bench, 200,000
+persons): the duplicate search then runs against the whole national person table, and the
+repeated rows are persons on record there.
 """
 
 import argparse
@@ -24,44 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# (Latin, native script, Thai spelling) of name parts; a person's name is two parts.
-THAI_FIRST = [
-    ("Somchai", "สมชาย"), ("Somsri", "สมศรี"), ("Prasert", "ประเสริฐ"), ("Malee", "มาลี"),
-    ("Suda", "สุดา"), ("Wichai", "วิชัย"), ("Arunee", "อรุณี"), ("Thanaporn", "ธนพร"),
-    ("Kitti", "กิตติ"), ("Napha", "นภา"), ("Boonmee", "บุญมี"), ("Chanphen", "จันทร์เพ็ญ"),
-    ("Anan", "อนันต์"), ("Pranee", "ปราณี"), ("Sombat", "สมบัติ"), ("Wilai", "วิไล"),
-    ("Niran", "นิรันดร์"), ("Ratana", "รัตนา"), ("Surachai", "สุรชัย"), ("Kanya", "กัญญา"),
-    ("Phichit", "พิชิต"), ("Orathai", "อรทัย"), ("Thawat", "ธวัช"), ("Jintana", "จินตนา"),
-    ("Chaiwat", "ชัยวัฒน์"), ("Siriporn", "ศิริพร"), ("Manop", "มานพ"), ("Duangjai", "ดวงใจ"),
-]  # fmt: skip
-THAI_LAST = [
-    ("Jaidee", "ใจดี"), ("Srisuk", "ศรีสุข"), ("Kaewmanee", "แก้วมณี"), ("Boonma", "บุญมา"),
-    ("Suksawat", "สุขสวัสดิ์"), ("Thongdee", "ทองดี"), ("Wongyai", "วงศ์ใหญ่"),
-    ("Promma", "พรหมมา"), ("Saengthong", "แสงทอง"), ("Inthasorn", "อินทศร"),
-    ("Rattanakorn", "รัตนากร"), ("Chaiyaphum", "ชัยภูมิ"), ("Phongsri", "พงษ์ศรี"),
-    ("Khamkaew", "คำแก้ว"), ("Sriwichai", "ศรีวิชัย"), ("Nakhonchai", "นครชัย"),
-    ("Thepsuwan", "เทพสุวรรณ"), ("Yodying", "ยอดยิ่ง"), ("Chumsai", "ชุมสาย"),
-    ("Panyadee", "ปัญญาดี"),
-]  # fmt: skip
-MYANMAR = [
-    ("Aung", "အောင်", "อ่อง"), ("Kyaw", "ကျော်", "จ่อ"), ("Zaw", "ဇော်", "ซอ"),
-    ("Min", "မင်း", "มิน"), ("Mya", "မြ", "เมี๊ยะ"), ("Hla", "လှ", "หล่า"),
-    ("Tun", "ထွန်း", "ทุน"), ("Su", "စု", "ซู"), ("Moe", "မိုး", "โม"), ("Htet", "ထက်", "เท็ต"),
-    ("Win", "ဝင်း", "วิน"), ("Thida", "သီတာ", "ธิดา"), ("Naing", "နိုင်", "ไหน่"),
-    ("Khin", "ခင်", "ขิ่น"), ("Nwe", "နွယ်", "นเว"), ("Soe", "စိုး", "โซ"),
-]  # fmt: skip
-LAO = [
-    ("Khampheng", "ຄຳແພງ", "คำแพง"), ("Souksavanh", "ສຸກສະຫວັນ", "สุขสวรรค์"),
-    ("Vongsa", "ວົງສາ", "วงศา"), ("Phonsavanh", "ພອນສະຫວັນ", "พรสวรรค์"),
-    ("Bounmy", "ບຸນມີ", "บุญมี"), ("Keo", "ແກ້ວ", "แก้ว"), ("Sengdao", "ແສງດາວ", "แสงดาว"),
-    ("Noy", "ນ້ອຍ", "น้อย"), ("Chanthavong", "ຈັນທະວົງ", "จันทะวงศ์"),
-    ("Manivong", "ມະນີວົງ", "มณีวงศ์"),
-]  # fmt: skip
-KHMER = [
-    ("Sokha", "សុខា", "สุขา"), ("Dara", "ដារា", "ดารา"), ("Sophea", "សុភា", "โสภา"),
-    ("Vanna", "វណ្ណា", "วรรณา"), ("Chann", "ចាន់", "จันทร์"), ("Srey", "ស្រី", "สรี"),
-    ("Pov", "ពៅ", "เปา"), ("Rith", "រិទ្ធ", "ฤทธิ์"), ("Chea", "ជា", "เจีย"), ("Kim", "គឹម", "คิม"),
-]  # fmt: skip
+from cases.sample_names import KHMER, LAO, MYANMAR, THAI_FIRST, THAI_LAST  # noqa: E402
+
 HEADER = [
     "name_th", "name_latin", "name_native", "sex", "date_of_birth", "estimated_age",
     "age_disputed", "nationality", "languages", "document_kind", "document_number",
@@ -210,6 +178,39 @@ def existing_persons(count: int, *, people: People, worker, operation) -> list[d
     return rows
 
 
+def persons_on_record(count: int, *, people: People, office_code: str) -> list[dict[str, str]]:
+    """`count` persons already in the database, as rows of a file (drawn with the file's own
+    random generator, so a run repeats the same ones)."""
+    from django.db.models import Max, Min
+
+    from cases.models import Person
+
+    # The office's own persons: a document held by another office's person is refused (the
+    # worker must ask that office), a name of another office's person is only flagged.
+    own = Person.objects.filter(created_by_organisation__code=office_code)
+    bounds = own.aggregate(low=Min("pk"), high=Max("pk"))
+    ids = people.random.sample(range(bounds["low"], bounds["high"] + 1), k=count * 20)
+    rows = []
+    for person in own.filter(pk__in=ids).prefetch_related("documents").order_by("pk")[:count]:
+        document = next(iter(person.documents.all()), None)
+        born = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        row = people.row()
+        row.update(
+            name_th=person.name_th,
+            name_latin=person.name_latin,
+            name_native=person.name_native,
+            sex=person.sex if person.sex in ("female", "male") else "female",
+            date_of_birth=born,
+            estimated_age="" if born else str(person.estimated_age or ""),
+            nationality=person.nationality,
+            document_kind=document.kind if document else "",
+            document_number=document.number if document else "",
+            document_country=document.issuing_country if document else "",
+        )
+        rows.append(row)
+    return rows
+
+
 class QueryCounter:
     """Counts the queries run (Django's own log keeps only the last 9,000)."""
 
@@ -255,9 +256,18 @@ def run(args) -> dict:
         lead_agency="Royal Thai Police",
     )
     people = People()
+    if args.template:
+        # Document numbers of their own, apart from those of the loaded database.
+        people.serial = 5_000_000_000
     rows = [people.row() for _ in range(args.rows)]
+    known = []
     if args.existing:
         known = existing_persons(args.existing, people=people, worker=worker, operation=operation)
+    elif args.template:
+        known = persons_on_record(
+            max(1, args.rows * 3 // 100), people=people, office_code=office.code
+        )
+    if known:
         # About 3% of the file are persons already on record: same names, same document.
         for index in people.random.sample(range(args.rows), k=max(1, args.rows * 3 // 100)):
             rows[index] = dict(people.random.choice(known))
@@ -268,6 +278,9 @@ def run(args) -> dict:
                 row["document_kind"] = row["document_number"] = row["document_country"] = ""
             seen.add(key)
     content = csv_bytes(rows)
+    from cases.models import Person
+
+    existing = Person.objects.count()
 
     duplicate_seconds = 0.0
     find_duplicates_bulk = intake.find_duplicates_bulk
@@ -319,7 +332,7 @@ def run(args) -> dict:
     assert created == args.rows, created
     return {
         "rows": args.rows,
-        "existing": args.existing,
+        "existing": existing,
         "flagged": len(batch.duplicates),
         "linked": len(links),
         "validation": validation_seconds,
@@ -336,7 +349,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--existing", type=int, default=0, help="persons already on record")
+    parser.add_argument(
+        "--template",
+        default="",
+        help="PostgreSQL: run on a throwaway copy of this loaded database (e.g. nrm_bench)",
+    )
     args = parser.parse_args()
+    if args.template and args.existing:
+        parser.error("--template and --existing exclude each other")
 
     scratch = tempfile.mkdtemp(prefix="nrm-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
@@ -363,7 +383,17 @@ def main() -> None:
     )
     original_name = connection.settings_dict["NAME"]
     started = time.perf_counter()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    if args.template:
+        if connection.vendor != "postgresql":
+            raise SystemExit("--template needs DATABASE_URL on a PostgreSQL server.")
+        copy = connection.settings_dict["TEST"]["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{args.template}"')
+        connection.close()
+        connection.settings_dict["NAME"] = copy
+    else:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     setup_seconds = time.perf_counter() - started
     try:
         figures = run(args)
