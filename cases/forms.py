@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, User
-from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+from nrm.forms import DateInput, DateTimeInput, LongSelect, LongSelectMultiple, StyledFormMixin
 
 from .models import (
     Consent,
@@ -32,7 +32,10 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         help_text=_("Separate names with commas."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=language_choices, required=False
+        label=_("Languages"),
+        choices=language_choices,
+        required=False,
+        widget=LongSelectMultiple,
     )
     document_kind = forms.ChoiceField(
         label=_("Identity document"),
@@ -109,7 +112,10 @@ class ConsentForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Consent.Decision.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
     language = forms.ChoiceField(
-        label=_("Language used"), choices=blank_first(language_choices), required=False
+        label=_("Language used"),
+        choices=blank_first(language_choices),
+        required=False,
+        widget=LongSelect,
     )
 
 
@@ -122,6 +128,7 @@ class ScreeningStartForm(StyledFormMixin, forms.Form):
         label=_("Interpreter's language"),
         choices=blank_first(language_choices),
         required=False,
+        widget=LongSelect,
     )
 
 
@@ -146,7 +153,10 @@ class InterviewForm(StyledFormMixin, forms.Form):
     interviewer = forms.CharField(label=_("Interviewer"), max_length=200)
     interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
     language = forms.ChoiceField(
-        label=_("Language"), choices=blank_first(language_choices), required=False
+        label=_("Language"),
+        choices=blank_first(language_choices),
+        required=False,
+        widget=LongSelect,
     )
     location = forms.CharField(label=_("Place"), required=False, max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))

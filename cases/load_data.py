@@ -150,6 +150,12 @@ def _pick(r: random.Random, weighted):
     return r.choices([v for v, _w in weighted], [w for _v, w in weighted])[0]
 
 
+def _thai_word(r: random.Random, syllables: int) -> tuple[str, str]:
+    """A Thai name of `syllables` syllables, in Latin and Thai script."""
+    parts = r.sample(names.THAI_SYLLABLES, syllables)
+    return "".join(p[0] for p in parts).capitalize(), "".join(p[1] for p in parts)
+
+
 def _columns(model, *, skip=()) -> list[str]:
     return [
         f.attname
@@ -188,9 +194,10 @@ def generate(
     with transaction.atomic():
         generator.run(cases)
     if connection.vendor == "postgresql":
+        # Fresh statistics for every table (the accounts too): the planner's choice of the
+        # newest-first index walks depends on them.
         with connection.cursor() as cursor:
-            for table in generator.tables.values():
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table.model._meta.db_table)}")
+            cursor.execute("ANALYZE")
     return Counter({t.model.__name__: t.written for t in generator.tables.values()})
 
 
@@ -413,9 +420,11 @@ class _Generator:
         age = max(8, min(70, round(r.gauss(27, 9))))
         name_th = name_latin = name_native = ""
         if nationality == "TH":
-            (first_l, first_t), (last_l, last_t) = (
-                r.choice(names.THAI_FIRST),
-                r.choice(names.THAI_LAST),
+            # Given names from the common ones or built of two syllables; family names
+            # mostly built of two or three (Thai family names are nearly unique to a family).
+            first_l, first_t = r.choice(names.THAI_FIRST) if r.random() < 0.5 else _thai_word(r, 2)
+            last_l, last_t = (
+                r.choice(names.THAI_LAST) if r.random() < 0.15 else _thai_word(r, r.choice([2, 3]))
             )
             name_th, name_latin = f"{first_t} {last_t}", f"{first_l} {last_l}"
         elif nationality in ("MM", "LA", "KH"):

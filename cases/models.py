@@ -270,6 +270,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["owner", "status", "-created_at"], name="case_owner_status_idx"),
+            # Lists newest first walk this index and stop at the page's end, whatever the
+            # visibility filter (an OR of the office's own and the referred cases).
+            models.Index(fields=["-created_at", "-id"], name="case_newest_idx"),
         ]
 
     def __str__(self):
@@ -551,7 +554,16 @@ class Screening(models.Model):
                 name="one_active_screening_per_case",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline_at"], name="screening_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"], name="screening_due_idx"),
+            # The clocks running now, soonest first (an office's home page): a few hundred
+            # rows at most, among ten years of finished screenings.
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(status__in=["open", "reopened"]),
+                name="screening_running_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.get_status_display()}"

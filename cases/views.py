@@ -58,19 +58,30 @@ PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 DOMAIN_ERRORS = (TransitionNotAllowed, ActionForbidden)
 
 
+RUNNING_SHOWN = 50
+
+
 @role_required(*PROVINCIAL)
 def home(request):
     """A provincial office's landing page: its open cases, screenings running, colleagues."""
     organisation = request.user.membership.organisation
     cases = selectors.case_list_visible_to(user=request.user)
+    # The soonest clocks only: after a mass rescue hundreds run at once, and the deadlines
+    # page lists them all.
+    running = list(
+        selectors.screening_list_visible_to(user=request.user)
+        .filter(status__in=ACTIVE_SCREENING_STATES)
+        .select_related(None)
+        .select_related("case__person")
+        .order_by("deadline_at")[: RUNNING_SHOWN + 1]
+    )
     return render(
         request,
         "cases/home.html",
         {
             "open_cases": cases.exclude(status="closed")[:50],
-            "running_screenings": selectors.screening_list_visible_to(user=request.user)
-            .filter(status__in=ACTIVE_SCREENING_STATES)
-            .order_by("deadline_at"),
+            "running_screenings": running[:RUNNING_SHOWN],
+            "more_running": len(running) > RUNNING_SHOWN,
             "colleagues": colleague_list(organisation=organisation),
         },
     )

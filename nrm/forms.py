@@ -6,6 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from nrm.dates import input_date, input_datetime, parse_date, parse_datetime
@@ -143,3 +146,38 @@ class StyledFormMixin:
             field.widget.attrs.setdefault("class", widget_css_class(field.widget))
             if isinstance(field.widget, (DateInput, DateTimeInput)):
                 field.error_messages["invalid"] = date_error_message(field.widget)
+
+
+class _OptionsInPython:
+    """A select whose options are written in Python instead of one template include each:
+    the language list has 637 options, and a case page with two of them spent most of its time
+    in the includes (docs/PERFORMANCE.md). Same HTML as Django's select template; choices in
+    groups take Django's own path."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            selected = text in chosen
+            if selected and not self.allow_multiple_selected:
+                chosen = set()  # as Django's Select: only the first match is selected
+            parts.append(
+                f'<option value="{escape(text)}"{" selected" if selected else ""}>'
+                f"{escape(str(label))}</option>"
+            )
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 (names, values and labels escaped)
+
+
+class LongSelect(_OptionsInPython, forms.Select):
+    """A Select for hundreds of choices (languages, countries)."""
+
+
+class LongSelectMultiple(_OptionsInPython, forms.SelectMultiple):
+    """A SelectMultiple for hundreds of choices."""

@@ -9,9 +9,12 @@ is written in the audit log with its list, filters, format and number of rows.
 import keyword
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from hashlib import sha256
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -73,13 +76,37 @@ def filtered(filterset: FilterSet) -> QuerySet:
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
+# How long a list's total may be shown before it is counted again.
+COUNT_SECONDS = 60
+
+
+class MinuteCountPaginator(Paginator):
+    """A paginator whose total is counted at most once a minute for the same user, list and
+    filters. A COUNT over 200,000 cases costs more than reading the page of 50 itself, and
+    turning the pages of a list repeats it on every request (docs/PERFORMANCE.md)."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
+
+
 def list_page(request, filterset: FilterSet, template: str, **context) -> HttpResponse:
     """A page of 50 matching rows, the total, the filter form, and the query string that
     keeps the filters in the pagination and export links."""
-    page = Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     for parameter in ("page", "format"):
         query.pop(parameter, None)
+    paginator = MinuteCountPaginator(
+        filtered(filterset),
+        PAGE_SIZE,
+        count_key="list-count:"
+        + sha256(f"{template}|{request.user.pk}|{query.urlencode()}".encode()).hexdigest(),
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         template,

@@ -103,6 +103,8 @@ class Referral(models.Model):
             ),
             models.Index(fields=["from_organisation", "-created_at"], name="referral_sent_idx"),
             models.Index(fields=["review_state", "-submitted_at"], name="referral_review_idx"),
+            # The central queue's order (urgent first, then newest), read a page at a time.
+            models.Index(fields=["-urgency", "-submitted_at"], name="referral_queue_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Reads about shelters."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,18 @@ from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGrou
 
 def units_with_occupancy() -> QuerySet[ShelterUnit]:
     """Units with `occupied` (active placements, counted) and `free_beds` annotated."""
-    occupied = Count("placements", filter=Q(placements__status=PlacementStatus.ADMITTED))
+    # A subquery on the active placements only (a partial index), not a join over every stay
+    # the units ever had: ten years of discharged placements would be counted through.
+    occupied = Coalesce(
+        Subquery(
+            Placement.objects.filter(unit=OuterRef("pk"), status=PlacementStatus.ADMITTED)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
     return ShelterUnit.objects.annotate(occupied=occupied, free_beds=F("capacity") - occupied)
 
 
