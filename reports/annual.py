@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Outcome, Permit, Screening
 from cases.selectors import case_list_visible_to
+from cases.workflow import ScreeningStatus
 from referrals.models import Kind
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
@@ -50,15 +51,29 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
 
     identification = _("Screening and identification (persons)")
     screened = screenings.filter(**_during("custody_started_at", start, end)).aggregate(n=persons)
-    decided = dict(
-        screenings.filter(**_during("decided_at", start, end))
-        .values_list("outcome")
-        .annotate(n=persons)
+    decided = screenings.filter(**_during("decided_at", start, end))
+    by_outcome = dict(decided.values_list("outcome").annotate(n=persons))
+    not_victim = dict(
+        decided.filter(outcome=Outcome.NOT_VICTIM).values_list("status").annotate(n=persons)
     )
     add(identification, [{"label": _("Persons screened"), "count": screened["n"]}])
     add(
         identification,
-        [{"label": label, "count": decided.get(value, 0)} for value, label in Outcome.choices],
+        [
+            {"label": label, "count": by_outcome.get(value, 0)}
+            for value, label in Outcome.choices
+            if value != Outcome.NOT_VICTIM
+        ]
+        + [
+            {
+                "label": _("Not a victim, confirmed by the second review"),
+                "count": not_victim.get(ScreeningStatus.CONFIRMED, 0),
+            },
+            {
+                "label": _("Not a victim, waiting for the second review"),
+                "count": not_victim.get(ScreeningStatus.PENDING_SECOND_REVIEW, 0),
+            },
+        ],
     )
 
     victims = victims_identified(user=user, start=start, end=end)
@@ -67,7 +82,7 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
     add(identified, [{"label": _("All identified victims"), "count": victim_figures["total"]}])
     add(
         identified,
-        [{"label": _("Children (under 18 or age disputed)"), "count": victim_figures["children"]}],
+        [{"label": _("Children (under 18, or age disputed or unknown)"), "count": victim_figures["children"]}],
     )
     add(_("Identified victims by sex"), victim_figures["by_sex"])
     add(_("Identified victims by age at registration"), victim_figures["by_age_group"])

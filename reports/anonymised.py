@@ -1,16 +1,18 @@
 """Statistics that may leave the system: counts of persons in which no group is smaller than
 11 (the CTDC/IOM rule), so that nobody can be singled out.
 
-Each breakdown is a one-way table. A group of fewer than 11 persons is never shown: the small
-groups are combined into one "other" row; when that row would still be smaller than 11, the
-next smallest groups join it until it is not, so a suppressed number cannot be worked back out
-of the total either. A breakdown whose total is under 11 is not shown at all.
+Each breakdown is a one-way table whose groups share no person (a person with two forms of
+exploitation counts under the first recorded). A group of fewer than 11 persons is never
+shown: the small groups are combined into one "other" row; when that row would still be
+smaller than 11, the next smallest groups join it until it is not, so a suppressed number
+cannot be worked back out of the total either. A table of fewer than 11 persons in all is not
+shown at all.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from .annual import victims_identified
-from .statistics import breakdowns, by_nationality, by_province
+from .statistics import breakdowns, by_main_exploitation, by_nationality, by_province
 
 SMALLEST_GROUP = 11
 
@@ -43,6 +45,11 @@ def anonymised_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]
         (_("By sex"), suppress_small_groups(figures["by_sex"])),
         (_("By age at registration"), suppress_small_groups(figures["by_age_group"])),
         (_("By nationality"), suppress_small_groups(by_nationality(victims, persons=True))),
-        (_("By form of exploitation"), suppress_small_groups(figures["by_exploitation"])),
+        # One form per person (the first recorded): counts per form would count a person of
+        # two forms twice, and a combined group could then hold fewer persons than it shows.
+        (
+            _("By main form of exploitation"),
+            suppress_small_groups(by_main_exploitation(victims, persons=True)),
+        ),
         (_("By province of intake"), suppress_small_groups(by_province(victims, persons=True))),
     ]

@@ -12,6 +12,8 @@ from .statistics import Filters
 from .years import YearKind, year_label
 
 YEARS_BACK = 10
+# The Anti-Trafficking in Persons Act B.E. 2551 came into force in 2008: no case is older.
+FIRST_DAY = dt.date(2008, 1, 1)
 
 
 class DashboardForm(StyledFormMixin, forms.Form):
@@ -30,8 +32,12 @@ class DashboardForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         default = Filters.last_twelve_months()
         dates = {
-            "from": forms.DateField(label=_("From"), widget=DateInput(), initial=default.start),
-            "to": forms.DateField(label=_("To"), widget=DateInput(), initial=default.end),
+            "from": forms.DateField(
+                label=_("From"), widget=DateInput(), initial=default.start, required=False
+            ),
+            "to": forms.DateField(
+                label=_("To"), widget=DateInput(), initial=default.end, required=False
+            ),
         }
         self.fields = dates | ({"province": self.fields["province"]} if with_province else {})
         for name in dates:
@@ -47,6 +53,10 @@ class DashboardForm(StyledFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
+        if start and start < FIRST_DAY:
+            self.add_error("from", _("The figures begin in 2008, when the Act B.E. 2551 came in."))
+        if end and end > timezone.localdate():
+            self.add_error("to", _("The period cannot end after today."))
         if start and end and start > end:
             self.add_error("to", _("The end of the period comes before its start."))
         return cleaned
@@ -76,10 +86,17 @@ class AnnualFiguresForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Year"), choices=YearKind.choices, initial=YearKind.FISCAL)
     year = forms.TypedChoiceField(label=_("Which year"), coerce=int, choices=year_choices)
 
-    def period(self) -> tuple[dt.date, dt.date, str]:
-        """(first day, last day, kind) of the year asked for; this year when not valid."""
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = YearKind.FISCAL.containing(timezone.localdate())
+
+    def chosen(self) -> tuple[int, str]:
+        """(year, kind) asked for: the current fiscal year when nothing (valid) was asked."""
         if self.is_bound and self.is_valid():
-            year, kind = self.cleaned_data["year"], self.cleaned_data["kind"]
-        else:
-            year, kind = timezone.localdate().year, YearKind.FISCAL
+            return self.cleaned_data["year"], self.cleaned_data["kind"]
+        return self.fields["year"].initial, YearKind.FISCAL
+
+    def period(self) -> tuple[dt.date, dt.date, str]:
+        """(first day, last day, kind) of the year asked for."""
+        year, kind = self.chosen()
         return *YearKind(kind).bounds(year), kind

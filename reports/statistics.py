@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    TruncDate,
+    TruncMonth,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +52,7 @@ AGE_GROUPS = [
     ("50+", _("50 years and over"), 50, None),
 ]
 AGE_UNKNOWN = "unknown"
+NOT_RECORDED = "not_recorded"
 
 
 @dataclass(frozen=True)
@@ -88,33 +96,41 @@ def moments_between(field: str, start: dt.date, end: dt.date) -> dict:
     }
 
 
-def _age_at_intake():
-    """Whole years between the date of birth and the intake date; else the estimated age as
-    recorded; else None. Exact on every database (no division of days by 365)."""
-    birthday_still_ahead = models.Case(
+def _years_since(year, month, day):
+    """Whole years from a date (given by its parts) to the intake date: the birthday rule."""
+    not_yet = models.Case(
         models.When(
-            Q(intake_month__lt=F("birth_month"))
-            | Q(intake_month=F("birth_month"), intake_day__lt=F("birth_day")),
-            then=Value(1),
+            Q(intake_month__lt=month) | Q(intake_month=month, intake_day__lt=day), then=Value(1)
         ),
         default=Value(0),
         output_field=IntegerField(),
     )
-    return Coalesce(
-        ExtractYear("intake_date") - ExtractYear("person__date_of_birth") - birthday_still_ahead,
-        F("person__estimated_age"),
-        output_field=IntegerField(),
-    )
+    return ExtractYear("intake_date") - year - not_yet
 
 
 def with_age(cases):
-    """Cases annotated with `age_at_intake` (whole years, or None)."""
-    return cases.annotate(
+    """Cases annotated with `age_at_intake`: whole years from the date of birth to the intake
+    date; else the estimated age plus the whole years since it was estimated (Person.age's
+    rule); else None. Computed by the database, exactly, on SQLite and PostgreSQL alike."""
+    estimated_on = Coalesce("person__age_estimated_on", TruncDate("person__created_at"))
+    cases = cases.annotate(
         intake_month=ExtractMonth("intake_date"),
         intake_day=ExtractDay("intake_date"),
+        birth_year=ExtractYear("person__date_of_birth"),
         birth_month=ExtractMonth("person__date_of_birth"),
         birth_day=ExtractDay("person__date_of_birth"),
-    ).annotate(age_at_intake=_age_at_intake())
+        estimate_year=ExtractYear(estimated_on),
+        estimate_month=ExtractMonth(estimated_on),
+        estimate_day=ExtractDay(estimated_on),
+    )
+    return cases.annotate(
+        age_at_intake=Coalesce(
+            _years_since(F("birth_year"), F("birth_month"), F("birth_day")),
+            F("person__estimated_age")
+            + _years_since(F("estimate_year"), F("estimate_month"), F("estimate_day")),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def age_group(age: int | None) -> str:
@@ -177,7 +193,8 @@ def breakdowns(cases, *, persons: bool = False) -> dict:
         count, age = row["n"], row["age_at_intake"]
         total += count
         open_ += count if row["status"] in OPEN_CASE_STATES else 0
-        children += count if row["disputed"] or (age is not None and age < CHILD_AGE) else 0
+        # Presumption of minority (Person.is_child): disputed or unknown age counts as a child.
+        children += count if row["disputed"] or age is None or age < CHILD_AGE else 0
         by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + count
         by_age[age_group(age)] += count
     by_exploitation = dict.fromkeys(ExploitationType.values, 0)
@@ -210,6 +227,21 @@ def case_figures(*, user, filters: Filters) -> dict:
     figures = breakdowns(cases_registered(user=user, filters=filters))
     open_now = cases_in_scope(user=user, filters=filters).filter(status__in=OPEN_CASE_STATES)
     return figures | {"open_now": open_now.count()}
+
+
+def by_main_exploitation(cases, *, persons: bool = False) -> list[dict]:
+    """Cases (or persons) by their main form of exploitation, the first one recorded: unlike
+    `breakdowns`' count per form, each is counted once, so the groups add up to the total."""
+    if persons:
+        cases = one_case_per_person(cases)
+    counts = Counter()
+    for row in cases.order_by().values("exploitation_types").annotate(n=Count("pk")):
+        counts[(row["exploitation_types"] or [NOT_RECORDED])[0]] += row["n"]
+    labels = dict(ExploitationType.choices) | {NOT_RECORDED: _("Not recorded")}
+    return [
+        {"key": key, "label": labels.get(key, key), "count": count}
+        for key, count in counts.most_common()
+    ]
 
 
 def by_nationality(cases, *, persons: bool = False) -> list[dict]:
@@ -331,8 +363,10 @@ def sla_compliance(*, user, filters: Filters) -> dict:
     clocks = [
         _share(value, label, by_clock[value]) for value, label in Clock.choices if value in by_clock
     ]
+    names[None] = _("No province (partner organisations)")
     provinces = [
-        _share(code, names.get(code, code), by_province[code]) for code in sorted(by_province)
+        _share(code, names.get(code, code), by_province[code])
+        for code in sorted(by_province, key=lambda code: (code is None, code or ""))
     ]
     total = sum(row["total"] for row in clocks)
     total_met = sum(row["met"] for row in clocks)

@@ -6,6 +6,7 @@ import datetime as dt
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -56,15 +57,31 @@ def dashboard(request):
 
 
 def _year(request) -> tuple[AnnualFiguresForm, dt.date, dt.date, str]:
-    form = AnnualFiguresForm(request.GET or None)
+    asked = "kind" in request.GET or "year" in request.GET
+    form = AnnualFiguresForm(request.GET if asked else None)
     start, end, kind = form.period()
     return form, start, end, kind
 
 
-def _bad_format():
-    return HttpResponseBadRequest(
-        _("Choose the format of the file: csv or xlsx."), content_type="text/plain; charset=utf-8"
-    )
+def _refusal(message) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _download_refusal(request, form: AnnualFiguresForm) -> HttpResponseBadRequest | None:
+    """Why a download cannot be made as asked (a 400 that says so), or None."""
+    if request.GET.get("format", "") not in FORMATS:
+        return _refusal(_("Choose the format of the file: csv or xlsx."))
+    if form.is_bound and not form.is_valid():
+        errors = "; ".join(" ".join(messages) for messages in form.errors.values())
+        return _refusal(_("Choose a year and a kind of year: %(errors)s") % {"errors": errors})
+    return None
+
+
+def may_share(kind: str, end: dt.date) -> bool:
+    """Anonymised statistics go out for whole calendar years that have ended: figures of a
+    year still running, or of overlapping fiscal and calendar years, could be subtracted
+    from one another to single out the few persons in between."""
+    return kind == YearKind.CALENDAR and end < timezone.localdate()
 
 
 def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
@@ -101,7 +118,11 @@ def annual(request):
             "start": start,
             "end": end,
             "figures": annual_figures(user=request.user, start=start, end=end),
-            "anonymised": anonymised_tables(user=request.user, start=start, end=end),
+            "anonymised": (
+                anonymised_tables(user=request.user, start=start, end=end)
+                if may_share(kind, end)
+                else None
+            ),
             "query": urlencode({"kind": kind, "year": YearKind(kind).containing(end)}),
             "smallest_group": SMALLEST_GROUP,
         },
@@ -110,17 +131,16 @@ def annual(request):
 
 @role_required(Role.CENTRAL_REVIEWER)
 def annual_export(request):
-    format = request.GET.get("format", "")
-    if format not in FORMATS:
-        return _bad_format()
-    _form, start, end, _kind = _year(request)
+    form, start, end, _kind = _year(request)
+    if refusal := _download_refusal(request, form):
+        return refusal
     figures = annual_figures(user=request.user, start=start, end=end)
     return _audited_download(
         request,
         report="annual-figures",
         start=start,
         end=end,
-        format=format,
+        format=request.GET["format"],
         headers=[_("Topic"), _("Figure"), _("Number")],
         rows=[(figure.section, figure.label, figure.count) for figure in figures],
     )
@@ -129,10 +149,11 @@ def annual_export(request):
 @role_required(Role.CENTRAL_REVIEWER)
 def anonymised_export(request):
     """The anonymised statistics: no group of fewer than 11 persons."""
-    format = request.GET.get("format", "")
-    if format not in FORMATS:
-        return _bad_format()
-    _form, start, end, _kind = _year(request)
+    form, start, end, kind = _year(request)
+    if refusal := _download_refusal(request, form):
+        return refusal
+    if not may_share(kind, end):
+        return _refusal(_("Anonymised statistics are given for a calendar year that has ended."))
     rows = []
     for title, table in anonymised_tables(user=request.user, start=start, end=end):
         if table is None:
@@ -144,7 +165,7 @@ def anonymised_export(request):
         report="anonymised-statistics",
         start=start,
         end=end,
-        format=format,
+        format=request.GET["format"],
         headers=[_("Table"), _("Group"), _("Persons")],
         rows=rows,
     )

@@ -98,7 +98,14 @@ def deadline_close(*, clock: str, obj: models.Model, at: dt.datetime | None = No
 
 
 def deadline_cancel(*, clock: str, obj: models.Model) -> int:
-    """Stop a clock whose step no longer happens (a withdrawn referral, say)."""
-    return _running(clock, obj).update(
-        state=Deadline.State.CANCELLED, closed_at=timezone.now(), next_action_at=None
+    """Stop a clock whose step no longer happens (a withdrawn referral, say). A clock that had
+    already run out stays breached: withdrawing the referral does not undo the late answer."""
+    now = timezone.now()
+    running = _running(clock, obj)
+    late = running.filter(due_at__lt=now).update(
+        state=Deadline.State.BREACHED, closed_at=now, next_action_at=None
     )
+    cancelled = running.update(
+        state=Deadline.State.CANCELLED, closed_at=now, next_action_at=None
+    )
+    return late + cancelled

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Organisation
 from audit.models import AuditEvent
 from cases import services as cases
-from cases.models import Case, ExploitationType, Screening
+from cases.models import Case, ExploitationType, Person, Screening
+from reports import statistics
 from reports.anonymised import SMALLEST_GROUP, suppress_small_groups
 from reports.years import YearKind, year_label
 from sla.models import Deadline
@@ -328,21 +330,64 @@ def test_a_table_of_fewer_than_eleven_persons_is_not_shown():
     assert suppress_small_groups(rows(female=11)) == rows(female=11)
 
 
-def test_the_anonymised_export_has_no_group_under_eleven(client, central_reviewer, country):
-    client.force_login(central_reviewer)
-    response = client.get(
-        reverse("reports:anonymised_export"),
-        {"kind": "calendar", "year": timezone.localdate().year, "format": "csv"},
+def decided_in(year: int):
+    """Move every decision to the middle of `year`."""
+    Screening.objects.exclude(decided_at=None).update(
+        decided_at=timezone.make_aware(dt.datetime(year, 6, 15, 10))
     )
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content).decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(content)))[1:]
+
+
+def anonymised(client, year: int) -> list[list[str]]:
+    response = client.get(
+        reverse("reports:anonymised_export"), {"kind": "calendar", "year": year, "format": "csv"}
+    )
+    assert response.status_code == 200, response.content
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_the_anonymised_export_has_no_group_under_eleven(client, central_reviewer, country):
+    decided_in(2025)
+    client.force_login(central_reviewer)
+    lines = anonymised(client, 2025)[1:]
     counts = [int(line[2]) for line in lines if line[2]]
-    assert counts, content
+    assert counts, lines
     assert all(count >= SMALLEST_GROUP for count in counts)
     names = {case.person.name_th for case in Case.objects.select_related("person")}
-    assert not any(name in content for name in names)
+    assert not any(name in cell for name in names for line in lines for cell in line)
     assert AuditEvent.objects.get(action="export").changes["report"] == "anonymised-statistics"
+
+
+def test_a_person_of_two_forms_of_exploitation_is_one_person_in_the_anonymised_export(
+    client, central_reviewer, worker_chiangmai
+):
+    made = generate(worker_chiangmai, 17, seed=8)
+    Screening.objects.update(
+        outcome="victim_trafficking", status="decided", decided_at=timezone.now()
+    )
+    for index, case in enumerate(made):
+        forms = ["sexual"] if index < 11 else ["labour_fishing", "begging"]
+        Case.objects.filter(pk=case.pk).update(exploitation_types=forms)
+    decided_in(2025)
+    client.force_login(central_reviewer)
+    rows = [line for line in anonymised(client, 2025) if "แสวงประโยชน์" in line[0]]
+    # 11 of sexual exploitation and 6 others: the 6 cannot stand alone, and the sexual group
+    # joins them so that they cannot be worked out: one row of 17 persons.
+    assert [int(line[2]) for line in rows] == [17]
+
+
+def test_anonymised_statistics_go_out_only_for_a_calendar_year_that_has_ended(
+    client, central_reviewer
+):
+    client.force_login(central_reviewer)
+    this_year = timezone.localdate().year
+    for kind, year in (("calendar", this_year), ("fiscal", this_year - 1)):
+        response = client.get(
+            reverse("reports:anonymised_export"), {"kind": kind, "year": year, "format": "csv"}
+        )
+        assert response.status_code == 400
+    page = client.get(reverse("reports:annual"), {"kind": "calendar", "year": this_year})
+    assert page.context["anonymised"] is None
+    assert not AuditEvent.objects.filter(action="export").exists()
 
 
 def test_the_annual_page_shows_both_tables_in_thai(client, central_reviewer, country):
@@ -355,8 +400,8 @@ def test_the_annual_page_shows_both_tables_in_thai(client, central_reviewer, cou
 
 def test_the_api_gives_the_same_figures_as_the_page(client, central_reviewer, country):
     client.force_login(central_reviewer)
-    page = dashboard(client, province="50", **PERIOD)
     response = client.get(reverse("api:dashboard"), {"province": "50", **PERIOD})
+    page = dashboard(client, province="50", refresh="1", **PERIOD)  # counted again
     assert response.status_code == 200
     data = response.json()
     assert data["scope"] == "national"
@@ -438,3 +483,171 @@ def test_counting_again_keeps_the_default_period_without_errors(client, central_
     response = client.get(reverse("reports:dashboard"), {"refresh": "1"})
     assert not response.context["form"].errors
     assert response.context["filters"].end == timezone.localdate()
+
+
+def test_a_partner_without_a_province_is_its_own_row_of_deadlines(
+    client, central_reviewer, worker_chiangmai
+):
+    from accounts.models import Organisation
+
+    partner = Organisation.objects.create(
+        code="ngo-x", kind="partner", name_th="มูลนิธิ", name_en="NGO"
+    )
+    case = generate(worker_chiangmai, 1, seed=9)[0]
+    Deadline.objects.create(
+        clock="referral_ack_normal",
+        object_type=ContentType.objects.get_for_model(Case),
+        object_id=case.pk,
+        organisation=partner,
+        started_at=timezone.make_aware(dt.datetime(2026, 5, 1)),
+        due_at=timezone.make_aware(dt.datetime(2026, 5, 2)),
+        remind_at=timezone.make_aware(dt.datetime(2026, 5, 2)),
+        state="met",
+        closed_at=timezone.make_aware(dt.datetime(2026, 5, 1, 12)),
+    )
+    client.force_login(central_reviewer)
+    rows = dashboard(client, **PERIOD)["sla"]["by_province"]
+    assert rows[-1]["key"] is None and rows[-1]["total"] == 1
+    assert (
+        client.get(reverse("reports:annual"), {"kind": "calendar", "year": 2026}).status_code == 200
+    )
+
+
+def test_ages_at_intake_follow_the_birthday_and_the_estimate_date(
+    client, central_reviewer, worker_chiangmai
+):
+    def person_case(intake, **person):
+        created = cases.person_create(actor=worker_chiangmai, name_th="อายุ", sex="female", **person)
+        return cases.case_open(
+            actor=worker_chiangmai,
+            person=created,
+            intake_channel="ngo",
+            intake_date=intake,
+            intake_province=worker_chiangmai.membership.organisation.province,
+            exploitation_types=[],
+        )
+
+    person_case(dt.date(2026, 3, 9), date_of_birth=dt.date(2008, 3, 10))  # 17: a day short
+    person_case(dt.date(2026, 3, 10), date_of_birth=dt.date(2008, 3, 10))  # 18 that day
+    # Estimated at 16 in 2020: 22 at an intake in 2026, an adult.
+    estimated = person_case(dt.date(2026, 4, 1), estimated_age=16)
+    Person.objects.filter(pk=estimated.person_id).update(age_estimated_on=dt.date(2020, 1, 1))
+    person_case(dt.date(2026, 4, 2))  # age unknown: presumed a child
+    client.force_login(central_reviewer)
+    figures = dashboard(client, **PERIOD)["cases"]
+    ages = {row["key"]: row["count"] for row in figures["by_age_group"]}
+    assert ages == {
+        "0-14": 0,
+        "15-17": 1,
+        "18-24": 2,
+        "25-34": 0,
+        "35-49": 0,
+        "50+": 0,
+        "unknown": 1,
+    }
+    assert figures["children"] == 2
+
+
+def test_a_period_outside_the_act_or_in_the_future_is_refused(client, central_reviewer):
+    client.force_login(central_reviewer)
+    page = client.get(reverse("reports:dashboard"), {"from": "1000-01-01", "to": "9999-12-31"})
+    assert page.status_code == 200
+    assert set(page.context["form"].errors) == {"from", "to"}
+    assert page.context["filters"] == statistics.Filters.last_twelve_months()
+    response = client.get(reverse("api:dashboard"), {"to": "31/12/9999"})
+    assert response.status_code == 400 and "to" in response.json()
+
+
+def test_a_province_alone_applies_to_the_default_period(client, central_reviewer, country):
+    client.force_login(central_reviewer)
+    response = client.get(reverse("reports:dashboard"), {"province": "63"})
+    assert not response.context["form"].errors
+    assert response.context["filters"].province.code == "63"
+    assert client.get(reverse("api:dashboard"), {"province": "63"}).status_code == 200
+
+
+def test_a_download_of_a_year_not_offered_is_refused(client, central_reviewer):
+    client.force_login(central_reviewer)
+    response = client.get(
+        reverse("reports:annual_export"), {"kind": "calendar", "year": 1990, "format": "csv"}
+    )
+    assert response.status_code == 400
+    assert "ปี" in response.content.decode()
+
+
+def test_not_a_victim_counts_apart_until_the_second_review_confirms_it(
+    client, central_reviewer, worker_chiangmai
+):
+    made = generate(worker_chiangmai, 3, seed=10)
+    Screening.objects.filter(case=made[0]).update(
+        outcome="not_victim", status="confirmed", decided_at=timezone.now()
+    )
+    Screening.objects.filter(case__in=made[1:]).update(
+        outcome="not_victim", status="pending_second_review", decided_at=timezone.now()
+    )
+    client.force_login(central_reviewer)
+    figures = annual(client, kind="calendar", year=timezone.localdate().year)
+    section = "การคัดกรองและการคัดแยก (คน)"
+    counts = {label: count for (sec, label), count in figures.items() if sec == section}
+    assert list(counts.values())[-2:] == [1, 2]
+
+
+def test_a_withdrawn_step_keeps_the_breach_it_already_had(worker_chiangmai):
+    from sla.services import deadline_cancel, deadline_open
+
+    case = generate(worker_chiangmai, 2, seed=11)
+    organisation = worker_chiangmai.membership.organisation
+    started = timezone.now() - dt.timedelta(days=30)
+    late = deadline_open(clock="care_plan", obj=case[0], organisation=organisation, start=started)
+    on_time = deadline_open(
+        clock="care_plan", obj=case[1], organisation=organisation, start=timezone.now()
+    )
+    deadline_cancel(clock="care_plan", obj=case[0])
+    deadline_cancel(clock="care_plan", obj=case[1])
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    assert (late.state, on_time.state) == ("breached", "cancelled")
+    assert late.closed_at and on_time.closed_at
+
+
+def test_beat_counts_for_the_reviewer_whose_working_membership_is_central(client, db):
+    from reports.tasks import count_national_dashboard
+    from tests.factories import MembershipFactory, member
+
+    worker = member("social_worker", "pso-50", "two-hats")
+    MembershipFactory(
+        user=worker, organisation=Organisation.objects.get(code="central"), role="central_reviewer"
+    )
+    assert worker.membership.role == "social_worker"
+    assert count_national_dashboard() == 0  # their figures would not be national
+    member("central_reviewer", "central", "reviewer")
+    assert count_national_dashboard() == 2
+
+
+def test_a_shelter_director_counts_the_cases_referred_to_the_shelter(
+    client, director_kredtrakarn, worker_chiangmai, country
+):
+    from referrals import services as referrals
+
+    kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
+    in_period = Case.objects.filter(
+        status="open", intake_date__range=(PERIOD["from"], PERIOD["to"])
+    )
+    referred = list(in_period.filter(owner=worker_chiangmai.membership.organisation))
+    for case in referred[:2]:
+        referrals.referral_create(
+            actor=worker_chiangmai,
+            case_id=case.pk,
+            to_organisation=kredtrakarn,
+            kind="shelter_placement",
+            reason="ต้องการที่พัก",
+            consent="given",
+            submit=True,
+        )
+    client.force_login(director_kredtrakarn)
+    figures = dashboard(client, **PERIOD)
+    assert figures["cases"]["total"] == 2 == listed(client, **PERIOD)
+    # Referrals count by the day they were sent: today, after PERIOD.
+    assert sum(row["count"] for row in figures["referrals"]) == 0
+    this_year = dashboard(client, **{"from": "2026-01-01", "to": str(timezone.localdate())})
+    assert sum(row["count"] for row in this_year["referrals"]) == 2
