@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -58,3 +59,28 @@ class MFARequiredMiddleware:
             target = "accounts:mfa_verify" if has_mfa_device(user) else "accounts:mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class SessionIdleRefreshMiddleware:
+    """Keep a signed-in session alive while it is used, writing it at most once a minute.
+
+    Sessions end after SESSION_COOKIE_AGE of inactivity (a shared office PC). Saving the session
+    on every request (SESSION_SAVE_EVERY_REQUEST) would write the session row, and wait for the
+    disk, on every page and API call; refreshing its expiry once a minute keeps the idle limit
+    to within a minute and spares that write on the rest (docs/PERFORMANCE.md). Right after
+    SessionMiddleware, so that a refresh is saved with the response."""
+
+    KEY = "_refreshed"
+    EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and session.session_key:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.EVERY_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return response

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Refreshes the idle expiry of a session at most once a minute (not a write per request).
+    "accounts.middleware.SessionIdleRefreshMiddleware",
     "accounts.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,7 +251,9 @@ OTP_TOTP_ISSUER = "NRM"
 
 # Sessions end after inactivity: a provincial office PC is often shared.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is refreshed by accounts.middleware.SessionIdleRefreshMiddleware, at most once a
+# minute: saving the session on every request would write a row on every page and API call.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
