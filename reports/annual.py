@@ -82,7 +82,12 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
     add(identified, [{"label": _("All identified victims"), "count": victim_figures["total"]}])
     add(
         identified,
-        [{"label": _("Children (under 18, or age disputed or unknown)"), "count": victim_figures["children"]}],
+        [
+            {
+                "label": _("Children (under 18, or age disputed or unknown)"),
+                "count": victim_figures["children"],
+            }
+        ],
     )
     add(_("Identified victims by sex"), victim_figures["by_sex"])
     add(_("Identified victims by age at registration"), victim_figures["by_age_group"])

@@ -22,6 +22,7 @@ from django.db.models.functions import (
     TruncMonth,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -421,7 +422,7 @@ def occupancy(*, user):
     return shelters
 
 
-def _cache_key(user, filters: Filters) -> str:
+def figures_key(user, filters: Filters) -> str:
     # The central division all sees the same; anyone else may hold grants of their own.
     scope = "national" if dashboard_scope(user) == "national" else f"user-{user.pk}"
     province = filters.province.code if filters.province else "all"
@@ -434,12 +435,22 @@ def dashboard_figures(*, user, filters: Filters, fresh: bool = False) -> dict:
     National figures over 200,000 cases take most of a second to count, so the figures are
     kept for CACHE_SECONDS (by scope, period, province and language) and say when they were
     counted; `fresh` counts them again. Shelter beds are always counted live."""
-    key = _cache_key(user, filters)
+    key = figures_key(user, filters)
     figures = None if fresh else cache.get(key)
     if figures is None:
-        figures = _count_figures(user=user, filters=filters)
+        figures = _plain(_count_figures(user=user, filters=filters))
         cache.set(key, figures, CACHE_SECONDS)
     return figures | {"shelters": list(occupancy(user=user))}
+
+
+def _plain(value):
+    """The figures with their labels as plain text (the key names the language): lazy
+    translations are slow to unpickle from the cache."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, Promise) else value
 
 
 def _count_figures(*, user, filters: Filters) -> dict:

@@ -52,6 +52,13 @@ def dashboard(request):
             "referrals_total": sum(row["count"] for row in figures["referrals"]),
             "list_url": list_url,
             "refresh_query": refresh.urlencode(),
+            # The rendered figures are kept as long as the figures themselves (the template's
+            # cache tag): rendering nine charts' tables costs more than reading the figures.
+            "fragment_key": (
+                f"{statistics.figures_key(request.user, filters)}:"
+                f"{figures['counted_at'].timestamp()}"
+            ),
+            "fragment_seconds": statistics.CACHE_SECONDS,
         },
     )
 

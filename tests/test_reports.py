@@ -214,6 +214,7 @@ def test_the_dashboard_costs_the_same_queries_for_few_cases_as_for_many(
             client.get(reverse("reports:dashboard"), {"refresh": "1", **PERIOD})
         return len(captured)
 
+    queries()  # the first request pays once for what is then cached (content types...)
     few = queries()
     generate(worker_tak, 12, seed=5)
     assert queries() == few
