@@ -2,6 +2,8 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -79,8 +81,17 @@ class SessionIdleRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not session.modified and session.session_key:
+        if session is not None and session.session_key:
             now = int(time.time())
-            if now - session.get(self.KEY, 0) >= self.EVERY_SECONDS:
-                session[self.KEY] = now  # marks the session modified: saved with a new expiry
+            # A session saved anyway (a sign-in, a message) is stamped for free; another is
+            # marked modified, and so saved with a new expiry, once a minute.
+            if session.modified or now - session.get(self.KEY, 0) >= self.EVERY_SECONDS:
+                session[self.KEY] = now
         return response
+
+
+@receiver(user_logged_in, dispatch_uid="session_refresh_stamp")
+def stamp_new_session(sender, request, user, **kwargs):
+    """A new session starts fresh: its first requests need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionIdleRefreshMiddleware.KEY] = int(time.time())
