@@ -105,7 +105,5 @@ def deadline_cancel(*, clock: str, obj: models.Model) -> int:
     late = running.filter(due_at__lt=now).update(
         state=Deadline.State.BREACHED, closed_at=now, next_action_at=None
     )
-    cancelled = running.update(
-        state=Deadline.State.CANCELLED, closed_at=now, next_action_at=None
-    )
+    cancelled = running.update(state=Deadline.State.CANCELLED, closed_at=now, next_action_at=None)
     return late + cancelled

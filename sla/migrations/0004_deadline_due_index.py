@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_reference_data'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('sla', '0003_deadline'),
+        ("accounts", "0002_reference_data"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("sla", "0003_deadline"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['due_at'], include=('state', 'clock', 'organisation'), name='deadline_due_idx'),
+            model_name="deadline",
+            index=models.Index(
+                fields=["due_at"],
+                include=("state", "clock", "organisation"),
+                name="deadline_due_idx",
+            ),
         ),
     ]
