@@ -14,13 +14,13 @@ from .forms import DashboardForm
 from .views import DASHBOARD_ROLES
 
 
-class CountSerializer(serializers.Serializer):
+class DashboardCountSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class ShareSerializer(serializers.Serializer):
+class DashboardShareSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True)
     label = serializers.CharField(allow_null=True)
     total = serializers.IntegerField()
@@ -28,31 +28,31 @@ class ShareSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
 
 
-class MonthSerializer(serializers.Serializer):
+class DashboardMonthSerializer(serializers.Serializer):
     month = serializers.DateField()
     count = serializers.IntegerField()
     identified = serializers.IntegerField()
 
 
-class CaseFiguresSerializer(serializers.Serializer):
+class DashboardCaseFiguresSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Cases registered in the period")
     open = serializers.IntegerField(help_text="Of those, still open")
     children = serializers.IntegerField()
     open_now = serializers.IntegerField(help_text="All open cases, whatever their date")
-    by_sex = CountSerializer(many=True)
-    by_age_group = CountSerializer(many=True)
-    by_exploitation = CountSerializer(many=True)
+    by_sex = DashboardCountSerializer(many=True)
+    by_age_group = DashboardCountSerializer(many=True)
+    by_exploitation = DashboardCountSerializer(many=True)
 
 
-class SlaSerializer(serializers.Serializer):
+class DashboardSlaSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     met = serializers.IntegerField()
     percent = serializers.FloatField(allow_null=True)
-    by_clock = ShareSerializer(many=True)
-    by_province = ShareSerializer(many=True)
+    by_clock = DashboardShareSerializer(many=True)
+    by_province = DashboardShareSerializer(many=True)
 
 
-class ShelterSerializer(serializers.Serializer):
+class DashboardShelterSerializer(serializers.Serializer):
     code = serializers.CharField(source="organisation.code")
     name = serializers.CharField(source="organisation.name")
     beds = serializers.IntegerField(source="total_beds", default=0)
@@ -68,15 +68,15 @@ class DashboardSerializer(serializers.Serializer):
     end = serializers.DateField()
     province = serializers.CharField(allow_null=True)
     counted_at = serializers.DateTimeField(help_text="When the figures were counted")
-    cases = CaseFiguresSerializer()
-    by_nationality = CountSerializer(many=True)
-    by_province = CountSerializer(many=True)
-    monthly = MonthSerializer(many=True)
-    screenings = CountSerializer(many=True)
-    referrals = CountSerializer(many=True)
-    sla = SlaSerializer()
+    cases = DashboardCaseFiguresSerializer()
+    by_nationality = DashboardCountSerializer(many=True)
+    by_province = DashboardCountSerializer(many=True)
+    monthly = DashboardMonthSerializer(many=True)
+    screenings = DashboardCountSerializer(many=True)
+    referrals = DashboardCountSerializer(many=True)
+    sla = DashboardSlaSerializer()
     breaches = serializers.IntegerField(help_text="Deadlines overdue now")
-    shelters = ShelterSerializer(many=True)
+    shelters = DashboardShelterSerializer(many=True)
 
 
 @extend_schema(
