@@ -23,6 +23,7 @@ def _romanise_word(word: str) -> str:
     return romanize(word, engine="royin") if THAI.search(word) else word
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """A comparable Latin-letter form of a name in Thai or Latin script."""
     text = TITLE.sub("", unicodedata.normalize("NFKD", name.casefold()))

@@ -4,10 +4,11 @@ identity documents."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from cases import services
-from cases.duplicates import Candidate, find_duplicates, find_duplicates_bulk
+from cases.duplicates import Candidate, _name_blocks, _Probe, find_duplicates, find_duplicates_bulk
 from cases.validators import thai_id_is_valid
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,25 @@ def test_a_mass_intake_is_checked_in_a_few_queries_with_the_same_results(
     assert not any(results[200:])
     for number in range(0, len(candidates), 7):
         assert results[number] == find_duplicates(candidates[number], limit=5)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite scores every person: no blocking"
+)
+def test_one_shared_common_word_does_not_make_a_candidate_but_a_swapped_order_does(register):
+    # Khmer and Lao names are built of few words: "sokha" alone would bring in thousands.
+    swapped = register(name_latin="Srey Sokha", nationality="KH")
+    misspelt = register(name_latin="Sokha Sreyy", nationality="KH")
+    in_thai = register(name_th="สุขา สรี", nationality="KH")
+    born_that_day = register(name_latin="Sophea Chea", date_of_birth=BORN, nationality="KH")
+    for other in ("Dara", "Vanna", "Chea"):
+        register(name_latin=f"Sokha {other}", nationality="KH")
+    today = timezone.localdate()
+    probe = _Probe.of(
+        Candidate(name_latin="Sokha Srey", name_th="สุขา สรี", date_of_birth=BORN), today
+    )
+
+    [found] = _name_blocks([probe], {}, today=today, min_score=60)
+
+    assert set(found) == {swapped.pk, misspelt.pk, in_thai.pk, born_that_day.pk}
+    assert [m.person for m in find_duplicates(Candidate(name_latin="Sokha Srey"))][:1] == [swapped]
