@@ -306,11 +306,13 @@ class _Row:
 
     @cached_property
     def age(self) -> int | None:
-        return Person(
-            date_of_birth=self.date_of_birth,
-            estimated_age=self.estimated_age,
-            age_estimated_on=self.estimated_on,
-        ).age(self.today)
+        # Person.age read from this row, without a model instance per row (a mass intake
+        # scores tens of thousands).
+        return Person.age(self, self.today)
+
+    @property
+    def age_estimated_on(self) -> dt.date:
+        return self.estimated_on
 
 
 # --- One chunk --------------------------------------------------------------------------------
