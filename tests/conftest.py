@@ -15,6 +15,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reference_data_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The reference data the migrations loaded (offices, shelters, clocks), serialized as
+    soon as the test database exists, before any transactional test flushes it. The browser
+    journeys put it back themselves (tests/test_journeys.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache(settings):
     """Each test starts with an empty Redis cache (figures kept by an earlier test would not

@@ -35,7 +35,8 @@ from sla.tasks import sweep_deadlines
 from tests.conftest import PASSWORD
 from tests.factories import register_case
 
-# The ORM is called from the test while Playwright's event loop runs (tests only).
+# The ORM is called from the tests while Playwright's event loop runs, and the loop runs on
+# for the rest of the session (tests only; tests/test_settings.py keeps it out of its checks).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -72,31 +73,21 @@ def form(page: Page, url: str):
     return page.locator(f"form[action='{url}']")
 
 
-_REFERENCE_DATA = {}
-
-
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """The reference data (offices, shelters, clocks) the migrations load, back after the
-    previous test's flush. Django's serialized rollback keeps its copy on the connection
-    object of the context that created the test database, which Playwright's sync API (run in
-    another context) does not see: keep a copy here while the data is there, restore it when
-    it is gone."""
-    if Organisation.objects.exists():
-        if "default" not in _REFERENCE_DATA:
-            _REFERENCE_DATA["default"] = (
-                getattr(connection, "_test_serialized_contents", None)
-                or connection.creation.serialize_db_to_string()
-            )
-    else:
+def reference_data(transactional_db, reference_data_snapshot):
+    """The reference data (offices, shelters, clocks) the migrations load, back after an
+    earlier test's flush. Django's serialized rollback keeps its copy on the connection object
+    of the context that created the test database, which Playwright's sync API (run in another
+    context) does not see: the session's snapshot (tests/conftest.py) is put back instead."""
+    if not Organisation.objects.exists():
         # The flush let post_migrate make content types and permissions anew, numbered
-        # differently from the copy: the copy's own replace them.
+        # differently from the snapshot: the snapshot's own replace them.
         Permission.objects.all().delete()
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()
-        connection.creation.deserialize_db_from_string(_REFERENCE_DATA["default"])
+        connection.creation.deserialize_db_from_string(reference_data_snapshot)
     # So that this test's flush leaves content types alone, as serialized rollback expects.
-    connection._test_serialized_contents = _REFERENCE_DATA["default"]
+    connection._test_serialized_contents = reference_data_snapshot
 
 
 @pytest.fixture(autouse=True)
