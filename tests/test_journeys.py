@@ -273,6 +273,10 @@ def test_a_central_reviewer_endorses_and_sees_the_case_on_the_dashboard(
     expect(page.get_by_test_id("kpi-referrals").locator(".kpi-value")).to_have_text("1")
     shoot(page, "c3-dashboard")
 
+    page.get_by_role("link", name=th("Annual figures and anonymised statistics")).click()
+    expect(page.get_by_test_id("annual-figures")).to_be_visible()
+    shoot(page, "c4-annual")
+
 
 def test_a_deadline_reminder_reaches_the_inbox(
     page: Page, live_server, worker_chiangmai, director_kredtrakarn
