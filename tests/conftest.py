@@ -15,15 +15,25 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def reference_data_snapshot(django_db_setup, django_db_blocker) -> str:
-    """The reference data the migrations loaded (offices, shelters, clocks), serialized as
-    soon as the test database exists, before any transactional test flushes it. The browser
-    journeys put it back themselves (tests/test_journeys.py)."""
+_REFERENCE_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and a snapshot of the reference data the migrations
+    loaded (offices, shelters, clocks), taken as soon as the database exists, before any
+    transactional test flushes it."""
     from django.db import connection
 
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        _REFERENCE_DATA["snapshot"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="session")
+def reference_data_snapshot(django_db_setup) -> str:
+    """The reference data as the migrations loaded it (the browser journeys put it back
+    themselves: tests/test_journeys.py)."""
+    return _REFERENCE_DATA["snapshot"]
 
 
 @pytest.fixture(autouse=True)

@@ -75,7 +75,13 @@ def running_system(tmp_path_factory):
     env.update(NRM_VAR_DIR=str(tmp_path / "var"), PORT=str(port))
     log = (tmp_path / "run.log").open("w+")
     process = subprocess.Popen(
-        ["bin/run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        ["bin/run"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so nothing it starts can outlive it
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -83,8 +89,14 @@ def running_system(tmp_path_factory):
         yield process, base, tmp_path / "var", log
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            # Stopped the way an operator would (bin/run stops web, worker and beat on
+            # SIGTERM); killing only the script would leave the three running.
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         log.close()
 
 
