@@ -17,17 +17,15 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from accounts.models import Role
 from accounts.permissions import has_role
-from audit.models import AuditEvent
-from audit.services import audit_record
 
-from .exports import FORMATS, export_response
+from .exports import FORMATS, audited_export, export_refused
 from .forms import StyledFormMixin
 
 PAGE_SIZE = 50
@@ -142,31 +140,16 @@ def list_export(request, *, name: str, filterset: FilterSet, columns: list[Colum
     caller checks that the user may export (EXPORTING_ROLES)."""
     format = request.GET.get("format", "")
     if format not in FORMATS:
-        return HttpResponseBadRequest(
-            _("Choose the format of the file: csv or xlsx."),
-            content_type="text/plain; charset=utf-8",
-        )
+        return export_refused(_("Choose the format of the file: csv or xlsx."))
     if not filterset.is_valid():
-        return HttpResponseBadRequest(
-            _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)},
-            content_type="text/plain; charset=utf-8",
+        return export_refused(
+            _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)}
         )
     rows = _loaded(filterset.qs, columns)
-    count = rows.count()
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        actor=request.user,
-        changes={
-            "list": name,
-            "filters": {
-                key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)
-            },
-            "format": format,
-            "rows": count,
-        },
-        request=request,
-    )
-    return export_response(
+    filters = {key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)}
+    return audited_export(
+        request,
+        changes={"list": name, "filters": filters, "format": format, "rows": rows.count()},
         format=format,
         filename=f"nrm-{name}",
         headers=[column.header for column in columns],

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.models import AuditEvent
-from audit.services import audit_record
-from nrm.exports import FORMATS, export_response
+from nrm.exports import FORMATS, audited_export, export_refused
 
 from . import statistics
 from .annual import annual_figures
@@ -70,17 +68,15 @@ def _year(request) -> tuple[AnnualFiguresForm, dt.date, dt.date, str]:
     return form, start, end, kind
 
 
-def _refusal(message) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
 def _download_refusal(request, form: AnnualFiguresForm) -> HttpResponseBadRequest | None:
     """Why a download cannot be made as asked (a 400 that says so), or None."""
     if request.GET.get("format", "") not in FORMATS:
-        return _refusal(_("Choose the format of the file: csv or xlsx."))
+        return export_refused(_("Choose the format of the file: csv or xlsx."))
     if form.is_bound and not form.is_valid():
         errors = "; ".join(" ".join(messages) for messages in form.errors.values())
-        return _refusal(_("Choose a year and a kind of year: %(errors)s") % {"errors": errors})
+        return export_refused(
+            _("Choose a year and a kind of year: %(errors)s") % {"errors": errors}
+        )
     return None
 
 
@@ -92,19 +88,10 @@ def may_share(kind: str, end: dt.date) -> bool:
 
 
 def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        actor=request.user,
-        changes={
-            "report": report,
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "format": format,
-            "rows": len(rows),
-        },
-        request=request,
-    )
-    return export_response(
+    period = {"from": start.isoformat(), "to": end.isoformat()}
+    return audited_export(
+        request,
+        changes={"report": report, **period, "format": format, "rows": len(rows)},
         format=format,
         filename=f"nrm-{report}-{start.isoformat()}-{end.isoformat()}",
         headers=headers,
@@ -160,7 +147,9 @@ def anonymised_export(request):
     if refusal := _download_refusal(request, form):
         return refusal
     if not may_share(kind, end):
-        return _refusal(_("Anonymised statistics are given for a calendar year that has ended."))
+        return export_refused(
+            _("Anonymised statistics are given for a calendar year that has ended.")
+        )
     rows = []
     for title, table in anonymised_tables(user=request.user, start=start, end=end):
         if table is None:
