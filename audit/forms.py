@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from nrm.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin
 
 from .models import AuditEvent
 

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nrm.dates import format_datetime
+from core.dates import format_datetime
 
 
 class AuditEvent(models.Model):

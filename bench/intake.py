@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cases.sample_names import KHMER, LAO, MYANMAR, THAI_FIRST, THAI_LAST  # noqa: E402
+from devdata.sample_names import KHMER, LAO, MYANMAR, THAI_FIRST, THAI_LAST  # noqa: E402
 
 HEADER = [
     "name_th", "name_latin", "name_native", "sex", "date_of_birth", "estimated_age",

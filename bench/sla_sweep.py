@@ -281,9 +281,9 @@ def bulk_insert(*, count: int, now: dt.datetime, seed: float) -> None:
 
 def create_people() -> dict:
     """The demo accounts and a few more; returns organisations by code."""
-    from accounts.demo import seed_demo_users
     from accounts.models import Organisation
     from accounts.services import user_create
+    from devdata.demo_users import seed_demo_users
 
     seed_demo_users(password="bench-password-not-used-1")  # noqa: S106
     organisations = Organisation.objects.in_bulk(

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Province
-from nrm.api import AuditedRetrieveMixin
+from audit.api import AuditedRetrieveMixin
 
 from . import selectors, services
 from .models import (

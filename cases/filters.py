@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
-from nrm.forms import DateInput
-from nrm.lists import FilterForm, keyword_parameters
+from core.forms import DateInput
+from core.lists import FilterForm, keyword_parameters
 
 from .models import Case, ExploitationType, Sex
 from .names import normalise

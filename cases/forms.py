@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, User
-from nrm.forms import DateInput, DateTimeInput, LongSelect, LongSelectMultiple, StyledFormMixin
+from core.forms import DateInput, DateTimeInput, LongSelect, LongSelectMultiple, StyledFormMixin
 
 from .models import (
     Consent,

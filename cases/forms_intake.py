@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nrm.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin
 
 from .models import Operation
 

@@ -42,7 +42,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from nrm.domain import ActionForbidden, TransitionNotAllowed, ensure
+from core.domain import ActionForbidden, TransitionNotAllowed, ensure
 
 from .duplicates import Candidate, find_duplicates_bulk
 from .models import (

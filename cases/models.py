@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import BilingualName, Organisation, Province
-from nrm.dates import format_date, format_datetime
+from core.dates import format_date, format_datetime
 
 from .reference import country_choices, language_choices
 from .validators import validate_not_future, validate_thai_id

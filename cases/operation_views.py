@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from nrm.domain import ActionForbidden, TransitionNotAllowed
-from nrm.forms import add_service_errors
+from core.domain import ActionForbidden, TransitionNotAllowed
+from core.forms import add_service_errors
 
 from . import intake, selectors, services
 from .forms_intake import IntakeUploadForm, OperationForm

@@ -16,7 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import Organisation, Province, Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from nrm.domain import TransitionNotAllowed, ensure, ensure_transition
+from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from referrals.models import Referral
 from shelters.models import Placement
 from sla.models import Clock, Deadline

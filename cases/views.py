@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import has_role, role_required
+from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from accounts.selectors import colleague_list
+from audit.exports import list_export
 from audit.models import AuditEvent
 from audit.selectors import views_of
 from audit.services import audit_record
-from nrm.actions import perform
-from nrm.domain import ActionForbidden, TransitionNotAllowed
-from nrm.forms import add_service_errors
-from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
+from core.actions import perform
+from core.domain import ActionForbidden, TransitionNotAllowed
+from core.forms import add_service_errors
+from core.lists import Column, labels, list_page
 from referrals.selectors import referral_list_visible_to
 from shelters.services import follow_up_record
 
@@ -545,7 +546,12 @@ def _filtered_cases(request) -> CaseFilter:
 def case_list(request):
     if has_role(request.user, Role.SYSADMIN):
         raise PermissionDenied  # a sysadmin sees no victim data
-    return list_page(request, _filtered_cases(request), "cases/list.html")
+    return list_page(
+        request,
+        _filtered_cases(request),
+        "cases/list.html",
+        may_export=may_export(request.user),
+    )
 
 
 AGE_FIELDS = ("person__date_of_birth", "person__estimated_age", "person__age_estimated_on")

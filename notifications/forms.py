@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nrm.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 
 
 class PreferenceForm(StyledFormMixin, forms.Form):

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "reports",
+    "core",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -103,12 +105,12 @@ TEMPLATES = [
                 "accounts.context_processors.membership",
                 "notifications.context_processors.unread_count",
             ],
-            "builtins": ["nrm.templatetags.dates"],
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]
 
-FORM_RENDERER = "nrm.forms.BootstrapFormRenderer"
+FORM_RENDERER = "core.forms.BootstrapFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -346,8 +348,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "nrm.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "nrm.api.NewestFirstPagination",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.NewestFirstPagination",
     "PAGE_SIZE": 25,
 }
 SPECTACULAR_SETTINGS = {
@@ -363,7 +365,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DischargeReasonEnum": "shelters.models.DischargeReason"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "nrm.api.document_standard_errors",
+        "core.api.document_standard_errors",
     ],
 }
 

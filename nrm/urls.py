@@ -8,6 +8,7 @@ from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from referrals.api import ReferralViewSet
+from reports import audit_log
 from reports.api import DashboardView
 from shelters.api import PlacementViewSet, ShelterViewSet
 
@@ -43,7 +44,7 @@ urlpatterns = [
     path("shelters/", include("shelters.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include(([path("", audit_log.search, name="search")], "audit"))),
     path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

@@ -7,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from audit.api import AuditedRetrieveMixin
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
-from nrm.api import AuditedRetrieveMixin
 
 from . import selectors, services
 from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType

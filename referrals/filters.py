@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from cases.filters import province_choices
-from nrm.forms import DateInput
-from nrm.lists import FilterForm, keyword_parameters
+from core.forms import DateInput
+from core.lists import FilterForm, keyword_parameters
 
 from .models import Kind, Referral, Urgency
 from .workflow import ReviewState, State

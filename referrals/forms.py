@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Province
-from nrm.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 
 from .models import ConsentBasis, Kind, ServiceType, Urgency
 from .workflow import ReviewState, State

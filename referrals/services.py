@@ -18,8 +18,8 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Case, CaseEvent
 from cases.services import case_running_deadlines
+from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.services import notify
-from nrm.domain import TransitionNotAllowed, ensure, ensure_transition
 from sla.models import Clock
 from sla.services import deadline_cancel, deadline_close, deadline_open
 

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import EXPORTING_ROLES, may_export, role_required
+from audit.exports import list_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.selectors import case_get_visible, second_review_queue
-from nrm.actions import perform
-from nrm.domain import ActionForbidden
-from nrm.forms import add_service_errors
-from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
+from core.actions import perform
+from core.domain import ActionForbidden
+from core.forms import add_service_errors
+from core.lists import Column, labels, list_page
 from shelters.selectors import fit_warnings, shelter_list_with_units
 
 from . import selectors, services
@@ -243,7 +244,12 @@ def _filtered_referrals(request) -> ReferralFilter:
 
 @role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.CENTRAL_REVIEWER)
 def referral_list(request):
-    return list_page(request, _filtered_referrals(request), "referrals/list.html")
+    return list_page(
+        request,
+        _filtered_referrals(request),
+        "referrals/list.html",
+        may_export=may_export(request.user),
+    )
 
 
 def referral_columns() -> list[Column]:

@@ -4,7 +4,7 @@ behind them (for screen readers, printing and copying)."""
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from nrm.dates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS, THAI_MONTHS, is_thai
+from core.dates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS, THAI_MONTHS, is_thai
 
 TOP = 12  # the longest breakdowns show their biggest groups, then one "other" bar
 

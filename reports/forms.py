@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
-from nrm.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin
 
 from .statistics import Filters
 from .years import YearKind, year_label

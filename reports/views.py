@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from nrm.exports import FORMATS, audited_export, export_refused
+from audit.exports import audited_export
+from core.exports import FORMATS, export_refused
 
 from . import statistics
 from .annual import annual_figures

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from nrm.dates import BUDDHIST_ERA_OFFSET, is_thai
+from core.dates import BUDDHIST_ERA_OFFSET, is_thai
 
 
 class YearKind(models.TextChoices):

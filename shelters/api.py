@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from nrm.api import AuditedRetrieveMixin
+from audit.api import AuditedRetrieveMixin
 from referrals.api import ReferralSerializer
 from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible

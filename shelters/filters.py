@@ -12,8 +12,8 @@ They narrow what the user may see (shelters.selectors.placement_list_visible_to)
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from nrm.forms import DateInput
-from nrm.lists import FilterForm, keyword_parameters
+from core.forms import DateInput
+from core.lists import FilterForm, keyword_parameters
 
 from .models import Placement, PlacementStatus, Shelter
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.forms import DateInput, DateTimeInput, StyledFormMixin
 from referrals.models import ConsentBasis
 
 from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit

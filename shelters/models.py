@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from nrm.dates import format_datetime
+from core.dates import format_datetime
 
 
 class TargetGroup(models.TextChoices):

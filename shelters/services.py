@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
-from nrm.domain import TransitionNotAllowed, ensure
+from core.domain import TransitionNotAllowed, ensure
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
 from referrals.workflow import State

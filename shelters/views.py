@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import has_role, role_required
+from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
+from audit.exports import list_export
 from audit.models import AuditEvent
 from audit.services import audit_record
-from nrm.actions import perform
-from nrm.lists import EXPORTING_ROLES, Column, labels, list_export, list_page
+from core.actions import perform
+from core.lists import Column, labels, list_page
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
@@ -213,6 +214,7 @@ def placement_list(request):
         _filtered_placements(request),
         "shelters/placements.html",
         opens_stay=has_role(request.user, *SHELTER_ROLES, Role.CENTRAL_REVIEWER),
+        may_export=may_export(request.user),
     )
 
 

@@ -4,7 +4,7 @@ a change applies to clocks opened after it, never to those already running."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nrm.dates import format_datetime
+from core.dates import format_datetime
 
 
 class Clock(models.TextChoices):

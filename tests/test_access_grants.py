@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from cases import services
 from cases.models import CaseUserObjectPermission
 from cases.selectors import case_list_visible_to
-from nrm.domain import ActionForbidden
+from core.domain import ActionForbidden
 from tests.factories import UserFactory, member, register_case
 
 pytestmark = pytest.mark.django_db

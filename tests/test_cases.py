@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from cases import services
 from cases.models import Case, CaseEvent, Person
 from cases.validators import thai_id_is_valid
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, TransitionNotAllowed
 from tests.factories import register_case, thai_id
 
 pytestmark = pytest.mark.django_db

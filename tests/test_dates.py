@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases.models import Case
-from nrm.dates import parse_date, parse_datetime
-from nrm.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.dates import parse_date, parse_datetime
+from core.forms import DateInput, DateTimeInput, StyledFormMixin
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Organisation
 from cases.models import Case
-from nrm.dates import input_date, input_datetime
+from core.dates import input_date, input_datetime
 from referrals import services as referrals
 from referrals.models import Referral
 from shelters import services as shelters

@@ -17,7 +17,7 @@ from accounts.models import Organisation
 from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import Case
-from nrm.exports import export_response
+from core.exports import export_response
 from referrals import services as referrals
 from shelters import services as shelters
 from shelters.models import ShelterUnit

@@ -1,4 +1,4 @@
-"""The load generator (cases/load_data.py): sizes, determinism, coherence with the workflows,
+"""The load generator (devdata/load_data.py): sizes, determinism, coherence with the workflows,
 visibility of what it makes, and its refusal to mix test data into real records."""
 
 import datetime as dt
@@ -11,9 +11,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from accounts.models import User
-from cases.load_data import LoadDataRefused, generate
 from cases.models import Case, CaseEvent, Person, Screening
 from cases.selectors import case_list_visible_to
+from devdata.load_data import LoadDataRefused, generate
 from referrals.models import Referral
 from shelters.models import Placement, ShelterUnit
 from sla.models import Deadline

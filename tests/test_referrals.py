@@ -8,8 +8,8 @@ from django.db import connection
 
 from accounts.models import Organisation
 from cases.models import Case
+from core.domain import ActionForbidden, TransitionNotAllowed
 from notifications.models import Notification
-from nrm.domain import ActionForbidden, TransitionNotAllowed
 from referrals import services
 from referrals.models import Referral
 from shelters.models import Shelter

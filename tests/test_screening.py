@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Indicator
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, TransitionNotAllowed
 from sla.models import Deadline
 from tests.factories import register_case
 

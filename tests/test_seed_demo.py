@@ -5,8 +5,8 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from accounts.demo import DEMO_USERS
 from accounts.models import User
+from devdata.demo_users import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, Role
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, TransitionNotAllowed
 from referrals import services as referrals
 from shelters import services
 from shelters.models import Placement, Shelter, ShelterUnit

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from nrm.dates import input_date, input_datetime, parse_date, parse_datetime
+from core.dates import input_date, input_datetime, parse_date, parse_datetime
 
 # The example in format hints: a day after the 12th, so day and month cannot be confused.
 EXAMPLE_MOMENT = dt.datetime(2024, 8, 24, 14, 5)

@@ -2,14 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from rest_framework import status
-from rest_framework.mixins import RetrieveModelMixin
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from audit.models import AuditEvent
-from audit.services import audit_record
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, TransitionNotAllowed
 
 
 def exception_handler(exc, context):
@@ -68,12 +65,3 @@ def document_standard_errors(result, generator, request, public):
                     },
                 )
     return result
-
-
-class AuditedRetrieveMixin(RetrieveModelMixin):
-    """A retrieve that writes the view to the audit log, as the detail pages do."""
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=instance)
-        return Response(self.get_serializer(instance).data)

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.load_data import LoadDataRefused, generate, state_census, summary
+from devdata.load_data import LoadDataRefused, generate, state_census, summary
 
 
 class Command(BaseCommand):

@@ -4,11 +4,10 @@ from django.db import transaction
 
 from accounts.models import Organisation, User
 from cases.models import Case
+from referrals import services
+from referrals.models import Referral
 from shelters.models import Placement
 from shelters.services import care_plan_item_save, placement_admit, placement_discharge
-
-from . import services
-from .models import Referral
 
 # The path each demo referral takes: the moves after creation, in order.
 PATHS = [

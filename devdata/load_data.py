@@ -33,13 +33,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 
 from accounts.models import Membership, Organisation, Role, User
-from referrals.models import Referral, ReferralEvent
-from shelters.models import Placement, Shelter
-from sla.models import ClockPolicy, Deadline
-from sla.services import add_duration
-
-from . import sample_names as names
-from .models import (
+from cases.models import (
     Case,
     CaseEvent,
     CaseNumberCounter,
@@ -48,7 +42,13 @@ from .models import (
     Person,
     Screening,
 )
-from .names import name_key
+from cases.names import name_key
+from referrals.models import Referral, ReferralEvent
+from shelters.models import Placement, Shelter
+from sla.models import ClockPolicy, Deadline
+from sla.services import add_duration
+
+from . import sample_names as names
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 USERNAME_PREFIX = "load."

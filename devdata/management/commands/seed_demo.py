@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import seed_demo_users
-from cases.demo import seed_demo_cases
-from referrals.demo import seed_demo_referrals
+from devdata.demo_cases import seed_demo_cases
+from devdata.demo_referrals import seed_demo_referrals
+from devdata.demo_users import seed_demo_users
 
 
 class Command(BaseCommand):

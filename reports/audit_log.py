@@ -1,10 +1,12 @@
+"""The audit log as the central division reads it. It lives with the other oversight pages, above
+every app, so that the log can be shown in the domain's words; `audit` itself only records."""
+
 from django.shortcuts import render
 
 from accounts.models import Role
 from accounts.permissions import role_required
-
-from .forms import AuditSearchForm
-from .selectors import audit_search
+from audit.forms import AuditSearchForm
+from audit.selectors import audit_search
 
 PAGE = 200
 

@@ -4,7 +4,7 @@ as a message on the page the user returns to (never an error page)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from nrm.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, TransitionNotAllowed
 
 
 def perform(request, form, action, success: str):

@@ -27,9 +27,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from audit.models import AuditEvent
-from audit.services import audit_record
-
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -150,14 +147,3 @@ def export_response(
 def export_refused(message: str) -> HttpResponseBadRequest:
     """A download that cannot be made as asked: 400, with the reason in the user's language."""
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
-def audited_export(
-    request, *, changes: dict, format: str, filename: str, headers, rows
-) -> StreamingHttpResponse | FileResponse:
-    """export_response() after one audit event of the export (`changes` says what was taken:
-    the list or report, its filters or period, the format and the number of rows)."""
-    audit_record(
-        action=AuditEvent.Action.EXPORT, actor=request.user, changes=changes, request=request
-    )
-    return export_response(format=format, filename=filename, headers=headers, rows=rows)

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from . import services
-from .models import Case
+from cases import services
+from cases.models import Case
 
 # name_th, name_latin, name_native, sex, nationality, language, age, exploitation
 PERSONS = [

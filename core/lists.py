@@ -2,8 +2,9 @@
 
 One FilterSet over the user's visible rows stands behind both a list page and its export, so
 a download never holds a row the page would not show. Pages show 50 rows; only the roles
-accountable for personal data (DESIGN.md §6) may take it away in a file, and every file taken
-is written in the audit log with its list, filters, format and number of rows.
+accountable for personal data (DESIGN.md §6, `accounts.permissions.may_export`) may take it
+away in a file, and every file taken is written in the audit log with its list, filters, format
+and number of rows (`audit.exports.list_export`).
 """
 
 import keyword
@@ -19,18 +20,11 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
-from accounts.models import Role
-from accounts.permissions import has_role
-
-from .exports import FORMATS, audited_export, export_refused
 from .forms import StyledFormMixin
 
 PAGE_SIZE = 50
-CHUNK_SIZE = 2000
-EXPORTING_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -64,10 +58,6 @@ def keyword_parameters(filterset_class: type[FilterSet]) -> type[FilterSet]:
     return filterset_class
 
 
-def may_export(user) -> bool:
-    return has_role(user, *EXPORTING_ROLES)
-
-
 def filtered(filterset: FilterSet) -> QuerySet:
     """The rows that match the filters; none while a filter is not valid (a filter silently
     ignored would show, and count, more than was asked for)."""
@@ -94,7 +84,8 @@ class MinuteCountPaginator(Paginator):
 
 def list_page(request, filterset: FilterSet, template: str, **context) -> HttpResponse:
     """A page of 50 matching rows, the total, the filter form, and the query string that
-    keeps the filters in the pagination and export links."""
+    keeps the filters in the pagination and export links. The caller says in `context` whether
+    the user may export (`may_export`, accounts.permissions)."""
     query = request.GET.copy()
     for parameter in ("page", "format"):
         query.pop(parameter, None)
@@ -112,49 +103,6 @@ def list_page(request, filterset: FilterSet, template: str, **context) -> HttpRe
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "may_export": may_export(request.user),
             **context,
         },
-    )
-
-
-def _loaded(queryset: QuerySet, columns: list[Column]) -> QuerySet:
-    """Only what the columns read, joined in the same query: one query per chunk of rows,
-    however many rows there are."""
-    fields = [field for column in columns for field in column.fields]
-    relations = {field.rsplit("__", 1)[0] for field in fields if "__" in field}
-    return queryset.select_related(None).select_related(*relations).only(*fields)
-
-
-def _filter_errors(filterset: FilterSet) -> str:
-    form = filterset.form
-    return "; ".join(
-        f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
-        for name, errors in form.errors.items()
-    )
-
-
-def list_export(request, *, name: str, filterset: FilterSet, columns: list[Column]) -> HttpResponse:
-    """The list's matching rows as a CSV or Excel file (`format=csv|xlsx`), after one audit
-    event that says which list, with which filters, in which format and how many rows. The
-    caller checks that the user may export (EXPORTING_ROLES)."""
-    format = request.GET.get("format", "")
-    if format not in FORMATS:
-        return export_refused(_("Choose the format of the file: csv or xlsx."))
-    if not filterset.is_valid():
-        return export_refused(
-            _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)}
-        )
-    rows = _loaded(filterset.qs, columns)
-    filters = {key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)}
-    return audited_export(
-        request,
-        changes={"list": name, "filters": filters, "format": format, "rows": rows.count()},
-        format=format,
-        filename=f"nrm-{name}",
-        headers=[column.header for column in columns],
-        rows=(
-            [column.value(row) for column in columns]
-            for row in rows.iterator(chunk_size=CHUNK_SIZE)
-        ),
     )

@@ -4,7 +4,7 @@ Buddhist era."""
 
 from django import template
 
-from nrm.dates import format_date, format_datetime, format_time
+from core.dates import format_date, format_datetime, format_time
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ are visible when one signs in as each."""
 
 from django.db import transaction
 
-from .models import Organisation, Role, User
-from .services import user_create
+from accounts.models import Organisation, Role, User
+from accounts.services import user_create
 
 # username, organisation code, role, first name, last name, language
 DEMO_USERS = [
