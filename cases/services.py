@@ -17,11 +17,16 @@ from accounts.models import Organisation, Province, Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
-from referrals.models import Referral
-from shelters.models import Placement
 from sla.models import Clock, Deadline
-from sla.services import deadline_close, deadline_move, deadline_open, due_at_for
+from sla.services import (
+    deadline_close,
+    deadline_move,
+    deadline_open,
+    deadline_reassign,
+    due_at_for,
+)
 
+from .extensions import linked_rows, running_work
 from .models import (
     AccessGrant,
     Case,
@@ -73,7 +78,9 @@ class DocumentInput:
     expires_on: dt.date | None = None
 
 
-def _event(case: Case, kind: str, actor: User | None, summary: str = "") -> CaseEvent:
+def case_event_add(*, case: Case, kind: str, actor: User | None, summary: str = "") -> CaseEvent:
+    """One line on the case's timeline. Every app that acts on a case writes its timeline
+    through this (a referral's move, an admission, a follow-up visit)."""
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, summary=summary[:300])
 
 
@@ -220,22 +227,49 @@ def case_open(
     )
     case.number = _next_case_number(province_code=owner.province.code, on=timezone.localdate())
     case.save()
-    _event(case, CaseEvent.Kind.OPENED, actor, case.number)
+    case_event_add(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, summary=case.number)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
     return case
 
 
 def case_running_deadlines(case: Case):
-    """Every clock still running on the case's screenings, permits, referrals and stays."""
+    """Every clock still running on the case: its screenings and permits, and the rows other
+    apps hang off it (referrals, stays: cases/extensions.py)."""
     condition = Q(pk__in=[])
-    for model, ids in (
-        (Screening, case.screenings.values("pk")),
-        (Permit, case.permits.values("pk")),
-        (Referral, Referral.objects.filter(case=case).values("pk")),
-        (Placement, Placement.objects.filter(case=case).values("pk")),
-    ):
-        condition |= Q(object_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    for rows in (case.screenings.all(), case.permits.all(), *linked_rows(case)):
+        condition |= Q(
+            object_type=ContentType.objects.get_for_model(rows.model),
+            object_id__in=rows.values("pk"),
+        )
     return Deadline.objects.filter(condition, closed_at__isnull=True)
+
+
+@transaction.atomic
+def case_transfer_ownership(
+    *, case_id: int, to_organisation: Organisation, lead_worker: User | None, actor: User
+) -> Case:
+    """The case moves to another office (an accepted transfer referral): the new owner, its
+    lead worker (or none yet), and the case's running clocks that fell to the old office.
+
+    Side effects: moves those deadlines to the new office, an AuditEvent.
+    """
+    case = Case.objects.select_for_update().select_related("owner").get(pk=case_id)
+    previous = case.owner
+    case.owner = to_organisation
+    case.lead_worker = lead_worker
+    case.save(update_fields=["owner", "lead_worker", "updated_at"])
+    deadline_reassign(
+        deadlines=case_running_deadlines(case),
+        from_organisation=previous,
+        to_organisation=to_organisation,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=case,
+        changes={"owner": [previous.code, to_organisation.code]},
+    )
+    return case
 
 
 @transaction.atomic
@@ -251,10 +285,7 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
     if (
         case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
-        or case.referrals.filter(
-            state__in=["draft", "submitted", "acknowledged", "accepted"]
-        ).exists()
-        or case.placements.filter(status="admitted").exists()
+        or running_work(case)
         or case_running_deadlines(case).exists()
     ):
         raise ValidationError(
@@ -266,9 +297,12 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
     case.status = CaseStatus.CLOSED
     case.closed_reason = reason.strip()
     case.save(update_fields=["status", "closed_reason", "updated_at"])
-    _event(case, CaseEvent.Kind.CLOSED, actor, case.closed_reason)
+    case_event_add(case=case, kind=CaseEvent.Kind.CLOSED, actor=actor, summary=case.closed_reason)
     audit_record(
-        action=AuditEvent.Action.TRANSITION, actor=actor, obj=case, changes={"status": "closed"}
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=case,
+        changes={"status": CaseStatus.CLOSED},
     )
     return case
 
@@ -287,7 +321,7 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
     case.status = CaseStatus.REOPENED
     case.closed_reason = ""
     case.save(update_fields=["status", "closed_reason", "updated_at"])
-    _event(case, CaseEvent.Kind.REOPENED, actor, reason.strip())
+    case_event_add(case=case, kind=CaseEvent.Kind.REOPENED, actor=actor, summary=reason.strip())
     audit_record(
         action=AuditEvent.Action.TRANSITION, actor=actor, obj=case, changes={"status": "reopened"}
     )
@@ -300,7 +334,7 @@ def case_note_add(*, case: Case, actor: User, text: str) -> CaseNote:
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
     note = CaseNote.objects.create(case=case, author=actor, text=text.strip())
-    _event(case, CaseEvent.Kind.NOTE, actor, text.strip()[:120])
+    case_event_add(case=case, kind=CaseEvent.Kind.NOTE, actor=actor, summary=text.strip()[:120])
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=note)
     return note
 
@@ -330,7 +364,9 @@ def case_document_add(
     )
     document.full_clean()
     document.save()
-    _event(case, CaseEvent.Kind.DOCUMENT, actor, document.original_name)
+    case_event_add(
+        case=case, kind=CaseEvent.Kind.DOCUMENT, actor=actor, summary=document.original_name
+    )
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=document)
     return document
 
@@ -362,11 +398,11 @@ def consent_record(
         raise ValidationError({"reason": _("Say why no consent is needed.")})
     consent.full_clean()
     consent.save()
-    _event(
-        case,
-        CaseEvent.Kind.CONSENT,
-        actor,
-        f"{consent.get_step_display()}: {consent.get_decision_display()}",
+    case_event_add(
+        case=case,
+        kind=CaseEvent.Kind.CONSENT,
+        actor=actor,
+        summary=f"{consent.get_step_display()}: {consent.get_decision_display()}",
     )
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=consent)
     return consent
@@ -423,7 +459,7 @@ def screening_start(
         start=custody_started_at,
         due_at=screening.deadline_at,
     )
-    _event(case, CaseEvent.Kind.SCREENING_STARTED, actor)
+    case_event_add(case=case, kind=CaseEvent.Kind.SCREENING_STARTED, actor=actor)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=screening)
     return screening
 
@@ -516,7 +552,12 @@ def screening_extend(
     screening.extension_order_reference = order_reference.strip()
     screening.save(update_fields=["deadline_at", "extension_order_reference"])
     deadline_move(clock=Clock.IDENTIFICATION, obj=screening, due_at=until)
-    _event(screening.case, CaseEvent.Kind.SCREENING_EXTENDED, actor, order_reference.strip())
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.SCREENING_EXTENDED,
+        actor=actor,
+        summary=order_reference.strip(),
+    )
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,
@@ -553,7 +594,12 @@ def interview_record(
     )
     interview.full_clean()
     interview.save()
-    _event(screening.case, CaseEvent.Kind.INTERVIEW, actor, interview.interviewer)
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.INTERVIEW,
+        actor=actor,
+        summary=interview.interviewer,
+    )
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=interview)
     return interview
 
@@ -618,7 +664,12 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
             organisation=Organisation.objects.get(kind=Organisation.Kind.CENTRAL),
             start=now,
         )
-    _event(case, CaseEvent.Kind.SCREENING_DECIDED, actor, screening.get_outcome_display())
+    case_event_add(
+        case=case,
+        kind=CaseEvent.Kind.SCREENING_DECIDED,
+        actor=actor,
+        summary=screening.get_outcome_display(),
+    )
     audit_record(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,
@@ -667,7 +718,12 @@ def screening_second_review(
             start=now,
             due_at=max(screening.deadline_at, now),
         )
-    _event(screening.case, CaseEvent.Kind.SECOND_REVIEW, actor, screening.get_status_display())
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.SECOND_REVIEW,
+        actor=actor,
+        summary=screening.get_status_display(),
+    )
     audit_record(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,
@@ -735,7 +791,12 @@ def permit_record(
         start=timezone.now(),
         due_at=end_of_validity,
     )
-    _event(case, CaseEvent.Kind.PERMIT, actor, f"{permit.reference} → {expires_on}")
+    case_event_add(
+        case=case,
+        kind=CaseEvent.Kind.PERMIT,
+        actor=actor,
+        summary=f"{permit.reference} → {expires_on}",
+    )
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=permit)
     return permit
 

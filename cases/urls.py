@@ -18,7 +18,6 @@ urlpatterns = [
     path("<int:case_id>/documents/<int:document_id>/", views.document, name="document"),
     path("<int:case_id>/consents/", views.add_consent, name="add_consent"),
     path("<int:case_id>/permits/", views.add_permit, name="add_permit"),
-    path("<int:case_id>/follow-up/", views.record_follow_up, name="follow_up"),
     path("<int:case_id>/access/", views.give_access, name="give_access"),
     path("<int:case_id>/access/<int:grant_id>/revoke/", views.revoke_access, name="revoke_access"),
     path("<int:case_id>/screenings/", views.start_screening, name="start_screening"),

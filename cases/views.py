@@ -22,8 +22,6 @@ from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 from core.lists import Column, labels, list_page
-from referrals.selectors import referral_list_visible_to
-from shelters.services import follow_up_record
 
 from . import selectors, services
 from .duplicates import Candidate, find_duplicates
@@ -203,9 +201,6 @@ def detail(request, case_id):
             "person": case.person,
             "documents": case.person.documents.all(),
             "screenings": case.screenings.all(),
-            "referrals": referral_list_visible_to(user=request.user)
-            .filter(case=case)
-            .select_related("to_organisation"),
             "consents": case.consents.select_related("recorded_by"),
             "notes": case.notes.select_related("author"),
             "files": case.files.all(),
@@ -335,18 +330,6 @@ def revoke_access(request, case_id, grant_id):
     else:
         messages.success(request, _("Access revoked."))
     return redirect(case)
-
-
-@require_POST
-@role_required(*PROVINCIAL)
-def record_follow_up(request, case_id):
-    return _case_action(
-        request,
-        case_id,
-        NoteForm,
-        lambda case, data: follow_up_record(case=case, actor=request.user, note=data["text"]),
-        _("Follow-up visit recorded."),
-    )
 
 
 @require_POST
@@ -625,9 +608,6 @@ def summary(request, case_id):
             "case": case,
             "person": case.person,
             "screenings": case.screenings.all(),
-            "referrals": referral_list_visible_to(user=request.user)
-            .filter(case=case)
-            .select_related("to_organisation"),
             "placements": case.placements.select_related("unit__shelter__organisation"),
             "consents": case.consents.all(),
             "printed_at": timezone.now(),

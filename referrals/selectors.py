@@ -1,6 +1,6 @@
 """Reads of referrals, always through what the user may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +13,20 @@ from .workflow import State
 # A receiver sees a referral from its submission until it declines it or the sender withdraws
 # it (DESIGN.md §6): a person who did not come is no business of the shelter's.
 RECEIVER_VISIBLE_STATES = [State.SUBMITTED, State.ACKNOWLEDGED, State.ACCEPTED, State.COMPLETED]
+
+
+def cases_referred_to(organisation_id: int) -> Q:
+    """A Q over Case: the cases referred to the organisation, while it may see the referral
+    (registered with cases.extensions: the receiver sees the referred case)."""
+    return Q(
+        Exists(
+            Referral.objects.filter(
+                case_id=OuterRef("pk"),
+                to_organisation_id=organisation_id,
+                state__in=RECEIVER_VISIBLE_STATES,
+            )
+        )
+    )
 
 
 def referral_list_visible_to(*, user) -> QuerySet[Referral]:

@@ -17,7 +17,7 @@ from accounts.selectors import member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Case, CaseEvent
-from cases.services import case_running_deadlines
+from cases.services import case_event_add, case_transfer_ownership
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.services import notify
 from sla.models import Clock
@@ -54,11 +54,11 @@ def _record(referral, actor, field, old, new, note=""):
         referral=referral, actor=actor, field=field, from_state=old, to_state=new, note=note
     )
     labels = REVIEW_LABELS if field == "review_state" else STATE_LABELS
-    CaseEvent.objects.create(
+    case_event_add(
         case=referral.case,
         kind=CaseEvent.Kind.REFERRAL,
         actor=actor,
-        summary=f"{referral.to_organisation.name_th}: {labels.get(new, new)}"[:300],
+        summary=f"{referral.to_organisation.name_th}: {labels.get(new, new)}",
     )
     audit_record(
         action=AuditEvent.Action.TRANSITION,
@@ -265,19 +265,12 @@ def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referra
     _move(referral, actor, State.ACCEPTED, note.strip())
     deadline_close(clock=_decision_clock(referral), obj=referral)
     if referral.kind == Kind.TRANSFER:
-        case = Case.objects.select_for_update().get(pk=referral.case_id)
-        case.owner = referral.to_organisation
-        case.lead_worker = actor if actor.membership.organisation_id == case.owner_id else None
-        case.save(update_fields=["owner", "lead_worker", "updated_at"])
-        # The case's own clocks (a screening, a permit, a follow-up) now fall to the new office.
-        case_running_deadlines(case).filter(organisation=referral.from_organisation).update(
-            organisation=referral.to_organisation
-        )
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
+        receiver = referral.to_organisation
+        case_transfer_ownership(
+            case_id=referral.case_id,
+            to_organisation=receiver,
+            lead_worker=actor if actor.membership.organisation_id == receiver.pk else None,
             actor=actor,
-            obj=case,
-            changes={"owner": [referral.from_organisation.code, referral.to_organisation.code]},
         )
     _notify(_sender_people(referral), gettext_lazy("Referral of case {number} accepted"), referral)
     return referral

@@ -20,7 +20,6 @@ from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
 from core.lists import Column, labels, list_page
-from shelters.selectors import fit_warnings, shelter_list_with_units
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -81,7 +80,6 @@ def home(request):
             "second_reviews": second_review_queue(user=request.user)
             .select_related(None)
             .select_related("case__owner", "decided_by")[:100],
-            "shelters": shelter_list_with_units(),
         },
     )
 
@@ -126,11 +124,7 @@ def new(request, case_id):
         else:
             messages.success(request, _("Referral saved."))
             return redirect(referral)
-    shelters = [
-        (shelter, fit_warnings(shelter=shelter, person=case.person))
-        for shelter in shelter_list_with_units()
-    ]
-    return render(request, "referrals/new.html", {"case": case, "form": form, "shelters": shelters})
+    return render(request, "referrals/new.html", {"case": case, "form": form})
 
 
 @role_required(*EVERYONE_WITH_REFERRALS)

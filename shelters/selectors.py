@@ -1,6 +1,6 @@
 """Reads about shelters."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,6 +10,17 @@ from cases.selectors import case_list_visible_to
 from referrals.models import Referral
 
 from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGroup
+
+
+def cases_resident_in(organisation_id: int, *, current_only: bool) -> Q:
+    """A Q over Case: the cases with a stay in the organisation's shelter (present ones only,
+    or past ones too); registered with cases.extensions."""
+    placements = Placement.objects.filter(
+        case_id=OuterRef("pk"), unit__shelter__organisation_id=organisation_id
+    )
+    if current_only:
+        placements = placements.filter(status=PlacementStatus.ADMITTED)
+    return Q(Exists(placements))
 
 
 def units_with_occupancy() -> QuerySet[ShelterUnit]:

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
+from cases.services import case_event_add
 from core.domain import TransitionNotAllowed, ensure
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
@@ -97,9 +98,7 @@ def placement_admit(
     deadline_open(
         clock=Clock.CARE_PLAN, obj=placement, organisation=unit.shelter.organisation, start=now
     )
-    CaseEvent.objects.create(
-        case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=str(unit)
-    )
+    case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=str(unit))
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=placement)
     return placement
 
@@ -111,8 +110,8 @@ def _end(placement, actor, status, reason, at, note=""):
     placement.discharge_note = note
     placement.save()
     deadline_cancel(clock=Clock.CARE_PLAN, obj=placement)
-    CaseEvent.objects.create(
-        case_id=placement.case_id,
+    case_event_add(
+        case=placement.case,
         kind=CaseEvent.Kind.DISCHARGED,
         actor=actor,
         summary=f"{placement.unit}: {placement.get_discharge_reason_display()}",
@@ -319,9 +318,7 @@ def follow_up_record(*, case, actor: User, note: str) -> Placement:
             start=timezone.now(),
             due_at=placement.discharged_at + relativedelta(months=FOLLOW_UP_MONTHS[done]),
         )
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=actor, summary=note.strip()[:300]
-    )
+    case_event_add(case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=actor, summary=note.strip())
     audit_record(
         action=AuditEvent.Action.UPDATE, actor=actor, obj=placement, changes={"follow_up": done}
     )

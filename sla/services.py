@@ -86,6 +86,14 @@ def deadline_move(*, clock: str, obj: models.Model, due_at: dt.datetime) -> int:
     return moved
 
 
+def deadline_reassign(*, deadlines, from_organisation, to_organisation) -> int:
+    """The running clocks among `deadlines` that fell to `from_organisation` now fall to
+    `to_organisation` (a case transferred to another office); their reminders go there."""
+    return deadlines.filter(closed_at__isnull=True, organisation=from_organisation).update(
+        organisation=to_organisation
+    )
+
+
 def deadline_close(*, clock: str, obj: models.Model, at: dt.datetime | None = None) -> int:
     """Stop a running clock: met if stopped in time, breached if late."""
     at = at or timezone.now()

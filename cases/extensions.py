@@ -1,0 +1,45 @@
+"""What the apps above `cases` add to a case.
+
+`cases` may not import `referrals` or `shelters` (they are built on it, docs/ARCHITECTURE.md),
+yet who may see a case and whether it may close depend on them. They register here, in their
+AppConfig.ready(), and `cases` asks the registry:
+
+- `visibility(role, organisation_id)`: the extra cases an organisation of that role sees (a
+  referral's receiver sees the referred case; a shelter sees its residents);
+- `linked_rows(case)` / `running_work(case)`: the rows of other apps hanging off a case (their
+  clocks are the case's clocks), and those still running (which keep the case from closing).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db.models import Model, Q, QuerySet
+
+_visibility: dict[str, list[Callable[[int], Q]]] = defaultdict(list)
+_linked: list[tuple[type[Model], Q]] = []
+
+
+def register_visibility(*roles: str, condition: Callable[[int], Q]) -> None:
+    """`condition(organisation_id)` is a Q over Case: the cases that organisation also sees."""
+    for role in roles:
+        _visibility[role].append(condition)
+
+
+def register_linked_model(model: type[Model], *, running: Q) -> None:
+    """`model` has a `case` foreign key; `running` selects its rows still in progress."""
+    _linked.append((model, running))
+
+
+def visibility(role: str, organisation_id: int) -> Q:
+    condition = Q(pk__in=[])
+    for rule in _visibility[role]:
+        condition |= rule(organisation_id)
+    return condition
+
+
+def linked_rows(case) -> list[QuerySet]:
+    return [model.objects.filter(case=case) for model, _ in _linked]
+
+
+def running_work(case) -> bool:
+    return any(model.objects.filter(running, case=case).exists() for model, running in _linked)

@@ -1,0 +1,24 @@
+"""The shelters' beds beside the referral pages: `referrals` shows them without importing
+`shelters` (which is built on it), through `{% load shelter_beds %}`."""
+
+from django import template
+
+from shelters.selectors import fit_warnings, shelter_list_with_units
+
+register = template.Library()
+
+
+@register.simple_tag
+def shelters_with_beds():
+    """Every government shelter with its units and their free beds."""
+    return shelter_list_with_units()
+
+
+@register.simple_tag
+def shelters_for(person):
+    """Every government shelter with its free beds, each with the reasons the person does not
+    fit it (target group, age, sex): the sender sees them before choosing."""
+    return [
+        (shelter, fit_warnings(shelter=shelter, person=person))
+        for shelter in shelter_list_with_units()
+    ]
