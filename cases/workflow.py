@@ -1,4 +1,5 @@
-"""The states of cases and screenings and the moves allowed between them (DESIGN.md §4)."""
+"""The states of cases, screenings and intake files, and the moves allowed between them
+(DESIGN.md §4)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,4 +51,21 @@ SCREENING_TRANSITIONS = {
     ScreeningStatus.PENDING_SECOND_REVIEW: {ScreeningStatus.CONFIRMED, ScreeningStatus.REOPENED},
     ScreeningStatus.DECIDED: set(),
     ScreeningStatus.CONFIRMED: set(),
+}
+
+
+class IntakeBatchStatus(models.TextChoices):
+    VALIDATED = "validated", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing was saved")
+
+
+# A failed batch is not retried: its rows were checked against the records of that moment, so
+# the worker uploads the file again and sees it checked afresh.
+INTAKE_BATCH_TRANSITIONS = {
+    IntakeBatchStatus.VALIDATED: {IntakeBatchStatus.IMPORTING},
+    IntakeBatchStatus.IMPORTING: {IntakeBatchStatus.DONE, IntakeBatchStatus.FAILED},
+    IntakeBatchStatus.DONE: set(),
+    IntakeBatchStatus.FAILED: set(),
 }

@@ -110,12 +110,13 @@ def input_datetime(value, language: str | None = None) -> str:
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 
 
 def parse_date(text: str) -> dt.date | None:
-    """The date in "24/08/2567", "24/08/2024" or "2024-08-24"; None when it is not a date.
+    """The date in "24/08/2567", "24/08/2024", "2024-08-24" or "2567/08/24" (day first or year
+    first, with "/", "." or "-"); None when it is not a date.
 
     A year of 2400 or more is read as Buddhist era whatever the page's language, so a Thai
     user who types 2567 on an English page is understood too.
@@ -125,7 +126,7 @@ def parse_date(text: str) -> dt.date | None:
     if match:
         day, month, year = (int(part) for part in match.groups())
     else:
-        match = _ISO.match(text)
+        match = _YEAR_FIRST.match(text)
         if not match:
             return None
         year, month, day = (int(part) for part in match.groups())

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.membership",
+                "nrm.menu.menu",
                 "notifications.context_processors.unread_count",
             ],
             "builtins": ["core.templatetags.dates"],

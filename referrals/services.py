@@ -16,6 +16,7 @@ from accounts.models import Organisation, Role, User
 from accounts.selectors import member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cases.extensions import visibility
 from cases.models import Case, CaseEvent
 from cases.services import case_event_add, case_transfer_ownership
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
@@ -135,11 +136,11 @@ def referral_create(
     """
     case = Case.objects.select_related("person", "owner").get(pk=case_id)
     sender = from_organisation or case.owner
+    # A shelter's staff see exactly its present residents (registered by shelters in
+    # cases.extensions): the one sender besides the owning office.
     if (
         sender.pk != case.owner_id
-        and not case.placements.filter(
-            status="admitted", unit__shelter__organisation=sender
-        ).exists()
+        and not Case.objects.filter(visibility(Role.SHELTER_STAFF, sender.pk), pk=case.pk).exists()
     ):
         raise ValidationError(
             {"from_organisation": _("Only the owning office or the person's shelter refers.")}

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from core.dates import format_datetime
 
+from .workflow import PlacementStatus
+
 
 class TargetGroup(models.TextChoices):
     WOMEN_AND_GIRLS = "women_and_girls", _("Women and girls")
@@ -68,12 +70,6 @@ class ShelterUnit(models.Model):
         return f"{self.shelter} · {self.get_section_display()}"
 
 
-class PlacementStatus(models.TextChoices):
-    ADMITTED = "admitted", _("In the shelter")
-    DISCHARGED = "discharged", _("Discharged")
-    TRANSFERRED = "transferred", _("Transferred to another shelter")
-
-
 class DischargeReason(models.TextChoices):
     REINTEGRATED = "reintegrated", _("Reintegrated with family")
     REPATRIATED = "repatriated", _("Repatriated")
@@ -122,13 +118,15 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
-                condition=models.Q(status="admitted"),
+                condition=models.Q(status=PlacementStatus.ADMITTED),
                 name="one_active_placement_per_case",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["unit"], condition=models.Q(status="admitted"), name="placement_active_idx"
+                fields=["unit"],
+                condition=models.Q(status=PlacementStatus.ADMITTED),
+                name="placement_active_idx",
             )
         ]
 

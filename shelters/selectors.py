@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from cases.selectors import case_list_visible_to
 from referrals.models import Referral
+from referrals.workflow import State
 
 from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGroup
 
@@ -132,7 +133,7 @@ def accepted_referrals_waiting(*, shelter: Shelter):
         Referral.objects.filter(
             to_organisation_id=shelter.organisation_id,
             kind="shelter_placement",
-            state="accepted",
+            state=State.ACCEPTED,
         )
         .select_related("case__person", "from_organisation")
         .order_by("-urgency", "submitted_at")

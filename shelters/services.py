@@ -15,7 +15,7 @@ from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
 from cases.services import case_event_add
-from core.domain import TransitionNotAllowed, ensure
+from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
 from referrals.workflow import State
@@ -32,6 +32,7 @@ from .models import (
     ShelterUnit,
 )
 from .permissions import is_director_of, works_at
+from .workflow import TRANSITIONS
 
 # Follow-up visits after a reintegration or a repatriation (DESIGN.md §5), counted from the
 # day the person left the shelter.
@@ -103,7 +104,15 @@ def placement_admit(
     return placement
 
 
+def _ensure_still_resident(placement: Placement) -> None:
+    """A stay that has ended cannot be ended again, nor its care plan or movements kept."""
+    if not TRANSITIONS[placement.status]:
+        raise TransitionNotAllowed(_("This person has already left the shelter."))
+
+
 def _end(placement, actor, status, reason, at, note=""):
+    _ensure_still_resident(placement)
+    ensure_transition(placement.status, status, TRANSITIONS, dict(PlacementStatus.choices))
     placement.status = status
     placement.discharged_at = at
     placement.discharge_reason = reason
@@ -139,8 +148,7 @@ def placement_discharge(
     ensure(
         is_director_of(actor, placement.unit.shelter), _("Only the shelter's director discharges.")
     )
-    if placement.status != PlacementStatus.ADMITTED:
-        raise TransitionNotAllowed(_("This person has already left the shelter."))
+    _ensure_still_resident(placement)
     if reason not in DischargeReason.values or reason == DischargeReason.TRANSFERRED:
         raise ValidationError(
             {"reason": _("Choose why the person leaves (a transfer goes through a referral).")}
@@ -179,8 +187,7 @@ def placement_transfer(
     ensure(
         is_director_of(actor, placement.unit.shelter), _("Only the shelter's director transfers.")
     )
-    if placement.status != PlacementStatus.ADMITTED:
-        raise TransitionNotAllowed(_("This person has already left the shelter."))
+    _ensure_still_resident(placement)
     return referral_create(
         actor=actor,
         case_id=placement.case_id,
@@ -226,8 +233,7 @@ def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUni
 def _resident(placement_id: int, actor: User) -> Placement:
     placement = Placement.objects.select_related("unit__shelter").get(pk=placement_id)
     ensure(works_at(actor, placement.unit.shelter), _("Only the shelter's staff do this."))
-    if placement.status != PlacementStatus.ADMITTED:
-        raise TransitionNotAllowed(_("This person has already left the shelter."))
+    _ensure_still_resident(placement)
     return placement
 
 

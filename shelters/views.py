@@ -78,7 +78,7 @@ def resident(request, placement_id):
     placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
     audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=placement)
     shelter = placement.unit.shelter
-    active = placement.status == "admitted"
+    active = placement.status == PlacementStatus.ADMITTED
     return render(
         request,
         "shelters/resident.html",

@@ -1,6 +1,8 @@
 """Personas (healthchecks' alice/bob idea): one per role, in named offices, built on the
 reference data that the migrations load."""
 
+import shutil
+
 import pytest
 
 from accounts.models import Role
@@ -89,10 +91,11 @@ def sysadmin(db):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium: Playwright cannot download its own browser on these machines."""
+    """Debian's Chromium: Playwright cannot download its own browser on these machines
+    (bin/test stops at once, with the command to install it, when it is missing)."""
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
         "args": [
             "--no-sandbox",
             "--disable-gpu",

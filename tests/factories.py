@@ -1,4 +1,7 @@
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
 from accounts.services import membership_add
@@ -41,8 +44,6 @@ def thai_id(first_twelve: str) -> str:
 
 def register_case(actor, **person_fields):
     """A person registered by `actor` with an open case in the actor's office."""
-    import datetime as dt
-
     from cases import services
 
     person_fields.setdefault("name_th", "สมศรี ใจดี")
@@ -56,3 +57,219 @@ def register_case(actor, **person_fields):
         intake_province=actor.membership.organisation.province,
         exploitation_types=["labour_fishing"],
     )
+
+
+# --- Builders: objects in a given state, made through the product's services -------------------
+#
+# Each builder takes the same path a user would (the services write the events, the deadlines,
+# the audit entries and the notifications), so the objects are what the pages and the API meet in
+# real use; none writes a state field. The actors are passed in (the personas of conftest.py), as
+# each move is allowed only to its rightful actor.
+
+SHELTER_CODE = "shelter-kredtrakarn"
+
+CASE_STATES = ("open", "closed", "reopened")
+SCREENING_STATES = (
+    "open",
+    "decided",
+    "awaiting_mdt",
+    "pending_second_review",
+    "confirmed",
+    "reopened",
+)
+REFERRAL_STATES = (
+    "draft",
+    "submitted",
+    "acknowledged",
+    "accepted",
+    "declined",
+    "completed",
+    "withdrawn",
+)
+REVIEW_STATES = ("pending", "endorsed", "queried", "escalated")
+# The moves from a draft to each state: (service, who makes it). Declined, completed and
+# withdrawn end their path here; the others lead on.
+_REFERRAL_PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "acknowledged": ["submit", "acknowledge"],
+    "accepted": ["submit", "acknowledge", "accept"],
+    "declined": ["submit", "acknowledge", "decline"],
+    "completed": ["submit", "acknowledge", "accept", "complete"],
+    "withdrawn": ["submit", "withdraw"],
+}
+
+
+def case_in_state(actor, state: str = "open", **person_fields):
+    """A case registered by `actor` (register_case), then closed, or closed and reopened."""
+    from cases import services
+
+    if state not in CASE_STATES:
+        raise ValueError(f"a case is {' / '.join(CASE_STATES)}, not {state!r}")
+    case = register_case(actor, **person_fields)
+    if state in ("closed", "reopened"):
+        case = services.case_close(case_id=case.pk, actor=actor, reason="งานเสร็จสิ้น")
+    if state == "reopened":
+        case = services.case_reopen(case_id=case.pk, actor=actor, reason="มีข้อมูลใหม่")
+    return case
+
+
+def ready_to_decide(screening, actor, indicator_codes=("deception", "debt_bondage")) -> None:
+    """What a decision needs besides its MDT members: the s.33 rights told to the person, and
+    the indicators that support it."""
+    from cases import services
+
+    services.consent_record(
+        case=screening.case, actor=actor, step="screening", decision="given", rights_notified=True
+    )
+    services.screening_update(
+        screening_id=screening.pk, actor=actor, indicator_codes=list(indicator_codes)
+    )
+
+
+def screening_in_state(
+    actor,
+    state: str = "open",
+    *,
+    case=None,
+    custody_started_at=None,
+    reviewer=None,
+    members=None,
+    outcome: str | None = None,
+):
+    """A screening of `case` (a new case of `actor`'s office when None) started by `actor`
+    `custody_started_at` (default: now) with one MDT member, then taken to `state`:
+
+    - decided: a victim outcome (`outcome`, default victim_trafficking) after the s.33 rights
+      and two indicators; awaiting_mdt: reasonable grounds; pending_second_review: not a victim;
+    - confirmed / reopened: not a victim, then the second review by `reviewer` (a central
+      reviewer, required for these two).
+    """
+    from cases import services
+
+    if state not in SCREENING_STATES:
+        raise ValueError(f"a screening is {' / '.join(SCREENING_STATES)}, not {state!r}")
+    if state in ("confirmed", "reopened") and reviewer is None:
+        raise ValueError(f"a {state} screening needs its second reviewer (reviewer=...)")
+    if case is None:
+        case = register_case(actor)
+    if members is None:
+        members = [services.MemberInput(name="ร.ต.อ. สมชาย", agency="police")]
+    screening = services.screening_start(
+        case_id=case.pk,
+        actor=actor,
+        custody_started_at=custody_started_at or timezone.now(),
+        members=members,
+    )
+    if state == "open":
+        return screening
+    ready_to_decide(screening, actor)
+    decision = {
+        "decided": outcome or "victim_trafficking",
+        "awaiting_mdt": "reasonable_grounds",
+    }.get(state, "not_victim")
+    screening = services.screening_decide(
+        screening_id=screening.pk, actor=actor, outcome=decision, reason="ตามความเห็นของทีมสหวิชาชีพ"
+    )
+    if state in ("confirmed", "reopened"):
+        screening = services.screening_second_review(
+            screening_id=screening.pk,
+            actor=reviewer,
+            confirm=state == "confirmed",
+            note="ทบทวนแล้ว",
+        )
+    return screening
+
+
+def referral_in_state(
+    sender,
+    state: str = "submitted",
+    *,
+    case=None,
+    receiver=None,
+    reviewer=None,
+    review: str = "pending",
+    to: str = SHELTER_CODE,
+    kind: str = "shelter_placement",
+    reason: str = "r",
+    consent: str = "given",
+    person: dict | None = None,
+    **fields,
+):
+    """A referral of `case` (when None, a new case of `sender`'s office: a person aged 25, or
+    with the `person` fields given) from `sender`
+    to the organisation with the code `to`, taken to `state` by the rightful actors:
+    `receiver` (someone who answers for `to`: its director, for a shelter) acknowledges,
+    accepts, declines, completes; `sender` submits and withdraws. `review` is the central
+    review's state beside it (pending, endorsed, queried or escalated, by `reviewer`); a draft
+    has none. Other `fields` go to referral_create (services_requested, urgent, consent_note).
+    """
+    from referrals import services
+
+    if state not in REFERRAL_STATES:
+        raise ValueError(f"a referral is {' / '.join(REFERRAL_STATES)}, not {state!r}")
+    if review not in REVIEW_STATES:
+        raise ValueError(f"a central review is {' / '.join(REVIEW_STATES)}, not {review!r}")
+    path = _REFERRAL_PATHS[state]
+    if receiver is None and len(path) > 1 and state != "withdrawn":
+        raise ValueError(f"an {state} referral needs the receiver who answered (receiver=...)")
+    if review != "pending" and (reviewer is None or state == "draft"):
+        raise ValueError(f"a central review {review} needs a submitted referral and a reviewer")
+    if case is None:
+        case = register_case(sender, **{"estimated_age": 25, **(person or {})})
+    elif person:
+        raise ValueError("`person` describes a new case; this one exists")
+    referral = services.referral_create(
+        actor=sender,
+        case_id=case.pk,
+        to_organisation=Organisation.objects.get(code=to),
+        kind=kind,
+        reason=reason,
+        consent=consent,
+        submit=bool(path),
+        **fields,
+    )
+    for move in path[1:]:
+        if move == "withdraw":
+            services.referral_withdraw(referral_id=referral.pk, actor=sender, reason="ครอบครัวรับกลับ")
+        elif move == "decline":
+            services.referral_decline(referral_id=referral.pk, actor=receiver, reason="เต็ม")
+        else:
+            getattr(services, f"referral_{move}")(referral_id=referral.pk, actor=receiver)
+    if review != "pending":
+        decision = {"endorsed": "endorse", "queried": "query", "escalated": "escalate"}[review]
+        services.referral_review(
+            referral_id=referral.pk, actor=reviewer, decision=decision, note="โปรดชี้แจง"
+        )
+    referral.refresh_from_db()
+    return referral
+
+
+def admission(
+    sender,
+    director,
+    *,
+    case=None,
+    section: str = "women",
+    shelter: str = SHELTER_CODE,
+    person: dict | None = None,
+    **referral_fields,
+):
+    """A placement: a case of `sender`'s office (when None, a new one as in referral_in_state)
+    referred to `shelter` (`referral_fields` as in referral_in_state: reason, services_requested),
+    acknowledged and accepted by its `director`, and admitted by them into the section `section`
+    (which completes the referral and opens the care-plan deadline)."""
+    from shelters import services
+    from shelters.models import ShelterUnit
+
+    referral = referral_in_state(
+        sender,
+        "accepted",
+        case=case,
+        person=person,
+        receiver=director,
+        to=shelter,
+        **referral_fields,
+    )
+    unit = ShelterUnit.objects.get(shelter__organisation__code=shelter, section=section)
+    return services.placement_admit(referral_id=referral.pk, unit_id=unit.pk, actor=director)

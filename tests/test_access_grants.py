@@ -93,7 +93,7 @@ def test_the_supervisor_gives_and_revokes_access_on_the_case_page(
     client, case, supervisor_chiangmai, police_officer
 ):
     client.force_login(supervisor_chiangmai)
-    client.post(
+    given = client.post(
         reverse("cases:give_access", args=[case.pk]),
         {
             "user": "pol.somchai",
@@ -101,8 +101,10 @@ def test_the_supervisor_gives_and_revokes_access_on_the_case_page(
             "expires_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         },
     )
+    assert given.status_code == 302
     grant = case.access_grants.get()
-    client.post(reverse("cases:revoke_access", args=[case.pk, grant.pk]))
+    revoked = client.post(reverse("cases:revoke_access", args=[case.pk, grant.pk]))
+    assert revoked.status_code == 302
     grant.refresh_from_db()
     assert grant.revoked_at is not None
     assert not case_list_visible_to(user=police_officer).exists()

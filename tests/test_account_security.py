@@ -68,7 +68,8 @@ def test_a_central_reviewer_with_a_device_enters_a_code_at_each_sign_in(
     sign_in(client, central_reviewer.username)
     page = client.get(reverse("referrals:home"))
     assert page["Location"].startswith(reverse("accounts:mfa_verify"))
-    client.post(page["Location"], {"code": code_for(device)})
+    verified = client.post(page["Location"], {"code": code_for(device)})
+    assert verified.status_code == 302
     assert client.get(reverse("referrals:home")).status_code == 200
 
 
@@ -97,7 +98,9 @@ def test_an_api_token_for_a_two_factor_user_needs_the_code(central_reviewer, mfa
 
 def test_every_page_carries_a_content_security_policy(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
-    policy = client.get(reverse("cases:home"))["Content-Security-Policy"]
+    page = client.get(reverse("cases:home"))
+    assert page.status_code == 200
+    policy = page["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
@@ -108,5 +111,6 @@ def test_a_social_worker_who_set_up_an_app_is_asked_for_its_code(client, worker_
     sign_in(client, "somsri")
     page = client.get(reverse("cases:home"))
     assert page["Location"].startswith(reverse("accounts:mfa_verify"))
-    client.post(page["Location"], {"code": code_for(device)})
+    verified = client.post(page["Location"], {"code": code_for(device)})
+    assert verified.status_code == 302
     assert client.get(reverse("cases:home")).status_code == 200

@@ -52,9 +52,10 @@ def test_a_persons_page_shows_who_has_looked_at_it(client, worker_chiangmai, cen
 
     case = register_case(worker_chiangmai)
     client.force_login(central_reviewer)
-    client.get(case.get_absolute_url())
+    assert client.get(case.get_absolute_url()).status_code == 200
     client.force_login(worker_chiangmai)
     page = client.get(reverse("cases:person", args=[case.person_id]))
+    assert page.status_code == 200
     viewers = [event.username for event in page.context["viewers"]]
     assert viewers[:2] == [worker_chiangmai.username, central_reviewer.username]
 
@@ -66,11 +67,12 @@ def test_the_central_division_searches_the_audit_log(client, worker_chiangmai, c
 
     case = register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)
-    client.get(case.get_absolute_url())
+    assert client.get(case.get_absolute_url()).status_code == 200
     client.force_login(central_reviewer)
     found = client.get(
         reverse("audit:search"), {"username": worker_chiangmai.username, "action": "view"}
     )
+    assert found.status_code == 200
     assert [e.object_id for e in found.context["events"]] == [str(case.pk)]
     assert found.context["events"][0].ip_address == "127.0.0.1"
     client.force_login(worker_chiangmai)

@@ -9,6 +9,7 @@ must get 403 or 404 (405 for a GET on a POST-only page), and nobody a server err
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,10 +23,14 @@ from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from notifications.services import notify
-from referrals import services as referrals
-from shelters import services as shelters
-from shelters.models import Shelter, ShelterUnit
-from tests.factories import UserFactory, register_case
+from shelters.models import Shelter
+from tests.factories import (
+    UserFactory,
+    admission,
+    referral_in_state,
+    register_case,
+    screening_in_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +85,7 @@ RULES = {
     "cases:document": ("get", SEES_PRIVATE_CASE),
     "cases:add_consent": ("post", OWN_OFFICE),
     "cases:add_permit": ("post", OWN_OFFICE),
-    "cases:follow_up": ("post", OWN_OFFICE),
+    "shelters:follow_up": ("post", OWN_OFFICE),
     "cases:give_access": ("post", {"supervisor"}),
     "cases:revoke_access": ("post", {"supervisor"}),
     "cases:start_screening": ("post", OWN_OFFICE),
@@ -206,9 +211,7 @@ def world(
     """One office's private case (with its screening, document, grant) and a case referred to
     Kredtrakarn and admitted there, plus the personas."""
     private = register_case(worker_chiangmai, name_th="ลับ", estimated_age=30)
-    screening = cases.screening_start(
-        case_id=private.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
-    )
+    screening = screening_in_state(worker_chiangmai, "open", case=private)
     document = cases.case_document_add(
         case=private,
         actor=worker_chiangmai,
@@ -232,31 +235,12 @@ def world(
     AccessGrant.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
 
     kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
-    admitted_case = register_case(worker_chiangmai, name_th="พักอยู่", estimated_age=30)
-    stay = referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=admitted_case.pk,
-        to_organisation=kredtrakarn,
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=True,
+    placement = admission(
+        worker_chiangmai, director_kredtrakarn, person={"name_th": "พักอยู่", "estimated_age": 30}
     )
-    referrals.referral_acknowledge(referral_id=stay.pk, actor=director_kredtrakarn)
-    referrals.referral_accept(referral_id=stay.pk, actor=director_kredtrakarn)
-    unit = ShelterUnit.objects.get(shelter__organisation=kredtrakarn, section="women")
-    placement = shelters.placement_admit(
-        referral_id=stay.pk, unit_id=unit.pk, actor=director_kredtrakarn
-    )
-    shared_case = register_case(worker_chiangmai, name_th="ส่งต่อ", estimated_age=30)
-    referral = referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=shared_case.pk,
-        to_organisation=kredtrakarn,
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=True,
+    unit = placement.unit
+    referral = referral_in_state(
+        worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
     operation = cases.operation_create(
         actor=worker_chiangmai,
@@ -339,7 +323,7 @@ SEES = {
         for name in RULES
         if name.startswith(("api:case-", "api:screening-"))
         or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
-        or name == "cases:follow_up"
+        or name == "shelters:follow_up"
         or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))
     },
     **{name: SEES_REFERRAL for name in RULES if name.startswith("api:referral-")},
@@ -366,6 +350,32 @@ def writes():
     ).count()
 
 
+SIGN_IN_PATHS = ("accounts:login", "accounts:mfa_setup", "accounts:mfa_verify")
+
+
+def sent_to_sign_in(response) -> bool:
+    """A redirect to the sign-in or the two-factor page: the endpoint refused the persona (as
+    a stranger, or as someone not yet verified), however harmless the 302 looks."""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return False
+    target = urlsplit(response["Location"]).path
+    return any(target == reverse(name) for name in SIGN_IN_PATHS)
+
+
+def test_a_redirect_to_sign_in_or_to_the_second_factor_is_a_refusal(
+    client, settings, central_reviewer
+):
+    page = reverse("referrals:home")
+    assert sent_to_sign_in(client.get(page))  # signed out
+    settings.NRM_REQUIRE_MFA = True
+    client.force_login(central_reviewer)
+    assert sent_to_sign_in(client.get(page))  # signed in, not past the second factor
+    settings.NRM_REQUIRE_MFA = False
+    assert client.get(page).status_code == 200
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and not sent_to_sign_in(home)  # to the reviewer's own page
+
+
 @pytest.mark.parametrize("name", CHECKED)
 def test_only_the_rightful_personas_reach_the_endpoint(name, world):
     personas, args, api_objects, bodies = world
@@ -386,6 +396,9 @@ def test_only_the_rightful_personas_reach_the_endpoint(name, world):
         assert status < 500, f"{name} as {persona}: {status}"
         if persona in allowed:
             assert status not in (403, 404), f"{name} refused {persona}: {status}"
+            assert not sent_to_sign_in(response), (
+                f"{name} sent {persona} to {response['Location']}: a refusal, not access"
+            )
         elif persona in SEES.get(name, ()):
             assert status in (302, 400, 403, 409), f"{name} as {persona}: {status}"
             assert not changed, f"{name} let {persona} change something"

@@ -13,7 +13,7 @@ from cases import services
 from cases.models import Case, CaseEvent, Person
 from cases.validators import thai_id_is_valid
 from core.domain import ActionForbidden, TransitionNotAllowed
-from tests.factories import register_case, thai_id
+from tests.factories import referral_in_state, register_case, thai_id
 
 pytestmark = pytest.mark.django_db
 
@@ -175,19 +175,7 @@ def test_concurrent_registrations_get_distinct_case_numbers(worker_chiangmai):
 
 
 def test_a_case_cannot_be_closed_while_a_referral_is_open(worker_chiangmai):
-    from accounts.models import Organisation
-    from referrals.services import referral_create
-
-    case = register_case(worker_chiangmai, estimated_age=30)
-    referral_create(
-        actor=worker_chiangmai,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=True,
-    )
+    case = referral_in_state(worker_chiangmai, "submitted", person={"estimated_age": 30}).case
     with pytest.raises(ValidationError):
         services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
     assert Case.objects.get(pk=case.pk).status == "open"

@@ -95,11 +95,12 @@ def test_the_screening_workflow_through_the_api(worker_chiangmai, central_review
     )
     assert started.status_code == 201, started.json()
     screening_id = started.json()["id"]
-    client.post(
+    consent = client.post(
         f"/api/v1/cases/{case.pk}/consents/",
         {"step": "screening", "decision": "given", "rights_notified": True},
         format="json",
     )
+    assert consent.status_code == 201, consent.json()
     decided = client.post(
         f"/api/v1/screenings/{screening_id}/decide/",
         {"outcome": "not_victim", "reason": "No indicator found"},

@@ -66,7 +66,10 @@ def test_the_worker_may_register_a_different_person_after_seeing_the_matches(
 ):
     register_case(worker_chiangmai, name_th="", name_latin="Khin Ma", nationality="MM")
     client.force_login(worker_chiangmai)
-    client.post(reverse("cases:register"), registration(worker_chiangmai, confirmed_new="1"))
+    response = client.post(
+        reverse("cases:register"), registration(worker_chiangmai, confirmed_new="1")
+    )
+    assert response.status_code == 302
     assert Person.objects.count() == 2
 
 
@@ -118,15 +121,17 @@ def test_documents_are_limited_in_type_and_served_only_to_those_who_see_the_case
 ):
     case = register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)
-    client.post(
+    refused = client.post(
         reverse("cases:add_document", args=[case.pk]),
         {"file": SimpleUploadedFile("virus.exe", b"MZ", content_type="application/x-msdownload")},
     )
+    assert refused.status_code == 302  # back to the case page, which says why
     assert not case.files.exists()
-    client.post(
+    added = client.post(
         reverse("cases:add_document", args=[case.pk]),
         {"file": SimpleUploadedFile("statement.pdf", b"%PDF-1.4", content_type="application/pdf")},
     )
+    assert added.status_code == 302
     document = case.files.get()
     url = reverse("cases:document", args=[case.pk, document.pk])
     download = client.get(url)
@@ -150,18 +155,21 @@ def test_a_screening_from_start_to_decision_in_the_browser_forms(client, worker_
     )
     screening = case.screenings.get()
     assert started["Location"] == screening.get_absolute_url()
-    client.post(
-        reverse("cases:screening_add_member", args=[screening.pk]),
-        {"name": "ร.ต.อ. สมชาย", "agency": "police"},
-    )
-    client.post(
-        reverse("cases:screening_indicators", args=[screening.pk]),
-        {"indicators": ["deception", "isolation"]},
-    )
-    client.post(
-        reverse("cases:add_consent", args=[case.pk]),
-        {"step": "screening", "decision": "given", "rights_notified": "on"},
-    )
+    for url, data in [
+        (
+            reverse("cases:screening_add_member", args=[screening.pk]),
+            {"name": "ร.ต.อ. สมชาย", "agency": "police"},
+        ),
+        (
+            reverse("cases:screening_indicators", args=[screening.pk]),
+            {"indicators": ["deception", "isolation"]},
+        ),
+        (
+            reverse("cases:add_consent", args=[case.pk]),
+            {"step": "screening", "decision": "given", "rights_notified": "on"},
+        ),
+    ]:
+        assert client.post(url, data).status_code == 302, url
     page = client.post(
         reverse("cases:screening_decide", args=[screening.pk]),
         {"outcome": "victim_trafficking", "reason": "หลอกลวงและกักขัง"},

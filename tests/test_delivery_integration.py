@@ -28,13 +28,11 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from kombu import pools
 
-from accounts.models import Organisation
 from notifications.models import Delivery
 from notifications.tasks import deliver_outbox
 from nrm.celery import app
-from referrals import services
 from referrals.models import Referral
-from tests.factories import register_case
+from tests.factories import referral_in_state, register_case
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -44,7 +42,11 @@ DELIVERED = re.compile(
     r"Task notifications\.tasks\.deliver_outbox\[[^\]]+\] succeeded in [\d.e-]+s: (\d+)"
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port() -> int:
@@ -316,16 +318,7 @@ def worker(transactional_db, redis_server, smtp_sink, tmp_path):
 
 
 # --- The tests ------------------------------------------------------------------------------
-def refer(case, actor) -> Referral:
-    return services.referral_create(
-        actor=actor,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
-        reason="ต้องการที่พักปลอดภัย",
-        consent="given",
-        submit=True,
-    )
+REASON = "ต้องการที่พักปลอดภัย"
 
 
 def director_delivery(referral, director) -> Delivery:
@@ -337,8 +330,8 @@ def director_delivery(referral, director) -> Delivery:
 def test_a_worker_sends_the_director_the_e_mail_of_a_submitted_referral(
     publisher, worker, smtp_sink, worker_chiangmai, director_kredtrakarn, central_reviewer
 ):
-    case = register_case(worker_chiangmai, estimated_age=25)
-    referral = refer(case, worker_chiangmai)
+    referral = referral_in_state(worker_chiangmai, "submitted", reason=REASON)
+    case = referral.case
 
     # The commit queued deliver_outbox on our Redis; the worker took it from there.
     worker.wait_for(
@@ -378,8 +371,7 @@ def test_a_referral_submitted_while_redis_is_down_is_mailed_once_when_redis_is_b
     director = director_kredtrakarn.email
     # Redis is up: the first referral goes out at once (and this process holds a pooled
     # connection to Redis, as a web process would when Redis goes away).
-    first_case = register_case(worker_chiangmai, estimated_age=25)
-    refer(first_case, worker_chiangmai)
+    first_case = referral_in_state(worker_chiangmai, "submitted", reason=REASON).case
     worker.wait_for(
         lambda: smtp_sink.to(director, first_case.number), MAIL_SECONDS, "the first e-mail"
     )
@@ -391,7 +383,7 @@ def test_a_referral_submitted_while_redis_is_down_is_mailed_once_when_redis_is_b
     second_case = register_case(worker_chiangmai, estimated_age=31)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="notifications.services"):
-        referral = refer(second_case, worker_chiangmai)
+        referral = referral_in_state(worker_chiangmai, "submitted", case=second_case, reason=REASON)
     submit_seconds = time.monotonic() - started
     print(f"referral submitted with Redis down in {submit_seconds:.2f} s")
     assert submit_seconds < 10, f"submitting with Redis down took {submit_seconds:.1f} s"

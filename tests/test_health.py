@@ -67,4 +67,6 @@ def test_readyz_is_503_when_the_database_is_down(client, monkeypatch):
 
 
 def test_health_probes_are_not_cached(client):
-    assert "no-cache" in client.get("/readyz")["Cache-Control"]
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert "no-cache" in response["Cache-Control"]

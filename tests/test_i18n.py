@@ -15,6 +15,7 @@ PO_FILE = Path(settings.BASE_DIR) / "locale" / "th" / "LC_MESSAGES" / "django.po
 
 def test_pages_are_thai_even_for_a_browser_that_asks_for_english(client):
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
     assert response.headers["Content-Language"] == "th"
     assert '<html lang="th">' in response.content.decode()
 
@@ -26,13 +27,13 @@ def test_the_switch_turns_the_pages_english_and_back(client):
     assert response.status_code == 302
     page = client.get(reverse("accounts:login")).content.decode()
     assert "Sign in" in page and "เข้าสู่ระบบ" not in page
-    client.post(reverse("accounts:switch_language"), {"language": "th"})
+    assert client.post(reverse("accounts:switch_language"), {"language": "th"}).status_code == 302
     assert "เข้าสู่ระบบ" in client.get(reverse("accounts:login")).content.decode()
 
 
 def test_a_signed_in_users_choice_is_remembered_for_their_e_mails(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
-    client.post(reverse("accounts:switch_language"), {"language": "en"})
+    assert client.post(reverse("accounts:switch_language"), {"language": "en"}).status_code == 302
     worker_chiangmai.refresh_from_db()
     assert worker_chiangmai.language == "en"
 

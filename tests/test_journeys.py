@@ -26,14 +26,12 @@ from playwright.sync_api import Page, expect
 from accounts.models import Organisation
 from cases.models import Case
 from core.dates import input_date, input_datetime
-from referrals import services as referrals
 from referrals.models import Referral
-from shelters import services as shelters
 from shelters.models import Placement, ShelterUnit
 from sla.models import Deadline
 from sla.tasks import sweep_deadlines
 from tests.conftest import PASSWORD
-from tests.factories import register_case
+from tests.factories import admission, referral_in_state
 
 # The ORM is called from the tests while Playwright's event loop runs, and the loop runs on
 # for the rest of the session (tests only; tests/test_settings.py keeps it out of its checks).
@@ -43,6 +41,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     # A live server needs committed data; the reference data comes back for every test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
@@ -193,24 +192,25 @@ def test_a_social_worker_registers_screens_and_refers_a_person(
     shoot(page, "a7-letter-print")
 
 
-def submitted_referral(worker) -> Referral:
-    case = register_case(worker, name_th="ขิ่น มา", name_latin="Khin Ma", estimated_age=22)
-    return referrals.referral_create(
-        actor=worker,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
+# The person the shelter and the central division meet in journeys (b) to (d).
+KHIN_MA = {"name_th": "ขิ่น มา", "name_latin": "Khin Ma", "estimated_age": 22}
+
+
+def referral_of_khin_ma(worker, state: str = "submitted", director=None) -> Referral:
+    return referral_in_state(
+        worker,
+        state,
+        receiver=director,
+        person=KHIN_MA,
         reason="ต้องการที่พักที่ปลอดภัย",
-        consent="given",
         services_requested=["shelter", "medical"],
-        submit=True,
     )
 
 
 def test_a_shelter_director_acknowledges_accepts_and_admits(
     page: Page, live_server, worker_chiangmai, director_kredtrakarn
 ):
-    referral = submitted_referral(worker_chiangmai)
+    referral = referral_of_khin_ma(worker_chiangmai)
     page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, upright
     sign_in(page, live_server, director_kredtrakarn)
     incoming = page.locator("#nav-main").get_by_role("link", name=th("Incoming referrals"))
@@ -245,9 +245,7 @@ def test_a_shelter_director_acknowledges_accepts_and_admits(
 def test_a_central_reviewer_endorses_and_sees_the_case_on_the_dashboard(
     page: Page, live_server, worker_chiangmai, director_kredtrakarn, central_reviewer
 ):
-    referral = submitted_referral(worker_chiangmai)
-    referrals.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
-    referrals.referral_accept(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_of_khin_ma(worker_chiangmai, "accepted", director_kredtrakarn)
     sign_in(page, live_server, central_reviewer)
     # By keyboard: the first Tab shows the skip link, Enter moves to the page's content.
     page.keyboard.press("Tab")
@@ -281,12 +279,12 @@ def test_a_central_reviewer_endorses_and_sees_the_case_on_the_dashboard(
 def test_a_deadline_reminder_reaches_the_inbox(
     page: Page, live_server, worker_chiangmai, director_kredtrakarn
 ):
-    referral = submitted_referral(worker_chiangmai)
-    referrals.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
-    referrals.referral_accept(referral_id=referral.pk, actor=director_kredtrakarn)
-    unit = ShelterUnit.objects.get(shelter__organisation=referral.to_organisation, section="women")
-    placement = shelters.placement_admit(
-        referral_id=referral.pk, unit_id=unit.pk, actor=director_kredtrakarn
+    placement = admission(
+        worker_chiangmai,
+        director_kredtrakarn,
+        person=KHIN_MA,
+        reason="ต้องการที่พักที่ปลอดภัย",
+        services_requested=["shelter", "medical"],
     )
     # Days pass: the care plan's reminder time comes (the plan is due within 7 days).
     care_plan = Deadline.objects.get(clock="care_plan", closed_at__isnull=True)

@@ -44,7 +44,8 @@ def test_a_wrong_password_is_refused_with_a_thai_message_and_audited(client, wor
 def test_an_inactive_account_cannot_sign_in(client, worker_chiangmai):
     worker_chiangmai.is_active = False
     worker_chiangmai.save()
-    client.post(reverse("accounts:login"), {"username": "somsri", "password": PASSWORD})
+    response = client.post(reverse("accounts:login"), {"username": "somsri", "password": PASSWORD})
+    assert response.status_code == 200  # the form again, with its error
     assert "_auth_user_id" not in client.session
 
 

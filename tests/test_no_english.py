@@ -16,13 +16,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from cases import services as cases
 from cases.models import Case, Person
 from notifications.services import notify
-from referrals import services as referrals
-from shelters import services as shelters
-from shelters.models import ShelterUnit
-from tests.factories import register_case
+from tests.factories import admission, referral_in_state, register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -191,37 +187,25 @@ def crawl(client, check=None) -> dict[str, list[str]]:
 @pytest.fixture
 def world(worker_chiangmai, supervisor_chiangmai, director_kredtrakarn, central_reviewer):
     """A case in each state the pages show: screened, referred, admitted; a notification."""
-    kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
     screened = register_case(worker_chiangmai, name_th="ขิ่น มา", name_latin="Khin Ma")
-    cases.screening_start(
-        case_id=screened.pk,
-        actor=worker_chiangmai,
+    screening_in_state(
+        worker_chiangmai,
+        "open",
+        case=screened,
         custody_started_at=timezone.now() - dt.timedelta(hours=2),
     )
-    admitted = register_case(worker_chiangmai, name_th="นวล ดี", estimated_age=30)
-    stay = referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=admitted.pk,
-        to_organisation=kredtrakarn,
-        kind="shelter_placement",
+    admission(
+        worker_chiangmai,
+        director_kredtrakarn,
+        person={"name_th": "นวล ดี", "estimated_age": 30},
         reason="ต้องการที่พัก",
-        consent="given",
         services_requested=["shelter"],
-        submit=True,
     )
-    referrals.referral_acknowledge(referral_id=stay.pk, actor=director_kredtrakarn)
-    referrals.referral_accept(referral_id=stay.pk, actor=director_kredtrakarn)
-    unit = ShelterUnit.objects.get(shelter__organisation=kredtrakarn, section="women")
-    shelters.placement_admit(referral_id=stay.pk, unit_id=unit.pk, actor=director_kredtrakarn)
-    waiting = register_case(worker_chiangmai, name_th="แก้ว ใส", estimated_age=16)
-    referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=waiting.pk,
-        to_organisation=kredtrakarn,
-        kind="shelter_placement",
+    referral_in_state(
+        worker_chiangmai,
+        "submitted",
+        person={"name_th": "แก้ว ใส", "estimated_age": 16},
         reason="เด็ก ต้องการที่พัก",
-        consent="given",
-        submit=True,
     )
     notify(recipients=[worker_chiangmai], message="มีการส่งต่อใหม่", link="/")
 

@@ -62,7 +62,7 @@ def test_the_outbox_sends_each_email_once_in_the_recipients_language(worker_chia
 def test_a_user_who_turned_email_off_gets_only_the_inbox(client, worker_chiangmai, monkeypatch):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
     client.force_login(worker_chiangmai)
-    client.post(reverse("notifications:preferences"), {})
+    assert client.post(reverse("notifications:preferences"), {}).status_code == 302
     services.notify(recipients=[worker_chiangmai], message=_("Saved."))
     assert Notification.objects.count() == 1
     assert not Delivery.objects.exists()

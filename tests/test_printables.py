@@ -4,11 +4,9 @@ paper, seen by exactly those who see the referral or the case, and audited as re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Organisation
 from audit.models import AuditEvent
 from cases import services as cases
-from referrals import services as referrals
-from tests.factories import register_case
+from tests.factories import referral_in_state, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +17,12 @@ def referral(worker_chiangmai):
     cases.consent_record(
         case=case, actor=worker_chiangmai, step="referral", decision="given", rights_notified=True
     )
-    return referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
+    return referral_in_state(
+        worker_chiangmai,
+        "submitted",
+        case=case,
         reason="ต้องการที่พักที่ปลอดภัย",
-        consent="given",
         services_requested=["shelter", "medical"],
-        submit=True,
     )
 
 

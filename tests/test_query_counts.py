@@ -13,13 +13,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organisation
 from cases import services as cases
+from cases.models import Case
 from notifications.models import Notification
 from referrals import services as referrals
-from shelters import services as shelters
-from shelters.models import ShelterUnit
-from tests.factories import register_case
+from tests.factories import admission, register_case
 
-pytestmark = pytest.mark.django_db
+# A benchmark: each test builds the data twice over, then counts (bin/test -m "not slow" skips it).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # (persona, URL name or path, what the URL needs) -> the most queries it may cost.
 # "case", "person", "screening", "referral", "placement", "operation": the first of the grown
@@ -76,8 +76,6 @@ class Data:
 
     def __init__(self, worker, director):
         self.worker, self.director = worker, director
-        self.kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
-        self.unit = ShelterUnit.objects.get(shelter__organisation=self.kredtrakarn, section="women")
         self.first = {}
         self.made = 0
 
@@ -99,27 +97,15 @@ class Data:
         screening = cases.screening_start(
             case_id=case.pk, actor=worker, custody_started_at=timezone.now()
         )
-        referral = referrals.referral_create(
-            actor=worker,
-            case_id=case.pk,
-            to_organisation=self.kredtrakarn,
-            kind="shelter_placement",
-            reason="r",
-            consent="given",
-            submit=True,
-        )
-        referrals.referral_acknowledge(referral_id=referral.pk, actor=director)
-        referrals.referral_accept(referral_id=referral.pk, actor=director)
-        placement = shelters.placement_admit(
-            referral_id=referral.pk, unit_id=self.unit.pk, actor=director
-        )
+        placement = admission(worker, director, case=case)
+        referral = placement.referral
         self.first.setdefault("case", case.pk)
         self.first.setdefault("person", case.person_id)
         self.first.setdefault("screening", screening.pk)
         self.first.setdefault("referral", referral.pk)
         self.first.setdefault("placement", placement.pk)
         # The first case's own history grows too: notes, a second referral, its timeline.
-        first = cases.Case.objects.get(pk=self.first["case"])
+        first = Case.objects.get(pk=self.first["case"])
         cases.case_note_add(case=first, actor=worker, text=f"note {index}")
         referrals.referral_create(
             actor=worker,

@@ -4,9 +4,7 @@ province's worker does not even see it (404 through the API)."""
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation
-from referrals import services
-from tests.factories import register_case
+from tests.factories import referral_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -55,31 +53,15 @@ SEES = {
 }
 
 
-def prepare(state, sender, director):
-    case = register_case(sender, estimated_age=30)
-    referral = services.referral_create(
-        actor=sender,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=state != "draft",
-    )
-    if state in ("acknowledged", "accepted"):
-        services.referral_acknowledge(referral_id=referral.pk, actor=director)
-    if state == "accepted":
-        services.referral_accept(referral_id=referral.pk, actor=director)
-    return referral
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("move", list(MOVES))
 def test_each_move_is_allowed_only_to_its_actor(
     request, move, role, worker_chiangmai, director_kredtrakarn
 ):
     state, body, allowed = MOVES[move]
-    referral = prepare(state, worker_chiangmai, director_kredtrakarn)
+    referral = referral_in_state(
+        worker_chiangmai, state, receiver=director_kredtrakarn, person={"estimated_age": 30}
+    )
     client = APIClient()
     client.force_authenticate(request.getfixturevalue(role))
     response = client.post(f"/api/v1/referrals/{referral.pk}/{move}/", body, format="json")

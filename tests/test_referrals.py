@@ -15,7 +15,7 @@ from referrals.models import Referral
 from shelters.models import Shelter
 from shelters.selectors import fit_warnings
 from sla.models import Deadline
-from tests.factories import register_case
+from tests.factories import referral_in_state, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +29,6 @@ def case(worker_chiangmai):
     return register_case(worker_chiangmai, estimated_age=25)
 
 
-def refer(case, actor, to="shelter-kredtrakarn", kind="shelter_placement", submit=True, **kw):
-    return services.referral_create(
-        actor=actor,
-        case_id=case.pk,
-        to_organisation=org(to),
-        kind=kind,
-        reason="ต้องการที่พักปลอดภัย",
-        consent="given",
-        submit=submit,
-        **kw,
-    )
-
-
 def clocks(referral, state="pending"):
     return set(
         Deadline.objects.filter(
@@ -53,7 +40,7 @@ def clocks(referral, state="pending"):
 def test_a_referral_goes_from_draft_to_completed(
     case, worker_chiangmai, director_kredtrakarn, central_reviewer
 ):
-    referral = refer(case, worker_chiangmai, submit=False)
+    referral = referral_in_state(worker_chiangmai, "draft", case=case)
     assert referral.state == "draft" and clocks(referral) == set()
     services.referral_submit(referral_id=referral.pk, actor=worker_chiangmai)
     assert clocks(referral) == {"referral_ack_normal", "referral_decision_normal", "central_review"}
@@ -93,9 +80,7 @@ def test_a_referral_goes_from_draft_to_completed(
 def test_a_move_from_the_wrong_state_is_refused(
     case, worker_chiangmai, director_kredtrakarn, move, state
 ):
-    referral = refer(case, worker_chiangmai, submit=state != "draft")
-    if state == "acknowledged":
-        services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, state, case=case, receiver=director_kredtrakarn)
     service = getattr(services, f"referral_{move}")
     kwargs = {"reason": "no bed"} if move == "decline" else {}
     with pytest.raises(TransitionNotAllowed):
@@ -105,7 +90,7 @@ def test_a_move_from_the_wrong_state_is_refused(
 def test_only_the_receiver_answers_and_only_the_sender_withdraws(
     case, worker_chiangmai, worker_tak, director_kredtrakarn, staff_kredtrakarn, central_reviewer
 ):
-    referral = refer(case, worker_chiangmai)
+    referral = referral_in_state(worker_chiangmai, case=case)
     for outsider in (worker_chiangmai, worker_tak, staff_kredtrakarn, central_reviewer):
         with pytest.raises(ActionForbidden):
             services.referral_acknowledge(referral_id=referral.pk, actor=outsider)
@@ -123,7 +108,7 @@ def test_another_shelters_director_cannot_answer(case, worker_chiangmai, request
     from tests.factories import member
 
     other_director = member(Role.SHELTER_DIRECTOR, "shelter-narisawat", "director2")
-    referral = refer(case, worker_chiangmai)
+    referral = referral_in_state(worker_chiangmai, case=case)
     with pytest.raises(ActionForbidden):
         services.referral_acknowledge(referral_id=referral.pk, actor=other_director)
 
@@ -132,11 +117,7 @@ def test_another_shelters_director_cannot_answer(case, worker_chiangmai, request
 def test_the_sender_withdraws_from_any_open_state_and_the_clocks_stop(
     case, worker_chiangmai, director_kredtrakarn, after
 ):
-    referral = refer(case, worker_chiangmai, submit=after != "draft")
-    if after in ("acknowledged", "accepted"):
-        services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
-    if after == "accepted":
-        services.referral_accept(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, after, case=case, receiver=director_kredtrakarn)
     withdrawn = services.referral_withdraw(
         referral_id=referral.pk, actor=worker_chiangmai, reason="ครอบครัวมารับ"
     )
@@ -145,10 +126,9 @@ def test_the_sender_withdraws_from_any_open_state_and_the_clocks_stop(
 
 
 def test_a_completed_referral_cannot_be_withdrawn(case, worker_chiangmai, director_kredtrakarn):
-    referral = refer(case, worker_chiangmai)
-    services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
-    services.referral_accept(referral_id=referral.pk, actor=director_kredtrakarn)
-    services.referral_complete(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_in_state(
+        worker_chiangmai, "completed", case=case, receiver=director_kredtrakarn
+    )
     with pytest.raises(TransitionNotAllowed):
         services.referral_withdraw(referral_id=referral.pk, actor=worker_chiangmai, reason="x")
 
@@ -156,8 +136,9 @@ def test_a_completed_referral_cannot_be_withdrawn(case, worker_chiangmai, direct
 def test_a_decline_needs_a_reason_lands_centrally_and_can_be_redirected(
     case, worker_chiangmai, director_kredtrakarn, central_reviewer
 ):
-    referral = refer(case, worker_chiangmai)
-    services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_in_state(
+        worker_chiangmai, "acknowledged", case=case, receiver=director_kredtrakarn
+    )
     with pytest.raises(ValidationError):
         services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="")
     services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="เตียงเต็ม")
@@ -186,7 +167,7 @@ def test_a_decline_needs_a_reason_lands_centrally_and_can_be_redirected(
 
 
 def test_a_central_query_must_be_answered_by_the_sender(case, worker_chiangmai, central_reviewer):
-    referral = refer(case, worker_chiangmai)
+    referral = referral_in_state(worker_chiangmai, case=case)
     with pytest.raises(ValidationError):
         services.referral_review(referral_id=referral.pk, actor=central_reviewer, decision="query")
     services.referral_review(
@@ -210,7 +191,7 @@ def test_a_central_query_must_be_answered_by_the_sender(case, worker_chiangmai, 
 def test_an_accepted_transfer_moves_the_case_to_the_receiving_office(
     case, worker_chiangmai, worker_tak
 ):
-    referral = refer(case, worker_chiangmai, to="pso-63", kind="transfer")
+    referral = referral_in_state(worker_chiangmai, case=case, to="pso-63", kind="transfer")
     services.referral_acknowledge(referral_id=referral.pk, actor=worker_tak)
     services.referral_accept(referral_id=referral.pk, actor=worker_tak)
     moved = Case.objects.get(pk=case.pk)
@@ -220,10 +201,10 @@ def test_an_accepted_transfer_moves_the_case_to_the_receiving_office(
 
 def test_the_receiver_must_fit_the_kind_of_referral(case, worker_chiangmai):
     with pytest.raises(ValidationError) as error:
-        refer(case, worker_chiangmai, to="pso-63", kind="shelter_placement")
+        referral_in_state(worker_chiangmai, case=case, to="pso-63", kind="shelter_placement")
     assert "to_organisation" in error.value.message_dict
     with pytest.raises(ValidationError):
-        refer(case, worker_chiangmai, to="pso-50", kind="transfer")
+        referral_in_state(worker_chiangmai, case=case, to="pso-50", kind="transfer")
 
 
 def test_consent_or_the_reason_for_none_is_required(case, worker_chiangmai):
@@ -241,7 +222,7 @@ def test_consent_or_the_reason_for_none_is_required(case, worker_chiangmai):
 
 def test_a_child_is_always_urgent_with_the_short_clocks(worker_chiangmai):
     child = register_case(worker_chiangmai, name_th="เด็กหญิง", estimated_age=14)
-    referral = refer(child, worker_chiangmai)
+    referral = referral_in_state(worker_chiangmai, case=child)
     assert referral.urgency == "urgent"
     ack = Deadline.objects.get(object_id=referral.pk, clock="referral_ack_urgent")
     assert (ack.due_at - ack.started_at).total_seconds() == 4 * 3600
@@ -260,7 +241,7 @@ def test_a_shelter_director_sees_the_case_only_while_the_referral_is_alive(
 ):
     from cases.selectors import case_list_visible_to
 
-    referral = refer(case, worker_chiangmai, submit=False)
+    referral = referral_in_state(worker_chiangmai, "draft", case=case)
     assert not case_list_visible_to(user=director_kredtrakarn).exists()
     services.referral_submit(referral_id=referral.pk, actor=worker_chiangmai)
     assert list(case_list_visible_to(user=director_kredtrakarn)) == [case]
@@ -277,9 +258,12 @@ def test_two_directors_accepting_at_once_get_one_success_and_one_conflict(
 
     assert connection.vendor == "postgresql"
     second_director = member(Role.SHELTER_DIRECTOR, "shelter-kredtrakarn", "deputy")
-    case = register_case(worker_chiangmai, estimated_age=30)
-    referral = refer(case, worker_chiangmai)
-    services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
+    referral = referral_in_state(
+        worker_chiangmai,
+        "acknowledged",
+        receiver=director_kredtrakarn,
+        person={"estimated_age": 30},
+    )
     start = threading.Barrier(2)
     outcomes = []
 
@@ -322,7 +306,7 @@ def test_a_transferred_cases_clocks_follow_it_and_the_old_office_loses_the_perso
     screening = screening_start(
         case_id=case.pk, actor=worker_chiangmai, custody_started_at=timezone.now()
     )
-    referral = refer(case, worker_chiangmai, to="pso-63", kind="transfer")
+    referral = referral_in_state(worker_chiangmai, case=case, to="pso-63", kind="transfer")
     services.referral_acknowledge(referral_id=referral.pk, actor=worker_tak)
     services.referral_accept(referral_id=referral.pk, actor=worker_tak)
     clock = Deadline.objects.get(object_id=screening.pk, clock="identification")
@@ -335,9 +319,9 @@ def test_a_declined_referral_leaves_the_shelters_sight(
 ):
     from referrals.selectors import referral_list_visible_to
 
-    referral = refer(case, worker_chiangmai)
-    services.referral_acknowledge(referral_id=referral.pk, actor=director_kredtrakarn)
-    services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="full")
+    referral = referral_in_state(
+        worker_chiangmai, "declined", case=case, receiver=director_kredtrakarn
+    )
     assert not referral_list_visible_to(user=director_kredtrakarn).filter(pk=referral.pk).exists()
 
 
@@ -347,9 +331,9 @@ def test_the_sender_answers_for_a_partner_without_accounts_but_not_for_a_shelter
     partner = Organisation.objects.create(
         code="ngo-legal", kind="partner", name_th="มูลนิธิ", name_en="Legal aid NGO"
     )
-    for_partner = refer(case, worker_chiangmai, to="ngo-legal", kind="service")
+    for_partner = referral_in_state(worker_chiangmai, case=case, to="ngo-legal", kind="service")
     assert for_partner.to_organisation == partner
     services.referral_acknowledge(referral_id=for_partner.pk, actor=worker_chiangmai)
-    to_songkhla = refer(case, worker_chiangmai, to="shelter-songkhla")
+    to_songkhla = referral_in_state(worker_chiangmai, case=case, to="shelter-songkhla")
     with pytest.raises(ActionForbidden):
         services.referral_acknowledge(referral_id=to_songkhla.pk, actor=worker_chiangmai)

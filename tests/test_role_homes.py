@@ -119,7 +119,7 @@ def test_a_sysadmin_cannot_make_anyone_a_superuser(client, sysadmin, worker_chia
             "memberships-INITIAL_FORMS": "0",
         }
     )
-    client.post(url, data)
+    assert client.post(url, data).status_code == 302
     worker_chiangmai.refresh_from_db()
     assert worker_chiangmai.is_superuser is False
     assert AuditEvent.objects.filter(actor=sysadmin, object_id=str(worker_chiangmai.pk)).exists()

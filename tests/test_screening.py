@@ -10,7 +10,7 @@ from cases import services
 from cases.models import Indicator
 from core.domain import ActionForbidden, TransitionNotAllowed
 from sla.models import Deadline
-from tests.factories import register_case
+from tests.factories import ready_to_decide, register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -22,26 +22,18 @@ def case(worker_chiangmai):
 
 @pytest.fixture
 def screening(case, worker_chiangmai):
-    return services.screening_start(
-        case_id=case.pk,
-        actor=worker_chiangmai,
+    """Under way for two hours, with one MDT member."""
+    return screening_in_state(
+        worker_chiangmai,
+        "open",
+        case=case,
         custody_started_at=timezone.now() - dt.timedelta(hours=2),
-        members=[services.MemberInput(name="ร.ต.อ. สมชาย", agency="police")],
     )
 
 
 def deadlines(screening, clock=None):
     rows = Deadline.objects.filter(object_id=screening.pk)
     return rows.filter(clock=clock) if clock else rows
-
-
-def ready_to_decide(screening, actor):
-    services.consent_record(
-        case=screening.case, actor=actor, step="screening", decision="given", rights_notified=True
-    )
-    services.screening_update(
-        screening_id=screening.pk, actor=actor, indicator_codes=["deception", "debt_bondage"]
-    )
 
 
 def test_the_clock_runs_24_hours_from_custody_not_from_typing(screening):

@@ -24,19 +24,19 @@ def test_a_session_in_use_is_refreshed_once_a_minute(client, worker_chiangmai, m
     first = expiry(client)
 
     clock[0] += 30
-    client.get(reverse("cases:home"))
+    assert client.get(reverse("cases:home")).status_code == 200
     assert expiry(client) == first  # half a minute later: not written
 
     clock[0] += 31
-    client.get(reverse("cases:home"))
+    assert client.get(reverse("cases:home")).status_code == 200
     assert expiry(client) > first  # a minute later: the idle expiry moves on
 
 
 def test_a_request_writes_no_session_row_within_the_minute(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
-    client.get(reverse("cases:home"))
+    assert client.get(reverse("cases:home")).status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("cases:home"))
+        assert client.get(reverse("cases:home")).status_code == 200
     assert not [
         q
         for q in queries.captured_queries

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation, Role
+from accounts.models import Role
 from core.domain import ActionForbidden, TransitionNotAllowed
 from referrals import services as referrals
 from shelters import services
 from shelters.models import Placement, Shelter, ShelterUnit
 from shelters.services import NoBedFree
 from sla.models import Deadline
-from tests.factories import member, register_case
+from tests.factories import admission, member, referral_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +30,8 @@ def unit(section="women", shelter=None):
     return ShelterUnit.objects.get(shelter=shelter or kredtrakarn(), section=section)
 
 
-def accepted_referral(worker, director, name="สมหญิง", shelter="shelter-kredtrakarn"):
-    case = register_case(worker, name_th=name, estimated_age=25)
-    referral = referrals.referral_create(
-        actor=worker,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code=shelter),
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=True,
-    )
-    referrals.referral_acknowledge(referral_id=referral.pk, actor=director)
-    referrals.referral_accept(referral_id=referral.pk, actor=director)
-    return referral
-
-
 def test_admission_from_an_accepted_referral(worker_chiangmai, director_kredtrakarn):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
     placement = services.placement_admit(
         referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
     )
@@ -59,16 +43,7 @@ def test_admission_from_an_accepted_referral(worker_chiangmai, director_kredtrak
 
 
 def test_no_admission_without_an_accepted_referral(worker_chiangmai, director_kredtrakarn):
-    case = register_case(worker_chiangmai, estimated_age=25)
-    referral = referrals.referral_create(
-        actor=worker_chiangmai,
-        case_id=case.pk,
-        to_organisation=Organisation.objects.get(code="shelter-kredtrakarn"),
-        kind="shelter_placement",
-        reason="r",
-        consent="given",
-        submit=True,
-    )
+    referral = referral_in_state(worker_chiangmai, "submitted")
     with pytest.raises(TransitionNotAllowed):
         services.placement_admit(
             referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
@@ -79,7 +54,7 @@ def test_no_admission_without_an_accepted_referral(worker_chiangmai, director_kr
 def test_only_the_receiving_shelters_director_admits(
     worker_chiangmai, director_kredtrakarn, staff_kredtrakarn
 ):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
     other = member(Role.SHELTER_DIRECTOR, "shelter-narisawat", "director2")
     narisawat_unit = unit(shelter=Shelter.objects.get(organisation__code="shelter-narisawat"))
     with pytest.raises(ActionForbidden):
@@ -92,8 +67,12 @@ def test_only_the_receiving_shelters_director_admits(
 
 def test_a_full_section_refuses_the_next_admission(worker_chiangmai, director_kredtrakarn):
     services.unit_set_capacity(unit_id=unit("lgbtqi").pk, actor=director_kredtrakarn, capacity=1)
-    first = accepted_referral(worker_chiangmai, director_kredtrakarn, "หนึ่ง")
-    second = accepted_referral(worker_chiangmai, director_kredtrakarn, "สอง")
+    first = referral_in_state(
+        worker_chiangmai, "accepted", receiver=director_kredtrakarn, person={"name_th": "หนึ่ง"}
+    )
+    second = referral_in_state(
+        worker_chiangmai, "accepted", receiver=director_kredtrakarn, person={"name_th": "สอง"}
+    )
     services.placement_admit(
         referral_id=first.pk, unit_id=unit("lgbtqi").pk, actor=director_kredtrakarn
     )
@@ -104,7 +83,7 @@ def test_a_full_section_refuses_the_next_admission(worker_chiangmai, director_kr
 
 
 def test_capacity_cannot_go_below_the_residents_present(worker_chiangmai, director_kredtrakarn):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
     services.placement_admit(
         referral_id=referral.pk, unit_id=unit("lgbtqi").pk, actor=director_kredtrakarn
     )
@@ -116,10 +95,7 @@ def test_capacity_cannot_go_below_the_residents_present(worker_chiangmai, direct
 
 
 def test_discharge_frees_the_bed_and_opens_the_follow_up(worker_chiangmai, director_kredtrakarn):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
-    placement = services.placement_admit(
-        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-    )
+    placement = admission(worker_chiangmai, director_kredtrakarn)
     with pytest.raises(ValidationError):
         services.placement_discharge(
             placement_id=placement.pk, actor=director_kredtrakarn, reason="other"
@@ -139,10 +115,7 @@ def test_discharge_frees_the_bed_and_opens_the_follow_up(worker_chiangmai, direc
 def test_a_transfer_goes_through_the_receiving_directors_decision(
     worker_chiangmai, director_kredtrakarn
 ):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
-    placement = services.placement_admit(
-        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-    )
+    placement = admission(worker_chiangmai, director_kredtrakarn)
     narisawat = Shelter.objects.get(organisation__code="shelter-narisawat")
     director2 = member(Role.SHELTER_DIRECTOR, "shelter-narisawat", "director2")
     transfer = services.placement_transfer(
@@ -168,10 +141,7 @@ def test_a_transfer_goes_through_the_receiving_directors_decision(
 def test_the_first_care_plan_item_meets_the_care_plan_deadline(
     worker_chiangmai, director_kredtrakarn, staff_kredtrakarn
 ):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
-    placement = services.placement_admit(
-        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-    )
+    placement = admission(worker_chiangmai, director_kredtrakarn)
     services.care_plan_item_save(
         placement_id=placement.pk, actor=staff_kredtrakarn, service="psychosocial"
     )
@@ -187,10 +157,7 @@ def test_staff_see_current_residents_only(
 ):
     from cases.selectors import case_list_visible_to
 
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
-    placement = services.placement_admit(
-        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-    )
+    placement = admission(worker_chiangmai, director_kredtrakarn)
     assert list(case_list_visible_to(user=staff_kredtrakarn)) == [placement.case]
     services.placement_discharge(
         placement_id=placement.pk, actor=director_kredtrakarn, reason="left"
@@ -203,10 +170,7 @@ def test_occupancy_agrees_between_the_bed_board_the_api_and_the_central_view(
     client, worker_chiangmai, director_kredtrakarn, central_reviewer
 ):
     for name in ("หนึ่ง", "สอง"):
-        referral = accepted_referral(worker_chiangmai, director_kredtrakarn, name)
-        services.placement_admit(
-            referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-        )
+        admission(worker_chiangmai, director_kredtrakarn, person={"name_th": name})
     client.force_login(director_kredtrakarn)
     board = {
         u.section: (u.occupied, u.free_beds)
@@ -245,27 +209,27 @@ def test_the_national_bed_board_takes_a_fixed_number_of_queries(
 
     before = queries()
     for name in ("หนึ่ง", "สอง", "สาม"):
-        referral = accepted_referral(worker_chiangmai, director_kredtrakarn, name)
-        services.placement_admit(
-            referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-        )
+        admission(worker_chiangmai, director_kredtrakarn, person={"name_th": name})
     assert queries() == before <= 10
 
 
 def test_a_director_runs_the_shelter_from_the_pages(client, worker_chiangmai, director_kredtrakarn):
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
+    referral = referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
     client.force_login(director_kredtrakarn)
     board = client.get(reverse("shelters:home"))
+    assert board.status_code == 200
     assert [r.pk for r, _form in board.context["waiting"]] == [referral.pk]
     admitted = client.post(
         reverse("shelters:admit", args=[referral.pk]), {f"r{referral.pk}-unit": unit().pk}
     )
+    assert admitted.status_code == 302
     placement = Placement.objects.get()
     assert admitted["Location"] == placement.get_absolute_url()
     assert client.get(placement.get_absolute_url()).status_code == 200
     full = client.post(
         reverse("shelters:set_capacity", args=[unit().pk]), {"capacity": 0}, follow=True
     )
+    assert full.status_code == 200
     assert unit().capacity == 60
     assert list(full.context["messages"])
 
@@ -279,8 +243,12 @@ def test_two_directors_admitting_into_the_last_bed_at_once_get_one_bed(
     deputy = member(Role.SHELTER_DIRECTOR, "shelter-kredtrakarn", "deputy")
     last_bed = unit("lgbtqi")
     services.unit_set_capacity(unit_id=last_bed.pk, actor=director_kredtrakarn, capacity=1)
-    first = accepted_referral(worker_chiangmai, director_kredtrakarn, "หนึ่ง")
-    second = accepted_referral(worker_chiangmai, director_kredtrakarn, "สอง")
+    first = referral_in_state(
+        worker_chiangmai, "accepted", receiver=director_kredtrakarn, person={"name_th": "หนึ่ง"}
+    )
+    second = referral_in_state(
+        worker_chiangmai, "accepted", receiver=director_kredtrakarn, person={"name_th": "สอง"}
+    )
     start = threading.Barrier(2)
     outcomes = []
 
@@ -311,10 +279,7 @@ def test_follow_up_visits_come_at_3_6_and_12_months_after_reintegration(
 ):
     from dateutil.relativedelta import relativedelta
 
-    referral = accepted_referral(worker_chiangmai, director_kredtrakarn)
-    placement = services.placement_admit(
-        referral_id=referral.pk, unit_id=unit().pk, actor=director_kredtrakarn
-    )
+    placement = admission(worker_chiangmai, director_kredtrakarn)
     left = services.placement_discharge(
         placement_id=placement.pk, actor=director_kredtrakarn, reason="reintegrated"
     )

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 240
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
-pytestmark = pytest.mark.smoke
+pytestmark = [pytest.mark.smoke, pytest.mark.slow, pytest.mark.integration]
 
 
 def free_port() -> int:

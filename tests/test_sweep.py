@@ -15,18 +15,15 @@ from notifications.models import Notification
 from sla.models import ClockPolicy, Deadline
 from sla.services import deadline_close
 from sla.sweep import sweep
-from tests.factories import register_case
+from tests.factories import register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def screening(worker_chiangmai, supervisor_chiangmai, central_reviewer):
-    case = register_case(worker_chiangmai)
-    return cases.screening_start(
-        case_id=case.pk,
-        actor=worker_chiangmai,
-        custody_started_at=timezone.now() - dt.timedelta(hours=19),
+    return screening_in_state(
+        worker_chiangmai, "open", custody_started_at=timezone.now() - dt.timedelta(hours=19)
     )
 
 
@@ -161,11 +158,8 @@ def test_the_sweep_reads_only_what_is_due(worker_chiangmai, central_reviewer):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_send_each_message_once(worker_chiangmai, supervisor_chiangmai):
     assert connection.vendor == "postgresql"
-    case = register_case(worker_chiangmai)
-    screening = cases.screening_start(
-        case_id=case.pk,
-        actor=worker_chiangmai,
-        custody_started_at=timezone.now() - dt.timedelta(hours=30),
+    screening = screening_in_state(
+        worker_chiangmai, "open", custody_started_at=timezone.now() - dt.timedelta(hours=30)
     )
     start = threading.Barrier(2)
     results = []

@@ -1,6 +1,5 @@
-"""The pages of operations (raids, mass rescues) and of their mass intake from a file.
-Thin: each view parses its input, calls one selector or service of cases.intake / services,
-and renders. Another office's operation or file is a 404."""
+"""Operations and their mass intake: the list, a new operation, its page, uploading a file,
+its preview, confirmation and progress."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,16 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from accounts.permissions import role_required
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 
-from . import intake, selectors, services
-from .forms_intake import IntakeUploadForm, OperationForm
-from .models import IntakeBatch
-
-PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+from .. import intake, selectors, services
+from ..forms_intake import IntakeUploadForm, OperationForm
+from ..models import IntakeBatch
+from ._common import PROVINCIAL
 
 
 @role_required(*PROVINCIAL)

@@ -1,0 +1,229 @@
+"""An intake file's workflow: upload and check, confirm, fail, and the purge of old files; the
+reads for its pages."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from core.domain import TransitionNotAllowed, ensure
+
+from ..models import IntakeBatch, Operation
+from ..permissions import can_register
+from ..selectors import person_list_visible_to
+from ..workflow import INTAKE_BATCH_TRANSITIONS, IntakeBatchStatus
+from .checks import cases_of_persons, check_rows
+from .progress import progress_set
+from .reading import MAX_FILE_BYTES, read_table
+
+logger = logging.getLogger(__name__)
+
+
+def _ensure_office(actor: User, operation: Operation) -> None:
+    ensure(
+        can_register(actor) and actor.membership.organisation_id == operation.organisation_id,
+        _("Only the provincial staff of the operation's office register its persons."),
+    )
+
+
+def intake_batch_create(*, actor: User, operation: Operation, uploaded_file) -> IntakeBatch:
+    """Read and check an uploaded file and keep the result for the worker to review. No person
+    or case is saved; a file that cannot be read raises ValidationError and leaves nothing.
+
+    Side effects: an IntakeBatch (validated, with its rows, errors and possible duplicates) and
+    an AuditEvent.
+    """
+    _ensure_office(actor, operation)
+    if uploaded_file.size > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB; split it into smaller files.")
+            % {"mb": MAX_FILE_BYTES >> 20},
+            code="too_large",
+        )
+    file_name = uploaded_file.name or ""
+    table = read_table(file_name=file_name, content=uploaded_file.read())
+    result = check_rows(table, operation=operation, actor=actor)
+    with transaction.atomic():
+        batch = IntakeBatch.objects.create(
+            operation=operation,
+            uploaded_by=actor,
+            file_name=file_name[:255],
+            rows=result.rows,
+            errors=result.errors,
+            duplicates=result.duplicates,
+            total=len(result.rows),
+        )
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            actor=actor,
+            obj=batch,
+            changes={"rows": batch.total, "errors": len(batch.errors)},
+        )
+    return batch
+
+
+def _ensure_batch_move(batch: IntakeBatch, target: str) -> None:
+    if target in INTAKE_BATCH_TRANSITIONS[batch.status]:
+        return
+    messages = {
+        IntakeBatchStatus.IMPORTING: _("This file is already being imported."),
+        IntakeBatchStatus.DONE: _("This file has already been imported."),
+        IntakeBatchStatus.FAILED: _("The import of this file failed; upload the file again."),
+    }
+    raise TransitionNotAllowed(messages.get(batch.status, _("This cannot be done now.")))
+
+
+def _link_problems(batch: IntakeBatch, *, links: dict[int, int], actor: User) -> list[str]:
+    """What is wrong with the worker's links: a person not offered for the row or not visible
+    to them, one person linked from two rows, a row holding an existing person's document and
+    not linked to that person."""
+    offered = {
+        int(row): {match["person_id"] for match in matches}
+        for row, matches in batch.duplicates.items()
+    }
+    visible = set(
+        person_list_visible_to(user=actor)
+        .filter(pk__in=set(links.values()))
+        .values_list("pk", flat=True)
+    )
+    problems = []
+    linked_rows: dict[int, int] = {}
+    for row, person_id in sorted(links.items()):
+        if person_id not in offered.get(row, set()) or person_id not in visible:
+            problems.append(_("Row %(row)s: this person cannot be linked.") % {"row": row})
+        elif person_id in linked_rows:
+            problems.append(
+                _("Rows %(first)s and %(second)s are linked to the same person.")
+                % {"first": linked_rows[person_id], "second": row}
+            )
+        linked_rows.setdefault(person_id, row)
+    for entry in batch.rows:
+        holder = entry["data"].get("document_holder")
+        if holder is not None and links.get(entry["row"]) != holder:
+            problems.append(
+                _(
+                    "Row %(row)s: the identity document is already on an existing person's "
+                    "record; link the row to that person."
+                )
+                % {"row": entry["row"]}
+            )
+    return problems
+
+
+@transaction.atomic
+def intake_confirm(
+    *, batch_id: int, actor: User, links: dict[int, int] | None = None
+) -> IntakeBatch:
+    """Start the import of a checked file. `links` maps a row number to an existing person (one
+    of the row's possible duplicates that the actor may see) to open the case for, instead of
+    registering the person again.
+
+    Refused when the file has errors, when the batch is already importing or imported (the lock
+    makes a double click harmless), or when a link is not one offered. Side effects: the batch
+    becomes `importing`, an AuditEvent, and the import task is queued after commit.
+    """
+    batch = IntakeBatch.objects.select_for_update().select_related("operation").get(pk=batch_id)
+    _ensure_office(actor, batch.operation)
+    _ensure_batch_move(batch, IntakeBatchStatus.IMPORTING)
+    if batch.errors:
+        raise ValidationError(
+            _("The file has errors: correct them in the file and upload it again."),
+            code="has_errors",
+        )
+    links = {int(row): int(person_id) for row, person_id in (links or {}).items() if person_id}
+    problems = _link_problems(batch, links=links, actor=actor)
+    if problems:
+        raise ValidationError(problems, code="links")
+    for entry in batch.rows:
+        entry["data"]["link_person_id"] = links.get(entry["row"])
+    batch.status = IntakeBatchStatus.IMPORTING
+    batch.processed = 0
+    batch.save(update_fields=["rows", "status", "processed"])
+    progress_set(batch.pk, 0)
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=batch,
+        changes={"status": IntakeBatchStatus.IMPORTING, "linked_rows": sorted(links)},
+    )
+    transaction.on_commit(lambda: _queue_import(batch.pk))
+    return batch
+
+
+def _queue_import(batch_id: int) -> None:
+    from ..tasks import intake_import_task  # the task module imports this one
+
+    try:
+        intake_import_task.delay(batch_id)
+    except Exception:
+        # Without this, a broker outage would leave the batch "importing" for ever, and a batch
+        # that is importing cannot be confirmed again.
+        logger.exception("Could not queue the import of intake batch %s", batch_id)
+        batch_fail(
+            batch_id,
+            _(
+                "The import could not be started (the task queue is not reachable). Nothing "
+                "was saved; upload the file again later, or tell your administrator."
+            ),
+        )
+
+
+def batch_fail(batch_id: int, message: str) -> IntakeBatch:
+    # After the rollback, in a transaction of its own: the failure must stay recorded.
+    IntakeBatch.objects.filter(pk=batch_id, status=IntakeBatchStatus.IMPORTING).update(
+        status=IntakeBatchStatus.FAILED,
+        processed=0,
+        failure_message=message,
+        finished_at=timezone.now(),
+    )
+    return IntakeBatch.objects.get(pk=batch_id)
+
+
+def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
+    """The possible duplicates of each row as the user may see them: a person of the user's
+    office with their name and birth date (and can be linked); anyone else only as case
+    numbers and the offices holding them, never by name."""
+    person_ids = {match["person_id"] for matches in batch.duplicates.values() for match in matches}
+    persons = person_list_visible_to(user=user).filter(pk__in=person_ids).in_bulk()
+    cases_of = cases_of_persons(person_ids)
+    holders = {entry["row"]: entry["data"].get("document_holder") for entry in batch.rows}
+    shown: dict[int, list[dict]] = {}
+    for row, matches in batch.duplicates.items():
+        shown[int(row)] = [
+            {
+                "person": persons.get(match["person_id"]),
+                "person_id": match["person_id"],
+                "score": match["score"],
+                "reasons": match["reasons"] if match["person_id"] in persons else [],
+                "cases": cases_of.get(match["person_id"], []),
+                "must_link": holders.get(int(row)) == match["person_id"],
+            }
+            for match in matches
+        ]
+    return shown
+
+
+# An unconfirmed file holds hundreds of persons' details: it is not kept longer than needed.
+UNCONFIRMED_BATCH_LIFETIME = dt.timedelta(days=7)
+
+
+def intake_batches_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete files never imported (checked or failed) after a week, and drop the copied rows
+    of imported ones (their persons and cases now hold the data). Returns how many changed."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_BATCH_LIFETIME
+    stale = IntakeBatch.objects.filter(created_at__lt=cutoff)
+    deleted, _per_model = stale.filter(
+        status__in=[IntakeBatchStatus.VALIDATED, IntakeBatchStatus.FAILED]
+    ).delete()
+    emptied = (
+        stale.filter(status=IntakeBatchStatus.DONE)
+        .exclude(rows=[])
+        .update(rows=[], duplicates={}, errors=[])
+    )
+    return deleted + emptied

@@ -1,0 +1,70 @@
+"""Every write to persons, cases and screenings. The web pages, the API, the admin and the
+mass intake all come through here, so each rule is enforced once.
+
+One module per entity; every public function is importable from `cases.services`.
+"""
+
+from .cases import (
+    case_close,
+    case_event_add,
+    case_open,
+    case_reopen,
+    case_running_deadlines,
+    case_transfer_ownership,
+)
+from .grants import MAX_GRANT, access_grant_give, access_grant_revoke, access_grants_expire
+from .operations import operation_create
+from .permits import permit_record
+from .persons import DocumentInput, identity_document_add, person_create
+from .records import (
+    DOCUMENT_CONTENT_TYPES,
+    DOCUMENT_MAX_BYTES,
+    case_document_add,
+    case_note_add,
+    consent_record,
+)
+from .screening import (
+    MAX_COURT_EXTENSION,
+    POSITIVE_OUTCOMES,
+    MemberInput,
+    interview_record,
+    screening_decide,
+    screening_extend,
+    screening_member_add,
+    screening_second_review,
+    screening_start,
+    screening_update,
+)
+
+__all__ = [
+    "DOCUMENT_CONTENT_TYPES",
+    "DOCUMENT_MAX_BYTES",
+    "DocumentInput",
+    "MAX_COURT_EXTENSION",
+    "MAX_GRANT",
+    "MemberInput",
+    "POSITIVE_OUTCOMES",
+    "access_grant_give",
+    "access_grant_revoke",
+    "access_grants_expire",
+    "case_close",
+    "case_document_add",
+    "case_event_add",
+    "case_note_add",
+    "case_open",
+    "case_reopen",
+    "case_running_deadlines",
+    "case_transfer_ownership",
+    "consent_record",
+    "identity_document_add",
+    "interview_record",
+    "operation_create",
+    "permit_record",
+    "person_create",
+    "screening_decide",
+    "screening_extend",
+    "screening_member_add",
+    "screening_second_review",
+    "screening_start",
+    "screening_update",
+]

@@ -1,0 +1,188 @@
+"""A case's life: open, transfer, close, reopen, and the timeline every app writes to."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, Province, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from core.domain import ensure, ensure_transition
+from sla.models import Deadline
+from sla.services import deadline_reassign
+
+from ..extensions import linked_rows, running_work
+from ..models import Case, CaseEvent, CaseNumberCounter, Operation, Person
+from ..permissions import can_close, can_register
+from ..workflow import CASE_TRANSITIONS, OPEN_SCREENING_STATES, CaseStatus
+
+
+def case_event_add(*, case: Case, kind: str, actor: User | None, summary: str = "") -> CaseEvent:
+    """One line on the case's timeline. Every app that acts on a case writes its timeline
+    through this (a referral's move, an admission, a follow-up visit)."""
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, summary=summary[:300])
+
+
+def _next_case_number(*, province_code: str, on: dt.date) -> str:
+    """NRM-<Buddhist-era year>-<province code>-<sequence>, the sequence counted per year and
+    province. The UPDATE takes the counter row's lock until the transaction ends, so two
+    registrations at the same moment get different numbers; a rolled-back one may leave a gap,
+    which is allowed."""
+    year_be = on.year + 543
+    counter, _created = CaseNumberCounter.objects.get_or_create(
+        year_be=year_be, province_code=province_code
+    )
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
+    value = CaseNumberCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
+    return f"NRM-{year_be}-{province_code}-{value:06d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    person: Person,
+    intake_channel: str,
+    intake_date: dt.date,
+    intake_province: Province,
+    exploitation_types: Sequence[str] = (),
+    risk_level: str = "medium",
+    operation: Operation | None = None,
+    lead_worker: User | None = None,
+) -> Case:
+    """Open a case for a person in the actor's office, with the next case number.
+
+    Side effects: a CaseEvent (opened) and an AuditEvent.
+    """
+    ensure(can_register(actor), _("Only provincial social workers open cases."))
+    owner = actor.membership.organisation
+    case = Case(
+        person=person,
+        owner=owner,
+        lead_worker=lead_worker or actor,
+        intake_channel=intake_channel,
+        intake_date=intake_date,
+        intake_province=intake_province,
+        exploitation_types=list(dict.fromkeys(exploitation_types)),
+        risk_level=risk_level,
+        operation=operation,
+        created_by=actor,
+    )
+    case.full_clean(
+        exclude=[
+            "number",
+            "person",
+            "owner",
+            "lead_worker",
+            "intake_province",
+            "operation",
+            "created_by",
+        ]
+    )
+    case.number = _next_case_number(province_code=owner.province.code, on=timezone.localdate())
+    case.save()
+    case_event_add(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, summary=case.number)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
+    return case
+
+
+def case_running_deadlines(case: Case):
+    """Every clock still running on the case: its screenings and permits, and the rows other
+    apps hang off it (referrals, stays: cases/extensions.py)."""
+    condition = Q(pk__in=[])
+    for rows in (case.screenings.all(), case.permits.all(), *linked_rows(case)):
+        condition |= Q(
+            object_type=ContentType.objects.get_for_model(rows.model),
+            object_id__in=rows.values("pk"),
+        )
+    return Deadline.objects.filter(condition, closed_at__isnull=True)
+
+
+@transaction.atomic
+def case_transfer_ownership(
+    *, case_id: int, to_organisation: Organisation, lead_worker: User | None, actor: User
+) -> Case:
+    """The case moves to another office (an accepted transfer referral): the new owner, its
+    lead worker (or none yet), and the case's running clocks that fell to the old office.
+
+    Side effects: moves those deadlines to the new office, an AuditEvent.
+    """
+    case = Case.objects.select_for_update().select_related("owner").get(pk=case_id)
+    previous = case.owner
+    case.owner = to_organisation
+    case.lead_worker = lead_worker
+    case.save(update_fields=["owner", "lead_worker", "updated_at"])
+    deadline_reassign(
+        deadlines=case_running_deadlines(case),
+        from_organisation=previous,
+        to_organisation=to_organisation,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=case,
+        changes={"owner": [previous.code, to_organisation.code]},
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, case_id: int, actor: User, reason: str) -> Case:
+    """Close a case. Needs a reason, and no screening or deadline still running.
+
+    Side effects: a CaseEvent (closed) and an AuditEvent.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    ensure_transition(case.status, CaseStatus.CLOSED, CASE_TRANSITIONS, dict(CaseStatus.choices))
+    ensure(can_close(actor, case), _("Only the lead worker or a supervisor closes a case."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for closing the case.")})
+    if (
+        case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
+        or running_work(case)
+        or case_running_deadlines(case).exists()
+    ):
+        raise ValidationError(
+            _(
+                "The case still has a screening, a referral, a shelter stay or a deadline "
+                "running; finish it first."
+            )
+        )
+    case.status = CaseStatus.CLOSED
+    case.closed_reason = reason.strip()
+    case.save(update_fields=["status", "closed_reason", "updated_at"])
+    case_event_add(case=case, kind=CaseEvent.Kind.CLOSED, actor=actor, summary=case.closed_reason)
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=case,
+        changes={"status": CaseStatus.CLOSED},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
+    """Reopen a closed case (the person came back, new facts).
+
+    Side effects: a CaseEvent (reopened) and an AuditEvent.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    ensure_transition(case.status, CaseStatus.REOPENED, CASE_TRANSITIONS, dict(CaseStatus.choices))
+    ensure(can_close(actor, case), _("Only the lead worker or a supervisor reopens a case."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the case.")})
+    case.status = CaseStatus.REOPENED
+    case.closed_reason = ""
+    case.save(update_fields=["status", "closed_reason", "updated_at"])
+    case_event_add(case=case, kind=CaseEvent.Kind.REOPENED, actor=actor, summary=reason.strip())
+    audit_record(
+        action=AuditEvent.Action.TRANSITION, actor=actor, obj=case, changes={"status": "reopened"}
+    )
+    return case

@@ -1,0 +1,94 @@
+"""Named persons' time-limited access to one case (django-guardian object permissions)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from core.domain import ensure
+
+from ..models import AccessGrant, Case
+from ..permissions import can_grant
+
+# A grant is for one task (an MDT interview, a court hearing): never open-ended.
+MAX_GRANT = dt.timedelta(days=90)
+
+
+@transaction.atomic
+def access_grant_give(
+    *, case: Case, actor: User, user: User, purpose: str, expires_at: dt.datetime
+) -> AccessGrant:
+    """Give a named person read access to one case until `expires_at` (at most 90 days).
+
+    Side effects: a django-guardian object permission (view_case) for that user on that case,
+    an AuditEvent.
+    """
+    ensure(can_grant(actor, case), _("Only a supervisor of the owning office gives access."))
+    errors = {}
+    if not purpose.strip():
+        errors["purpose"] = _("Say why this person needs the case.")
+    now = timezone.now()
+    if not now < expires_at <= now + MAX_GRANT:
+        errors["expires_at"] = _("Access ends in the future, within 90 days.")
+    if not user.is_active or (user.membership and user.membership.role == Role.SYSADMIN):
+        errors["user"] = _("This account cannot be given access to a case.")
+    if errors:
+        raise ValidationError(errors)
+    grant = AccessGrant.objects.create(
+        case=case, user=user, purpose=purpose.strip(), granted_by=actor, expires_at=expires_at
+    )
+    assign_perm("cases.view_case", user, case)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=grant,
+        changes={"user": user.username, "case": case.number, "expires_at": expires_at.isoformat()},
+    )
+    return grant
+
+
+def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
+    grant.revoked_at = at
+    grant.save(update_fields=["revoked_at"])
+    still_granted = AccessGrant.objects.filter(
+        case_id=grant.case_id, user_id=grant.user_id, revoked_at__isnull=True, expires_at__gt=at
+    ).exists()
+    if not still_granted:
+        remove_perm("cases.view_case", grant.user, grant.case)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        username="" if actor else "system",
+        obj=grant,
+        changes={"revoked": True, "expired": actor is None},
+    )
+
+
+@transaction.atomic
+def access_grant_revoke(*, grant_id: int, actor: User) -> AccessGrant:
+    """End a grant now. Side effects: removes the object permission, an AuditEvent."""
+    grant = AccessGrant.objects.select_for_update().select_related("case", "user").get(pk=grant_id)
+    ensure(can_grant(actor, grant.case), _("Only a supervisor of the owning office revokes."))
+    if grant.revoked_at is None:
+        _revoke(grant, actor, timezone.now())
+    return grant
+
+
+@transaction.atomic
+def access_grants_expire(*, now: dt.datetime | None = None) -> int:
+    """Revoke every grant past its expiry (the periodic task); returns how many."""
+    now = now or timezone.now()
+    expired = list(
+        AccessGrant.objects.select_for_update(skip_locked=True)
+        .filter(revoked_at__isnull=True, expires_at__lte=now)
+        .select_related("case", "user")
+    )
+    for grant in expired:
+        _revoke(grant, None, now)
+    return len(expired)

@@ -1,0 +1,354 @@
+"""Victim identification (Act s.29): start, the MDT's work, extension, decision and second
+review."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from core.domain import TransitionNotAllowed, ensure, ensure_transition
+from sla.models import Clock
+from sla.services import deadline_close, deadline_move, deadline_open, due_at_for
+
+from ..models import Case, CaseEvent, Indicator, Interview, Outcome, Screening, ScreeningMember
+from ..permissions import can_second_review, can_work_on
+from ..workflow import (
+    ACTIVE_SCREENING_STATES,
+    OPEN_SCREENING_STATES,
+    SCREENING_TRANSITIONS,
+    WORKING_SCREENING_STATES,
+    ScreeningStatus,
+)
+from .cases import case_event_add
+
+# Act s.29: custody for identification may be extended by the court by up to 7 days.
+MAX_COURT_EXTENSION = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    name: str
+    agency: str
+    position: str = ""
+
+
+@transaction.atomic
+def screening_start(
+    *,
+    case_id: int,
+    actor: User,
+    custody_started_at: dt.datetime,
+    members: Iterable[MemberInput] = (),
+    interpreter_name: str = "",
+    interpreter_language: str = "",
+) -> Screening:
+    """Start identification. The s.29 clock runs from the start of custody or screening,
+    not from when the record is typed, so a late entry may already be close to its limit.
+
+    Side effects: opens the identification Deadline, a CaseEvent and an AuditEvent.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    ensure(can_work_on(actor, case), _("Only the owning office screens this case."))
+    if not case.is_open:
+        raise ValidationError(_("The case is closed; reopen it before screening."))
+    if custody_started_at > timezone.now():
+        raise ValidationError({"custody_started_at": _("This date is in the future.")})
+    if case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists():
+        raise ValidationError(_("This case already has a screening under way."))
+    screening = Screening(
+        case=case,
+        custody_started_at=custody_started_at,
+        deadline_at=due_at_for(clock=Clock.IDENTIFICATION, start=custody_started_at),
+        interpreter_name=interpreter_name.strip(),
+        interpreter_language=interpreter_language,
+    )
+    screening.full_clean()
+    screening.save()
+    for member in members:
+        screening_member_add(screening=screening, actor=actor, member=member)
+    deadline_open(
+        clock=Clock.IDENTIFICATION,
+        obj=screening,
+        organisation=case.owner,
+        start=custody_started_at,
+        due_at=screening.deadline_at,
+    )
+    case_event_add(case=case, kind=CaseEvent.Kind.SCREENING_STARTED, actor=actor)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=screening)
+    return screening
+
+
+def _lock_screening(screening_id: int) -> Screening:
+    return Screening.objects.select_for_update().select_related("case").get(pk=screening_id)
+
+
+def _ensure_active(screening: Screening) -> None:
+    if screening.status not in WORKING_SCREENING_STATES:
+        raise TransitionNotAllowed(
+            _("The screening is %(status)s; it can no longer be changed.")
+            % {"status": screening.get_status_display()}
+        )
+
+
+def screening_member_add(*, screening: Screening, actor: User, member: MemberInput):
+    ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    record = ScreeningMember(
+        screening=screening,
+        name=member.name.strip(),
+        agency=member.agency,
+        position=member.position.strip(),
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def screening_update(
+    *,
+    screening_id: int,
+    actor: User,
+    indicator_codes: Iterable[str] | None = None,
+    members: Iterable[MemberInput] = (),
+    interpreter_name: str | None = None,
+    interpreter_language: str | None = None,
+) -> Screening:
+    """Record the MDT's checklist, new MDT members and the interpreter while the screening
+    is under way. Side effects: an AuditEvent listing what changed."""
+    screening = _lock_screening(screening_id)
+    ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    _ensure_active(screening)
+    changes = {}
+    if indicator_codes is not None:
+        codes = set(indicator_codes)
+        indicators = list(Indicator.objects.filter(code__in=codes))
+        if len(indicators) != len(codes):
+            raise ValidationError({"indicators": _("Unknown indicator.")})
+        screening.indicators.set(indicators)
+        changes["indicators"] = sorted(codes)
+    if interpreter_name is not None:
+        screening.interpreter_name = interpreter_name.strip()
+        changes["interpreter_name"] = screening.interpreter_name
+    if interpreter_language is not None:
+        screening.interpreter_language = interpreter_language
+        changes["interpreter_language"] = interpreter_language
+    screening.full_clean()
+    screening.save()
+    for member in members:
+        screening_member_add(screening=screening, actor=actor, member=member)
+        changes.setdefault("members_added", []).append(member.name)
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=screening, changes=changes)
+    return screening
+
+
+@transaction.atomic
+def screening_extend(
+    *, screening_id: int, actor: User, until: dt.datetime, order_reference: str
+) -> Screening:
+    """Move the identification deadline by court order, at most 7 days past the first 24 hours.
+
+    Side effects: moves the identification Deadline, a CaseEvent and an AuditEvent.
+    """
+    screening = _lock_screening(screening_id)
+    ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    if screening.status not in ACTIVE_SCREENING_STATES:
+        raise TransitionNotAllowed(_("The identification clock is no longer running."))
+    if not order_reference.strip():
+        raise ValidationError({"order_reference": _("Give the court order's reference.")})
+    first_limit = due_at_for(clock=Clock.IDENTIFICATION, start=screening.custody_started_at)
+    if until <= screening.deadline_at:
+        raise ValidationError({"until": _("An extension must move the deadline later.")})
+    if until > first_limit + MAX_COURT_EXTENSION:
+        raise ValidationError(
+            {"until": _("A court may extend custody by at most 7 days (Act s.29).")}
+        )
+    screening.deadline_at = until
+    screening.extension_order_reference = order_reference.strip()
+    screening.save(update_fields=["deadline_at", "extension_order_reference"])
+    deadline_move(clock=Clock.IDENTIFICATION, obj=screening, due_at=until)
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.SCREENING_EXTENDED,
+        actor=actor,
+        summary=order_reference.strip(),
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=screening,
+        changes={"deadline_at": until.isoformat(), "order": order_reference.strip()},
+    )
+    return screening
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    screening_id: int,
+    actor: User,
+    held_at: dt.datetime,
+    interviewer: str,
+    summary: str,
+    interpreter: str = "",
+    language: str = "",
+    location: str = "",
+) -> Interview:
+    """Record one interview, so that the person need not tell their story again."""
+    screening = _lock_screening(screening_id)
+    ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    interview = Interview(
+        screening=screening,
+        held_at=held_at,
+        interviewer=interviewer.strip(),
+        summary=summary.strip(),
+        interpreter=interpreter.strip(),
+        language=language,
+        location=location.strip(),
+        recorded_by=actor,
+    )
+    interview.full_clean()
+    interview.save()
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.INTERVIEW,
+        actor=actor,
+        summary=interview.interviewer,
+    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=interview)
+    return interview
+
+
+POSITIVE_OUTCOMES = {Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR}
+
+
+@transaction.atomic
+def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: str) -> Screening:
+    """Record the MDT's identification outcome.
+
+    Requires: at least one MDT member, the s.33 rights notification for screening, reasons,
+    and for a victim outcome at least one indicator. A `not_victim` outcome is not final: it
+    waits for a central reviewer's second review (four eyes).
+
+    Side effects: closes the identification Deadline; opens the MDT-interview Deadline for
+    `reasonable_grounds` or the second-review Deadline (central division) for `not_victim`;
+    a CaseEvent and an AuditEvent.
+    """
+    screening = _lock_screening(screening_id)
+    case = screening.case
+    target = {
+        Outcome.NOT_VICTIM: ScreeningStatus.PENDING_SECOND_REVIEW,
+        Outcome.REASONABLE_GROUNDS: ScreeningStatus.AWAITING_MDT,
+    }.get(outcome, ScreeningStatus.DECIDED)
+    after_mdt_interview = screening.status == ScreeningStatus.AWAITING_MDT
+    ensure_transition(
+        screening.status, target, SCREENING_TRANSITIONS, dict(ScreeningStatus.choices)
+    )
+    ensure(can_work_on(actor, case), _("Only the owning office decides this screening."))
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose an outcome.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reasons for the decision.")
+    if not screening.members.exists():
+        errors["members"] = _("Record the MDT members who took the decision.")
+    if outcome in POSITIVE_OUTCOMES and not screening.indicators.exists():
+        errors["indicators"] = _("Mark the indicators that support the decision.")
+    if not case.consents.filter(step="screening", rights_notified=True).exists():
+        errors["consent"] = _(
+            "Record that the person was told their rights (s.33) before the decision."
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    screening.status = target
+    screening.outcome = outcome
+    screening.outcome_reason = reason.strip()
+    screening.decided_by = actor
+    screening.decided_at = now
+    screening.save()
+    deadline_close(clock=Clock.IDENTIFICATION, obj=screening, at=now)
+    if after_mdt_interview:
+        deadline_close(clock=Clock.MDT_INTERVIEW, obj=screening, at=now)
+    if outcome == Outcome.REASONABLE_GROUNDS:
+        deadline_open(clock=Clock.MDT_INTERVIEW, obj=screening, organisation=case.owner, start=now)
+    if outcome == Outcome.NOT_VICTIM:
+        deadline_open(
+            clock=Clock.SECOND_REVIEW,
+            obj=screening,
+            organisation=Organisation.objects.get(kind=Organisation.Kind.CENTRAL),
+            start=now,
+        )
+    case_event_add(
+        case=case,
+        kind=CaseEvent.Kind.SCREENING_DECIDED,
+        actor=actor,
+        summary=screening.get_outcome_display(),
+    )
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=screening,
+        changes={"status": target, "outcome": outcome},
+    )
+    return screening
+
+
+@transaction.atomic
+def screening_second_review(
+    *, screening_id: int, actor: User, confirm: bool, note: str
+) -> Screening:
+    """A central reviewer confirms a not-a-victim decision, or reopens the screening.
+
+    Side effects: closes the second-review Deadline; on reopening, restarts the identification
+    clock up to the screening's legal deadline; a CaseEvent and an AuditEvent.
+    """
+    screening = _lock_screening(screening_id)
+    target = ScreeningStatus.CONFIRMED if confirm else ScreeningStatus.REOPENED
+    ensure_transition(
+        screening.status, target, SCREENING_TRANSITIONS, dict(ScreeningStatus.choices)
+    )
+    ensure(
+        can_second_review(actor, screening),
+        _("A central reviewer other than the decision's author gives the second review."),
+    )
+    if not note.strip():
+        raise ValidationError({"note": _("Give the reasons for the second review.")})
+    now = timezone.now()
+    screening.status = target
+    screening.second_reviewer = actor
+    screening.second_reviewed_at = now
+    screening.second_review_note = note.strip()
+    if not confirm:
+        screening.outcome = ""
+        screening.decided_by = None
+        screening.decided_at = None
+    screening.save()
+    deadline_close(clock=Clock.SECOND_REVIEW, obj=screening, at=now)
+    if not confirm:
+        deadline_open(
+            clock=Clock.IDENTIFICATION,
+            obj=screening,
+            organisation=screening.case.owner,
+            start=now,
+            due_at=max(screening.deadline_at, now),
+        )
+    case_event_add(
+        case=screening.case,
+        kind=CaseEvent.Kind.SECOND_REVIEW,
+        actor=actor,
+        summary=screening.get_status_display(),
+    )
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=screening,
+        changes={"status": target},
+    )
+    return screening

@@ -1,0 +1,142 @@
+"""Registering a person and their case (with the possible duplicates shown first), and a
+person's page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import role_required
+from audit.models import AuditEvent
+from audit.selectors import views_of
+from audit.services import audit_record
+from core.forms import add_service_errors
+
+from .. import selectors, services
+from ..duplicates import Candidate, find_duplicates
+from ..forms import (
+    CaseIntakeForm,
+    PersonForm,
+)
+from ._common import PROVINCIAL
+
+
+def _candidate(form: PersonForm) -> Candidate:
+    data = form.cleaned_data
+    documents = ()
+    if data.get("document_kind") and data.get("document_number"):
+        documents = ((data["document_kind"], data["document_number"]),)
+    return Candidate(
+        name_th=data.get("name_th", ""),
+        name_latin=data.get("name_latin", ""),
+        name_native=data.get("name_native", ""),
+        aliases=tuple(data.get("aliases", ())),
+        date_of_birth=data.get("date_of_birth"),
+        estimated_age=data.get("estimated_age"),
+        nationality=data.get("nationality", ""),
+        documents=documents,
+    )
+
+
+def _matches_for(request, form):
+    """Likely duplicates, split into those the worker may open and those of other offices
+    (shown only as a case number and an office: never another office's person's details)."""
+    matches = find_duplicates(_candidate(form))
+    visible_ids = set(
+        selectors.person_list_visible_to(user=request.user)
+        .filter(pk__in=[m.person.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    visible = [m for m in matches if m.person.pk in visible_ids]
+    elsewhere = [
+        {"match": m, "cases": list(m.person.cases.select_related("owner"))}
+        for m in matches
+        if m.person.pk not in visible_ids
+    ]
+    return visible, elsewhere
+
+
+@role_required(*PROVINCIAL)
+def register(request):
+    """Register a person and open their case. Before a new person is created the likely
+    duplicates are shown, so the worker can link to an existing record instead."""
+    person_form = PersonForm(request.POST or None)
+    case_form = CaseIntakeForm(
+        request.POST or None,
+        initial={"intake_province": request.user.membership.organisation.province},
+    )
+    visible, elsewhere = [], []
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        link_to = request.POST.get("link_person")
+        if not link_to and request.POST.get("confirmed_new") != "1":
+            visible, elsewhere = _matches_for(request, person_form)
+        if not (visible or elsewhere):
+            try:
+                case = _register(request, person_form, case_form, link_to)
+            except ValidationError as error:
+                add_service_errors(person_form, error)
+            else:
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+                return redirect(case)
+    return render(
+        request,
+        "cases/register.html",
+        {
+            "person_form": person_form,
+            "case_form": case_form,
+            "matches": visible,
+            "matches_elsewhere": elsewhere,
+        },
+    )
+
+
+@transaction.atomic
+def _register(request, person_form, case_form, link_to):
+    data = person_form.cleaned_data
+    if link_to:
+        person = selectors.person_get_visible(user=request.user, person_id=link_to)
+    else:
+        documents = []
+        if data.get("document_kind"):
+            documents.append(
+                services.DocumentInput(
+                    kind=data["document_kind"],
+                    number=data["document_number"],
+                    issuing_country=data.get("document_country", ""),
+                )
+            )
+        person = services.person_create(
+            actor=request.user,
+            sex=data["sex"],
+            name_th=data["name_th"],
+            name_latin=data["name_latin"],
+            name_native=data["name_native"],
+            aliases=data["aliases"],
+            date_of_birth=data["date_of_birth"],
+            estimated_age=data["estimated_age"],
+            age_disputed=data["age_disputed"],
+            nationality=data["nationality"],
+            stateless=data["stateless"],
+            languages=data["languages"],
+            documents=documents,
+        )
+    return services.case_open(actor=request.user, person=person, **case_form.cleaned_data)
+
+
+@login_required
+def person_detail(request, person_id):
+    person = selectors.person_get_visible(user=request.user, person_id=person_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
+    cases = list(selectors.case_list_visible_to(user=request.user).filter(person=person))
+    return render(
+        request,
+        "cases/person.html",
+        {
+            "person": person,
+            "cases": cases,
+            "documents": person.documents.all(),
+            "viewers": views_of(person, *cases)[:50],
+        },
+    )

@@ -1,0 +1,153 @@
+"""A screening's page and the MDT's work on it: members, indicators, interviews, extension,
+decision and second review."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from audit.models import AuditEvent
+from audit.services import audit_record
+from core.actions import perform
+
+from .. import selectors, services
+from ..forms import (
+    DecisionForm,
+    ExtensionForm,
+    IndicatorsForm,
+    InterviewForm,
+    MemberForm,
+    SecondReviewForm,
+)
+from ..permissions import can_second_review, can_work_on
+from ..workflow import (
+    ACTIVE_SCREENING_STATES,
+    WORKING_SCREENING_STATES,
+    ScreeningStatus,
+)
+from ._common import PROVINCIAL
+
+
+@login_required
+def screening(request, screening_id):
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
+    active = record.status in WORKING_SCREENING_STATES
+    return render(
+        request,
+        "cases/screening.html",
+        {
+            "screening": record,
+            "case": record.case,
+            "members": record.members.all(),
+            "interviews": record.interviews.select_related("recorded_by"),
+            "indicators": record.indicators.all(),
+            "may_work": can_work_on(request.user, record.case) and active,
+            "may_extend": can_work_on(request.user, record.case)
+            and record.status in ACTIVE_SCREENING_STATES,
+            "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
+            and can_second_review(request.user, record),
+            "member_form": MemberForm(),
+            "indicators_form": IndicatorsForm(
+                initial={"indicators": [i.code for i in record.indicators.all()]}
+            ),
+            "interview_form": InterviewForm(),
+            "extension_form": ExtensionForm(),
+            "decision_form": DecisionForm(),
+            "second_review_form": SecondReviewForm(),
+        },
+    )
+
+
+def _screening_action(request, screening_id, form_class, action, success):
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    perform(request, form_class(request.POST), lambda data: action(record, data), success)
+    return redirect(record)
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_add_member(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        MemberForm,
+        lambda record, data: services.screening_update(
+            screening_id=record.pk, actor=request.user, members=[services.MemberInput(**data)]
+        ),
+        _("MDT member added."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_indicators(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        IndicatorsForm,
+        lambda record, data: services.screening_update(
+            screening_id=record.pk,
+            actor=request.user,
+            indicator_codes=[i.code for i in data["indicators"]],
+        ),
+        _("Indicators saved."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_interview(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        InterviewForm,
+        lambda record, data: services.interview_record(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Interview recorded."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_extend(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        ExtensionForm,
+        lambda record, data: services.screening_extend(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Deadline extended by court order."),
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def screening_decide(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        DecisionForm,
+        lambda record, data: services.screening_decide(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Decision recorded."),
+    )
+
+
+@require_POST
+@role_required(Role.CENTRAL_REVIEWER)
+def screening_second_review(request, screening_id):
+    return _screening_action(
+        request,
+        screening_id,
+        SecondReviewForm,
+        lambda record, data: services.screening_second_review(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Second review recorded."),
+    )
