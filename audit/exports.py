@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from core.exports import FORMATS, export_refused, export_response
-from core.lists import Column
+from core.lists import Column, export_columns
 
 from .models import AuditEvent
 from .services import audit_record
@@ -54,6 +54,7 @@ def list_export(request, *, name: str, filterset: FilterSet, columns: list[Colum
         return export_refused(
             _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)}
         )
+    columns = export_columns(columns)
     rows = _loaded(filterset.qs, columns)
     filters = {key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)}
     return audited_export(

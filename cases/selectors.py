@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.reads import read_for_display
 
 from .extensions import visibility
 from .models import (
@@ -88,6 +89,11 @@ def case_get_visible(*, user, case_id: int) -> Case:
         raise Http404 from None
 
 
+def case_get_for_display(*, user, case_id: int) -> Case:
+    """The case for its page or print view: visible (404 otherwise), its reading logged."""
+    return read_for_display(case_get_visible, user=user, case_id=case_id)
+
+
 def person_list_visible_to(*, user) -> QuerySet[Person]:
     """Persons with at least one case the user may see, and those their office registered
     (a person registered through the API before their case is opened)."""
@@ -111,6 +117,11 @@ def person_get_visible(*, user, person_id: int) -> Person:
         raise Http404 from None
 
 
+def person_get_for_display(*, user, person_id: int) -> Person:
+    """The person for their page: visible (404 otherwise), the reading logged."""
+    return read_for_display(person_get_visible, user=user, person_id=person_id)
+
+
 def screening_list_visible_to(*, user) -> QuerySet[Screening]:
     visibility = _case_visibility(user)
     screenings = Screening.objects.select_related("case__person", "case__owner", "decided_by")
@@ -124,6 +135,11 @@ def screening_get_visible(*, user, screening_id: int) -> Screening:
         return screening_list_visible_to(user=user).get(pk=screening_id)
     except (Screening.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def screening_get_for_display(*, user, screening_id: int) -> Screening:
+    """The screening for its page: visible (404 otherwise), the reading logged."""
+    return read_for_display(screening_get_visible, user=user, screening_id=screening_id)
 
 
 def second_review_queue(*, user) -> QuerySet[Screening]:
@@ -145,6 +161,13 @@ def document_get_visible(*, user, case_id: int, document_id: int) -> CaseDocumen
         return case.files.get(pk=document_id)
     except (CaseDocument.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def document_get_for_display(*, user, case_id: int, document_id: int) -> CaseDocument:
+    """An uploaded document to download: its case visible (404 otherwise), the reading logged."""
+    return read_for_display(
+        document_get_visible, user=user, case_id=case_id, document_id=document_id
+    )
 
 
 def operation_list_for(*, user) -> QuerySet[Operation]:

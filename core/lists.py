@@ -7,6 +7,7 @@ away in a file, and every file taken is written in the audit log with its list, 
 and number of rows (`audit.exports.list_export`).
 """
 
+import datetime as dt
 import keyword
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django_filters import FilterSet
 
+from .dates import format_date, format_datetime
 from .forms import StyledFormMixin
 
 PAGE_SIZE = 50
@@ -33,12 +35,40 @@ class FilterForm(StyledFormMixin, forms.Form):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its header, the fields it reads (for `only()`, across
-    relations with `__`), and how its value is read from a row."""
+    """One column of a list, for its page and its export alike: the header, the fields it
+    reads (for the export's `only()`, across relations with `__`), and how its value is read
+    from a row. The page shows the value as text (dates in the user's era, "—" for nothing)
+    or, where it needs more (a link, a badge), the HTML of `html`. A column only the page
+    shows, or only the export, says so in `on_page` / `in_export`."""
 
     header: Any
     fields: tuple[str, ...]
     value: Callable[[Any], Any]
+    html: Callable[[Any], str] | None = None
+    on_page: bool = True
+    in_export: bool = True
+    nowrap: bool = False
+
+    def cell(self, row) -> str:
+        """The column's cell of `row` on the page."""
+        if self.html is not None:
+            return self.html(row)
+        value = self.value(row)
+        if value in (None, ""):
+            return "—"
+        if isinstance(value, dt.datetime):
+            return format_datetime(value)
+        if isinstance(value, dt.date):
+            return format_date(value)
+        return str(value)
+
+
+def page_columns(columns: list[Column]) -> list[Column]:
+    return [column for column in columns if column.on_page]
+
+
+def export_columns(columns: list[Column]) -> list[Column]:
+    return [column for column in columns if column.in_export]
 
 
 def labels(choices) -> Callable[[str], str]:
@@ -82,10 +112,13 @@ class MinuteCountPaginator(Paginator):
         return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
 
 
-def list_page(request, filterset: FilterSet, template: str, **context) -> HttpResponse:
+def list_page(
+    request, filterset: FilterSet, template: str, *, columns: list[Column], **context
+) -> HttpResponse:
     """A page of 50 matching rows, the total, the filter form, and the query string that
-    keeps the filters in the pagination and export links. The caller says in `context` whether
-    the user may export (`may_export`, accounts.permissions)."""
+    keeps the filters in the pagination and export links; `rows` pairs each row with its
+    (column, cell) pairs for the columns shown on the page, in order. The caller says in
+    `context` whether the user may export (`may_export`, accounts.permissions)."""
     query = request.GET.copy()
     for parameter in ("page", "format"):
         query.pop(parameter, None)
@@ -96,12 +129,15 @@ def list_page(request, filterset: FilterSet, template: str, **context) -> HttpRe
         + sha256(f"{template}|{request.user.pk}|{query.urlencode()}".encode()).hexdigest(),
     )
     page = paginator.get_page(request.GET.get("page"))
+    shown = page_columns(columns)
     return render(
         request,
         template,
         {
             "filter": filterset,
             "page": page,
+            "columns": shown,
+            "rows": [(row, [(column, column.cell(row)) for column in shown]) for row in page],
             "query": query.urlencode(),
             **context,
         },

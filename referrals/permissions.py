@@ -2,6 +2,8 @@
 
 from accounts.models import Organisation, Role
 
+from .workflow import REVIEW_TRANSITIONS, TRANSITIONS, ReviewState, State
+
 SENDER_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 RECEIVER_ROLES = {
     Organisation.Kind.SHELTER: (Role.SHELTER_DIRECTOR,),
@@ -48,3 +50,38 @@ def can_receive(user, referral) -> bool:
 def can_review(user) -> bool:
     membership = _membership(user)
     return membership is not None and membership.role == Role.CENTRAL_REVIEWER
+
+
+# The moves a page or the API offers: the workflow table says whether the referral may move
+# that way now, the predicate whether this user may make the move.
+_MOVES = {
+    # name: (field, target state, who)
+    "submit": ("state", State.SUBMITTED, can_send),
+    "acknowledge": ("state", State.ACKNOWLEDGED, can_receive),
+    "accept": ("state", State.ACCEPTED, can_receive),
+    "decline": ("state", State.DECLINED, can_receive),
+    "complete": (
+        "state",
+        State.COMPLETED,
+        lambda user, referral: can_receive(user, referral) or can_send(user, referral),
+    ),
+    "withdraw": ("state", State.WITHDRAWN, can_send),
+    "answer": ("review_state", ReviewState.PENDING, can_send),
+    # A review endorses, queries or escalates: offered while any of the three is allowed.
+    "review": ("review_state", ReviewState.ENDORSED, lambda user, referral: can_review(user)),
+}
+_TABLES = {"state": TRANSITIONS, "review_state": REVIEW_TRANSITIONS}
+
+
+def available_moves(user, referral) -> set[str]:
+    """The names of the moves `user` may make on `referral` now (the services check the same
+    table and predicates, so an offered move is never refused for its state or its author)."""
+    moves = {
+        name
+        for name, (field, target, who) in _MOVES.items()
+        if target in _TABLES[field].get(getattr(referral, field), ()) and who(user, referral)
+    }
+    # A redirect makes a new referral from a declined one, once.
+    if can_review(user) and referral.state == State.DECLINED and not referral.redirects.exists():
+        moves.add("redirect")
+    return moves

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.reads import read_for_display
 from sla.models import Deadline
 
 from .models import Referral
@@ -53,6 +54,11 @@ def referral_get_visible(*, user, referral_id) -> Referral:
         return referral_list_visible_to(user=user).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def referral_get_for_display(*, user, referral_id: int) -> Referral:
+    """The referral for its page or letter: visible (404 otherwise), the reading logged."""
+    return read_for_display(referral_get_visible, user=user, referral_id=referral_id)
 
 
 def inbox(*, user) -> QuerySet[Referral]:

@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
 from audit.exports import list_export
-from audit.models import AuditEvent
-from audit.services import audit_record
 from cases.selectors import case_get_visible, second_review_queue
 from core.actions import perform
 from core.domain import ActionForbidden
@@ -33,7 +32,7 @@ from .forms import (
     ReviewForm,
 )
 from .models import Kind, Urgency
-from .permissions import can_receive, can_review, can_send
+from .permissions import available_moves
 from .workflow import ReviewState, State
 
 PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -129,13 +128,7 @@ def new(request, case_id):
 
 @role_required(*EVERYONE_WITH_REFERRALS)
 def detail(request, referral_id):
-    referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=referral)
-    user = request.user
-    sender = can_send(user, referral)
-    receiver = can_receive(user, referral)
-    reviewer = can_review(user)
-    state = referral.state
+    referral = selectors.referral_get_for_display(user=request.user, referral_id=referral_id)
     return render(
         request,
         "referrals/detail.html",
@@ -144,20 +137,7 @@ def detail(request, referral_id):
             "events": referral.events.select_related("actor"),
             "deadlines": selectors.deadlines_by_referral([referral]).get(referral.pk, []),
             "redirects": referral.redirects.select_related("to_organisation"),
-            "actions": {
-                "submit": sender and state == State.DRAFT,
-                "acknowledge": receiver and state == State.SUBMITTED,
-                "accept": receiver and state == State.ACKNOWLEDGED,
-                "decline": receiver and state == State.ACKNOWLEDGED,
-                "complete": (receiver or sender) and state == State.ACCEPTED,
-                "withdraw": sender and referral.is_open,
-                "answer": sender and referral.review_state == ReviewState.QUERIED,
-                "review": reviewer
-                and referral.review_state in (ReviewState.PENDING, ReviewState.ESCALATED),
-                "redirect": reviewer
-                and state == State.DECLINED
-                and not referral.redirects.exists(),
-            },
+            "actions": available_moves(request.user, referral),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
             "review_form": ReviewForm(),
@@ -242,16 +222,31 @@ def referral_list(request):
         request,
         _filtered_referrals(request),
         "referrals/list.html",
+        columns=referral_columns(),
         may_export=may_export(request.user),
     )
 
 
 def referral_columns() -> list[Column]:
-    """The columns of the referral export, in the active language."""
+    """The columns of the referral list and its export, in the active language."""
     kind, urgency = labels(Kind.choices), labels(Urgency.choices)
     state, review = labels(State.choices), labels(ReviewState.choices)
     return [
-        Column(_("Case number"), ("case__number",), lambda referral: referral.case.number),
+        Column(
+            _("Case number"),
+            ("case__number",),
+            lambda referral: referral.case.number,
+            html=lambda referral: format_html(
+                '<a href="{}">{}</a>', referral.get_absolute_url(), referral.case.number
+            ),
+            nowrap=True,
+        ),
+        Column(
+            _("Person"),
+            ("case__person__name_th", "case__person__name_latin", "case__person__name_native"),
+            lambda referral: referral.case.person.display_name,
+            in_export=False,
+        ),
         Column(
             _("From"),
             ("from_organisation__name_th", "from_organisation__name_en"),
@@ -266,7 +261,12 @@ def referral_columns() -> list[Column]:
         Column(_("Urgency"), ("urgency",), lambda referral: urgency(referral.urgency)),
         Column(_("State"), ("state",), lambda referral: state(referral.state)),
         Column(_("Central review"), ("review_state",), lambda r: review(r.review_state)),
-        Column(_("Submitted on"), ("submitted_at",), lambda referral: referral.submitted_at),
+        Column(
+            _("Submitted on"),
+            ("submitted_at",),
+            lambda referral: referral.submitted_at,
+            nowrap=True,
+        ),
     ]
 
 
@@ -284,8 +284,7 @@ def referral_export(request):
 def letter(request, referral_id):
     """The referral as a letter in the official layout, to print for an office that files on
     paper. Seen by whoever sees the referral, and audited as a read of it."""
-    referral = selectors.referral_get_visible(user=request.user, referral_id=referral_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=referral)
+    referral = selectors.referral_get_for_display(user=request.user, referral_id=referral_id)
     return render(
         request,
         "referrals/letter.html",

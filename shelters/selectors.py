@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role
+from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
 from referrals.models import Referral
 from referrals.workflow import State
@@ -125,6 +126,11 @@ def placement_get_visible(*, user, placement_id) -> Placement:
         return placement_list_visible_to(user=user).get(pk=placement_id)
     except (Placement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def placement_get_for_display(*, user, placement_id: int) -> Placement:
+    """A stay for its page: visible (404 otherwise), the reading logged."""
+    return read_for_display(placement_get_visible, user=user, placement_id=placement_id)
 
 
 def accepted_referrals_waiting(*, shelter: Shelter):

@@ -6,14 +6,13 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from audit.exports import list_export
-from audit.models import AuditEvent
-from audit.services import audit_record
 from cases.forms import NoteForm
 from cases.selectors import case_get_visible
 from core.actions import perform
@@ -75,8 +74,7 @@ def resident_list(request):
 
 @role_required(*SHELTER_ROLES, Role.CENTRAL_REVIEWER)
 def resident(request, placement_id):
-    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=placement)
+    placement = selectors.placement_get_for_display(user=request.user, placement_id=placement_id)
     shelter = placement.unit.shelter
     active = placement.status == PlacementStatus.ADMITTED
     return render(
@@ -215,7 +213,9 @@ def placement_list(request):
         request,
         _filtered_placements(request),
         "shelters/placements.html",
-        opens_stay=has_role(request.user, *SHELTER_ROLES, Role.CENTRAL_REVIEWER),
+        columns=placement_columns(
+            opens_stay=has_role(request.user, *SHELTER_ROLES, Role.CENTRAL_REVIEWER)
+        ),
         may_export=may_export(request.user),
     )
 
@@ -224,12 +224,24 @@ def _local_date(moment):
     return timezone.localdate(moment) if moment else None
 
 
-def placement_columns() -> list[Column]:
-    """The columns of the export of stays, in the active language."""
+def placement_columns(*, opens_stay: bool = False) -> list[Column]:
+    """The columns of the list of stays and its export, in the active language. The case
+    number opens the stay's page for a shelter or the central division (`opens_stay`), the
+    case's page for a provincial office."""
     section, status = labels(Section.choices), labels(PlacementStatus.choices)
     reason = labels(DischargeReason.choices)
     return [
-        Column(_("Case number"), ("case__number",), lambda stay: stay.case.number),
+        Column(
+            _("Case number"),
+            ("case__number",),
+            lambda stay: stay.case.number,
+            html=lambda stay: format_html(
+                '<a href="{}">{}</a>',
+                stay.get_absolute_url() if opens_stay else stay.case.get_absolute_url(),
+                stay.case.number,
+            ),
+            nowrap=True,
+        ),
         Column(
             _("Person"),
             ("case__person__name_th", "case__person__name_latin", "case__person__name_native"),
@@ -241,9 +253,16 @@ def placement_columns() -> list[Column]:
             lambda stay: stay.unit.shelter.organisation.name,
         ),
         Column(_("Section"), ("unit__section",), lambda stay: section(stay.unit.section)),
-        Column(_("Admitted"), ("admitted_at",), lambda stay: _local_date(stay.admitted_at)),
+        Column(
+            _("Admitted"), ("admitted_at",), lambda stay: _local_date(stay.admitted_at), nowrap=True
+        ),
         Column(_("Status"), ("status",), lambda stay: status(stay.status)),
-        Column(_("Discharged on"), ("discharged_at",), lambda s: _local_date(s.discharged_at)),
+        Column(
+            _("Discharged on"),
+            ("discharged_at",),
+            lambda stay: _local_date(stay.discharged_at),
+            nowrap=True,
+        ),
         Column(
             _("Reason for leaving"), ("discharge_reason",), lambda s: reason(s.discharge_reason)
         ),

@@ -97,8 +97,14 @@ class Screening(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
+                # OPEN_SCREENING_STATES, in the order the migration wrote them.
                 condition=Q(
-                    status__in=["open", "reopened", "awaiting_mdt", "pending_second_review"]
+                    status__in=[
+                        ScreeningStatus.OPEN,
+                        ScreeningStatus.REOPENED,
+                        ScreeningStatus.AWAITING_MDT,
+                        ScreeningStatus.PENDING_SECOND_REVIEW,
+                    ]
                 ),
                 name="one_active_screening_per_case",
             ),
@@ -109,7 +115,7 @@ class Screening(models.Model):
             # rows at most, among ten years of finished screenings.
             models.Index(
                 fields=["deadline_at"],
-                condition=Q(status__in=["open", "reopened"]),
+                condition=Q(status__in=[ScreeningStatus.OPEN, ScreeningStatus.REOPENED]),
                 name="screening_running_idx",
             ),
         ]

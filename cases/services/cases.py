@@ -183,6 +183,9 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
     case.save(update_fields=["status", "closed_reason", "updated_at"])
     case_event_add(case=case, kind=CaseEvent.Kind.REOPENED, actor=actor, summary=reason.strip())
     audit_record(
-        action=AuditEvent.Action.TRANSITION, actor=actor, obj=case, changes={"status": "reopened"}
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=case,
+        changes={"status": CaseStatus.REOPENED},
     )
     return case

@@ -9,8 +9,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
-from audit.models import AuditEvent
-from audit.services import audit_record
 
 from .. import selectors, services
 from ..forms import (
@@ -25,6 +23,7 @@ from ..forms import (
 from ..permissions import can_close, can_grant, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
+    CaseStatus,
 )
 from ._common import PROVINCIAL, case_action
 
@@ -49,7 +48,7 @@ def home(request):
         request,
         "cases/home.html",
         {
-            "open_cases": cases.exclude(status="closed")[:50],
+            "open_cases": cases.exclude(status=CaseStatus.CLOSED)[:50],
             "running_screenings": running[:RUNNING_SHOWN],
             "more_running": len(running) > RUNNING_SHOWN,
             "colleagues": colleague_list(organisation=organisation),
@@ -59,8 +58,7 @@ def home(request):
 
 @login_required  # who may see the case is the selector's business: otherwise 404
 def detail(request, case_id):
-    case = selectors.case_get_visible(user=request.user, case_id=case_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
+    case = selectors.case_get_for_display(user=request.user, case_id=case_id)
     may_work = can_work_on(request.user, case)
     return render(
         request,
@@ -140,8 +138,7 @@ def start_screening(request, case_id):
 def summary(request, case_id):
     """The case on one printable page, for an office that files on paper. Seen by whoever sees
     the case, and audited as a read of it."""
-    case = selectors.case_get_visible(user=request.user, case_id=case_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=case)
+    case = selectors.case_get_for_display(user=request.user, case_id=case_id)
     return render(
         request,
         "cases/summary.html",

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -34,6 +35,7 @@ def case_list(request):
         request,
         _filtered_cases(request),
         "cases/list.html",
+        columns=case_columns(),
         may_export=may_export(request.user),
     )
 
@@ -42,28 +44,66 @@ AGE_FIELDS = ("person__date_of_birth", "person__estimated_age", "person__age_est
 AGE_FIELDS += ("person__created_at", "person__age_disputed")
 
 
+def _age_cell(case, today, child) -> str:
+    age = case.person.age(today)
+    badge = format_html(' <span class="badge text-bg-warning">{}</span>', child)
+    return format_html("{}{}", "—" if age is None else age, badge if case.person.is_child else "")
+
+
 def case_columns() -> list[Column]:
-    """The columns of the case export, in the active language."""
+    """The columns of the case list and its export, in the active language."""
     sex, status = labels(Sex.choices), labels(CaseStatus.choices)
     exploitation, country = labels(ExploitationType.choices), labels(country_choices())
-    yes, no, stateless = _("Yes"), _("No"), _("Stateless")
+    yes, no, stateless, child = _("Yes"), _("No"), _("Stateless"), _("Child")
     today = timezone.localdate()
     return [
-        Column(_("Case number"), ("number",), lambda case: case.number),
-        Column(_("Name in Thai"), ("person__name_th",), lambda case: case.person.name_th),
+        Column(
+            _("Case number"),
+            ("number",),
+            lambda case: case.number,
+            html=lambda case: format_html(
+                '<a href="{}">{}</a>', case.get_absolute_url(), case.number
+            ),
+            nowrap=True,
+        ),
+        Column(
+            _("Person"),
+            ("person__name_th", "person__name_latin", "person__name_native"),
+            lambda case: case.person.display_name,
+            in_export=False,
+        ),
+        Column(
+            _("Name in Thai"),
+            ("person__name_th",),
+            lambda case: case.person.name_th,
+            on_page=False,
+        ),
         Column(
             _("Name in Latin script"),
             ("person__name_latin",),
             lambda case: case.person.name_latin,
+            on_page=False,
         ),
         Column(
             _("Name in native script"),
             ("person__name_native",),
             lambda case: case.person.name_native,
+            on_page=False,
         ),
         Column(_("Sex"), ("person__sex",), lambda case: sex(case.person.sex)),
-        Column(_("Age"), AGE_FIELDS, lambda case: case.person.age(today)),
-        Column(_("Child"), AGE_FIELDS, lambda case: yes if case.person.is_child else no),
+        Column(
+            _("Age"),
+            AGE_FIELDS,
+            lambda case: case.person.age(today),
+            html=lambda case: _age_cell(case, today, child),
+            nowrap=True,
+        ),
+        Column(
+            _("Child"),
+            AGE_FIELDS,
+            lambda case: yes if case.person.is_child else no,
+            on_page=False,
+        ),
         Column(
             _("Nationality"),
             ("person__nationality", "person__stateless"),
@@ -74,7 +114,7 @@ def case_columns() -> list[Column]:
             ("intake_province__name_th", "intake_province__name_en"),
             lambda case: case.intake_province.name,
         ),
-        Column(_("Intake date"), ("intake_date",), lambda case: case.intake_date),
+        Column(_("Intake date"), ("intake_date",), lambda case: case.intake_date, nowrap=True),
         Column(_("Status"), ("status",), lambda case: status(case.status)),
         Column(
             _("Forms of exploitation"),

@@ -16,6 +16,7 @@ from core.forms import add_service_errors
 from .. import intake, selectors, services
 from ..forms_intake import IntakeUploadForm, OperationForm
 from ..models import IntakeBatch
+from ..workflow import IntakeBatchStatus
 from ._common import PROVINCIAL
 
 
@@ -143,6 +144,7 @@ def intake_preview(request, operation_id: int, batch_id: int):
             "rows": rows,
             "rows_with_errors": len({error["row"] for error in batch.errors}),
             "flagged": sum(1 for row in rows if row["matches"] or row["same_as_row"]),
+            "Status": IntakeBatchStatus,
         },
     )
 
@@ -180,6 +182,7 @@ def _progress_context(batch: IntakeBatch) -> dict:
         "batch": batch,
         "processed": processed,
         "percent": int(processed * 100 / batch.total) if batch.total else 100,
+        "Status": IntakeBatchStatus,
     }
 
 

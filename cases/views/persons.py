@@ -9,9 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
-from audit.models import AuditEvent
 from audit.selectors import views_of
-from audit.services import audit_record
 from core.forms import add_service_errors
 
 from .. import selectors, services
@@ -127,8 +125,7 @@ def _register(request, person_form, case_form, link_to):
 
 @login_required
 def person_detail(request, person_id):
-    person = selectors.person_get_visible(user=request.user, person_id=person_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=person)
+    person = selectors.person_get_for_display(user=request.user, person_id=person_id)
     cases = list(selectors.case_list_visible_to(user=request.user).filter(person=person))
     return render(
         request,

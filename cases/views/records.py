@@ -10,8 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.models import AuditEvent
-from audit.services import audit_record
 from core.domain import ActionForbidden, TransitionNotAllowed
 
 from .. import selectors, services
@@ -111,10 +109,9 @@ def add_permit(request, case_id):
 @login_required
 def document(request, case_id, document_id):
     """Serve an uploaded file only to those who may see its case, as an attachment."""
-    record = selectors.document_get_visible(
+    record = selectors.document_get_for_display(
         user=request.user, case_id=case_id, document_id=document_id
     )
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
     return FileResponse(
         record.file.open("rb"),
         as_attachment=True,

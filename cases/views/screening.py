@@ -8,8 +8,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.models import AuditEvent
-from audit.services import audit_record
 from core.actions import perform
 
 from .. import selectors, services
@@ -32,8 +30,7 @@ from ._common import PROVINCIAL
 
 @login_required
 def screening(request, screening_id):
-    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
-    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, obj=record)
+    record = selectors.screening_get_for_display(user=request.user, screening_id=screening_id)
     active = record.status in WORKING_SCREENING_STATES
     return render(
         request,
