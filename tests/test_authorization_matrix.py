@@ -376,6 +376,7 @@ def test_a_redirect_to_sign_in_or_to_the_second_factor_is_a_refusal(
     assert home.status_code == 302 and not sent_to_sign_in(home)  # to the reviewer's own page
 
 
+@pytest.mark.slow  # every endpoint by nine personas: the longest part of the suite
 @pytest.mark.parametrize("name", CHECKED)
 def test_only_the_rightful_personas_reach_the_endpoint(name, world):
     personas, args, api_objects, bodies = world

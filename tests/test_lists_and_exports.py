@@ -495,6 +495,7 @@ def add_stays(worker, director, count):
         )
 
 
+@pytest.mark.slow  # a query-count benchmark
 @pytest.mark.parametrize("name", ["cases:export", "referrals:export", "shelters:placements_export"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_costs_the_same_queries_for_few_rows_as_for_many(

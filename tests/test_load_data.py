@@ -19,7 +19,7 @@ from shelters.models import Placement, ShelterUnit
 from sla.models import Deadline
 from tests.factories import register_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # generates development data sets
 
 TODAY = dt.date(2026, 11, 20)
 SIZE = 400

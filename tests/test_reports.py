@@ -203,6 +203,7 @@ def test_a_wrong_period_is_explained_and_the_default_period_shown(client, centra
     assert response.context["form"].errors["from"]
 
 
+@pytest.mark.slow  # a query-count benchmark
 def test_the_dashboard_costs_the_same_queries_for_few_cases_as_for_many(
     client, central_reviewer, worker_chiangmai, worker_tak
 ):

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from accounts.models import User
 from devdata.demo_users import DEMO_USERS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the whole demo data set, each time
 
 
 def test_seed_demo_creates_every_demo_login_with_the_demo_password(settings):

@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Each test starts manage.py as a subprocess (bin/test also runs check --deploy itself).
+pytestmark = pytest.mark.integration
+
 
 def run_django(tmp_path, *args, **env_overrides):
     # A deployment has none of the test run's own variables (the browser tests allow the ORM
