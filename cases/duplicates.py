@@ -11,11 +11,10 @@ Matches are looked for across the whole system: the caller decides what a user m
 """
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, reduce
+from functools import cached_property, reduce
 from operator import or_
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -24,10 +23,10 @@ from django.db.models import DateField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 
 from .models import IdentityDocument, Person
-from .names import normalise
+from .names import COMPARISONS, name_similarity, normalise, romanisations, spelling_forms
 
 # Scoring, 0-100, read as "how sure should the worker be that this is the same person":
 #   same kind and number of identity document    100 on its own
@@ -124,71 +123,6 @@ def find_duplicates_bulk(
 
 # --- Names ------------------------------------------------------------------------------------
 
-# Regular differences between the Royal Institute romanisation (what cases.names produces from
-# Thai script) and the spellings people write: จ ch/j, ี i/ee, ู u/oo, ว w/v, aspirated p/ph,
-# t/th, k/kh, อร on/orn, doubled letters. Folded away for a second comparison of names.
-FOLDS = (
-    ("ch", "j"),
-    ("ph", "p"),
-    ("th", "t"),
-    ("kh", "k"),
-    ("ee", "i"),
-    ("oo", "u"),
-    ("v", "w"),
-    ("orn", "on"),
-)
-DOUBLED = re.compile(r"(.)\1+")
-FINAL_I = re.compile(r"(?<=[^aeiou])i$")
-LONE_U = re.compile(r"(?<![aeiou])u(?![aeiou])")
-
-
-@lru_cache(maxsize=65536)
-def _forms(name: str) -> tuple[str, str, str]:
-    """The name as written, with romanisation variants folded, and folded with the spaces taken
-    out ("jai dee" / "jaidee", "thi da" / "thida")."""
-    folded = name
-    for spelling, fold in FOLDS:
-        folded = folded.replace(spelling, fold)
-    folded = DOUBLED.sub(r"\1", folded)
-    return name, folded, folded.replace(" ", "")
-
-
-@lru_cache(maxsize=65536)
-def _romanisations(name: str) -> tuple[str, ...]:
-    """The name as written, with every word as the Royal Institute system would write it, and
-    as it is commonly written, so that blocking finds "somsri jaidee" for "somsri chaidi"
-    (สมศรี ใจดี) and the reverse."""
-    words = name.split()
-    royal = (word.replace("j", "ch").replace("ee", "i").replace("oo", "u") for word in words)
-    common = (FINAL_I.sub("ee", LONE_U.sub("oo", word.replace("ch", "j"))) for word in words)
-    return tuple(dict.fromkeys((name, " ".join(royal), " ".join(common))))
-
-
-# (form, scorer) pairs compared; the similarity of two names is the best of them.
-# token_sort_ratio forgives names in another order; plain ratio covers what sorting breaks
-# ("omsri saisamabunsri" sorts apart from "somsri saisamabunsri").
-COMPARISONS = (
-    (0, fuzz.ratio),
-    (0, fuzz.token_sort_ratio),
-    (1, fuzz.ratio),
-    (1, fuzz.token_sort_ratio),
-    (2, fuzz.ratio),
-)
-
-
-def _name_similarity(names: Iterable[str], keys: Iterable[str]) -> float:
-    """The best similarity, 0-100, between one of the names and one of the keys."""
-    keys = list(keys)
-    return max(
-        (
-            scorer(_forms(name)[form], _forms(key)[form])
-            for name in names
-            for key in keys
-            for form, scorer in COMPARISONS
-        ),
-        default=0.0,
-    )
-
 
 def _name_points(similarity: float) -> int:
     return round(NAME_WEIGHT * (similarity - 60) / 40)
@@ -252,7 +186,7 @@ class _Probe:
             dict.fromkeys(
                 spelling
                 for name in self.names
-                for spelling in _romanisations(name)
+                for spelling in romanisations(name)
                 if len(spelling.replace(" ", "")) >= 2
             )
         )
@@ -330,7 +264,7 @@ def _find_chunk(
         documents = by_document[index]
         similar = _similar_names(probe, [rows[pk] for pk in blocked[index]], min_score=min_score)
         for pk in documents.keys() - similar.keys():
-            similar[pk] = _name_similarity(probe.names, rows[pk].keys)
+            similar[pk] = name_similarity(probe.names, rows[pk].keys)
         scored.append(
             {
                 pk: _score(probe, rows[pk], similarity, documents.get(pk, ()))
@@ -464,12 +398,16 @@ def _similar_names(probe: _Probe, rows: list[_Row], *, min_score: int) -> dict[i
     cutoff = max(NAME_FLOOR, 60 + 40 * (min_score - best_other) / NAME_WEIGHT - 1)
     owners = [row.pk for row in rows for _key in row.keys]
     keys = [key for row in rows for key in row.keys]
-    choices = list(zip(*map(_forms, keys), strict=True))
+    choices = list(zip(*map(spelling_forms, keys), strict=True))
     found: dict[int, float] = {}
     for name in probe.names:
         for form, scorer in COMPARISONS:
             for _choice, similarity, position in process.extract(
-                _forms(name)[form], choices[form], scorer=scorer, score_cutoff=cutoff, limit=None
+                spelling_forms(name)[form],
+                choices[form],
+                scorer=scorer,
+                score_cutoff=cutoff,
+                limit=None,
             ):
                 owner = owners[position]
                 found[owner] = max(similarity, found.get(owner, 0.0))

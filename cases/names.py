@@ -4,9 +4,11 @@ PyThaiNLP), every name is lower-cased and stripped of accents and punctuation, s
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pythainlp.transliterate import romanize
+from rapidfuzz import fuzz
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 NOT_LETTER = re.compile(r"[^a-z0-9\u0E00-\u0E7F\u1000-\u109F\u1780-\u17FF\u0E80-\u0EFF ]+")
@@ -36,3 +38,71 @@ def name_key(*names: str) -> str:
     """Every distinct normalised name of a person, joined by '|', for storage and search."""
     keys = dict.fromkeys(k for k in (normalise(n) for n in names if n) if k)
     return "|".join(keys)
+
+
+# --- Spellings of the same name, for the duplicate finder --------------------------------------
+
+# Regular differences between the Royal Institute romanisation (what name_key produces from
+# Thai script) and the spellings people write: จ ch/j, ี i/ee, ู u/oo, ว w/v, aspirated p/ph,
+# t/th, k/kh, อร on/orn, doubled letters. Folded away for a second comparison of names.
+FOLDS = (
+    ("ch", "j"),
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("v", "w"),
+    ("orn", "on"),
+)
+DOUBLED = re.compile(r"(.)\1+")
+FINAL_I = re.compile(r"(?<=[^aeiou])i$")
+LONE_U = re.compile(r"(?<![aeiou])u(?![aeiou])")
+
+
+@lru_cache(maxsize=65536)
+def spelling_forms(name: str) -> tuple[str, str, str]:
+    """The name as written, with romanisation variants folded, and folded with the spaces taken
+    out ("jai dee" / "jaidee", "thi da" / "thida")."""
+    folded = name
+    for spelling, fold in FOLDS:
+        folded = folded.replace(spelling, fold)
+    folded = DOUBLED.sub(r"\1", folded)
+    return name, folded, folded.replace(" ", "")
+
+
+@lru_cache(maxsize=65536)
+def romanisations(name: str) -> tuple[str, ...]:
+    """The name as written, with every word as the Royal Institute system would write it, and
+    as it is commonly written, so that blocking finds "somsri jaidee" for "somsri chaidi"
+    (สมศรี ใจดี) and the reverse."""
+    words = name.split()
+    royal = (word.replace("j", "ch").replace("ee", "i").replace("oo", "u") for word in words)
+    common = (FINAL_I.sub("ee", LONE_U.sub("oo", word.replace("ch", "j"))) for word in words)
+    return tuple(dict.fromkeys((name, " ".join(royal), " ".join(common))))
+
+
+# (form, scorer) pairs compared; the similarity of two names is the best of them.
+# token_sort_ratio forgives names in another order; plain ratio covers what sorting breaks
+# ("omsri saisamabunsri" sorts apart from "somsri saisamabunsri").
+COMPARISONS = (
+    (0, fuzz.ratio),
+    (0, fuzz.token_sort_ratio),
+    (1, fuzz.ratio),
+    (1, fuzz.token_sort_ratio),
+    (2, fuzz.ratio),
+)
+
+
+def name_similarity(names: Iterable[str], keys: Iterable[str]) -> float:
+    """The best similarity, 0-100, between one of the names and one of the keys."""
+    keys = list(keys)
+    return max(
+        (
+            scorer(spelling_forms(name)[form], spelling_forms(key)[form])
+            for name in names
+            for key in keys
+            for form, scorer in COMPARISONS
+        ),
+        default=0.0,
+    )
