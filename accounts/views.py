@@ -103,7 +103,7 @@ def mfa_setup(request):
         {
             "form": form,
             "qr": mfa.qr_svg(device),
-            "key": device.config_url.split("secret=")[1].split("&")[0],
+            "key": mfa.secret_key(device),
             "next": _next(request),
         },
     )

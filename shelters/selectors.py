@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role
+from accounts.models import Role
 from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
 from referrals.models import Referral
@@ -51,11 +51,6 @@ def shelter_list_with_units() -> QuerySet[Shelter]:
         .prefetch_related(Prefetch("units", queryset=units_with_occupancy().order_by("section")))
         .annotate(total_beds=Sum("units__capacity"))
     )
-
-
-def shelter_for_organisation(organisation: Organisation) -> Shelter | None:
-    """The shelter an organisation of kind shelter runs, with its units."""
-    return shelter_list_with_units().filter(organisation=organisation).first()
 
 
 # Which persons each target group takes in: (sexes, youngest age, oldest age or None).

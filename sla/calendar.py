@@ -16,14 +16,6 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _thai_holidays(day.year)
 
 
-def holiday_name(day: dt.date, language: str = "th") -> str | None:
-    """The holiday's name in Thai or English, or None on an ordinary day."""
-    names = holidays.country_holidays(
-        "TH", years=day.year, categories=("public", "government"), language=language
-    )
-    return names.get(day)
-
-
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
     """The moment `days` working days after `start` (before it when negative), at the same
     time of day.

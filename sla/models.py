@@ -138,7 +138,3 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.get_clock_display()} · {format_datetime(self.due_at)}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.closed_at is None
