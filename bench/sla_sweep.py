@@ -437,6 +437,7 @@ def create_due(*, count: int, now: dt.datetime, organisations: dict, seed: int) 
             unit = random_.choice(units[referral.to_organisation.code])
             placements[index] = Placement(
                 case=case,
+                person_id=case.person_id,
                 unit=unit,
                 referral=referral,
                 admitted_at=started,
@@ -457,6 +458,7 @@ def create_due(*, count: int, now: dt.datetime, organisations: dict, seed: int) 
             )
             placements[index] = Placement(
                 case=case,
+                person_id=case.person_id,
                 unit=random_.choice(units[shelter]),
                 referral=referral,
                 status=PlacementStatus.DISCHARGED,

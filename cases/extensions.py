@@ -7,7 +7,9 @@ AppConfig.ready(), and `cases` asks the registry:
 - `visibility(role, organisation_id)`: the extra cases an organisation of that role sees (a
   referral's receiver sees the referred case; a shelter sees its residents);
 - `linked_rows(case)` / `running_work(case)`: the rows of other apps hanging off a case (their
-  clocks are the case's clocks), and those still running (which keep the case from closing).
+  clocks are the case's clocks), and those still running (which keep the case from closing);
+- `living_elsewhere(case)`: where the case's person lives now under another of their cases
+  (a shelter bed), which refuses a second bed.
 """
 
 from collections import defaultdict
@@ -17,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 
 _visibility: dict[str, list[Callable[[int], Q]]] = defaultdict(list)
 _linked: list[tuple[type[Model], Q]] = []
+_residence: list[Callable] = []
 
 
 def register_visibility(*roles: str, condition: Callable[[int], Q]) -> None:
@@ -43,3 +46,13 @@ def linked_rows(case) -> list[QuerySet]:
 
 def running_work(case) -> bool:
     return any(model.objects.filter(running, case=case).exists() for model, running in _linked)
+
+
+def register_residence(where: Callable) -> None:
+    """`where(case)` says, in the user's language, where the case's person lives now under
+    another of their cases, or returns "" when they do not."""
+    _residence.append(where)
+
+
+def living_elsewhere(case) -> str:
+    return next((text for text in (where(case) for where in _residence) if text), "")

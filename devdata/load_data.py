@@ -361,6 +361,7 @@ class _Generator:
         exploitation = self._exploitation(moment, sex, nationality, code, operation)
         case = _CaseFacts(
             pk=self.tables[Case].next_id,
+            person=self.tables[Person].next_id - 1,
             office=office,
             worker=worker,
             moment=moment,
@@ -837,6 +838,7 @@ class _Generator:
         case.touch(care_plan_done)
         self.tables[Placement].add(
             case_id=case.pk,
+            person_id=case.person,
             unit_id=unit.pk,
             referral_id=referral,
             status="admitted" if active else "discharged",
@@ -879,6 +881,7 @@ class _Generator:
 @dataclass
 class _CaseFacts:
     pk: int
+    person: int
     office: Organisation
     worker: int
     moment: dt.datetime

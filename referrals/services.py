@@ -16,7 +16,7 @@ from accounts.models import Organisation, Role, User
 from accounts.selectors import member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.extensions import visibility
+from cases.extensions import living_elsewhere, visibility
 from cases.models import Case, CaseEvent
 from cases.services import case_event_add, case_transfer_ownership
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
@@ -263,6 +263,11 @@ def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referra
     referral = _lock(referral_id)
     ensure_transition(referral.state, State.ACCEPTED, TRANSITIONS, STATE_LABELS)
     ensure(can_receive(actor, referral), _("Only the receiving organisation decides."))
+    if referral.kind == Kind.SHELTER_PLACEMENT:
+        # One bed per person: not while they live in a shelter under another of their cases.
+        where = living_elsewhere(referral.case)
+        if where:
+            raise TransitionNotAllowed(where)
     _move(referral, actor, State.ACCEPTED, note.strip())
     deadline_close(clock=_decision_clock(referral), obj=referral)
     if referral.kind == Kind.TRANSFER:

@@ -11,10 +11,14 @@ class SheltersConfig(AppConfig):
         from functools import partial
 
         from accounts.models import Role
-        from cases.extensions import register_linked_model, register_visibility
+        from cases.extensions import (
+            register_linked_model,
+            register_residence,
+            register_visibility,
+        )
 
         from .models import Placement, PlacementStatus
-        from .selectors import cases_resident_in
+        from .selectors import cases_resident_in, living_elsewhere
 
         # A director sees present and past residents; the staff only present ones (DESIGN.md §6).
         register_visibility(
@@ -24,3 +28,4 @@ class SheltersConfig(AppConfig):
             Role.SHELTER_STAFF, condition=partial(cases_resident_in, current_only=True)
         )
         register_linked_model(Placement, running=Q(status=PlacementStatus.ADMITTED))
+        register_residence(living_elsewhere)

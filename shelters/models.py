@@ -85,6 +85,15 @@ class Placement(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="placements", verbose_name=_("case")
     )
+    # The case's person, kept on the stay so that the database itself refuses a second bed for
+    # one person who has two cases (a constraint cannot look through the case).
+    person = models.ForeignKey(
+        "cases.Person",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("person"),
+        editable=False,
+    )
     unit = models.ForeignKey(
         ShelterUnit, on_delete=models.PROTECT, related_name="placements", verbose_name=_("section")
     )
@@ -116,10 +125,11 @@ class Placement(models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         constraints = [
+            # One bed per person, across all their cases.
             models.UniqueConstraint(
-                fields=["case"],
+                fields=["person"],
                 condition=models.Q(status=PlacementStatus.ADMITTED),
-                name="one_active_placement_per_case",
+                name="one_active_placement_per_person",
             ),
         ]
         indexes = [

@@ -14,6 +14,28 @@ from referrals.workflow import State
 from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGroup
 
 
+def current_stay(*, person_id: int, other_than_case_id: int | None = None) -> Placement | None:
+    """The person's present shelter stay (one at most: the database keeps it so), if it is
+    under a case other than `other_than_case_id`."""
+    stays = Placement.objects.filter(person_id=person_id, status=PlacementStatus.ADMITTED)
+    if other_than_case_id is not None:
+        stays = stays.exclude(case_id=other_than_case_id)
+    return stays.select_related("case", "unit__shelter__organisation").first()
+
+
+def living_elsewhere(case) -> str:
+    """Where the case's person lives now under another of their cases, or "" (registered with
+    cases.extensions: a referral for a shelter bed is refused at acceptance)."""
+    stay = current_stay(person_id=case.person_id, other_than_case_id=case.pk)
+    if stay is None:
+        return ""
+    # The other case may belong to an office that may not see it: its number is not named.
+    return _(
+        "This person already lives in %(unit)s under another of their cases: one person has "
+        "one bed. A move to another shelter is a transfer referral from that case."
+    ) % {"unit": stay.unit}
+
+
 def cases_resident_in(organisation_id: int, *, current_only: bool) -> Q:
     """A Q over Case: the cases with a stay in the organisation's shelter (present ones only,
     or past ones too); registered with cases.extensions."""

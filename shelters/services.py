@@ -32,6 +32,7 @@ from .models import (
     ShelterUnit,
 )
 from .permissions import is_director_of, works_at
+from .selectors import living_elsewhere
 from .workflow import TRANSITIONS
 
 # Follow-up visits after a reintegration or a repatriation (DESIGN.md §5), counted from the
@@ -73,6 +74,7 @@ def placement_admit(
         raise ValidationError(_("This referral is not a placement in this shelter."))
     if referral.state != State.ACCEPTED:
         raise TransitionNotAllowed(_("Only a person whose referral was accepted is admitted."))
+    _ensure_not_living_elsewhere(referral.case)
     if _active(unit.pk) >= unit.capacity:
         raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
     now = timezone.now()
@@ -87,6 +89,7 @@ def placement_admit(
         with transaction.atomic():
             placement = Placement.objects.create(
                 case=referral.case,
+                person_id=referral.case.person_id,
                 unit=unit,
                 referral=referral,
                 admitted_at=now,
@@ -94,7 +97,9 @@ def placement_admit(
                 admitted_by=actor,
             )
     except IntegrityError:
-        raise ValidationError(_("This person is already placed in a shelter.")) from None
+        # Another admission of the same person (under another case) committed first.
+        _ensure_not_living_elsewhere(referral.case)
+        raise TransitionNotAllowed(_("This person is already placed in a shelter.")) from None
     referral_complete(referral_id=referral.pk, actor=actor, note=str(unit))
     deadline_open(
         clock=Clock.CARE_PLAN, obj=placement, organisation=unit.shelter.organisation, start=now
@@ -102,6 +107,14 @@ def placement_admit(
     case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=str(unit))
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=placement)
     return placement
+
+
+def _ensure_not_living_elsewhere(case) -> None:
+    """One bed per person: refuse a stay while the person lives in a shelter under another
+    of their cases, naming where (a move between shelters is a transfer from that case)."""
+    where = living_elsewhere(case)
+    if where:
+        raise TransitionNotAllowed(where)
 
 
 def _ensure_still_resident(placement: Placement) -> None:

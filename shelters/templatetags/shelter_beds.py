@@ -3,7 +3,7 @@
 
 from django import template
 
-from shelters.selectors import fit_warnings, shelter_list_with_units
+from shelters.selectors import fit_warnings, living_elsewhere, shelter_list_with_units
 
 register = template.Library()
 
@@ -22,3 +22,10 @@ def shelters_for(person):
         (shelter, fit_warnings(shelter=shelter, person=person))
         for shelter in shelter_list_with_units()
     ]
+
+
+@register.simple_tag
+def bed_elsewhere(case) -> str:
+    """Where the case's person lives now under another of their cases, or "": a shelter
+    referral warns the sender, and is refused at acceptance and admission."""
+    return living_elsewhere(case)
