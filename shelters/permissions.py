@@ -25,3 +25,11 @@ def works_at(user, shelter) -> bool:
         and membership.role in (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
         and membership.organisation_id == shelter.organisation_id
     )
+
+
+def can_set_capacity(user, shelter) -> bool:
+    """The shelter's director, or a sysadmin keeping the reference data (in the admin)."""
+    membership = _membership(user)
+    return is_director_of(user, shelter) or (
+        membership is not None and membership.role == Role.SYSADMIN
+    )

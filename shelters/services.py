@@ -31,7 +31,7 @@ from .models import (
     Shelter,
     ShelterUnit,
 )
-from .permissions import is_director_of, works_at
+from .permissions import can_set_capacity, is_director_of, works_at
 from .selectors import living_elsewhere
 from .workflow import TRANSITIONS
 
@@ -219,7 +219,7 @@ def placement_transfer(
 def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUnit:
     """Change the number of beds of a section; never below the residents it holds now."""
     unit = ShelterUnit.objects.select_for_update().select_related("shelter").get(pk=unit_id)
-    ensure(is_director_of(actor, unit.shelter), _("Only the shelter's director sets capacity."))
+    ensure(can_set_capacity(actor, unit.shelter), _("Only the shelter's director sets capacity."))
     occupied = _active(unit.pk)
     if capacity < occupied:
         raise ValidationError(

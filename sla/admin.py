@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ClockPolicy
+from .services import clock_policy_update
 
 
 @admin.register(ClockPolicy)
@@ -15,6 +16,10 @@ class ClockPolicyAdmin(admin.ModelAdmin):
         "escalate_second",
         "updated_at",
     ]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the law's limits (also checked by the form) and the audit log.
+        clock_policy_update(policy=obj, actor=request.user, changed=form.changed_data)
 
     def has_add_permission(self, request):
         return False  # the clocks are fixed by the workflows; only their timing is editable

@@ -1,6 +1,9 @@
 """Deadline rules (DESIGN.md §5). Each clock's defaults are reference data a sysadmin may edit;
 a change applies to clocks opened after it, never to those already running."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +39,13 @@ class Escalation(models.TextChoices):
     CENTRAL_HEAD = "central_head", _("Head of the central division")
 
 
+# Clocks whose length the law sets: a rule may be shorter, never longer.
+LEGAL_LIMITS = {
+    Clock.IDENTIFICATION: (dt.timedelta(hours=24), _("Act s.29 allows at most 24 hours.")),
+}
+LENGTHS = {Unit.HOURS: dt.timedelta(hours=1), Unit.DAYS: dt.timedelta(days=1)}
+
+
 class ClockPolicy(models.Model):
     """How long one kind of deadline runs, when to remind, and whom to escalate to."""
 
@@ -64,6 +74,17 @@ class ClockPolicy(models.Model):
 
     def __str__(self):
         return self.get_clock_display()
+
+    def clean(self):
+        limit = LEGAL_LIMITS.get(self.clock)
+        if limit is None:
+            return
+        longest, law = limit
+        length = LENGTHS.get(self.due_unit)
+        if length is None:
+            raise ValidationError({"due_unit": _("Set this clock in hours or days.") + " " + law})
+        if self.due_after * length > longest or self.due_after == 0:
+            raise ValidationError({"due_after": law})
 
 
 class Deadline(models.Model):

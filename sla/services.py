@@ -5,8 +5,11 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .calendar import add_working_days
 from .models import ClockPolicy, Deadline, Unit
@@ -115,3 +118,22 @@ def deadline_cancel(*, clock: str, obj: models.Model) -> int:
     )
     cancelled = running.update(state=Deadline.State.CANCELLED, closed_at=now, next_action_at=None)
     return late + cancelled
+
+
+@transaction.atomic
+def clock_policy_update(*, policy: ClockPolicy, actor, changed: list[str]) -> ClockPolicy:
+    """Save a deadline rule edited by a sysadmin (`policy` holds the new values): refused
+    beyond the law's limits (ClockPolicy.clean); clocks already running keep their due time.
+
+    Side effects: an AuditEvent with the old and new values of the changed fields.
+    """
+    policy.full_clean()
+    old = ClockPolicy.objects.select_for_update().get(pk=policy.pk)
+    policy.save()
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=policy,
+        changes={field: [getattr(old, field), getattr(policy, field)] for field in changed},
+    )
+    return policy
