@@ -14,6 +14,8 @@ from .models import (
     CaseDocument,
     CaseEvent,
     CaseUserObjectPermission,
+    Consent,
+    ConsentStep,
     IntakeBatch,
     Operation,
     Person,
@@ -195,3 +197,10 @@ def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBat
         raise Http404 from None
     batch.operation = operation
     return batch
+
+
+def referral_consent_refused(case: Case) -> Consent | None:
+    """The person's latest recorded will on being referred, when it is a refusal (the latest
+    consent record of the referral step governs; an earlier refusal later given is not)."""
+    latest = case.consents.filter(step=ConsentStep.REFERRAL).order_by("-recorded_at", "-pk").first()
+    return latest if latest is not None and latest.decision == Consent.Decision.REFUSED else None

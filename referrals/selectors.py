@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.reads import read_for_display
+from cases.selectors import referral_consent_refused
 from sla.models import Deadline
 
 from .models import Referral
@@ -114,3 +115,10 @@ def deadlines_by_referral(referrals) -> dict[int, list[Deadline]]:
     ).order_by("due_at"):
         result.setdefault(deadline.object_id, []).append(deadline)
     return result
+
+
+def consent_withdrawn(referral: Referral):
+    """The refusal the person recorded after this referral was made, if that is their latest
+    will on being referred: the referral's pages and letter show it."""
+    refusal = referral_consent_refused(referral.case)
+    return refusal if refusal is not None and refusal.recorded_at > referral.created_at else None

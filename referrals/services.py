@@ -18,7 +18,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.extensions import living_elsewhere, visibility
 from cases.models import Case, CaseEvent
+from cases.selectors import referral_consent_refused
 from cases.services import case_event_add, case_transfer_ownership
+from core.dates import format_date
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.services import notify
 from sla.models import Clock
@@ -152,7 +154,8 @@ def referral_create(
         kind=kind,
         reason=reason.strip(),
         consent=consent,
-        consent_note=consent_note.strip(),
+        # A note explains an exemption; with the person's consent there is none to explain.
+        consent_note="" if consent == ConsentBasis.GIVEN else consent_note.strip(),
         services_requested=list(dict.fromkeys(services_requested)),
         urgency=Urgency.URGENT if is_urgent(case, services_requested, urgent) else Urgency.NORMAL,
         created_by=actor,
@@ -171,6 +174,13 @@ def referral_create(
         errors["reason"] = _("Say why the person is referred.")
     if consent == ConsentBasis.NOT_REQUIRED and not referral.consent_note:
         errors["consent_note"] = _("Say why no consent is needed (for example: a child).")
+    refusal = referral_consent_refused(case)
+    if consent == ConsentBasis.GIVEN and refusal is not None:
+        # The person's recorded will governs (Act s.33): a refusal is not overridden by a tick.
+        errors["consent"] = _(
+            "The person refused referral (recorded on %(date)s). Record their consent on the "
+            "case if they now agree, or give the lawful reason no consent is needed."
+        ) % {"date": format_date(refusal.recorded_at)}
     unknown = [s for s in referral.services_requested if s not in ServiceType.values]
     if unknown:
         errors["services_requested"] = _("Unknown service.")

@@ -138,6 +138,7 @@ def detail(request, referral_id):
             "deadlines": selectors.deadlines_by_referral([referral]).get(referral.pk, []),
             "redirects": referral.redirects.select_related("to_organisation"),
             "actions": available_moves(request.user, referral),
+            "consent_withdrawn": selectors.consent_withdrawn(referral),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
             "review_form": ReviewForm(),
@@ -295,6 +296,7 @@ def letter(request, referral_id):
                 step__in=["referral", "shelter", "data_sharing"]
             ),
             "letter_date": referral.submitted_at or referral.created_at,
+            "consent_withdrawn": selectors.consent_withdrawn(referral),
             "printed_at": timezone.now(),
         },
     )
