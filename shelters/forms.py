@@ -22,13 +22,22 @@ class CapacityForm(StyledFormMixin, forms.Form):
 
 
 class DischargeForm(StyledFormMixin, forms.Form):
+    # No reason chosen in advance: the director says why the person leaves, and confirms.
     reason = forms.ChoiceField(
         label=_("Reason for leaving"),
-        choices=[c for c in DischargeReason.choices if c[0] != DischargeReason.TRANSFERRED],
+        choices=[
+            ("", _("Choose the reason")),
+            *(c for c in DischargeReason.choices if c[0] != DischargeReason.TRANSFERRED),
+        ],
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm = forms.BooleanField(label=_("The person leaves the shelter now: I confirm."))
+
+
+class MovementEndForm(StyledFormMixin, forms.Form):
+    ended_at = forms.DateTimeField(label=_("Back at"), widget=DateTimeInput())
 
 
 class TransferForm(StyledFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
 from cases.services import case_event_add
+from core.dates import format_datetime
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
@@ -75,6 +76,8 @@ def placement_admit(
     if referral.state != State.ACCEPTED:
         raise TransitionNotAllowed(_("Only a person whose referral was accepted is admitted."))
     _ensure_not_living_elsewhere(referral.case)
+    if planned_end is not None and planned_end < timezone.localdate():
+        raise ValidationError({"planned_end": _("The planned end is before the admission.")})
     if _active(unit.pk) >= unit.capacity:
         raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
     now = timezone.now()
@@ -278,6 +281,46 @@ def care_plan_item_save(
     return item
 
 
+def _ensure_during_stay(placement, *, started_at, ended_at) -> None:
+    """An outing or a call happens during the stay, and not in the future."""
+    now = timezone.now()
+    if started_at < placement.admitted_at:
+        raise ValidationError(
+            {
+                "started_at": _("This is before the person was admitted (%(admitted)s).")
+                % {"admitted": format_datetime(placement.admitted_at)}
+            }
+        )
+    if started_at > now:
+        raise ValidationError({"started_at": _("This date is in the future.")})
+    if ended_at is not None and ended_at < started_at:
+        raise ValidationError({"ended_at": _("The end is before the start.")})
+    if ended_at is not None and ended_at > now:
+        raise ValidationError({"ended_at": _("This date is in the future.")})
+
+
+@transaction.atomic
+def movement_end(*, movement_id: int, actor: User, ended_at: dt.datetime) -> MovementRecord:
+    """The person is back from an outing (or the call ended): its end is recorded once.
+
+    Side effects: an AuditEvent with the end.
+    """
+    record = MovementRecord.objects.select_for_update().get(pk=movement_id)
+    placement = _resident(record.placement_id, actor)
+    if record.ended_at is not None:
+        raise TransitionNotAllowed(_("The end of this outing is already recorded."))
+    _ensure_during_stay(placement, started_at=record.started_at, ended_at=ended_at)
+    record.ended_at = ended_at
+    record.save(update_fields=["ended_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=record,
+        changes={"ended_at": ended_at.isoformat()},
+    )
+    return record
+
+
 @transaction.atomic
 def movement_record(
     *,
@@ -291,8 +334,7 @@ def movement_record(
 ) -> MovementRecord:
     """Record an outing or a phone call of a resident."""
     placement = _resident(placement_id, actor)
-    if ended_at is not None and ended_at < started_at:
-        raise ValidationError({"ended_at": _("The end is before the start.")})
+    _ensure_during_stay(placement, started_at=started_at, ended_at=ended_at)
     record = MovementRecord(
         placement=placement,
         kind=kind,

@@ -15,6 +15,11 @@ urlpatterns = [
     path("placements/<int:placement_id>/", views.resident, name="resident"),
     path("placements/<int:placement_id>/care-plan/", views.add_care_plan_item, name="care_plan"),
     path("placements/<int:placement_id>/movements/", views.add_movement, name="movement"),
+    path(
+        "placements/<int:placement_id>/movements/<int:movement_id>/end/",
+        views.end_movement,
+        name="movement_end",
+    ),
     path("placements/<int:placement_id>/discharge/", views.discharge, name="discharge"),
     path("placements/<int:placement_id>/transfer/", views.transfer, name="transfer"),
 ]

@@ -4,7 +4,7 @@ Thin: parse, call one selector or service, render."""
 import datetime as dt
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from .forms import (
     CapacityForm,
     CarePlanItemForm,
     DischargeForm,
+    MovementEndForm,
     MovementForm,
     TransferForm,
 )
@@ -90,6 +91,7 @@ def resident(request, placement_id):
             # Several forms on one page: distinct ids, so each label names its own field.
             "care_form": CarePlanItemForm(auto_id="care_%s"),
             "movement_form": MovementForm(auto_id="movement_%s"),
+            "movement_end_form": MovementEndForm(auto_id="movement_end_%s"),
             "discharge_form": DischargeForm(auto_id="discharge_%s"),
             "transfer_form": TransferForm(auto_id="transfer_%s"),
         },
@@ -163,13 +165,32 @@ def add_movement(request, placement_id):
 
 
 @require_POST
+@role_required(*SHELTER_ROLES)
+def end_movement(request, placement_id, movement_id):
+    """The person is back from an outing: its end is recorded (on the stay's page)."""
+    return _resident_action(
+        request,
+        placement_id,
+        MovementEndForm,
+        lambda p, data: services.movement_end(
+            movement_id=get_object_or_404(p.movements, pk=movement_id).pk,
+            actor=request.user,
+            ended_at=data["ended_at"],
+        ),
+        _("Recorded."),
+    )
+
+
+@require_POST
 @role_required(Role.SHELTER_DIRECTOR)
 def discharge(request, placement_id):
     return _resident_action(
         request,
         placement_id,
         DischargeForm,
-        lambda p, data: services.placement_discharge(placement_id=p.pk, actor=request.user, **data),
+        lambda p, data: services.placement_discharge(
+            placement_id=p.pk, actor=request.user, reason=data["reason"], note=data["note"]
+        ),
         _("The person has left the shelter."),
     )
 

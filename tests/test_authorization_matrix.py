@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from notifications.services import notify
+from shelters import services as shelters
 from shelters.models import Shelter
 from tests.factories import (
     UserFactory,
@@ -116,6 +117,7 @@ RULES = {
     "shelters:resident": ("get", {"director", "staff", "central"}),
     "shelters:care_plan": ("post", SHELTER),
     "shelters:movement": ("post", SHELTER),
+    "shelters:movement_end": ("post", SHELTER),
     "shelters:discharge": ("post", {"director"}),
     "shelters:transfer": ("post", {"director"}),
     "notifications:inbox": ("get", EVERYONE),
@@ -239,6 +241,12 @@ def world(
         worker_chiangmai, director_kredtrakarn, person={"name_th": "พักอยู่", "estimated_age": 30}
     )
     unit = placement.unit
+    outing = shelters.movement_record(
+        placement_id=placement.pk,
+        actor=director_kredtrakarn,
+        kind="outing",
+        started_at=placement.admitted_at,
+    )
     referral = referral_in_state(
         worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
@@ -271,6 +279,7 @@ def world(
         "grant_id": grant.pk,
         "referral_id": referral.pk,
         "placement_id": placement.pk,
+        "movement_id": outing.pk,
         "unit_id": unit.pk,
         "operation_id": operation.pk,
         "batch_id": batch.pk,

@@ -203,6 +203,12 @@ def interview_record(
     """Record one interview, so that the person need not tell their story again."""
     screening = _lock_screening(screening_id)
     ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    if held_at > timezone.now():
+        raise ValidationError({"held_at": _("This date is in the future.")})
+    if held_at < screening.custody_started_at:
+        raise ValidationError(
+            {"held_at": _("The interview cannot be before the person was taken into custody.")}
+        )
     interview = Interview(
         screening=screening,
         held_at=held_at,
