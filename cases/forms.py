@@ -168,7 +168,10 @@ class ExtensionForm(StyledFormMixin, forms.Form):
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    # No outcome chosen in advance: the MDT decides it.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Choose the outcome")), *Outcome.choices]
+    )
     reason = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3})
     )

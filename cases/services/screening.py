@@ -17,7 +17,16 @@ from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from sla.models import Clock
 from sla.services import deadline_close, deadline_move, deadline_open, due_at_for
 
-from ..models import Case, CaseEvent, Indicator, Interview, Outcome, Screening, ScreeningMember
+from ..models import (
+    Case,
+    CaseEvent,
+    ConsentStep,
+    Indicator,
+    Interview,
+    Outcome,
+    Screening,
+    ScreeningMember,
+)
 from ..permissions import can_second_review, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
@@ -234,6 +243,24 @@ def interview_record(
 POSITIVE_OUTCOMES = {Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR}
 
 
+def decision_missing(screening: Screening, *, outcome: str | None = None) -> dict[str, str]:
+    """What the screening still lacks before the MDT may decide (all of it at once, so the page
+    shows one checklist before anyone tries): the members, the s.33 rights notice, and for a
+    victim outcome (or any, when `outcome` is None) the indicators."""
+    missing = {}
+    if not screening.members.exists():
+        missing["members"] = _("Record the MDT members who took the decision.")
+    if not screening.case.consents.filter(
+        step=ConsentStep.SCREENING, rights_notified=True
+    ).exists():
+        missing["consent"] = _(
+            "Record that the person was told their rights (s.33) before the decision."
+        )
+    if (outcome is None or outcome in POSITIVE_OUTCOMES) and not screening.indicators.exists():
+        missing["indicators"] = _("Mark the indicators that support the decision.")
+    return missing
+
+
 @transaction.atomic
 def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: str) -> Screening:
     """Record the MDT's identification outcome.
@@ -262,14 +289,7 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
         errors["outcome"] = _("Choose an outcome.")
     if not reason.strip():
         errors["reason"] = _("Give the reasons for the decision.")
-    if not screening.members.exists():
-        errors["members"] = _("Record the MDT members who took the decision.")
-    if outcome in POSITIVE_OUTCOMES and not screening.indicators.exists():
-        errors["indicators"] = _("Mark the indicators that support the decision.")
-    if not case.consents.filter(step="screening", rights_notified=True).exists():
-        errors["consent"] = _(
-            "Record that the person was told their rights (s.33) before the decision."
-        )
+    errors.update(decision_missing(screening, outcome=outcome))
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

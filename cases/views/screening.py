@@ -1,7 +1,9 @@
 """A screening's page and the MDT's work on it: members, indicators, interviews, extension,
 decision and second review."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.actions import perform
+from core.domain import ActionForbidden, TransitionNotAllowed
+from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -31,7 +35,12 @@ from ._common import PROVINCIAL
 @login_required
 def screening(request, screening_id):
     record = selectors.screening_get_for_display(user=request.user, screening_id=screening_id)
+    return _screening_page(request, record)
+
+
+def _screening_page(request, record, *, decision_form=None):
     active = record.status in WORKING_SCREENING_STATES
+    may_work = can_work_on(request.user, record.case) and active
     return render(
         request,
         "cases/screening.html",
@@ -41,7 +50,9 @@ def screening(request, screening_id):
             "members": record.members.all(),
             "interviews": record.interviews.select_related("recorded_by"),
             "indicators": record.indicators.all(),
-            "may_work": can_work_on(request.user, record.case) and active,
+            "may_work": may_work,
+            # Everything the decision still needs, in one list, before anyone tries.
+            "decision_missing": services.decision_missing(record).values() if may_work else [],
             "may_extend": can_work_on(request.user, record.case)
             and record.status in ACTIVE_SCREENING_STATES,
             "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
@@ -52,7 +63,7 @@ def screening(request, screening_id):
             ),
             "interview_form": InterviewForm(),
             "extension_form": ExtensionForm(),
-            "decision_form": DecisionForm(),
+            "decision_form": decision_form or DecisionForm(),
             "second_review_form": SecondReviewForm(),
         },
     )
@@ -125,15 +136,23 @@ def screening_extend(request, screening_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def screening_decide(request, screening_id):
-    return _screening_action(
-        request,
-        screening_id,
-        DecisionForm,
-        lambda record, data: services.screening_decide(
-            screening_id=record.pk, actor=request.user, **data
-        ),
-        _("Decision recorded."),
-    )
+    """A refused decision comes back on the page with what the user wrote (the outcome, the
+    reasons) and every reason it was refused."""
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.screening_decide(
+                screening_id=record.pk, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (TransitionNotAllowed, ActionForbidden) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect(record)
+    return _screening_page(request, record, decision_form=form)
 
 
 @require_POST
