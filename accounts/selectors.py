@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from .models import Membership, Organisation, User
+from .models import Membership, Organisation, Role, User
 
 
 def organisation_counts() -> list[tuple[str, int]]:
@@ -33,3 +33,9 @@ def member_users(*, organisation: Organisation, roles) -> QuerySet:
         memberships__role__in=roles,
         memberships__is_active=True,
     ).distinct()
+
+
+def central_reviewers() -> QuerySet:
+    """The central division's reviewers: told of what needs the centre's eyes."""
+    central = Organisation.objects.get(kind=Organisation.Kind.CENTRAL)
+    return member_users(organisation=central, roles=[Role.CENTRAL_REVIEWER])

@@ -7,6 +7,7 @@ from cases.models import Case
 from referrals import services
 from referrals.models import Referral
 from shelters.models import Placement
+from shelters.selectors import section_warnings
 from shelters.services import care_plan_item_save, placement_admit, placement_discharge
 
 # The path each demo referral takes: the moves after creation, in order.
@@ -79,12 +80,12 @@ def _apply(move, referral_id, *, worker, director, reviewer, sex):
             shelter = Organisation.objects.get(
                 pk=Referral.objects.get(pk=referral_id).to_organisation_id
             )
-            section = "women" if sex == "female" else "men"
-            placement = placement_admit(
-                referral_id=referral_id,
-                unit_id=shelter.shelter.units.get(section=section).pk,
-                actor=director,
-            )
+            person = Referral.objects.get(pk=referral_id).case.person
+            # The first section meant for the person, in this order of preference.
+            order = ["women", "girls", "men", "boys", "families", "accessible", "lgbtqi"]
+            units = sorted(shelter.shelter.units.all(), key=lambda u: order.index(u.section))
+            unit = next(u for u in units if not section_warnings(unit=u, person=person))
+            placement = placement_admit(referral_id=referral_id, unit_id=unit.pk, actor=director)
             care_plan_item_save(
                 placement_id=placement.pk,
                 actor=director,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, Role, User
-from accounts.selectors import member_users
+from accounts.selectors import central_reviewers, member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.extensions import living_elsewhere, visibility
@@ -94,11 +94,6 @@ def _receivers(referral):
         Organisation.Kind.PROVINCIAL_OFFICE: [Role.SUPERVISOR, Role.SOCIAL_WORKER],
     }.get(referral.to_organisation.kind, [])
     return member_users(organisation=referral.to_organisation, roles=roles)
-
-
-def _central_reviewers():
-    central = Organisation.objects.get(kind=Organisation.Kind.CENTRAL)
-    return member_users(organisation=central, roles=[Role.CENTRAL_REVIEWER])
 
 
 def _notify(recipients, text, referral):
@@ -224,7 +219,7 @@ def _submit(referral: Referral, actor: User) -> None:
         start=now,
     )
     _notify(
-        [*_receivers(referral), *_central_reviewers()],
+        [*_receivers(referral), *central_reviewers()],
         gettext_lazy("New referral of case {number}"),
         referral,
     )
@@ -305,7 +300,7 @@ def referral_decline(*, referral_id: int, actor: User, reason: str) -> Referral:
     _move(referral, actor, State.DECLINED, reason.strip(), decline_reason=reason.strip())
     deadline_close(clock=_decision_clock(referral), obj=referral)
     _notify(
-        [*_sender_people(referral), *_central_reviewers()],
+        [*_sender_people(referral), *central_reviewers()],
         gettext_lazy("Referral of case {number} declined"),
         referral,
     )
@@ -391,7 +386,7 @@ def referral_answer_query(*, referral_id: int, actor: User, answer: str) -> Refe
     referral.review_state = ReviewState.PENDING
     referral.save(update_fields=["review_state", "updated_at"])
     _record(referral, actor, "review_state", old, ReviewState.PENDING, answer.strip())
-    _notify(_central_reviewers(), gettext_lazy("The sender answered on case {number}"), referral)
+    _notify(central_reviewers(), gettext_lazy("The sender answered on case {number}"), referral)
     return referral
 
 

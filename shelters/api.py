@@ -95,6 +95,7 @@ class AdmitSerializer(serializers.Serializer):
     referral = serializers.IntegerField()
     unit = serializers.PrimaryKeyRelatedField(queryset=ShelterUnit.objects.all())
     planned_end = serializers.DateField(required=False, allow_null=True, default=None)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DischargeSerializer(serializers.Serializer):
@@ -138,6 +139,7 @@ class PlacementViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, viewsets.Gen
             unit_id=data["unit"].pk,
             actor=request.user,
             planned_end=data["planned_end"],
+            override_reason=data["override_reason"],
         )
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 

@@ -10,6 +10,11 @@ from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, Shel
 class AdmitForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Section"), queryset=ShelterUnit.objects.none())
     planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
+    override_reason = forms.CharField(
+        label=_("Reason to admit into a section not meant for this person"),
+        required=False,
+        help_text=_("Only when the section does not fit (a child, an adult, the other sex)."),
+    )
 
     def __init__(self, *args, shelter=None, **kwargs):
         super().__init__(*args, **kwargs)

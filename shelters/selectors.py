@@ -11,7 +11,7 @@ from cases.selectors import case_list_visible_to
 from referrals.models import Referral
 from referrals.workflow import State
 
-from .models import Placement, PlacementStatus, Shelter, ShelterUnit, TargetGroup
+from .models import Placement, PlacementStatus, Section, Shelter, ShelterUnit, TargetGroup
 
 
 def current_stay(*, person_id: int, other_than_case_id: int | None = None) -> Placement | None:
@@ -82,6 +82,37 @@ TARGET_GROUP_FIT = {
     TargetGroup.MEN: ({"male"}, 18, None),
     TargetGroup.MEN_AND_BOYS: ({"male"}, 15, None),
 }
+
+
+# Who each section is meant for: (sexes or None for any, children, adults).
+SECTION_FIT = {
+    Section.WOMEN: ({"female"}, False, True),
+    Section.GIRLS: ({"female"}, True, False),
+    Section.MEN: ({"male"}, False, True),
+    Section.BOYS: ({"male"}, True, False),
+    Section.FAMILIES: (None, True, True),
+    Section.ACCESSIBLE: (None, True, True),
+    Section.LGBTQI: (None, False, True),
+}
+
+
+def section_warnings(*, unit: ShelterUnit, person) -> list[str]:
+    """Why a person does not fit a section: a child (under 18, or of disputed or unknown age)
+    in an adult section, an adult among children, a person in a section of the other sex.
+    The director may still admit them, with a reason, which the central division is told."""
+    sexes, children, adults = SECTION_FIT[unit.section]
+    section = unit.get_section_display()
+    warnings = []
+    if person.is_child and not children:
+        warnings.append(_("A child in the adult section %(section)s.") % {"section": section})
+    if not person.is_child and not adults:
+        warnings.append(_("An adult in the children's section %(section)s.") % {"section": section})
+    if sexes is not None and person.sex not in sexes:
+        warnings.append(
+            _("A person recorded as %(sex)s in the section %(section)s.")
+            % {"sex": person.get_sex_display().lower(), "section": section}
+        )
+    return warnings
 
 
 def fit_warnings(*, shelter: Shelter, person) -> list[str]:

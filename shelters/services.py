@@ -7,9 +7,12 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import CaseEvent
@@ -17,6 +20,7 @@ from cases.permissions import can_work_on
 from cases.services import case_event_add
 from core.dates import format_datetime
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
+from notifications.services import notify
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
 from referrals.workflow import State
@@ -33,7 +37,7 @@ from .models import (
     ShelterUnit,
 )
 from .permissions import can_set_capacity, is_director_of, works_at
-from .selectors import living_elsewhere
+from .selectors import living_elsewhere, section_warnings
 from .workflow import TRANSITIONS
 
 # Follow-up visits after a reintegration or a repatriation (DESIGN.md §5), counted from the
@@ -56,8 +60,13 @@ def placement_admit(
     unit_id: int,
     actor: User,
     planned_end: dt.date | None = None,
+    override_reason: str = "",
 ) -> Placement:
     """Admit the person of an accepted shelter referral into a section of the shelter.
+
+    A person who does not fit the section (a child in an adult section, an adult among
+    children, a section of the other sex: selectors.section_warnings) is admitted only with
+    the director's `override_reason`, which goes on the timeline and to the central division.
 
     The section's row is locked first, so two directors admitting into the last bed at the same
     moment are served one after the other: the second finds the bed taken and is refused. A
@@ -78,6 +87,17 @@ def placement_admit(
     _ensure_not_living_elsewhere(referral.case)
     if planned_end is not None and planned_end < timezone.localdate():
         raise ValidationError({"planned_end": _("The planned end is before the admission.")})
+    misfit = section_warnings(unit=unit, person=referral.case.person)
+    if misfit and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "%(warnings)s Admit into this section only with your reason, which the "
+                    "central division is told; or choose another section."
+                )
+                % {"warnings": " ".join(misfit)}
+            }
+        )
     if _active(unit.pk) >= unit.capacity:
         raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
     now = timezone.now()
@@ -107,8 +127,30 @@ def placement_admit(
     deadline_open(
         clock=Clock.CARE_PLAN, obj=placement, organisation=unit.shelter.organisation, start=now
     )
-    case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=str(unit))
-    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=placement)
+    summary = str(unit)
+    if misfit:
+        summary += (
+            " · "
+            + " ".join(misfit)
+            + " "
+            + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
+        )
+        notify(
+            recipients=central_reviewers(),
+            message=format_lazy(
+                gettext_lazy("A person who does not fit the section was admitted ({unit}): {why}"),
+                unit=str(unit),
+                why=override_reason.strip(),
+            ),
+            link=placement.get_absolute_url(),
+        )
+    case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=summary)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=placement,
+        changes={"override": override_reason.strip()} if misfit else None,
+    )
     return placement
 
 

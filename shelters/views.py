@@ -111,6 +111,7 @@ def admit(request, referral_id):
             unit_id=data["unit"].pk,
             actor=request.user,
             planned_end=data["planned_end"],
+            override_reason=data["override_reason"],
         ),
         _("The person is admitted."),
     )
