@@ -253,12 +253,14 @@ def admission(
     section: str = "women",
     shelter: str = SHELTER_CODE,
     person: dict | None = None,
+    override_reason: str = "",
     **referral_fields,
 ):
     """A placement: a case of `sender`'s office (when None, a new one as in referral_in_state)
     referred to `shelter` (`referral_fields` as in referral_in_state: reason, services_requested),
     acknowledged and accepted by its `director`, and admitted by them into the section `section`
-    (which completes the referral and opens the care-plan deadline)."""
+    (which completes the referral and opens the care-plan deadline). A person the section is not
+    meant for needs the director's `override_reason`."""
     from shelters import services
     from shelters.models import ShelterUnit
 
@@ -272,4 +274,6 @@ def admission(
         **referral_fields,
     )
     unit = ShelterUnit.objects.get(shelter__organisation__code=shelter, section=section)
-    return services.placement_admit(referral_id=referral.pk, unit_id=unit.pk, actor=director)
+    return services.placement_admit(
+        referral_id=referral.pk, unit_id=unit.pk, actor=director, override_reason=override_reason
+    )

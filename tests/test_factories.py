@@ -96,7 +96,9 @@ def test_a_builder_refuses_a_state_it_cannot_reach_honestly(worker_chiangmai):
 
 
 def test_an_admission_is_a_stay_in_the_section(worker_chiangmai, director_kredtrakarn):
-    placement = admission(worker_chiangmai, director_kredtrakarn, section="girls")
+    placement = admission(
+        worker_chiangmai, director_kredtrakarn, section="girls", person={"estimated_age": 12}
+    )
     assert placement.status == "admitted"
     assert placement.unit.section == "girls"
     placement.referral.refresh_from_db()

@@ -107,7 +107,13 @@ def world(worker_chiangmai, worker_tak, director_kredtrakarn):
 
     left = admission(worker_chiangmai, director_kredtrakarn, case=somsri)
     shelters.placement_discharge(placement_id=left.pk, actor=director_kredtrakarn, reason="left")
-    admission(worker_chiangmai, director_kredtrakarn, case=aung)
+    # A boy of 15 in a shelter for women and girls: only with the director's reason.
+    admission(
+        worker_chiangmai,
+        director_kredtrakarn,
+        case=aung,
+        override_reason="พักชั่วคราวระหว่างรอสถานคุ้มครองชาย",
+    )
     referral_in_state(worker_tak, "submitted", case=tak)
     return {"somsri": somsri, "aung": aung, "closed": closed, "tak": tak}
 

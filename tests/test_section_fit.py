@@ -85,5 +85,5 @@ def test_the_waiting_list_shows_sex_age_and_the_child_flag(client, girl, directo
     page = client.get(reverse("shelters:home"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'data-testid="who"' in text
+    assert 'data-testid="person-facts"' in text
     assert "16" in text and "เด็ก" in text
