@@ -98,6 +98,11 @@ class AdmitSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class MoveSectionSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=ShelterUnit.objects.all())
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class DischargeSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=DischargeReason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -151,6 +156,20 @@ class PlacementViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, viewsets.Gen
         body.is_valid(raise_exception=True)
         placement = services.placement_discharge(
             placement_id=placement.pk, actor=request.user, **body.validated_data
+        )
+        return Response(PlacementSerializer(placement).data)
+
+    @extend_schema(request=MoveSectionSerializer, responses={200: PlacementSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="move-section")
+    def move_section(self, request, pk=None):
+        placement = self.get_object()
+        body = MoveSectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        placement = services.placement_move_section(
+            placement_id=placement.pk,
+            actor=request.user,
+            unit_id=body.validated_data["unit"].pk,
+            override_reason=body.validated_data["override_reason"],
         )
         return Response(PlacementSerializer(placement).data)
 

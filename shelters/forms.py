@@ -22,6 +22,24 @@ class AdmitForm(StyledFormMixin, forms.Form):
             self.fields["unit"].queryset = shelter.units.all()
 
 
+class MoveSectionForm(StyledFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Move to the section"), queryset=ShelterUnit.objects.none()
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to admit into a section not meant for this person"),
+        required=False,
+        help_text=_("Only when the section does not fit (a child, an adult, the other sex)."),
+    )
+
+    def __init__(self, *args, placement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if placement is not None:
+            self.fields["unit"].queryset = placement.unit.shelter.units.exclude(
+                pk=placement.unit_id
+            )
+
+
 class CapacityForm(StyledFormMixin, forms.Form):
     capacity = forms.IntegerField(label=_("Beds"), min_value=0, max_value=1000)
 

@@ -87,17 +87,7 @@ def placement_admit(
     _ensure_not_living_elsewhere(referral.case)
     if planned_end is not None and planned_end < timezone.localdate():
         raise ValidationError({"planned_end": _("The planned end is before the admission.")})
-    misfit = section_warnings(unit=unit, person=referral.case.person)
-    if misfit and not override_reason.strip():
-        raise ValidationError(
-            {
-                "override_reason": _(
-                    "%(warnings)s Admit into this section only with your reason, which the "
-                    "central division is told; or choose another section."
-                )
-                % {"warnings": " ".join(misfit)}
-            }
-        )
+    misfit = _ensure_fits_or_reason(unit, referral.case.person, override_reason)
     if _active(unit.pk) >= unit.capacity:
         raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
     now = timezone.now()
@@ -135,21 +125,96 @@ def placement_admit(
             + " "
             + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
         )
-        notify(
-            recipients=central_reviewers(),
-            message=format_lazy(
-                gettext_lazy("A person who does not fit the section was admitted ({unit}): {why}"),
-                unit=str(unit),
-                why=override_reason.strip(),
-            ),
-            link=placement.get_absolute_url(),
-        )
+        _tell_central_of_misfit(placement, unit, override_reason)
     case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=summary)
     audit_record(
         action=AuditEvent.Action.CREATE,
         actor=actor,
         obj=placement,
         changes={"override": override_reason.strip()} if misfit else None,
+    )
+    return placement
+
+
+def _ensure_fits_or_reason(unit: ShelterUnit, person, override_reason: str) -> list[str]:
+    """The section's misfits for the person (selectors.section_warnings); refused without the
+    director's reason."""
+    misfit = section_warnings(unit=unit, person=person)
+    if misfit and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "%(warnings)s Admit into this section only with your reason, which the "
+                    "central division is told; or choose another section."
+                )
+                % {"warnings": " ".join(misfit)}
+            }
+        )
+    return misfit
+
+
+def _tell_central_of_misfit(placement: Placement, unit: ShelterUnit, reason: str) -> None:
+    notify(
+        recipients=central_reviewers(),
+        message=format_lazy(
+            gettext_lazy("A person who does not fit the section was admitted ({unit}): {why}"),
+            unit=str(unit),
+            why=reason.strip(),
+        ),
+        link=placement.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def placement_move_section(
+    *, placement_id: int, unit_id: int, actor: User, override_reason: str = ""
+) -> Placement:
+    """Move a resident to another section of the same shelter (placed in the wrong one, or
+    grown out of it). The target section's row is locked first, as for an admission, so the
+    move never overbooks it; a section not meant for the person needs the director's reason.
+
+    Side effects: a CaseEvent (moved) and an AuditEvent; the central division is told of an
+    override.
+    """
+    unit = ShelterUnit.objects.select_for_update().select_related("shelter").get(pk=unit_id)
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("unit__shelter", "case__person")
+        .get(pk=placement_id)
+    )
+    ensure(
+        is_director_of(actor, placement.unit.shelter),
+        _("Only the shelter's director moves a resident."),
+    )
+    _ensure_still_resident(placement)
+    if unit.shelter_id != placement.unit.shelter_id:
+        raise ValidationError({"unit": _("A move to another shelter is a transfer referral.")})
+    if unit.pk == placement.unit_id:
+        raise ValidationError({"unit": _("The person is already in this section.")})
+    if _active(unit.pk) >= unit.capacity:
+        raise NoBedFree(_("No bed is free in %(unit)s: the section is full.") % {"unit": unit})
+    misfit = _ensure_fits_or_reason(unit, placement.case.person, override_reason)
+    previous = placement.unit
+    placement.unit = unit
+    placement.save(update_fields=["unit"])
+    summary = f"{previous.get_section_display()} → {unit.get_section_display()}"
+    if misfit:
+        summary += (
+            " · "
+            + " ".join(misfit)
+            + " "
+            + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
+        )
+        _tell_central_of_misfit(placement, unit, override_reason)
+    case_event_add(case=placement.case, kind=CaseEvent.Kind.MOVED, actor=actor, summary=summary)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=placement,
+        changes={
+            "unit": [previous.section, unit.section],
+            **({"override": override_reason.strip()} if misfit else {}),
+        },
     )
     return placement
 

@@ -21,5 +21,6 @@ urlpatterns = [
         name="movement_end",
     ),
     path("placements/<int:placement_id>/discharge/", views.discharge, name="discharge"),
+    path("placements/<int:placement_id>/section/", views.move_section, name="move_section"),
     path("placements/<int:placement_id>/transfer/", views.transfer, name="transfer"),
 ]

@@ -28,6 +28,7 @@ from .forms import (
     DischargeForm,
     MovementEndForm,
     MovementForm,
+    MoveSectionForm,
     TransferForm,
 )
 from .models import DischargeReason, PlacementStatus, Section
@@ -94,6 +95,7 @@ def resident(request, placement_id):
             "movement_end_form": MovementEndForm(auto_id="movement_end_%s"),
             "discharge_form": DischargeForm(auto_id="discharge_%s"),
             "transfer_form": TransferForm(auto_id="transfer_%s"),
+            "move_form": MoveSectionForm(placement=placement, auto_id="move_%s"),
         },
     )
 
@@ -180,6 +182,24 @@ def end_movement(request, placement_id, movement_id):
         ),
         _("Recorded."),
     )
+
+
+@require_POST
+@role_required(Role.SHELTER_DIRECTOR)
+def move_section(request, placement_id):
+    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
+    perform(
+        request,
+        MoveSectionForm(request.POST, placement=placement),
+        lambda data: services.placement_move_section(
+            placement_id=placement.pk,
+            unit_id=data["unit"].pk,
+            actor=request.user,
+            override_reason=data["override_reason"],
+        ),
+        _("The person moved to another section."),
+    )
+    return redirect(placement)
 
 
 @require_POST

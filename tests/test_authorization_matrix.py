@@ -120,6 +120,7 @@ RULES = {
     "shelters:movement_end": ("post", SHELTER),
     "shelters:discharge": ("post", {"director"}),
     "shelters:transfer": ("post", {"director"}),
+    "shelters:move_section": ("post", {"director"}),
     "notifications:inbox": ("get", EVERYONE),
     "notifications:mark_all_read": ("post", EVERYONE),
     "notifications:preferences": ("post", EVERYONE),
@@ -163,6 +164,7 @@ RULES = {
     "api:placement-detail": ("get", {"owner", "supervisor", "director", "staff", "central"}),
     "api:placement-discharge": ("post", {"director"}),
     "api:placement-transfer": ("post", {"director"}),
+    "api:placement-move-section": ("post", {"director"}),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -340,7 +342,7 @@ SEES = {
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES
         if name.startswith(("api:placement-", "shelters:care_plan", "shelters:movement"))
-        or name in ("shelters:discharge", "shelters:transfer")
+        or name in ("shelters:discharge", "shelters:transfer", "shelters:move_section")
     },
     "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
 }

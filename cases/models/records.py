@@ -33,6 +33,7 @@ class CaseEvent(models.Model):
         PERMIT = "permit", _("Stay and work permit recorded")
         ADMITTED = "admitted", _("Admitted to a shelter")
         DISCHARGED = "discharged", _("Left the shelter")
+        MOVED = "moved", _("Moved to another section")
         FOLLOW_UP = "follow_up", _("Follow-up visit")
 
     case = models.ForeignKey(
