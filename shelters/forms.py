@@ -7,14 +7,20 @@ from referrals.models import ConsentBasis
 from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit
 
 
-class AdmitForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Section"), queryset=ShelterUnit.objects.none())
-    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
-    override_reason = forms.CharField(
+def override_reason_field() -> forms.CharField:
+    """The director's reason to place a person in a section not meant for them (admission and
+    move alike; the service refuses the misfit without it)."""
+    return forms.CharField(
         label=_("Reason to admit into a section not meant for this person"),
         required=False,
         help_text=_("Only when the section does not fit (a child, an adult, the other sex)."),
     )
+
+
+class AdmitForm(StyledFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Section"), queryset=ShelterUnit.objects.none())
+    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
+    override_reason = override_reason_field()
 
     def __init__(self, *args, shelter=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,11 +32,7 @@ class MoveSectionForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Move to the section"), queryset=ShelterUnit.objects.none()
     )
-    override_reason = forms.CharField(
-        label=_("Reason to admit into a section not meant for this person"),
-        required=False,
-        help_text=_("Only when the section does not fit (a child, an adult, the other sex)."),
-    )
+    override_reason = override_reason_field()
 
     def __init__(self, *args, placement=None, **kwargs):
         super().__init__(*args, **kwargs)
