@@ -199,8 +199,13 @@ def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBat
     return batch
 
 
+def consent_latest(case: Case, step: str) -> Consent | None:
+    """The person's latest recorded will for one step: it governs (an earlier refusal later
+    given is not a refusal, and a consent later refused is withdrawn)."""
+    return case.consents.filter(step=step).order_by("-recorded_at", "-pk").first()
+
+
 def referral_consent_refused(case: Case) -> Consent | None:
-    """The person's latest recorded will on being referred, when it is a refusal (the latest
-    consent record of the referral step governs; an earlier refusal later given is not)."""
-    latest = case.consents.filter(step=ConsentStep.REFERRAL).order_by("-recorded_at", "-pk").first()
+    """The person's latest recorded will on being referred, when it is a refusal."""
+    latest = consent_latest(case, ConsentStep.REFERRAL)
     return latest if latest is not None and latest.decision == Consent.Decision.REFUSED else None

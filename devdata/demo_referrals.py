@@ -8,7 +8,7 @@ from referrals import services
 from referrals.models import Referral
 from shelters.models import Placement
 from shelters.selectors import section_warnings
-from shelters.services import care_plan_item_save, placement_admit, placement_discharge
+from shelters.services import care_plan_item_add, placement_admit, placement_discharge
 
 # The path each demo referral takes: the moves after creation, in order.
 PATHS = [
@@ -57,6 +57,7 @@ def seed_demo_referrals() -> int:
             reason="ผู้เสียหายต้องการที่พักที่ปลอดภัยและการฟื้นฟูสภาพจิตใจ",
             consent="not_required" if case.person.is_child else "given",
             consent_note="เด็ก: ผู้ปกครองตามกฎหมายให้ความเห็นชอบ" if case.person.is_child else "",
+            consent_now=not case.person.is_child,
             services_requested=["shelter", "psychosocial", "legal_aid"],
         )
         created += 1
@@ -86,7 +87,7 @@ def _apply(move, referral_id, *, worker, director, reviewer, sex):
             units = sorted(shelter.shelter.units.all(), key=lambda u: order.index(u.section))
             unit = next(u for u in units if not section_warnings(unit=u, person=person))
             placement = placement_admit(referral_id=referral_id, unit_id=unit.pk, actor=director)
-            care_plan_item_save(
+            care_plan_item_add(
                 placement_id=placement.pk,
                 actor=director,
                 service="psychosocial",

@@ -45,6 +45,12 @@ class ReferralSerializer(serializers.ModelSerializer):
     services_requested = serializers.ListField(
         child=serializers.ChoiceField(choices=ServiceType.choices), required=False
     )
+    consent_now = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="The person, told their rights (s.33), consents now: recorded on the case",
+    )
     urgent = serializers.BooleanField(write_only=True, required=False, default=False)
     submit = serializers.BooleanField(write_only=True, required=False, default=False)
     events = ReferralEventSerializer(many=True, read_only=True)
@@ -63,6 +69,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "reason",
             "consent",
             "consent_note",
+            "consent_now",
             "state",
             "review_state",
             "decline_reason",

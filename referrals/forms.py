@@ -8,7 +8,25 @@ from .models import ConsentBasis, Kind, ServiceType, Urgency
 from .workflow import ReviewState, State
 
 
-class ReferralForm(StyledFormMixin, forms.Form):
+class ConsentForm(forms.Form):
+    """The person's consent to being referred (or transferred): the basis, the lawful reason
+    where none is needed, and their consent given now after being told their rights."""
+
+    consent = forms.ChoiceField(
+        label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect
+    )
+    consent_note = forms.CharField(label=_("Why no consent is needed"), required=False)
+    consent_now = forms.BooleanField(
+        label=_("I told the person their rights (s.33) and they consent to this referral now"),
+        required=False,
+        help_text=_(
+            "Recorded on the case with the referral. Not needed when their consent "
+            "to referral is already on record."
+        ),
+    )
+
+
+class ReferralForm(StyledFormMixin, ConsentForm):
     kind = forms.ChoiceField(label=_("Kind of referral"), choices=Kind.choices)
     to_organisation = forms.ModelChoiceField(
         label=_("Refer to"),
@@ -31,13 +49,21 @@ class ReferralForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    consent = forms.ChoiceField(
-        label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect
-    )
-    consent_note = forms.CharField(label=_("Why no consent is needed"), required=False)
     submit = forms.BooleanField(
         label=_("Submit now (otherwise kept as a draft)"), required=False, initial=True
     )
+
+    field_order = [
+        "kind",
+        "to_organisation",
+        "services_requested",
+        "urgent",
+        "reason",
+        "consent",
+        "consent_note",
+        "consent_now",
+        "submit",
+    ]
 
 
 class NoteForm(StyledFormMixin, forms.Form):

@@ -9,7 +9,7 @@ from audit.reads import read_for_display
 from cases.selectors import referral_consent_refused
 from sla.models import Deadline
 
-from .models import Referral
+from .models import Referral, Urgency
 from .workflow import State
 
 # A receiver sees a referral from its submission until it declines it or the sender withdraws
@@ -103,18 +103,30 @@ def review_queue(
     return referrals
 
 
-def deadlines_by_referral(referrals) -> dict[int, list[Deadline]]:
-    """The running clocks of a page of referrals, in one query."""
-    ids = [r.pk for r in referrals]
-    result: dict[int, list[Deadline]] = {}
+def with_running_deadlines(referrals) -> list[Referral]:
+    """A page of referrals, each with `running_deadlines` (its open clocks, soonest first),
+    in one query."""
+    referrals = list(referrals)
+    clocks: dict[int, list[Deadline]] = {}
     for deadline in Deadline.objects.filter(
         object_type__app_label="referrals",
         object_type__model="referral",
-        object_id__in=ids,
+        object_id__in=[r.pk for r in referrals],
         closed_at__isnull=True,
     ).order_by("due_at"):
-        result.setdefault(deadline.object_id, []).append(deadline)
-    return result
+        clocks.setdefault(deadline.object_id, []).append(deadline)
+    for referral in referrals:
+        referral.running_deadlines = clocks.get(referral.pk, [])
+    return referrals
+
+
+def urgent_unanswered(*, user) -> list[Referral]:
+    """Urgent referrals to the user's organisation that still wait for its answer, with the
+    time left on their clocks: a shelter director's home shows them first."""
+    waiting = inbox(user=user).filter(
+        urgency=Urgency.URGENT, state__in=[State.SUBMITTED, State.ACKNOWLEDGED]
+    )
+    return with_running_deadlines(waiting[:50])
 
 
 def consent_withdrawn(referral: Referral):

@@ -17,9 +17,9 @@ from accounts.selectors import central_reviewers, member_users
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.extensions import living_elsewhere, visibility
-from cases.models import Case, CaseEvent
-from cases.selectors import referral_consent_refused
-from cases.services import case_event_add, case_transfer_ownership
+from cases.models import Case, CaseEvent, Consent, ConsentStep
+from cases.selectors import consent_latest
+from cases.services import case_event_add, case_transfer_ownership, referral_consent_given_now
 from core.dates import format_date
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.services import notify
@@ -119,6 +119,7 @@ def referral_create(
     reason: str,
     consent: str,
     consent_note: str = "",
+    consent_now: bool = False,
     services_requested: Sequence[str] = (),
     urgent: bool = False,
     submit: bool = False,
@@ -127,6 +128,11 @@ def referral_create(
 ) -> Referral:
     """Draft a referral of a case (and submit it at once when `submit`). It is sent by the
     office that owns the case, or by a shelter for its own resident (`from_organisation`).
+
+    The person's recorded will governs the consent basis (Act s.33): "given" needs the latest
+    referral consent on record to be a "given", or `consent_now` (the sender told the person
+    their rights and they consent now: recorded with the referral); a refusal on record
+    stands unless the person now consents or a lawful exemption is given with its reason.
 
     Raises ValidationError when the receiver does not fit the kind of referral, the case is
     closed, or consent is neither given nor excused with a reason.
@@ -169,25 +175,41 @@ def referral_create(
         errors["reason"] = _("Say why the person is referred.")
     if consent == ConsentBasis.NOT_REQUIRED and not referral.consent_note:
         errors["consent_note"] = _("Say why no consent is needed (for example: a child).")
-    refusal = referral_consent_refused(case)
-    if consent == ConsentBasis.GIVEN and refusal is not None:
-        # The person's recorded will governs (Act s.33): a refusal is not overridden by a tick.
-        errors["consent"] = _(
-            "The person refused referral (recorded on %(date)s). Record their consent on the "
-            "case if they now agree, or give the lawful reason no consent is needed."
-        ) % {"date": format_date(refusal.recorded_at)}
+    if consent == ConsentBasis.GIVEN:
+        error = _consent_error(consent_latest(case, ConsentStep.REFERRAL), consent_now)
+        if error:
+            errors["consent"] = error
     unknown = [s for s in referral.services_requested if s not in ServiceType.values]
     if unknown:
         errors["services_requested"] = _("Unknown service.")
     if errors:
         raise ValidationError(errors)
     referral.full_clean()
+    if consent == ConsentBasis.GIVEN and consent_now:
+        referral_consent_given_now(case=case, actor=actor)
     referral.save()
     ReferralEvent.objects.create(referral=referral, actor=actor, to_state=State.DRAFT)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=referral)
     if submit:
         _submit(referral, actor)
     return referral
+
+
+def _consent_error(latest: Consent | None, consent_now: bool) -> str:
+    """Why "the person consented" cannot stand, or "" when it can: the latest referral consent
+    on record must be a "given", unless the person consents now (recorded with the referral)."""
+    if consent_now or (latest is not None and latest.decision == Consent.Decision.GIVEN):
+        return ""
+    if latest is not None and latest.decision == Consent.Decision.REFUSED:
+        return _(
+            "The person refused referral (recorded on %(date)s). If they now agree, tell them "
+            "their rights (s.33) and tick that they consent now; otherwise give the lawful "
+            "reason no consent is needed."
+        ) % {"date": format_date(latest.recorded_at)}
+    return _(
+        "No consent to referral is on record. Tell the person their rights (s.33) and tick "
+        "that they consent now, or record their consent on the case first."
+    )
 
 
 def _submit(referral: Referral, actor: User) -> None:

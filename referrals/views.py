@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
 from audit.exports import list_export
-from cases.selectors import case_get_visible, second_review_queue
+from cases.models import ConsentStep
+from cases.selectors import case_get_visible, consent_latest, second_review_queue
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
@@ -44,14 +45,6 @@ EVERYONE_WITH_REFERRALS = (
 )
 
 
-def _with_deadlines(referrals):
-    referrals = list(referrals)
-    clocks = selectors.deadlines_by_referral(referrals)
-    for referral in referrals:
-        referral.running_deadlines = clocks.get(referral.pk, [])
-    return referrals
-
-
 @role_required(Role.CENTRAL_REVIEWER)
 def home(request):
     """The central review queue with its filters, not-a-victim decisions waiting for a second
@@ -71,7 +64,7 @@ def home(request):
         {
             "filters": filters,
             # Only what the rows show: 200 rows of joined objects are most of the page's time.
-            "queue": _with_deadlines(
+            "queue": selectors.with_running_deadlines(
                 queue.select_related(None).select_related(
                     "case__person", "from_organisation", "to_organisation"
                 )[:100]
@@ -90,7 +83,7 @@ def inbox(request):
     return render(
         request,
         "referrals/inbox.html",
-        {"referrals": _with_deadlines(selectors.inbox(user=request.user)[:100])},
+        {"referrals": selectors.with_running_deadlines(selectors.inbox(user=request.user)[:100])},
     )
 
 
@@ -99,7 +92,11 @@ def sent(request):
     return render(
         request,
         "referrals/sent.html",
-        {"referrals": _with_deadlines(selectors.sent_list(user=request.user)[:100])},
+        {
+            "referrals": selectors.with_running_deadlines(
+                selectors.sent_list(user=request.user)[:100]
+            )
+        },
     )
 
 
@@ -108,10 +105,7 @@ def new(request, case_id):
     """The sender's form, beside the shelters' target groups and beds, with a warning where
     the person does not fit a shelter."""
     case = case_get_visible(user=request.user, case_id=case_id)
-    initial = (
-        {"consent": "not_required", "consent_note": _("A child")} if case.person.is_child else {}
-    )
-    form = ReferralForm(request.POST or None, initial=initial)
+    form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -123,7 +117,15 @@ def new(request, case_id):
         else:
             messages.success(request, _("Referral saved."))
             return redirect(referral)
-    return render(request, "referrals/new.html", {"case": case, "form": form})
+    return render(
+        request,
+        "referrals/new.html",
+        {
+            "case": case,
+            "form": form,
+            "consent_on_record": consent_latest(case, ConsentStep.REFERRAL),
+        },
+    )
 
 
 @role_required(*EVERYONE_WITH_REFERRALS)
@@ -135,7 +137,7 @@ def detail(request, referral_id):
         {
             "referral": referral,
             "events": referral.events.select_related("actor"),
-            "deadlines": selectors.deadlines_by_referral([referral]).get(referral.pk, []),
+            "deadlines": selectors.with_running_deadlines([referral])[0].running_deadlines,
             "redirects": referral.redirects.select_related("to_organisation"),
             "actions": available_moves(request.user, referral),
             "consent_withdrawn": selectors.consent_withdrawn(referral),

@@ -113,6 +113,11 @@ class TransferSerializer(serializers.Serializer):
     reason = serializers.CharField()
     consent = serializers.ChoiceField(choices=ConsentBasis.choices)
     consent_note = serializers.CharField(required=False, allow_blank=True, default="")
+    consent_now = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The person, told their rights (s.33), consents now: recorded on the case",
+    )
 
     def validate_to_shelter(self, code):
         try:

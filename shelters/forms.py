@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
-from referrals.models import ConsentBasis
+from referrals.forms import ConsentForm
 
 from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit
 
@@ -65,15 +65,13 @@ class MovementEndForm(StyledFormMixin, forms.Form):
     ended_at = forms.DateTimeField(label=_("Back at"), widget=DateTimeInput())
 
 
-class TransferForm(StyledFormMixin, forms.Form):
+class TransferForm(StyledFormMixin, ConsentForm):
     to_shelter = forms.ModelChoiceField(
         label=_("Transfer to"), queryset=Shelter.objects.select_related("organisation")
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    consent = forms.ChoiceField(
-        label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect
-    )
-    consent_note = forms.CharField(label=_("Why no consent is needed"), required=False)
+
+    field_order = ["to_shelter", "reason", "consent", "consent_note", "consent_now"]
 
 
 class CarePlanItemForm(StyledFormMixin, forms.ModelForm):
@@ -81,6 +79,13 @@ class CarePlanItemForm(StyledFormMixin, forms.ModelForm):
         model = CarePlanItem
         fields = ["service", "status", "due_on", "note"]
         widgets = {"due_on": DateInput()}
+
+
+class CarePlanItemUpdateForm(CarePlanItemForm):
+    """An item's status, due date and note; its service is what the item is."""
+
+    class Meta(CarePlanItemForm.Meta):
+        fields = ["status", "due_on", "note"]
 
 
 class MovementForm(StyledFormMixin, forms.ModelForm):

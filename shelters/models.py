@@ -186,6 +186,28 @@ class CarePlanItem(models.Model):
         return f"{self.get_service_display()}: {self.get_status_display()}"
 
 
+class CarePlanItemChange(models.Model):
+    """One version of a care-plan item, as it was saved (the first is its creation): the
+    item's history on the stay's page."""
+
+    item = models.ForeignKey(
+        CarePlanItem, on_delete=models.CASCADE, related_name="history", verbose_name=_("item")
+    )
+    status = models.CharField(_("status"), max_length=15, choices=CarePlanItem.Status.choices)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("care plan change")
+        verbose_name_plural = _("care plan changes")
+
+    def __str__(self):
+        return f"{self.item_id}: {self.get_status_display()}"
+
+
 class MovementRecord(models.Model):
     """A resident's outing or phone use: evidence of freedom of movement and communication,
     which the US TIP report asks about. Visible to the central division."""

@@ -1,5 +1,7 @@
 """Reads about shelters."""
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -113,6 +115,22 @@ def section_warnings(*, unit: ShelterUnit, person) -> list[str]:
             % {"sex": person.get_sex_display().lower(), "section": section}
         )
     return warnings
+
+
+def bed_board(*, shelter: Shelter, residents: Sequence[Placement]) -> list[ShelterUnit]:
+    """The shelter's sections (as `shelter_of` gives them, occupancy annotated), each with
+    how many of its `residents` are children and which do not fit it (admitted with the
+    director's override, or from older data) with the reasons."""
+    units = list(shelter.units.all())
+    for unit in units:
+        here = [placement for placement in residents if placement.unit_id == unit.pk]
+        unit.children = sum(placement.case.person.is_child for placement in here)
+        unit.misfits = [
+            (placement, warnings)
+            for placement in here
+            if (warnings := section_warnings(unit=unit, person=placement.case.person))
+        ]
+    return units
 
 
 def fit_warnings(*, shelter: Shelter, person) -> list[str]:

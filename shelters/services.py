@@ -18,7 +18,7 @@ from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
 from cases.services import case_event_add
-from core.dates import format_datetime
+from core.dates import format_date, format_datetime
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.services import notify
 from referrals.models import Kind, Referral
@@ -29,6 +29,7 @@ from sla.services import deadline_cancel, deadline_close, deadline_open
 
 from .models import (
     CarePlanItem,
+    CarePlanItemChange,
     DischargeReason,
     MovementRecord,
     Placement,
@@ -300,6 +301,7 @@ def placement_transfer(
     reason: str,
     consent: str,
     consent_note: str = "",
+    consent_now: bool = False,
 ) -> Referral:
     """Ask another shelter to take a resident: a shelter-placement referral from this shelter,
     submitted at once, so that the receiving director decides. The resident stays here until
@@ -320,6 +322,7 @@ def placement_transfer(
         reason=reason,
         consent=consent,
         consent_note=consent_note,
+        consent_now=consent_now,
         services_requested=["shelter"],
         submit=True,
     )
@@ -361,7 +364,7 @@ def _resident(placement_id: int, actor: User) -> Placement:
 
 
 @transaction.atomic
-def care_plan_item_save(
+def care_plan_item_add(
     *,
     placement_id: int,
     actor: User,
@@ -369,23 +372,62 @@ def care_plan_item_save(
     status: str = CarePlanItem.Status.PLANNED,
     due_on: dt.date | None = None,
     note: str = "",
-    item_id: int | None = None,
 ) -> CarePlanItem:
-    """Add a service to a resident's care plan, or update one. The first item closes the
-    care-plan deadline."""
+    """Add a service to a resident's care plan. The first item closes the care-plan deadline.
+
+    Side effects: the item's first version in its history, an AuditEvent.
+    """
     placement = _resident(placement_id, actor)
-    item = placement.care_plan.get(pk=item_id) if item_id else CarePlanItem(placement=placement)
-    item.service, item.status, item.due_on, item.note = service, status, due_on, note.strip()
-    item.updated_by = actor
-    item.full_clean()
-    item.save()
+    item = CarePlanItem(placement=placement, service=service)
+    _care_plan_item_apply(item, actor, status=status, due_on=due_on, note=note)
     deadline_close(clock=Clock.CARE_PLAN, obj=placement)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=item)
+    return item
+
+
+@transaction.atomic
+def care_plan_item_update(
+    *, item_id: int, actor: User, status: str, due_on: dt.date | None = None, note: str = ""
+) -> CarePlanItem:
+    """Change an item's status, due date or note (the service is what the item is: a new
+    service is a new item). The earlier versions stay in its history.
+
+    Side effects: a version in the item's history, an AuditEvent with what changed.
+    """
+    item = CarePlanItem.objects.select_for_update().get(pk=item_id)
+    _resident(item.placement_id, actor)
+    before = {"status": item.status, "due_on": item.due_on, "note": item.note}
+    _care_plan_item_apply(item, actor, status=status, due_on=due_on, note=note)
+    after = {"status": item.status, "due_on": item.due_on, "note": item.note}
     audit_record(
-        action=AuditEvent.Action.UPDATE if item_id else AuditEvent.Action.CREATE,
+        action=AuditEvent.Action.UPDATE,
         actor=actor,
         obj=item,
+        changes={
+            field: [str(before[field] or ""), str(after[field] or "")]
+            for field in before
+            if before[field] != after[field]
+        },
     )
     return item
+
+
+def _care_plan_item_apply(item, actor, *, status, due_on, note) -> None:
+    """Validate and save the item's new version, and keep it in the item's history."""
+    placement = item.placement
+    if due_on is not None and due_on < timezone.localdate(placement.admitted_at):
+        raise ValidationError(
+            {
+                "due_on": _("The due date cannot be before the admission (%(date)s).")
+                % {"date": format_date(placement.admitted_at)}
+            }
+        )
+    item.status, item.due_on, item.note, item.updated_by = status, due_on, note.strip(), actor
+    item.full_clean()
+    item.save()
+    CarePlanItemChange.objects.create(
+        item=item, status=item.status, due_on=item.due_on, note=item.note, changed_by=actor
+    )
 
 
 def _ensure_during_stay(placement, *, started_at, ended_at) -> None:

@@ -14,6 +14,11 @@ urlpatterns = [
     path("placements/export/", views.placement_export, name="placements_export"),
     path("placements/<int:placement_id>/", views.resident, name="resident"),
     path("placements/<int:placement_id>/care-plan/", views.add_care_plan_item, name="care_plan"),
+    path(
+        "placements/<int:placement_id>/care-plan/<int:item_id>/",
+        views.update_care_plan_item,
+        name="care_plan_item",
+    ),
     path("placements/<int:placement_id>/movements/", views.add_movement, name="movement"),
     path(
         "placements/<int:placement_id>/movements/<int:movement_id>/end/",

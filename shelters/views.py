@@ -17,7 +17,7 @@ from cases.forms import NoteForm
 from cases.selectors import case_get_visible
 from core.actions import perform
 from core.lists import Column, labels, list_page
-from referrals.selectors import referral_get_visible
+from referrals.selectors import referral_get_visible, urgent_unanswered
 
 from . import selectors, services
 from .filters import PlacementFilter
@@ -25,6 +25,7 @@ from .forms import (
     AdmitForm,
     CapacityForm,
     CarePlanItemForm,
+    CarePlanItemUpdateForm,
     DischargeForm,
     MovementEndForm,
     MovementForm,
@@ -40,8 +41,9 @@ DEPARTURES_WITHIN = dt.timedelta(days=14)
 
 @role_required(*SHELTER_ROLES)
 def home(request):
-    """The bed board: each section's beds, residents and free beds; departures planned in the
-    next two weeks; accepted referrals waiting for a bed."""
+    """The bed board: each section's beds, residents, free beds and children, and who does
+    not fit it; departures planned in the next two weeks; for the director, urgent referrals
+    waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
     shelter = selectors.shelter_of(request.user)
     is_director = is_director_of(request.user, shelter)
     residents = list(selectors.residents(shelter=shelter))
@@ -51,6 +53,9 @@ def home(request):
         "shelters/home.html",
         {
             "shelter": shelter,
+            "units": selectors.bed_board(shelter=shelter, residents=residents),
+            "urgent": urgent_unanswered(user=request.user) if is_director else [],
+            "today": timezone.localdate(),
             "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
             # Who is coming is the director's business; staff see residents only.
             "waiting": [
@@ -85,7 +90,10 @@ def resident(request, placement_id):
         {
             "placement": placement,
             "case": placement.case,
-            "care_plan": placement.care_plan.all(),
+            "care_plan": [
+                (item, CarePlanItemUpdateForm(instance=item, prefix=f"item{item.pk}"))
+                for item in placement.care_plan.prefetch_related("history__changed_by")
+            ],
             "movements": placement.movements.select_related("recorded_by"),
             "may_care": active and works_at(request.user, shelter),
             "may_direct": active and is_director_of(request.user, shelter),
@@ -150,9 +158,24 @@ def add_care_plan_item(request, placement_id):
         request,
         placement_id,
         CarePlanItemForm,
-        lambda p, data: services.care_plan_item_save(placement_id=p.pk, actor=request.user, **data),
+        lambda p, data: services.care_plan_item_add(placement_id=p.pk, actor=request.user, **data),
         _("Care plan saved."),
     )
+
+
+@require_POST
+@role_required(*SHELTER_ROLES)
+def update_care_plan_item(request, placement_id, item_id):
+    """A care-plan item's new status, due date or note (on the stay's page)."""
+    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
+    item = get_object_or_404(placement.care_plan, pk=item_id)
+    perform(
+        request,
+        CarePlanItemUpdateForm(request.POST, prefix=f"item{item.pk}"),
+        lambda data: services.care_plan_item_update(item_id=item.pk, actor=request.user, **data),
+        _("Care plan saved."),
+    )
+    return redirect(placement)
 
 
 @require_POST

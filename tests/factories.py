@@ -226,6 +226,7 @@ def referral_in_state(
         kind=kind,
         reason=reason,
         consent=consent,
+        consent_now=consent == "given",
         submit=bool(path),
         **fields,
     )

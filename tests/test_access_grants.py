@@ -108,3 +108,26 @@ def test_the_supervisor_gives_and_revokes_access_on_the_case_page(
     grant.refresh_from_db()
     assert grant.revoked_at is not None
     assert not case_list_visible_to(user=police_officer).exists()
+
+
+def test_a_refusal_to_share_information_blocks_a_grant(
+    case, worker_chiangmai, supervisor_chiangmai, police_officer
+):
+    services.consent_record(
+        case=case, actor=worker_chiangmai, step="data_sharing", decision="refused"
+    )
+    with pytest.raises(ValidationError) as error:
+        give(case, supervisor_chiangmai, police_officer)
+    assert "user" in error.value.message_dict
+    assert not case.access_grants.exists()
+    assert "cases.view_case" not in get_perms(police_officer, case)
+
+
+def test_sharing_agreed_again_after_a_refusal_allows_a_grant(
+    case, worker_chiangmai, supervisor_chiangmai, police_officer
+):
+    for decision in ("refused", "given"):
+        services.consent_record(
+            case=case, actor=worker_chiangmai, step="data_sharing", decision=decision
+        )
+    assert give(case, supervisor_chiangmai, police_officer).user == police_officer

@@ -116,6 +116,7 @@ RULES = {
     "shelters:set_capacity": ("post", {"director"}),
     "shelters:resident": ("get", {"director", "staff", "central"}),
     "shelters:care_plan": ("post", SHELTER),
+    "shelters:care_plan_item": ("post", SHELTER),
     "shelters:movement": ("post", SHELTER),
     "shelters:movement_end": ("post", SHELTER),
     "shelters:discharge": ("post", {"director"}),
@@ -249,6 +250,9 @@ def world(
         kind="outing",
         started_at=placement.admitted_at,
     )
+    item = shelters.care_plan_item_add(
+        placement_id=placement.pk, actor=director_kredtrakarn, service="psychosocial"
+    )
     referral = referral_in_state(
         worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
@@ -282,6 +286,7 @@ def world(
         "referral_id": referral.pk,
         "placement_id": placement.pk,
         "movement_id": outing.pk,
+        "item_id": item.pk,
         "unit_id": unit.pk,
         "operation_id": operation.pk,
         "batch_id": batch.pk,
@@ -302,6 +307,7 @@ def world(
             "to_shelter": "shelter-narisawat",
             "reason": "r",
             "consent": "given",
+            "consent_now": True,
         },
         "api:placement-discharge": {"reason": "left"},
     }

@@ -172,6 +172,8 @@ def test_a_social_worker_registers_screens_and_refers_a_person(
     page.locator("input[name=services_requested][value=shelter]").check()
     page.locator("#id_reason").fill("ต้องการที่พักที่ปลอดภัยระหว่างดำเนินคดี")
     page.locator("input[name=consent][value=given]").check()
+    expect(page.get_by_test_id("consent-on-record")).to_contain_text(th("none yet"))
+    page.locator("input[name=consent_now]").check()  # told their rights, consents now
     shoot(page, "a4-refer")
     page.get_by_role("button", name=th("Save the referral")).click()
     expect(page.get_by_test_id("state")).to_have_text(th("Submitted"))

@@ -114,6 +114,7 @@ class Data:
             kind="service",
             reason="follow-up",
             consent="given",
+            consent_now=True,
             submit=True,
         )
         Notification.objects.filter(recipient__in=[worker, director]).update(read_at=None)

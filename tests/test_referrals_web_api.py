@@ -34,6 +34,7 @@ def test_the_three_roles_carry_a_referral_through_the_api(
             "kind": "shelter_placement",
             "reason": "ต้องการที่พัก",
             "consent": "given",
+            "consent_now": True,
             "services_requested": ["shelter", "psychosocial"],
         },
         format="json",
@@ -62,6 +63,7 @@ def test_a_move_from_the_wrong_state_is_409_and_an_invisible_referral_404(
         kind="shelter_placement",
         reason="r",
         consent="given",
+        consent_now=True,
         submit=True,
     )
     url = f"/api/v1/referrals/{referral.pk}"
@@ -82,6 +84,7 @@ def test_a_referral_to_a_case_the_user_cannot_see_is_refused(case, worker_tak):
             "kind": "shelter_placement",
             "reason": "r",
             "consent": "given",
+            "consent_now": True,
         },
         format="json",
     )
@@ -103,6 +106,7 @@ def test_the_sender_refers_from_the_case_page_and_sees_the_shelters_beds(
             "to_organisation": Organisation.objects.get(code="shelter-kredtrakarn").pk,
             "reason": "ต้องการที่พัก",
             "consent": "given",
+            "consent_now": True,
             "submit": "on",
         },
     )
@@ -121,6 +125,7 @@ def test_the_receivers_inbox_and_the_central_queue_list_the_referral(
         kind="shelter_placement",
         reason="r",
         consent="given",
+        consent_now=True,
         submit=True,
     )
     client.force_login(director_kredtrakarn)
@@ -145,6 +150,7 @@ def test_the_director_acknowledges_on_the_referral_page_and_a_second_click_is_a_
         kind="shelter_placement",
         reason="r",
         consent="given",
+        consent_now=True,
         submit=True,
     )
     client.force_login(director_kredtrakarn)

@@ -124,6 +124,7 @@ def test_a_transfer_goes_through_the_receiving_directors_decision(
         to_shelter=narisawat,
         reason="ใกล้บ้าน",
         consent="given",
+        consent_now=True,
     )
     assert transfer.from_organisation.code == "shelter-kredtrakarn"
     assert transfer.state == "submitted"
@@ -142,7 +143,7 @@ def test_the_first_care_plan_item_meets_the_care_plan_deadline(
     worker_chiangmai, director_kredtrakarn, staff_kredtrakarn
 ):
     placement = admission(worker_chiangmai, director_kredtrakarn)
-    services.care_plan_item_save(
+    services.care_plan_item_add(
         placement_id=placement.pk, actor=staff_kredtrakarn, service="psychosocial"
     )
     assert Deadline.objects.get(object_id=placement.pk, clock="care_plan").state == "met"

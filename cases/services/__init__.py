@@ -22,6 +22,7 @@ from .records import (
     case_document_add,
     case_note_add,
     consent_record,
+    referral_consent_given_now,
 )
 from .screening import (
     MAX_COURT_EXTENSION,
@@ -57,6 +58,7 @@ __all__ = [
     "case_running_deadlines",
     "case_transfer_ownership",
     "consent_record",
+    "referral_consent_given_now",
     "decision_missing",
     "identity_document_add",
     "interview_record",

@@ -11,10 +11,12 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.dates import format_date
 from core.domain import ensure
 
-from ..models import AccessGrant, Case
+from ..models import AccessGrant, Case, Consent, ConsentStep
 from ..permissions import can_grant
+from ..selectors import consent_latest
 
 # A grant is for one task (an MDT interview, a court hearing): never open-ended.
 MAX_GRANT = dt.timedelta(days=90)
@@ -26,11 +28,21 @@ def access_grant_give(
 ) -> AccessGrant:
     """Give a named person read access to one case until `expires_at` (at most 90 days).
 
+    The person's latest recorded will on sharing their information governs: after a refusal
+    the case is not shared (a lawful duty to share goes through the authorities, not here).
+
     Side effects: a django-guardian object permission (view_case) for that user on that case,
     an AuditEvent.
     """
     ensure(can_grant(actor, case), _("Only a supervisor of the owning office gives access."))
     errors = {}
+    sharing = consent_latest(case, ConsentStep.DATA_SHARING)
+    if sharing is not None and sharing.decision == Consent.Decision.REFUSED:
+        errors["user"] = _(
+            "The person refused to have their information shared with partners (recorded on "
+            "%(date)s). Nobody outside the owning office can be given this case unless they "
+            "agree again."
+        ) % {"date": format_date(sharing.recorded_at)}
     if not purpose.strip():
         errors["purpose"] = _("Say why this person needs the case.")
     now = timezone.now()

@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ensure
 
-from ..models import Case, CaseDocument, CaseEvent, CaseNote, Consent
+from ..models import Case, CaseDocument, CaseEvent, CaseNote, Consent, ConsentStep
 from ..permissions import can_work_on
 from .cases import case_event_add
 
@@ -81,24 +81,43 @@ def consent_record(
     """Record that the person was told their rights (s.33) and consented, refused, or need
     not consent (a child, say: then the reason is required)."""
     ensure(can_work_on(actor, case), _("Only the owning office records consent on this case."))
-    consent = Consent(
-        case=case,
-        step=step,
-        decision=decision,
-        rights_notified=rights_notified,
-        reason=reason.strip(),
-        language=language,
-        recorded_by=actor,
+    return _consent_save(
+        Consent(
+            case=case,
+            step=step,
+            decision=decision,
+            rights_notified=rights_notified,
+            reason=reason.strip(),
+            language=language,
+            recorded_by=actor,
+        )
     )
-    if decision == Consent.Decision.NOT_REQUIRED and not consent.reason:
+
+
+def referral_consent_given_now(*, case: Case, actor: User) -> Consent:
+    """The person, told their rights (s.33), consents to the referral being made now: recorded
+    by its sender in the same action (referral_create has checked that they send it)."""
+    return _consent_save(
+        Consent(
+            case=case,
+            step=ConsentStep.REFERRAL,
+            decision=Consent.Decision.GIVEN,
+            rights_notified=True,
+            recorded_by=actor,
+        )
+    )
+
+
+def _consent_save(consent: Consent) -> Consent:
+    if consent.decision == Consent.Decision.NOT_REQUIRED and not consent.reason:
         raise ValidationError({"reason": _("Say why no consent is needed.")})
     consent.full_clean()
     consent.save()
     case_event_add(
-        case=case,
+        case=consent.case,
         kind=CaseEvent.Kind.CONSENT,
-        actor=actor,
+        actor=consent.recorded_by,
         summary=f"{consent.get_step_display()}: {consent.get_decision_display()}",
     )
-    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=consent)
+    audit_record(action=AuditEvent.Action.CREATE, actor=consent.recorded_by, obj=consent)
     return consent
