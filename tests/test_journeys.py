@@ -4,7 +4,9 @@
     s.33 rights, screens them within the clock as a victim and refers them to a shelter;
 (b) the shelter's director acknowledges, accepts and admits the person into a section;
 (c) a central reviewer endorses the referral and sees the case counted on the dashboard;
-and (d) a deadline's reminder, sent by the real sweep, appears in the user's inbox.
+(d) a deadline's reminder, sent by the real sweep, appears in the user's inbox;
+and (e) a director admits a child into an adult section only with a reason, which the central
+    division is told, and then moves her to the girls' section.
 
 Each journey starts from the state the one before leaves (made through the services, so each
 test stands alone) and saves screenshots to docs/screenshots/journey-*.png for the README.
@@ -242,6 +244,60 @@ def test_a_shelter_director_acknowledges_accepts_and_admits(
     page.goto(f"{live_server.url}{placement.get_absolute_url()}")
     expect(page.locator("main")).to_contain_text(str(timezone.localdate().year + 543))
     shoot(page, "b3-admitted")
+
+
+def test_a_director_overrides_the_section_for_a_child_and_then_moves_her(
+    page: Page, live_server, worker_chiangmai, director_kredtrakarn, central_reviewer
+):
+    referral = referral_in_state(
+        worker_chiangmai,
+        "accepted",
+        receiver=director_kredtrakarn,
+        person={"name_th": "น้องฝน", "estimated_age": 16, "sex": "female"},
+        reason="พักกับพี่สาว",
+    )
+    women = ShelterUnit.objects.get(shelter__organisation=referral.to_organisation, section="women")
+    girls = ShelterUnit.objects.get(shelter__organisation=referral.to_organisation, section="girls")
+    sign_in(page, live_server, director_kredtrakarn)
+    page.goto(f"{live_server.url}{reverse('shelters:home')}")
+    admit = form(page, reverse("shelters:admit", args=[referral.pk]))
+    expect(page.get_by_test_id("person-facts").first).to_contain_text(th("Child"))
+
+    # Into the women's section without a word: refused, with the reason why.
+    admit.locator("select").select_option(str(women.pk))
+    admit.get_by_role("button").click()
+    expect(page.locator(".alert-danger")).to_contain_text(th("Reason"))
+    assert not Placement.objects.exists()
+
+    # With the director's reason: admitted, and the central division is told.
+    admit = form(page, reverse("shelters:admit", args=[referral.pk]))
+    admit.locator("select").select_option(str(women.pk))
+    admit.get_by_label(th("Reason to admit into a section not meant for this person")).fill(
+        "ห้องเด็กปิดซ่อม อยู่กับพี่สาวชั่วคราว"
+    )
+    shoot(page, "e1-override")
+    admit.get_by_role("button").click()
+    placement = Placement.objects.get()
+    assert placement.unit == women
+    assert central_reviewer.notifications.filter(message__contains=referral.case.number).exists()
+    page.goto(f"{live_server.url}{reverse('shelters:home')}")
+    expect(page.get_by_test_id("unit-women").get_by_test_id("misfit")).to_contain_text("น้องฝน")
+
+    # The girls' section is meant for her: moved without a reason, with its own event.
+    page.goto(f"{live_server.url}{placement.get_absolute_url()}")
+    page.locator("summary", has_text=th("Move to another section")).click()
+    move = page.get_by_test_id("move-section")
+    move.locator("select").select_option(str(girls.pk))
+    shoot(page, "e2-move")
+    move.get_by_role("button").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    placement.refresh_from_db()
+    assert placement.unit == girls
+    assert placement.case.events.filter(kind="moved").exists()
+    page.goto(f"{live_server.url}{reverse('shelters:home')}")
+    expect(page.get_by_test_id("unit-girls").get_by_test_id("children")).to_be_visible()
+    expect(page.get_by_test_id("misfit")).to_have_count(0)
+    shoot(page, "e3-bed-board")
 
 
 def test_a_central_reviewer_endorses_and_sees_the_case_on_the_dashboard(

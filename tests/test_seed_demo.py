@@ -3,10 +3,13 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import RequestFactory
 
 from accounts.models import User
+from cases.models import Person
 from devdata.demo_users import DEMO_USERS
+from shelters.models import Placement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the whole demo data set, each time
 
@@ -20,6 +23,16 @@ def test_seed_demo_creates_every_demo_login_with_the_demo_password(settings):
         assert user is not None, username
         assert user.membership.role == role
         assert user.membership.organisation.code == organisation_code
+
+
+def test_the_demo_shows_the_safeguards_children_and_a_person_with_two_cases(settings):
+    """Issue 15: the rules for children and for one bed per person are visible in the demo."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    persons = Person.objects.annotate(cases=Count("cases"))
+    assert any(person.is_child for person in persons)
+    assert persons.filter(cases__gte=2).exists()
+    assert Placement.objects.filter(status="admitted").exists()
 
 
 def test_seed_demo_is_idempotent(settings):
