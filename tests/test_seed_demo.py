@@ -29,9 +29,9 @@ def test_the_demo_shows_the_safeguards_children_and_a_person_with_two_cases(sett
     """Issue 15: the rules for children and for one bed per person are visible in the demo."""
     settings.DEBUG = True
     call_command("seed_demo")
-    persons = Person.objects.annotate(cases=Count("cases"))
+    persons = Person.objects.annotate(n_cases=Count("cases"))
     assert any(person.is_child for person in persons)
-    assert persons.filter(cases__gte=2).exists()
+    assert persons.filter(n_cases__gte=2).exists()
     assert Placement.objects.filter(status="admitted").exists()
 
 
