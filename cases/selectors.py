@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.selectors import member_users
 from audit.reads import read_for_display
 
 from .extensions import visibility
@@ -197,6 +198,14 @@ def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBat
         raise Http404 from None
     batch.operation = operation
     return batch
+
+
+def case_team(case: Case) -> list:
+    """Who answers for a case in its owning office: the lead social worker and the office's
+    supervisors (notifications.matrix.Audience.CASE_TEAM)."""
+    supervisors = member_users(organisation=case.owner, roles=[Role.SUPERVISOR])
+    lead = [case.lead_worker] if case.lead_worker_id and case.lead_worker.is_active else []
+    return [*lead, *supervisors]
 
 
 def consent_latest(case: Case, step: str) -> Consent | None:

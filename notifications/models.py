@@ -16,6 +16,8 @@ class Notification(models.Model):
     )
     message = models.CharField(_("message"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # What it is about (notifications.matrix.Topic), for the e-mail preferences.
+    topic = models.CharField(_("topic"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -46,6 +48,8 @@ class Preference(models.Model):
         verbose_name=_("user"),
     )
     email = models.BooleanField(_("also send me e-mails"), default=True)
+    # Topics (notifications.matrix.Topic) the user wants in the inbox only.
+    email_off_topics = models.JSONField(_("no e-mail about"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -53,6 +57,9 @@ class Preference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def wants_email(self, topic: str) -> bool:
+        return self.email and topic not in self.email_off_topics
 
 
 class Delivery(models.Model):

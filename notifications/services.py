@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import smtplib
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -35,37 +36,54 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def notify(*, recipients: Iterable, message, link: str = "") -> list[Notification]:
-    """Put one message in each recipient's inbox; see notify_many."""
-    return notify_many([(recipients, message, link)])
+class Message(NamedTuple):
+    """One text to several people: `topic` lets each turn its e-mails off, `email` says
+    whether the text is worth an e-mail at all (the inbox always gets it)."""
+
+    recipients: Iterable
+    text: object  # a lazy translatable text, rendered in each recipient's language
+    link: str = ""
+    topic: str = ""
+    email: bool = True
 
 
-def notify_many(messages: Iterable[tuple[Iterable, object, str]]) -> list[Notification]:
-    """Write (recipients, message, link) triples to the inboxes, each in its recipient's own
-    language, and an e-mail to the outbox for each recipient who wants e-mail.
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """Write the messages to the inboxes, each in its recipient's own language, and an e-mail
+    to the outbox for each recipient who wants e-mail on the message's topic.
 
-    `message` is a lazy translatable text (gettext_lazy, or format_lazy over one). Called inside
-    the caller's transaction, so a rolled-back change notifies nobody; after commit, a worker is
-    asked to send the e-mails (if the broker is down, the periodic flush sends them later).
-    Three queries, however many messages.
+    Called inside the caller's transaction, so a rolled-back change notifies nobody; after
+    commit, a worker is asked to send the e-mails (if the broker is down, the periodic flush
+    sends them later). Three queries, however many messages.
     """
-    rows = []
-    for recipients, message, link in messages:
-        for user in {user.pk: user for user in recipients}.values():
+    rows, emailed = [], set()
+    for message in messages:
+        for user in {user.pk: user for user in message.recipients}.values():
             with translation.override(user.language):
-                rows.append(Notification(recipient=user, message=str(message)[:300], link=link))
+                rows.append(
+                    Notification(
+                        recipient=user,
+                        message=str(message.text)[:300],
+                        link=message.link,
+                        topic=message.topic,
+                    )
+                )
+            if message.email:
+                emailed.add(id(rows[-1]))
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    silent = set(
-        Preference.objects.filter(
-            user_id__in={row.recipient_id for row in created}, email=False
-        ).values_list("user_id", flat=True)
-    )
+    muted = {
+        preference.user_id: preference
+        for preference in Preference.objects.filter(
+            user_id__in={row.recipient_id for row in created}
+        )
+    }
     deliveries = Delivery.objects.bulk_create(
         Delivery(notification=row)
         for row in created
-        if row.recipient.email and row.recipient_id not in silent
+        if id(row) in emailed
+        and row.recipient.email
+        and (row.recipient_id not in muted or muted[row.recipient_id].wants_email(row.topic))
     )
     if deliveries:
         transaction.on_commit(request_delivery)
@@ -154,6 +172,9 @@ def outbox_deliver(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def preference_set(*, user, email: bool) -> Preference:
-    preference, _created = Preference.objects.update_or_create(user=user, defaults={"email": email})
+def preference_set(*, user, email: bool, email_off_topics: Iterable[str] = ()) -> Preference:
+    """Whether the user gets e-mails at all, and the topics they want in the inbox only."""
+    preference, _created = Preference.objects.update_or_create(
+        user=user, defaults={"email": email, "email_off_topics": sorted(set(email_off_topics))}
+    )
     return preference

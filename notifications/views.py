@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import PreferenceForm
+from .matrix import Topic
 from .models import Preference
 from .selectors import notification_list_for
 from .services import notification_mark_read, preference_set
@@ -14,8 +15,13 @@ from .services import notification_mark_read, preference_set
 @login_required
 def inbox(request):
     notifications = notification_list_for(user=request.user)[:100]
-    preference = Preference.objects.filter(user=request.user).first()
-    form = PreferenceForm(initial={"email": preference.email if preference else True})
+    preference = Preference.objects.filter(user=request.user).first() or Preference()
+    form = PreferenceForm(
+        initial={
+            "email": preference.email,
+            "topics": [t for t in Topic.values if t not in preference.email_off_topics],
+        }
+    )
     return render(
         request,
         "notifications/inbox.html",
@@ -46,6 +52,10 @@ def open_notification(request, notification_id):
 def preferences(request):
     form = PreferenceForm(request.POST)
     if form.is_valid():
-        preference_set(user=request.user, email=form.cleaned_data["email"])
+        preference_set(
+            user=request.user,
+            email=form.cleaned_data["email"],
+            email_off_topics=[t for t in Topic.values if t not in form.cleaned_data["topics"]],
+        )
         messages.success(request, _("Your choice is saved."))
     return redirect("notifications:inbox")

@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, Role, User
 from accounts.selectors import central_reviewers, member_users
@@ -22,7 +20,7 @@ from cases.selectors import consent_latest
 from cases.services import case_event_add, case_transfer_ownership, referral_consent_given_now
 from core.dates import format_date
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
-from notifications.services import notify
+from notifications.matrix import Audience, announce
 from sla.models import Clock
 from sla.services import deadline_cancel, deadline_close, deadline_open
 
@@ -96,11 +94,15 @@ def _receivers(referral):
     return member_users(organisation=referral.to_organisation, roles=roles)
 
 
-def _notify(recipients, text, referral):
-    notify(
-        recipients=recipients,
-        message=format_lazy(text, number=referral.case.number),
+def _announce(event: str, referral: Referral, actor: User, **to) -> None:
+    """Tell the audiences of `event` (notifications.matrix) about this referral: `to` maps
+    an audience's name (sender, receiver, central, central_head) to its people."""
+    announce(
+        event,
+        to={Audience(name): people for name, people in to.items()},
+        actor=actor,
         link=referral.get_absolute_url(),
+        number=referral.case.number,
     )
 
 
@@ -192,6 +194,8 @@ def referral_create(
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=referral)
     if submit:
         _submit(referral, actor)
+    else:
+        _announce("referral.drafted", referral, actor)
     return referral
 
 
@@ -240,10 +244,12 @@ def _submit(referral: Referral, actor: User) -> None:
         organisation=Organisation.objects.get(kind=Organisation.Kind.CENTRAL),
         start=now,
     )
-    _notify(
-        [*_receivers(referral), *central_reviewers()],
-        gettext_lazy("New referral of case {number}"),
+    _announce(
+        "referral.submitted",
         referral,
+        actor,
+        receiver=_receivers(referral),
+        central=central_reviewers(),
     )
 
 
@@ -277,9 +283,7 @@ def referral_acknowledge(*, referral_id: int, actor: User, note: str = "") -> Re
     ensure(can_receive(actor, referral), _("Only the receiving organisation answers."))
     _move(referral, actor, State.ACKNOWLEDGED, note.strip())
     deadline_close(clock=_ack_clock(referral), obj=referral)
-    _notify(
-        _sender_people(referral), gettext_lazy("Referral of case {number} acknowledged"), referral
-    )
+    _announce("referral.acknowledged", referral, actor, sender=_sender_people(referral))
     return referral
 
 
@@ -305,7 +309,7 @@ def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referra
             lead_worker=actor if actor.membership.organisation_id == receiver.pk else None,
             actor=actor,
         )
-    _notify(_sender_people(referral), gettext_lazy("Referral of case {number} accepted"), referral)
+    _announce("referral.accepted", referral, actor, sender=_sender_people(referral))
     return referral
 
 
@@ -321,10 +325,12 @@ def referral_decline(*, referral_id: int, actor: User, reason: str) -> Referral:
         raise ValidationError({"reason": _("Give the reason for declining.")})
     _move(referral, actor, State.DECLINED, reason.strip(), decline_reason=reason.strip())
     deadline_close(clock=_decision_clock(referral), obj=referral)
-    _notify(
-        [*_sender_people(referral), *central_reviewers()],
-        gettext_lazy("Referral of case {number} declined"),
+    _announce(
+        "referral.declined",
         referral,
+        actor,
+        sender=_sender_people(referral),
+        central=central_reviewers(),
     )
     return referral
 
@@ -339,7 +345,7 @@ def referral_complete(*, referral_id: int, actor: User, note: str = "") -> Refer
     )
     ensure(allowed, _("Only the receiving organisation confirms the person arrived."))
     _move(referral, actor, State.COMPLETED, note.strip())
-    _notify(_sender_people(referral), gettext_lazy("Referral of case {number} completed"), referral)
+    _announce("referral.completed", referral, actor, sender=_sender_people(referral))
     return referral
 
 
@@ -357,7 +363,9 @@ def referral_withdraw(*, referral_id: int, actor: User, reason: str) -> Referral
     for clock in (_ack_clock(referral), _decision_clock(referral), Clock.CENTRAL_REVIEW):
         deadline_cancel(clock=clock, obj=referral)
     if was_submitted:
-        _notify(_receivers(referral), gettext_lazy("Referral of case {number} withdrawn"), referral)
+        _announce("referral.withdrawn", referral, actor, receiver=_receivers(referral))
+    else:
+        _announce("referral.withdrawn_draft", referral, actor)
     return referral
 
 
@@ -387,12 +395,11 @@ def referral_review(*, referral_id: int, actor: User, decision: str, note: str =
     _record(referral, actor, "review_state", old, target, note.strip())
     if target == ReviewState.ENDORSED:
         deadline_close(clock=Clock.CENTRAL_REVIEW, obj=referral)
-    if target == ReviewState.QUERIED:
-        _notify(
-            _sender_people(referral),
-            gettext_lazy("The central division has a question on the referral of case {number}"),
-            referral,
-        )
+        _announce("review.endorsed", referral, actor, sender=_sender_people(referral))
+    elif target == ReviewState.QUERIED:
+        _announce("review.queried", referral, actor, sender=_sender_people(referral))
+    else:
+        _announce("review.escalated", referral, actor, central_head=central_reviewers())
     return referral
 
 
@@ -408,7 +415,7 @@ def referral_answer_query(*, referral_id: int, actor: User, answer: str) -> Refe
     referral.review_state = ReviewState.PENDING
     referral.save(update_fields=["review_state", "updated_at"])
     _record(referral, actor, "review_state", old, ReviewState.PENDING, answer.strip())
-    _notify(central_reviewers(), gettext_lazy("The sender answered on case {number}"), referral)
+    _announce("review.answered", referral, actor, central=central_reviewers())
     return referral
 
 
@@ -445,4 +452,5 @@ def referral_redirect(
         declined.save(update_fields=["review_state", "updated_at"])
         _record(declined, actor, "review_state", old, ReviewState.ENDORSED, note.strip())
         deadline_close(clock=Clock.CENTRAL_REVIEW, obj=declined)
+    _announce("referral.redirected", declined, actor, sender=_sender_people(declined))
     return redirect

@@ -7,9 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import central_reviewers
@@ -17,10 +15,11 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import CaseEvent
 from cases.permissions import can_work_on
+from cases.selectors import case_team
 from cases.services import case_event_add
 from core.dates import format_date, format_datetime
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
-from notifications.services import notify
+from notifications.matrix import EVENTS, Audience, announce
 from referrals.models import Kind, Referral
 from referrals.services import referral_complete, referral_create
 from referrals.workflow import State
@@ -126,7 +125,13 @@ def placement_admit(
             + " "
             + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
         )
-        _tell_central_of_misfit(placement, unit, override_reason)
+    _announce(
+        "placement.admitted_outside_section" if misfit else "placement.admitted",
+        placement,
+        actor,
+        unit=str(unit),
+        reason=override_reason.strip(),
+    )
     case_event_add(case=referral.case, kind=CaseEvent.Kind.ADMITTED, actor=actor, summary=summary)
     audit_record(
         action=AuditEvent.Action.CREATE,
@@ -154,15 +159,19 @@ def _ensure_fits_or_reason(unit: ShelterUnit, person, override_reason: str) -> l
     return misfit
 
 
-def _tell_central_of_misfit(placement: Placement, unit: ShelterUnit, reason: str) -> None:
-    notify(
-        recipients=central_reviewers(),
-        message=format_lazy(
-            gettext_lazy("A person who does not fit the section was admitted ({unit}): {why}"),
-            unit=str(unit),
-            why=reason.strip(),
-        ),
+def _announce(event: str, placement: Placement, actor: User, **fields) -> None:
+    """Tell the audiences of `event` (notifications.matrix) about this stay."""
+    rule_audiences = {
+        Audience.CENTRAL: central_reviewers,
+        Audience.CASE_TEAM: lambda: case_team(placement.case),
+    }
+    announce(
+        event,
+        to={audience: rule_audiences[audience]() for audience in EVENTS[event].tell},
+        actor=actor,
         link=placement.get_absolute_url(),
+        number=placement.case.number,
+        **fields,
     )
 
 
@@ -206,7 +215,13 @@ def placement_move_section(
             + " "
             + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
         )
-        _tell_central_of_misfit(placement, unit, override_reason)
+    _announce(
+        "placement.moved_outside_section" if misfit else "placement.moved",
+        placement,
+        actor,
+        unit=str(unit),
+        reason=override_reason.strip(),
+    )
     case_event_add(case=placement.case, kind=CaseEvent.Kind.MOVED, actor=actor, summary=summary)
     audit_record(
         action=AuditEvent.Action.UPDATE,
@@ -281,6 +296,9 @@ def placement_discharge(
         raise ValidationError({"note": _("Say why the person leaves.")})
     now = timezone.now()
     _end(placement, actor, PlacementStatus.DISCHARGED, reason, now, note.strip())
+    _announce(
+        "placement.discharged", placement, actor, reason=placement.get_discharge_reason_display()
+    )
     if reason in (DischargeReason.REINTEGRATED, DischargeReason.REPATRIATED):
         deadline_open(
             clock=Clock.FOLLOW_UP,
@@ -353,6 +371,7 @@ def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUni
         obj=unit,
         changes={"capacity": [old, capacity]},
     )
+    announce("placement.capacity_changed", actor=actor)
     return unit
 
 

@@ -14,10 +14,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, Role
+from notifications.matrix import Audience, compose
 from notifications.services import notify_many
 
 from .models import Clock, ClockPolicy, Deadline, Escalation
@@ -52,10 +51,6 @@ ESCALATION_TARGETS = {
     Escalation.CENTRAL: (True, (Role.CENTRAL_REVIEWER,)),
     Escalation.CENTRAL_HEAD: (True, (Role.CENTRAL_REVIEWER,)),
 }
-
-REMINDER = _("Reminder: {clock} for case {number}: {left} left")
-MISSED = _("Deadline missed: {clock} for case {number}")
-ESCALATED = _("Escalated to you: {clock} for case {number} is overdue")
 
 lazy_time_left = lazy(time_left, str)
 CLOCK_LABELS = dict(Clock.choices)
@@ -99,7 +94,7 @@ def _escalation_people(context: _Context, row: Deadline, target: str):
 
 
 def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) -> str:
-    """Take the row's next step; return its name. Appends (recipients, text, link)."""
+    """Take the row's next step; return its name. Appends the messages it sends."""
     number, link = context.subjects.get((row.object_type_id, row.object_id), ("?", ""))
     clock = CLOCK_LABELS[row.clock]
     policy = context.policies[row.clock]
@@ -107,9 +102,15 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
     if row.state == Deadline.State.PENDING and now < row.due_at:
         row.reminded_at = now
         row.next_action_at = row.due_at
-        left = lazy_time_left(row.due_at)
         messages.append(
-            (actors, format_lazy(REMINDER, clock=clock, number=number, left=left), link)
+            compose(
+                "deadline.reminder",
+                to={Audience.CLOCK_HOLDERS: actors},
+                link=link,
+                clock=clock,
+                number=number,
+                left=lazy_time_left(row.due_at),
+            )
         )
         return "reminded"
     if row.state == Deadline.State.PENDING:
@@ -122,18 +123,36 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
         )
         escalated_to = _escalation_people(context, row, policy.escalate_first)
         others = [user for user in actors if user not in escalated_to]
-        messages.append((others, format_lazy(MISSED, clock=clock, number=number), link))
-        messages.append((escalated_to, format_lazy(ESCALATED, clock=clock, number=number), link))
+        messages.append(
+            compose(
+                "deadline.missed",
+                to={Audience.CLOCK_HOLDERS: others},
+                link=link,
+                clock=clock,
+                number=number,
+            )
+        )
+        messages.append(
+            compose(
+                "deadline.escalated",
+                to={Audience.ESCALATION: escalated_to},
+                link=link,
+                clock=clock,
+                number=number,
+            )
+        )
         return "breached"
     row.escalation_level = 2
     row.next_action_at = None
     if not policy.escalate_second:  # the rule changed since: nobody left to escalate to
         return "escalated"
     messages.append(
-        (
-            _escalation_people(context, row, policy.escalate_second),
-            format_lazy(ESCALATED, clock=clock, number=number),
-            link,
+        compose(
+            "deadline.escalated",
+            to={Audience.ESCALATION: _escalation_people(context, row, policy.escalate_second)},
+            link=link,
+            clock=clock,
+            number=number,
         )
     )
     return "escalated"

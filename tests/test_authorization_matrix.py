@@ -22,7 +22,7 @@ from accounts.models import Organisation
 from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
-from notifications.services import notify
+from notifications.services import Message, notify_many
 from shelters import services as shelters
 from shelters.models import Shelter
 from tests.factories import (
@@ -127,6 +127,7 @@ RULES = {
     "notifications:preferences": ("post", EVERYONE),
     "notifications:open": ("post", {"owner"}),
     "sla:mine": ("get", EVERYONE),
+    "sla:board": ("get", {"supervisor", "director", "central"}),  # the clocks they oversee
     "audit:search": ("get", {"central"}),
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
     "reports:annual": ("get", {"central"}),
@@ -169,6 +170,7 @@ RULES = {
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
+    "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
     "healthz": None,
@@ -265,7 +267,7 @@ def world(
     batch = IntakeBatch.objects.create(
         operation=operation, uploaded_by=worker_chiangmai, file_name="a.csv"
     )
-    [notification] = notify(recipients=[worker_chiangmai], message="x", link="/")
+    [notification] = notify_many([Message([worker_chiangmai], "x", "/")])
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,

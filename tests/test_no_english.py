@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from cases.models import Case, Person
-from notifications.services import notify
+from notifications.services import Message, notify_many
 from tests.factories import admission, referral_in_state, register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def world(worker_chiangmai, supervisor_chiangmai, director_kredtrakarn, central_
         person={"name_th": "แก้ว ใส", "estimated_age": 16},
         reason="เด็ก ต้องการที่พัก",
     )
-    notify(recipients=[worker_chiangmai], message="มีการส่งต่อใหม่", link="/")
+    notify_many([Message([worker_chiangmai], "มีการส่งต่อใหม่", "/")])
 
 
 PERSONAS = [

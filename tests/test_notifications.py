@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 MESSAGE = _("Referral of case {number} accepted")
 
 
+def notify(*, recipients, message, link=""):
+    return services.notify_many([services.Message(recipients, message, link)])
+
+
 @pytest.fixture(autouse=True)
 def outbox_in_memory(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -33,7 +37,7 @@ def test_each_recipient_reads_the_message_in_their_own_language(
     monkeypatch.setattr(services, "request_delivery", lambda: None)
     worker_tak.language = "en"
     worker_tak.save()
-    services.notify(
+    notify(
         recipients=[worker_chiangmai, worker_tak, worker_tak],
         message=format_lazy(MESSAGE, number="NRM-2569-50-000001"),
         link="/cases/1/",
@@ -47,7 +51,7 @@ def test_each_recipient_reads_the_message_in_their_own_language(
 
 def test_the_outbox_sends_each_email_once_in_the_recipients_language(worker_chiangmai, monkeypatch):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
-    services.notify(recipients=[worker_chiangmai], message=_("Saved."), link="/cases/")
+    notify(recipients=[worker_chiangmai], message=_("Saved."), link="/cases/")
     assert services.outbox_deliver() == 1
     assert services.outbox_deliver() == 0
     assert len(mail.outbox) == 1
@@ -63,14 +67,14 @@ def test_a_user_who_turned_email_off_gets_only_the_inbox(client, worker_chiangma
     monkeypatch.setattr(services, "request_delivery", lambda: None)
     client.force_login(worker_chiangmai)
     assert client.post(reverse("notifications:preferences"), {}).status_code == 302
-    services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+    notify(recipients=[worker_chiangmai], message=_("Saved."))
     assert Notification.objects.count() == 1
     assert not Delivery.objects.exists()
 
 
 def test_a_failing_mail_server_is_retried_later_then_given_up(worker_chiangmai, monkeypatch):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
-    services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+    notify(recipients=[worker_chiangmai], message=_("Saved."))
 
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection lost")
@@ -91,7 +95,7 @@ def test_a_failing_mail_server_is_retried_later_then_given_up(worker_chiangmai, 
 
 def test_an_email_claimed_by_a_worker_that_died_is_sent_again(worker_chiangmai, monkeypatch):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
-    services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+    notify(recipients=[worker_chiangmai], message=_("Saved."))
     Delivery.objects.update(state="sending", claimed_at=timezone.now() - dt.timedelta(hours=1))
     assert services.outbox_deliver() == 1
 
@@ -106,7 +110,7 @@ def test_a_broker_that_is_down_does_not_fail_the_change(
 
     monkeypatch.setattr(tasks.deliver_outbox, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+        notify(recipients=[worker_chiangmai], message=_("Saved."))
     assert Delivery.objects.get().state == "pending"
 
 
@@ -114,9 +118,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
     client, worker_chiangmai, worker_tak, monkeypatch
 ):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
-    [notification] = services.notify(
-        recipients=[worker_chiangmai], message=_("Saved."), link="/cases/"
-    )
+    [notification] = notify(recipients=[worker_chiangmai], message=_("Saved."), link="/cases/")
     client.force_login(worker_tak)
     assert client.post(reverse("notifications:open", args=[notification.pk])).status_code == 404
     client.force_login(worker_chiangmai)
@@ -145,7 +147,7 @@ def test_an_email_that_can_never_be_built_ends_failed_not_retried_forever(
     worker_chiangmai, monkeypatch
 ):
     monkeypatch.setattr(services, "request_delivery", lambda: None)
-    services.notify(recipients=[worker_chiangmai], message=_("Saved."))
+    notify(recipients=[worker_chiangmai], message=_("Saved."))
 
     def broken(notification):
         raise ValueError("template error")

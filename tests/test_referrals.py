@@ -65,7 +65,8 @@ def test_a_referral_goes_from_draft_to_completed(
         ("state", "completed"),
     ]
     assert case.events.filter(kind="referral").count() == 5
-    assert Notification.objects.filter(recipient=worker_chiangmai).count() == 3
+    # acknowledged, accepted, endorsed by the centre, completed
+    assert Notification.objects.filter(recipient=worker_chiangmai).count() == 4
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from accounts.models import Organisation, Province, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ensure, ensure_transition
+from notifications.matrix import announce
 from sla.models import Deadline
 from sla.services import deadline_reassign
 
@@ -89,6 +90,7 @@ def case_open(
     case.save()
     case_event_add(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, summary=case.number)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
+    announce("case.opened", actor=actor)
     return case
 
 
@@ -129,6 +131,7 @@ def case_transfer_ownership(
         obj=case,
         changes={"owner": [previous.code, to_organisation.code]},
     )
+    announce("case.transferred", actor=actor)
     return case
 
 
@@ -164,6 +167,7 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
         obj=case,
         changes={"status": CaseStatus.CLOSED},
     )
+    announce("case.closed", actor=actor)
     return case
 
 
@@ -188,4 +192,5 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
         obj=case,
         changes={"status": CaseStatus.REOPENED},
     )
+    announce("case.reopened", actor=actor)
     return case

@@ -5,18 +5,23 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.dates import format_date
+from core.dates import format_date, format_datetime
 from core.domain import ensure
+from notifications.matrix import Audience, announce
 
 from ..models import AccessGrant, Case, Consent, ConsentStep
 from ..permissions import can_grant
 from ..selectors import consent_latest
+
+# Rendered in each recipient's language when the notification is written.
+lazy_format_datetime = lazy(format_datetime, str)
 
 # A grant is for one task (an MDT interview, a court hearing): never open-ended.
 MAX_GRANT = dt.timedelta(days=90)
@@ -62,6 +67,14 @@ def access_grant_give(
         obj=grant,
         changes={"user": user.username, "case": case.number, "expires_at": expires_at.isoformat()},
     )
+    announce(
+        "access.granted",
+        to={Audience.GRANTEE: [user]},
+        actor=actor,
+        link=case.get_absolute_url(),
+        number=case.number,
+        until=lazy_format_datetime(expires_at),
+    )
     return grant
 
 
@@ -80,6 +93,15 @@ def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
         obj=grant,
         changes={"revoked": True, "expired": actor is None},
     )
+    if actor is None:
+        announce("access.expired")
+    else:
+        announce(
+            "access.revoked",
+            to={Audience.GRANTEE: [grant.user]},
+            actor=actor,
+            number=grant.case.number,
+        )
 
 
 @transaction.atomic

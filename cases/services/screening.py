@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
+from notifications.matrix import Audience, announce
 from sla.models import Clock
 from sla.services import deadline_close, deadline_move, deadline_open, due_at_for
 
@@ -28,6 +30,7 @@ from ..models import (
     ScreeningMember,
 )
 from ..permissions import can_second_review, can_work_on
+from ..selectors import case_team
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     OPEN_SCREENING_STATES,
@@ -91,6 +94,7 @@ def screening_start(
     )
     case_event_add(case=case, kind=CaseEvent.Kind.SCREENING_STARTED, actor=actor)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=screening)
+    announce("screening.started", actor=actor)
     return screening
 
 
@@ -194,6 +198,7 @@ def screening_extend(
         obj=screening,
         changes={"deadline_at": until.isoformat(), "order": order_reference.strip()},
     )
+    announce("screening.extended", actor=actor)
     return screening
 
 
@@ -323,6 +328,16 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
         obj=screening,
         changes={"status": target, "outcome": outcome},
     )
+    if outcome == Outcome.NOT_VICTIM:
+        announce(
+            "screening.awaiting_second_review",
+            to={Audience.CENTRAL: central_reviewers()},
+            actor=actor,
+            link=screening.get_absolute_url(),
+            number=case.number,
+        )
+    else:
+        announce("screening.decided", actor=actor)
     return screening
 
 
@@ -376,5 +391,12 @@ def screening_second_review(
         actor=actor,
         obj=screening,
         changes={"status": target},
+    )
+    announce(
+        "screening.confirmed" if confirm else "screening.reopened",
+        to={Audience.CASE_TEAM: case_team(screening.case)},
+        actor=actor,
+        link=screening.get_absolute_url(),
+        number=screening.case.number,
     )
     return screening

@@ -1,0 +1,230 @@
+"""Who is told of what: the notification matrix (docs/NOTIFICATIONS.md is written from it by
+`manage.py notification_matrix`; a test keeps the two the same).
+
+Every workflow event the services record is a row of `EVENTS`: the audiences told, in which
+words, and whether by e-mail as well as in the inbox; or, deliberately, nobody, and why. The
+services call `announce` (or `compose`, to send a batch at once) with the event's name and the
+people of each audience it names: an event missing from the table, or an audience given that
+the table does not name (or named and not given), raises, so the code and the table cannot
+drift apart.
+
+Words name the case by its number, never the person: an e-mail leaves the system.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import models
+from django.dispatch import Signal
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .services import Message, notify_many
+
+# Sent for every event of the table, whoever is told (nobody included): the test suite walks
+# the matrix with it, and it is where another system would listen.
+workflow_event = Signal()
+
+
+class Audience(models.TextChoices):
+    CASE_TEAM = (
+        "case_team",
+        _("The case's lead social worker and the supervisors of the office that owns it"),
+    )
+    SENDER = "sender", _("Who made the referral, and the case's lead social worker")
+    RECEIVER = (
+        "receiver",
+        _(
+            "The receiving organisation: a shelter's director, an office's supervisors and "
+            "social workers"
+        ),
+    )
+    CENTRAL = "central", _("The central division's reviewers")
+    CENTRAL_HEAD = (
+        "central_head",
+        _("The head of the central division (its reviewers, until the head has a role of its own)"),
+    )
+    GRANTEE = "grantee", _("The person given access to the case")
+    UPLOADER = "uploader", _("Who uploaded the intake file")
+    CLOCK_HOLDERS = (
+        "clock_holders",
+        _("Who acts on the clock in the organisation that holds it (sla.sweep.CLOCK_ACTORS)"),
+    )
+    ESCALATION = (
+        "escalation",
+        _("Whom the clock's rule escalates to (sla.sweep.ESCALATION_TARGETS)"),
+    )
+
+
+class Topic(models.TextChoices):
+    """What an event is about: a user turns e-mail off per topic."""
+
+    SCREENING = "screening", _("Screenings")
+    CASE = "case", _("Cases")
+    REFERRAL = "referral", _("Referrals")
+    REVIEW = "review", _("Central review")
+    PLACEMENT = "placement", _("Shelter stays")
+    ACCESS = "access", _("Access to cases")
+    INTAKE = "intake", _("Mass intake")
+    DEADLINE = "deadline", _("Deadlines")
+
+
+@dataclass(frozen=True)
+class Rule:
+    tell: tuple[Audience, ...] = ()
+    words: Promise | None = None
+    email: bool = True
+    why_nobody: Promise | None = None
+
+    def __post_init__(self):
+        if bool(self.tell) != bool(self.words) or bool(self.tell) == bool(self.why_nobody):
+            raise ValueError("a rule tells someone in words, or says why it tells nobody")
+
+
+def nobody(why) -> Rule:
+    return Rule(why_nobody=why)
+
+
+A = Audience
+EVENTS: dict[str, Rule] = {
+    # Screening (s.29 identification)
+    "screening.started": nobody(_("The worker who starts it sees the clock on the case.")),
+    "screening.extended": nobody(_("The court's order is on the screening and its clock.")),
+    "screening.decided": nobody(_("The deciding office refers the person next itself.")),
+    "screening.awaiting_second_review": Rule(
+        (A.CENTRAL,), _("A not-a-victim decision on case {number} waits for your second review")
+    ),
+    "screening.confirmed": Rule(
+        (A.CASE_TEAM,),
+        _("The central division confirmed the not-a-victim decision on case {number}"),
+    ),
+    "screening.reopened": Rule(
+        (A.CASE_TEAM,),
+        _("The central division reopened the screening of case {number}: decide it again"),
+    ),
+    # Cases
+    "case.opened": nobody(_("The office that opens the case works on it.")),
+    "case.closed": nobody(_("Only the lead worker or a supervisor closes it.")),
+    "case.reopened": nobody(_("Only the lead worker or a supervisor reopens it.")),
+    "case.transferred": nobody(_("The accepted transfer referral tells the sender.")),
+    # Referrals
+    "referral.drafted": nobody(_("A draft is the sender's own until it is submitted.")),
+    "referral.submitted": Rule((A.RECEIVER, A.CENTRAL), _("New referral of case {number}")),
+    "referral.acknowledged": Rule((A.SENDER,), _("Referral of case {number} acknowledged")),
+    "referral.accepted": Rule((A.SENDER,), _("Referral of case {number} accepted")),
+    "referral.declined": Rule((A.SENDER, A.CENTRAL), _("Referral of case {number} declined")),
+    "referral.completed": Rule((A.SENDER,), _("Referral of case {number} completed")),
+    "referral.withdrawn": Rule((A.RECEIVER,), _("Referral of case {number} withdrawn")),
+    "referral.withdrawn_draft": nobody(_("Nobody else had seen the draft.")),
+    "referral.redirected": Rule(
+        (A.SENDER,),
+        _("The central division redirected the declined referral of case {number}"),
+    ),
+    # Central review
+    "review.endorsed": Rule(
+        (A.SENDER,), _("The central division endorsed the referral of case {number}")
+    ),
+    "review.queried": Rule(
+        (A.SENDER,),
+        _("The central division has a question on the referral of case {number}"),
+    ),
+    "review.escalated": Rule(
+        (A.CENTRAL_HEAD,), _("The referral of case {number} was escalated to you")
+    ),
+    "review.answered": Rule((A.CENTRAL,), _("The sender answered on case {number}")),
+    # Shelter stays
+    "placement.admitted": nobody(_("The referral's completion tells the sender.")),
+    "placement.admitted_outside_section": Rule(
+        (A.CENTRAL,),
+        _("Case {number}: admitted into {unit}, a section not meant for the person: {reason}"),
+    ),
+    "placement.moved": nobody(_("A move within the shelter is the shelter's own.")),
+    "placement.moved_outside_section": Rule(
+        (A.CENTRAL,),
+        _("Case {number}: moved into {unit}, a section not meant for the person: {reason}"),
+    ),
+    "placement.discharged": Rule(
+        (A.CASE_TEAM,), _("Case {number}: the person left the shelter ({reason})")
+    ),
+    "placement.capacity_changed": nobody(_("The bed board shows it to everyone who refers.")),
+    # Access to a case
+    "access.granted": Rule((A.GRANTEE,), _("You were given access to case {number} until {until}")),
+    "access.revoked": Rule((A.GRANTEE,), _("Your access to case {number} was ended")),
+    "access.expired": nobody(_("The person was told the end date when access was given.")),
+    # Mass intake
+    "intake.imported": Rule(
+        (A.UPLOADER,), _("The intake file {file} is imported: {count} persons registered")
+    ),
+    "intake.failed": Rule(
+        (A.UPLOADER,), _("The intake file {file} could not be imported; nothing was saved")
+    ),
+    # Deadlines (sla.sweep)
+    "deadline.reminder": Rule(
+        (A.CLOCK_HOLDERS,), _("Reminder: {clock} for case {number}: {left} left")
+    ),
+    "deadline.missed": Rule((A.CLOCK_HOLDERS,), _("Deadline missed: {clock} for case {number}")),
+    "deadline.escalated": Rule(
+        (A.ESCALATION,), _("Escalated to you: {clock} for case {number} is overdue")
+    ),
+}
+
+
+def compose(
+    event: str,
+    *,
+    to: Mapping[Audience, Iterable] | None = None,
+    actor=None,
+    link: str = "",
+    **fields,
+) -> Message | None:
+    """The message `event` sends to the people of each audience in `to` (its author left
+    out: they know), or None when the table tells nobody. Signals `workflow_event`."""
+    rule = EVENTS[event]
+    to = dict(to or {})
+    if set(to) != set(rule.tell):
+        raise ValueError(f"{event} tells {sorted(rule.tell)}, not {sorted(to)}")
+    recipients = {
+        user.pk: user
+        for audience in rule.tell
+        for user in to[audience]
+        if actor is None or user.pk != actor.pk
+    }
+    workflow_event.send(sender=None, event=event, recipients=list(recipients.values()))
+    if not rule.tell:
+        return None
+    return Message(
+        recipients=list(recipients.values()),
+        text=format_lazy(rule.words, **fields),
+        link=link,
+        topic=event.split(".")[0],
+        email=rule.email,
+    )
+
+
+def announce(event: str, **kwargs) -> list:
+    """Compose `event`'s message and send it (in the caller's transaction); see compose."""
+    message = compose(event, **kwargs)
+    return notify_many([message]) if message else []
+
+
+def as_markdown() -> str:
+    """The table for people: docs/NOTIFICATIONS.md."""
+    lines = [
+        "# Who is told of what",
+        "",
+        "Written by `manage.py notification_matrix > docs/NOTIFICATIONS.md` from",
+        "`notifications/matrix.py`; a test fails when the two differ. Every message goes to the",
+        "in-app inbox in the recipient's language; \"e-mail\" also sends it by e-mail to those",
+        "who keep e-mail on for its topic. Messages name the case by its number, never the person.",
+        "",
+        "| event | told | words | e-mail |",
+        "|---|---|---|---|",
+    ]
+    for event, rule in EVENTS.items():
+        told = ", ".join(f"{a.value}" for a in rule.tell) or "nobody: " + str(rule.why_nobody)
+        words = str(rule.words) if rule.words else ""
+        lines.append(f"| `{event}` | {told} | {words} | {'yes' if rule.tell and rule.email else ''} |")
+    lines += ["", "## Audiences", ""]
+    lines += [f"- `{a.value}`: {a.label}" for a in Audience]
+    return "\n".join(lines) + "\n"

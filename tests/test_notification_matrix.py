@@ -1,0 +1,375 @@
+"""The notification matrix, walked end to end (issue 16): every workflow event of
+notifications.matrix.EVENTS is made to happen the way users make it happen, and tells exactly
+the people the table names: in the inbox, in each one's language, by e-mail unless they turned
+the topic off, and never with a victim's name in an e-mail. An event named in the code and
+missing from the table (or a row no code sends) fails here."""
+
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Organisation
+from cases import services as cases
+from cases.models import Person
+from notifications import services as notifications
+from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
+from notifications.models import Delivery, Notification
+from referrals import services as referrals
+from shelters import services as shelters
+from shelters.models import ShelterUnit
+from sla.sweep import sweep
+from tests.factories import (
+    UserFactory,
+    admission,
+    case_in_state,
+    member,
+    referral_in_state,
+    register_case,
+    screening_in_state,
+)
+
+A = Audience
+SHELTER = "shelter-kredtrakarn"
+
+
+@pytest.fixture
+def p(
+    worker_chiangmai,
+    supervisor_chiangmai,
+    director_kredtrakarn,
+    worker_tak,
+    central_reviewer,
+    monkeypatch,
+):
+    monkeypatch.setattr(notifications, "request_delivery", lambda: None)
+    central_reviewer.language = "en"  # one recipient reads English: each in their language
+    central_reviewer.save()
+    return SimpleNamespace(
+        worker=worker_chiangmai,
+        supervisor=supervisor_chiangmai,
+        director=director_kredtrakarn,
+        tak=worker_tak,
+        central=central_reviewer,
+        central2=member("central_reviewer", "central", "reviewer.two"),
+        partner=UserFactory(username="pol.partner"),
+    )
+
+
+def team(p):
+    return {A.CASE_TEAM: {p.worker, p.supervisor}}
+
+
+def everyone_central(p):
+    return {p.central, p.central2}
+
+
+def _grant(p, days=7):
+    case = register_case(p.worker)
+    return cases.access_grant_give(
+        case=case,
+        actor=p.supervisor,
+        user=p.partner,
+        purpose="สอบปากคำ",
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+
+
+def _revoke(p):
+    grant = _grant(p)
+    cases.access_grant_revoke(grant_id=grant.pk, actor=p.supervisor)
+    return {A.GRANTEE: {p.partner}}
+
+
+def _expire(p):
+    _grant(p)
+    cases.access_grants_expire(now=timezone.now() + dt.timedelta(days=8))
+    return {}
+
+
+def _extend(p):
+    screening = screening_in_state(p.worker)
+    cases.screening_extend(
+        screening_id=screening.pk,
+        actor=p.worker,
+        until=screening.deadline_at + dt.timedelta(days=3),
+        order_reference="คำสั่งศาล 12/2569",
+    )
+    return {}
+
+
+def _transfer(p):
+    referral_in_state(
+        p.worker,
+        "accepted",
+        kind="transfer",
+        to=p.tak.membership.organisation.code,
+        receiver=p.tak,
+    )
+    return {}
+
+
+def _withdraw_draft(p):
+    referral = referral_in_state(p.worker, "draft")
+    referrals.referral_withdraw(referral_id=referral.pk, actor=p.worker, reason="ครอบครัวรับกลับ")
+    return {}
+
+
+def _redirect(p):
+    referral = referral_in_state(p.worker, "declined", receiver=p.director)
+    referrals.referral_redirect(
+        referral_id=referral.pk,
+        actor=p.central,
+        to_organisation=Organisation.objects.get(code="shelter-narisawat"),
+        note="มีเตียงว่าง",
+    )
+    return {A.SENDER: {p.worker}}
+
+
+def _answer(p):
+    referral = referral_in_state(p.worker, "submitted", review="queried", reviewer=p.central)
+    referrals.referral_answer_query(referral_id=referral.pk, actor=p.worker, answer="มีเอกสารแล้ว")
+    return {A.CENTRAL: everyone_central(p)}
+
+
+def _adult(p):
+    return admission(p.worker, p.director, person={"estimated_age": 30, "sex": "female"})
+
+
+def _move(p, section, reason=""):
+    placement = _adult(p)
+    unit = ShelterUnit.objects.get(shelter__organisation__code=SHELTER, section=section)
+    shelters.placement_move_section(
+        placement_id=placement.pk, unit_id=unit.pk, actor=p.director, override_reason=reason
+    )
+
+
+def _discharge(p):
+    placement = _adult(p)
+    shelters.placement_discharge(placement_id=placement.pk, actor=p.director, reason="reintegrated")
+    return team(p)
+
+
+def _capacity(p):
+    unit = ShelterUnit.objects.get(shelter__organisation__code=SHELTER, section="women")
+    shelters.unit_set_capacity(unit_id=unit.pk, actor=p.director, capacity=unit.capacity + 1)
+    return {}
+
+
+def _sweep_at(p, hours):
+    screening = screening_in_state(p.worker)
+    sweep(now=screening.custody_started_at + dt.timedelta(hours=hours))
+
+
+def _reminder(p):
+    _sweep_at(p, 19)  # the s.29 reminder is due at 18 hours
+    return {A.CLOCK_HOLDERS: {p.worker, p.supervisor}}
+
+
+def _missed(p):
+    _sweep_at(p, 25)
+    return {A.CLOCK_HOLDERS: {p.worker}}  # the supervisor is told as the escalation
+
+
+def _escalated(p):
+    _sweep_at(p, 25)
+    return {A.ESCALATION: {p.supervisor}}
+
+
+SCENARIOS = {
+    "screening.started": lambda p: screening_in_state(p.worker) and {},
+    "screening.extended": _extend,
+    "screening.decided": lambda p: screening_in_state(p.worker, "decided") and {},
+    "screening.awaiting_second_review": lambda p: (
+        screening_in_state(p.worker, "pending_second_review") and {A.CENTRAL: everyone_central(p)}
+    ),
+    "screening.confirmed": lambda p: (
+        screening_in_state(p.worker, "confirmed", reviewer=p.central) and team(p)
+    ),
+    "screening.reopened": lambda p: (
+        screening_in_state(p.worker, "reopened", reviewer=p.central) and team(p)
+    ),
+    "case.opened": lambda p: register_case(p.worker) and {},
+    "case.closed": lambda p: case_in_state(p.worker, "closed") and {},
+    "case.reopened": lambda p: case_in_state(p.worker, "reopened") and {},
+    "case.transferred": _transfer,
+    "referral.drafted": lambda p: referral_in_state(p.worker, "draft") and {},
+    "referral.submitted": lambda p: (
+        referral_in_state(p.worker, "submitted")
+        and {A.RECEIVER: {p.director}, A.CENTRAL: everyone_central(p)}
+    ),
+    "referral.acknowledged": lambda p: (
+        referral_in_state(p.worker, "acknowledged", receiver=p.director) and {A.SENDER: {p.worker}}
+    ),
+    "referral.accepted": lambda p: (
+        referral_in_state(p.worker, "accepted", receiver=p.director) and {A.SENDER: {p.worker}}
+    ),
+    "referral.declined": lambda p: (
+        referral_in_state(p.worker, "declined", receiver=p.director)
+        and {A.SENDER: {p.worker}, A.CENTRAL: everyone_central(p)}
+    ),
+    "referral.completed": lambda p: (
+        referral_in_state(p.worker, "completed", receiver=p.director) and {A.SENDER: {p.worker}}
+    ),
+    "referral.withdrawn": lambda p: (
+        referral_in_state(p.worker, "withdrawn") and {A.RECEIVER: {p.director}}
+    ),
+    "referral.withdrawn_draft": _withdraw_draft,
+    "referral.redirected": _redirect,
+    "review.endorsed": lambda p: (
+        referral_in_state(p.worker, "submitted", review="endorsed", reviewer=p.central)
+        and {A.SENDER: {p.worker}}
+    ),
+    "review.queried": lambda p: (
+        referral_in_state(p.worker, "submitted", review="queried", reviewer=p.central)
+        and {A.SENDER: {p.worker}}
+    ),
+    # The head of the division (its other reviewers), not the reviewer who escalated.
+    "review.escalated": lambda p: (
+        referral_in_state(p.worker, "submitted", review="escalated", reviewer=p.central)
+        and {A.CENTRAL_HEAD: {p.central2}}
+    ),
+    "review.answered": _answer,
+    "placement.admitted": lambda p: _adult(p) and {},
+    "placement.admitted_outside_section": lambda p: (
+        admission(
+            p.worker,
+            p.director,
+            person={"estimated_age": 16, "sex": "female"},
+            override_reason="ห้องเด็กปิดซ่อม",
+        )
+        and {A.CENTRAL: everyone_central(p)}
+    ),
+    "placement.moved": lambda p: _move(p, "lgbtqi") or {},
+    "placement.moved_outside_section": lambda p: (
+        _move(p, "girls", "อยู่กับลูกสาว") or {A.CENTRAL: everyone_central(p)}
+    ),
+    "placement.discharged": _discharge,
+    "placement.capacity_changed": _capacity,
+    "access.granted": lambda p: _grant(p) and {A.GRANTEE: {p.partner}},
+    "access.revoked": _revoke,
+    "access.expired": _expire,
+    "deadline.reminder": _reminder,
+    "deadline.missed": _missed,
+    "deadline.escalated": _escalated,
+}
+
+
+def test_every_event_has_a_scenario():
+    assert set(SCENARIOS) == set(EVENTS)
+
+
+def _events_sent_in(source: str) -> set[str]:
+    """The event names given as first argument to announce, compose or an app's _announce
+    (a literal, or either branch of a conditional expression)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if func not in {"announce", "compose", "_announce"}:
+            continue
+        first = node.args[0]
+        for value in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                names.add(value.value)
+    return names
+
+
+def test_the_code_sends_every_event_of_the_table_and_no_other():
+    """The event names the application's code sends are the table's rows."""
+    base = Path(settings.BASE_DIR)
+    sent = set()
+    for app in (path for path in base.iterdir() if (path / "apps.py").exists()):
+        for path in app.rglob("*.py"):
+            sent |= _events_sent_in(path.read_text(encoding="utf-8"))
+    assert sent == set(EVENTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event", sorted(EVENTS))
+def test_each_event_tells_exactly_its_audiences(event, p):
+    fired = []
+
+    def listen(sender, event, recipients, **kwargs):
+        fired.append((event, recipients))
+
+    workflow_event.connect(listen)
+    try:
+        expected = SCENARIOS[event](p)
+    finally:
+        workflow_event.disconnect(listen)
+    told = [recipients for name, recipients in fired if name == event]
+    assert told, f"{event} was not announced"
+    rule = EVENTS[event]
+    assert set(expected) == set(rule.tell)
+    people = set().union(*expected.values()) if expected else set()
+    assert {user.pk for user in told[-1]} == {user.pk for user in people}
+    topic = event.split(".")[0]
+    for user in people:
+        note = Notification.objects.filter(recipient=user, topic=topic).latest("pk")
+        thai = re.search(r"[\u0e00-\u0e7f]", note.message.split("NRM-")[0])
+        assert bool(thai) == (user.language == "th"), (user.language, note.message)
+        assert Delivery.objects.filter(notification=note).exists() == (
+            rule.email and bool(user.email)
+        )
+    notifications.outbox_deliver()
+    names = [
+        name
+        for person in Person.objects.all()
+        for name in (person.name_th, person.name_latin, person.name_native)
+        if name
+    ]
+    for email in mail.outbox:
+        for name in names:
+            assert name not in email.subject and name not in email.body
+
+
+@pytest.mark.django_db
+def test_a_topic_turned_off_stays_in_the_inbox_only(p):
+    notifications.preference_set(user=p.worker, email=True, email_off_topics=["referral"])
+    referral_in_state(p.worker, "accepted", receiver=p.director)
+    told = Notification.objects.filter(recipient=p.worker, topic="referral")
+    assert told.count() == 2  # acknowledged, accepted
+    assert not Delivery.objects.filter(notification__in=told).exists()
+    screening_in_state(p.worker, "confirmed", reviewer=p.central)
+    assert Delivery.objects.filter(notification__recipient=p.worker).exists()  # screenings
+
+
+@pytest.mark.django_db
+def test_the_preferences_form_saves_the_topics(client, worker_chiangmai):
+    client.force_login(worker_chiangmai)
+    client.post(
+        reverse("notifications:preferences"), {"email": "on", "topics": ["screening", "deadline"]}
+    )
+    preference = worker_chiangmai.notification_preference
+    assert preference.email is True
+    assert "referral" in preference.email_off_topics and "deadline" not in preference.email_off_topics
+    page = client.get(reverse("notifications:inbox")).context["preference_form"]
+    assert set(page.initial["topics"]) == {"screening", "deadline"}
+
+
+def test_the_docs_show_the_table_as_it_is():
+    with translation.override("en"):
+        written = (Path(settings.BASE_DIR) / "docs" / "NOTIFICATIONS.md").read_text(encoding="utf-8")
+        assert written == as_markdown(), "run: manage.py notification_matrix > docs/NOTIFICATIONS.md"
+
+
+@pytest.mark.django_db
+def test_a_person_given_access_is_told_and_opens_the_case_from_the_notice(client, p):
+    grant = _grant(p)
+    note = Notification.objects.get(recipient=p.partner)
+    assert grant.case.number in note.message
+    client.force_login(p.partner)
+    home = client.get("/")
+    assert 'data-testid="shared-cases"' in home.content.decode()  # not a dead end
+    assert client.get(note.link).status_code == 200
+    listed = client.get(reverse("cases:list")).content.decode()
+    assert grant.case.number in listed
