@@ -6,9 +6,11 @@
   may be a generator over 200,000 rows, it is never held in memory.
 - Excel (.xlsx) is written by openpyxl's write-only workbook to a temporary file on disk,
   then streamed from it.
-- A text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or a
-  carriage return) is neutralised with a leading apostrophe in both formats (OWASP's "CSV
-  injection"), and Excel stores every text as a string, never as a formula.
+- Control characters (which the Excel file cannot hold, and a spreadsheet may drop from a CSV)
+  are removed first; then a text cell that a spreadsheet would read as a formula (it begins
+  with =, +, -, @, a tab or a carriage return) is neutralised with a leading apostrophe in both
+  formats (OWASP's "CSV injection"): neutralising is the last step, so nothing after it can
+  uncover a formula. Excel stores every text as a string, never as a formula.
 - Dates are real date cells in Excel and ISO (2026-11-22, 2026-11-22 14:05) in CSV; an aware
   datetime is shown in local time (Asia/Bangkok).
 - The file is named `<filename>-<today>.<format>`, in ASCII.
@@ -40,7 +42,9 @@ CSV_BATCH = 500  # rows sent at a time: one chunk per row would cost more than t
 
 
 def neutralise(text: str) -> str:
-    """A text that a spreadsheet shows as it is, never evaluates."""
+    """A text that a spreadsheet shows as it is, never evaluates: its control characters
+    removed (tab, line feed and carriage return kept), then an apostrophe before a formula."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
@@ -66,8 +70,7 @@ def _excel_value(sheet, value: Any) -> Any:
         return _local(value)
     if value is None or isinstance(value, bool | int | float | dt.date):
         return value  # a date becomes a date cell (yyyy-mm-dd)
-    # Control characters cannot be written into the file's XML at all.
-    text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+    text = neutralise(str(value))
     if text in ERROR_CODES:
         # openpyxl would store "#N/A" as an error value rather than as the text it is.
         cell = WriteOnlyCell(sheet, value=text)

@@ -518,3 +518,15 @@ def test_an_export_costs_the_same_queries_for_few_rows_as_for_many(
     few = queries()
     add_stays(worker_chiangmai, director_kredtrakarn, 6)
     assert queries() == few
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x00", "\x08", "\x0b", "\x1f", "\x01\x02"])
+def test_a_control_character_cannot_hide_a_formula_in_either_format(control):
+    """Issue 24: the control byte was stripped after neutralising, uncovering the formula."""
+    rows = [[f'{control}=HYPERLINK("http://x","y")', f"{control}+1", f"a{control}b"]]
+    headers = ["h"] * 3
+    parsed = csv_rows(export_response(format="csv", filename="t", headers=headers, rows=rows))
+    assert parsed[1] == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "ab"]
+    cells = xlsx_sheet(export_response(format="xlsx", filename="t", headers=headers, rows=rows))[1]
+    assert [cell.value for cell in cells] == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "ab"]
+    assert all(cell.data_type == "s" for cell in cells)
