@@ -1,7 +1,12 @@
 """/api/v1/referrals/ with one POST action per move: the same selectors and services as the
 pages. 409 for a move from the wrong state, 404 for a referral the user may not see."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -79,6 +84,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "submit",
             "events",
         ]
+        # The service checks the one-open-referral rule (and the idempotency key) in words
+        # of the user's language; DRF's own unique-together check would answer first.
+        validators = []
         read_only_fields = [
             "urgency",
             "state",
@@ -146,7 +154,18 @@ def _action(name, body, service):
 @extend_schema_view(
     list=extend_schema(summary="Referrals the user's organisation sent or received"),
     retrieve=extend_schema(responses={200: ReferralSerializer, **ERRORS}),
-    create=extend_schema(responses={201: ReferralSerializer, **ERRORS}),
+    create=extend_schema(
+        responses={201: ReferralSerializer, **ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Your key for this referral (at most 64 characters): sent again, "
+                "the same referral comes back (with `Idempotent-Replayed: true`), none is added.",
+            )
+        ],
+    ),
 )
 class ReferralViewSet(
     mixins.ListModelMixin,
@@ -165,9 +184,19 @@ class ReferralViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        referral = services.referral_create(actor=request.user, case_id=data.pop("case").pk, **data)
+        referral = services.referral_create(
+            actor=request.user,
+            case_id=data.pop("case").pk,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **data,
+        )
+        replayed = getattr(referral, "replayed", False)
         referral = self.get_queryset().get(pk=referral.pk)
-        return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(referral).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Idempotent-Replayed": "true"} if replayed else None,
+        )
 
     submit = _action("submit", None, services.referral_submit)
     acknowledge = _action("acknowledge", NoteSerializer, services.referral_acknowledge)

@@ -52,6 +52,8 @@ class ReferralForm(StyledFormMixin, ConsentForm):
     submit = forms.BooleanField(
         label=_("Submit now (otherwise kept as a draft)"), required=False, initial=True
     )
+    # Made when the form is shown: the same form sent twice (a double click) makes one referral.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     field_order = [
         "kind",

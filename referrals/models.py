@@ -79,6 +79,9 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The sender's key for this referral (the API's Idempotency-Key, the web form's hidden
+    # token): the same request sent twice makes one referral.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -95,6 +98,18 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~Q(from_organisation=models.F("to_organisation")),
                 name="referral_to_another_organisation",
+            ),
+            # One open referral of a case to one organisation: a double click, or twenty
+            # concurrent API calls, cannot send the person twice.
+            models.UniqueConstraint(
+                fields=["case", "to_organisation"],
+                condition=Q(state__in=["draft", "submitted", "acknowledged", "accepted"]),
+                name="referral_one_open_per_receiver",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="referral_idempotency_key",
             ),
         ]
         indexes = [

@@ -6,7 +6,7 @@ transaction: two people acting at once get one success and one TransitionNotAllo
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from sla.services import deadline_cancel, deadline_close, deadline_open
 
 from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType, Urgency
 from .permissions import can_receive, can_review, can_send
-from .workflow import REVIEW_TRANSITIONS, TRANSITIONS, ReviewState, State
+from .workflow import OPEN_STATES, REVIEW_TRANSITIONS, TRANSITIONS, ReviewState, State
 
 # The receiving organisation's kind that each kind of referral needs.
 TARGET_KINDS = {
@@ -127,6 +127,7 @@ def referral_create(
     submit: bool = False,
     redirected_from: Referral | None = None,
     from_organisation: Organisation | None = None,
+    idempotency_key: str = "",
 ) -> Referral:
     """Draft a referral of a case (and submit it at once when `submit`). It is sent by the
     office that owns the case, or by a shelter for its own resident (`from_organisation`).
@@ -136,9 +137,21 @@ def referral_create(
     their rights and they consent now: recorded with the referral); a refusal on record
     stands unless the person now consents or a lawful exemption is given with its reason.
 
+    The same request twice makes one referral: with an `idempotency_key` the sender used
+    before, the referral it made is returned as it is (its `replayed` set); a second open
+    referral of the case to the same organisation is refused (a database rule, so concurrent
+    requests cannot pass it either).
+
     Raises ValidationError when the receiver does not fit the kind of referral, the case is
-    closed, or consent is neither given nor excused with a reason.
+    closed, the case already has an open referral to the receiver, or consent is neither given
+    nor excused with a reason.
     """
+    key = idempotency_key.strip()[:64]
+    if key:
+        earlier = Referral.objects.filter(created_by=actor, idempotency_key=key).first()
+        if earlier is not None:
+            earlier.replayed = True
+            return earlier
     case = Case.objects.select_related("person", "owner").get(pk=case_id)
     sender = from_organisation or case.owner
     # A shelter's staff see exactly its present residents (registered by shelters in
@@ -163,6 +176,7 @@ def referral_create(
         urgency=Urgency.URGENT if is_urgent(case, services_requested, urgent) else Urgency.NORMAL,
         created_by=actor,
         redirected_from=redirected_from,
+        idempotency_key=key,
     )
     if redirected_from is None:
         ensure(can_send(actor, referral), _("Only the office that owns the case refers it."))
@@ -184,12 +198,27 @@ def referral_create(
     unknown = [s for s in referral.services_requested if s not in ServiceType.values]
     if unknown:
         errors["services_requested"] = _("Unknown service.")
+    open_already = _open_referral_to(case, to_organisation)
+    if open_already:
+        errors["to_organisation"] = open_already
     if errors:
         raise ValidationError(errors)
-    referral.full_clean()
+    referral.full_clean(validate_constraints=False)  # the database checks them, race-free
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        # The same request, or another for the same case and receiver, committed first.
+        if key:
+            earlier = Referral.objects.filter(created_by=actor, idempotency_key=key).first()
+            if earlier is not None:
+                earlier.replayed = True
+                return earlier
+        raise ValidationError(
+            {"to_organisation": _open_referral_to(case, to_organisation) or _("Try again.")}
+        ) from None
     if consent == ConsentBasis.GIVEN and consent_now:
         referral_consent_given_now(case=case, actor=actor)
-    referral.save()
     ReferralEvent.objects.create(referral=referral, actor=actor, to_state=State.DRAFT)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=referral)
     if submit:
@@ -197,6 +226,21 @@ def referral_create(
     else:
         _announce("referral.drafted", referral, actor)
     return referral
+
+
+def _open_referral_to(case: Case, organisation: Organisation) -> str:
+    """Why the case cannot be referred to `organisation` again now, or ""."""
+    open_one = (
+        Referral.objects.filter(case=case, to_organisation=organisation, state__in=OPEN_STATES)
+        .only("pk", "state")
+        .first()
+    )
+    if open_one is None:
+        return ""
+    return _(
+        "The case already has an open referral to %(organisation)s (%(state)s): answer or "
+        "withdraw it first."
+    ) % {"organisation": organisation.name, "state": open_one.get_state_display()}
 
 
 def _consent_error(latest: Consent | None, consent_now: bool) -> str:

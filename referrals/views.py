@@ -1,6 +1,8 @@
 """Referral pages: the sender's form and list, the receiver's inbox, the central queue, and
 each referral with its timeline. Thin: parse, call one selector or service, render."""
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -105,7 +107,7 @@ def new(request, case_id):
     """The sender's form, beside the shelters' target groups and beds, with a warning where
     the person does not fit a shelter."""
     case = case_get_visible(user=request.user, case_id=case_id)
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,7 +117,10 @@ def new(request, case_id):
         except ActionForbidden as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Referral saved."))
+            if getattr(referral, "replayed", False):
+                messages.info(request, _("This referral was already saved."))
+            else:
+                messages.success(request, _("Referral saved."))
             return redirect(referral)
     return render(
         request,

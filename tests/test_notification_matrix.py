@@ -273,7 +273,9 @@ def _events_sent_in(source: str) -> set[str]:
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
-        func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        func = (
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        )
         if func not in {"announce", "compose", "_announce"}:
             continue
         first = node.args[0]
@@ -351,15 +353,21 @@ def test_the_preferences_form_saves_the_topics(client, worker_chiangmai):
     )
     preference = worker_chiangmai.notification_preference
     assert preference.email is True
-    assert "referral" in preference.email_off_topics and "deadline" not in preference.email_off_topics
+    assert (
+        "referral" in preference.email_off_topics and "deadline" not in preference.email_off_topics
+    )
     page = client.get(reverse("notifications:inbox")).context["preference_form"]
     assert set(page.initial["topics"]) == {"screening", "deadline"}
 
 
 def test_the_docs_show_the_table_as_it_is():
     with translation.override("en"):
-        written = (Path(settings.BASE_DIR) / "docs" / "NOTIFICATIONS.md").read_text(encoding="utf-8")
-        assert written == as_markdown(), "run: manage.py notification_matrix > docs/NOTIFICATIONS.md"
+        written = (Path(settings.BASE_DIR) / "docs" / "NOTIFICATIONS.md").read_text(
+            encoding="utf-8"
+        )
+        assert written == as_markdown(), (
+            "run: manage.py notification_matrix > docs/NOTIFICATIONS.md"
+        )
 
 
 @pytest.mark.django_db
