@@ -1,14 +1,15 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import RetrieveAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import mfa
 from .models import Membership, Organisation, User
+from .services import api_token_issue
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -63,20 +64,23 @@ class TokenRequestSerializer(AuthTokenSerializer):
 @extend_schema(
     request=TokenRequestSerializer,
     responses={
-        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        200: inline_serializer(
+            "Token", {"token": serializers.CharField(), "expires": serializers.DateTimeField()}
+        ),
         400: OpenApiResponse(description="Wrong user name, password or code"),
     },
 )
-class TokenView(ObtainAuthToken):
-    """A token for a user name and password (and a code, for two-factor users). Each request
-    issues a fresh token, which replaces the user's previous one and expires after
-    NRM_API_TOKEN_HOURS."""
+class TokenView(APIView):
+    """A token for a user name and password (and a code, for two-factor users), shown once:
+    only its hash is kept. It expires after NRM_API_TOKEN_HOURS; the user sees and revokes
+    their tokens on their account's page, and they all end with a new password or role."""
 
+    authentication_classes = []
+    permission_classes = [AllowAny]
     serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        Token.objects.filter(user=user).delete()
-        return Response({"token": Token.objects.create(user=user).key})
+        instance, token = api_token_issue(serializer.validated_data["user"])
+        return Response({"token": token, "expires": instance.expiry})

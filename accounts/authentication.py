@@ -1,21 +1,20 @@
 """API authentication. Kept apart from the views: DRF reads it while defining its own views."""
 
-import datetime as dt
-
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authentication import TokenAuthentication
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 
-class ExpiringTokenAuthentication(TokenAuthentication):
-    """A token works for NRM_API_TOKEN_HOURS after it was issued, then the client signs in
-    again (with its code, for two-factor users): a lost token does not open records for ever."""
+class TokenAuthentication(KnoxTokenAuthentication):
+    """django-rest-knox's tokens (`Authorization: Token <token>`): only a hash of each is
+    stored, each works for NRM_API_TOKEN_HOURS, and they end with the user's password, role or
+    "sign out everywhere" (accounts.services.credentials_revoke). The refusal is in the
+    user's language."""
 
-    def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if token.created < timezone.now() - dt.timedelta(hours=settings.NRM_API_TOKEN_HOURS):
-            token.delete()
-            raise AuthenticationFailed(_("The token has expired: ask for a new one."))
-        return user, token
+    def authenticate_credentials(self, token):
+        try:
+            return super().authenticate_credentials(token)
+        except AuthenticationFailed:
+            raise AuthenticationFailed(
+                _("The token is not valid or has expired: ask for a new one.")
+            ) from None

@@ -2,7 +2,11 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.db.models import F
+from knox.models import AuthToken
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .models import Membership, Organisation, Role, User
 
@@ -41,13 +45,66 @@ def membership_add(*, user: User, organisation: Organisation, role: Role) -> Mem
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()
-    # A new role may need a second factor or open other records: API tokens start afresh.
-    Token.objects.filter(user=user).delete()
+    # A new role may need a second factor or open other records: sign in afresh.
+    credentials_revoke(user)
     if role == Role.SYSADMIN:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         user.groups.add(sysadmin_group())
     return membership
+
+
+@transaction.atomic
+def powerful_role_grant(
+    *, user: User, organisation: Organisation, role: Role, approver: User
+) -> Membership:
+    """A central reviewer or system administrator role, given on the server (manage.py
+    role_grant) with a second person's approval: an active central reviewer or system
+    administrator who is not the person receiving it. Audited under the approver's name."""
+    approving = approver.membership
+    if (
+        approver.pk == user.pk
+        or not approver.is_active
+        or approving is None
+        or approving.role not in (Role.CENTRAL_REVIEWER, Role.SYSADMIN)
+    ):
+        raise ValueError("The approver is another active central reviewer or system administrator.")
+    membership = membership_add(user=user, organisation=organisation, role=role)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=approver,
+        obj=membership,
+        changes={"role": role, "organisation": organisation.code, "via": "manage.py role_grant"},
+    )
+    return membership
+
+
+@transaction.atomic
+def credentials_revoke(user: User, *, actor: User | None = None) -> int:
+    """End every API token and every session of `user` (a new role, a deactivated account,
+    "sign out everywhere"); returns how many tokens ended. With an `actor`, audited."""
+    tokens, _ = AuthToken.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    if actor is not None:
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=user,
+            changes={"signed_out_everywhere": True, "tokens": tokens},
+        )
+    return tokens
+
+
+def api_token_issue(user: User) -> tuple[AuthToken, str]:
+    """A new API token: the token itself is shown once; only its hash is kept."""
+    return AuthToken.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User, token_key: str) -> bool:
+    """End one of the user's own tokens (named by the first characters the list shows)."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_otp import login as otp_login
+from knox.models import AuthToken
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -18,6 +22,7 @@ from .forms import CodeForm, LoginForm
 from .models import Role, User
 from .permissions import role_required
 from .selectors import organisation_counts
+from .services import api_token_revoke, credentials_revoke
 
 # Each role's landing page: its own work queue (DESIGN.md §7).
 ROLE_HOMES = {
@@ -125,3 +130,33 @@ def mfa_verify(request):
             "code", _("This code is not right. Check the time on your phone and try again.")
         )
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+def sign_in_devices(request):
+    """The user's API tokens (the first characters of each, when it ends), to revoke one or
+    to end every sign-in at once."""
+    return render(
+        request,
+        "accounts/devices.html",
+        {"tokens": AuthToken.objects.filter(user=request.user).order_by("-created")},
+    )
+
+
+@require_POST
+@login_required
+def token_revoke(request, token_key):
+    if not api_token_revoke(user=request.user, token_key=token_key):
+        raise Http404
+    messages.success(request, _("The token no longer works."))
+    return redirect("accounts:devices")
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request):
+    """End every session (this one too) and every API token of the user: a lost phone."""
+    credentials_revoke(request.user, actor=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out everywhere. Sign in again here."))
+    return redirect("accounts:login")

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -344,7 +344,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
-        "accounts.authentication.ExpiringTokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -373,8 +373,15 @@ SPECTACULAR_SETTINGS = {
 # --- Demo data ------------------------------------------------------------------------------
 NRM_DEMO_PASSWORD = env.str("NRM_DEMO_PASSWORD", default="nrm-demo-2025")
 
-# How long an API token works after it is issued.
+# How long an API token works after it is issued. Tokens are django-rest-knox's: only a hash
+# of each is stored; a user may hold several (one per device), lists and revokes them.
 NRM_API_TOKEN_HOURS = env.int("NRM_API_TOKEN_HOURS", default=12)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=NRM_API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 10,
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -3,9 +3,12 @@ its residents, delete a section or a shelter (nor learn a case number trying), o
 clock beyond the law; every change is audited."""
 
 import html
+import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -158,3 +161,97 @@ def test_the_s29_identification_clock_cannot_exceed_24_hours(client, sysadmin, a
         assert response.status_code == 200
         assert "s.29" in response.content.decode() or "มาตรา 29" in response.content.decode()
         assert (policy.due_after, policy.due_unit) == (24, "hours")
+
+
+def membership_field(data: dict, membership, field: str) -> str:
+    id_key = next(
+        key for key, value in data.items() if key.endswith("-id") and value == str(membership.pk)
+    )
+    return id_key.removesuffix("-id") + f"-{field}"
+
+
+def user_url(user):
+    return reverse("admin:accounts_user_change", args=[user.pk])
+
+
+@pytest.mark.django_db
+def test_a_sysadmin_cannot_make_themselves_a_central_reviewer(client, sysadmin):
+    """Issue 24: their own roles are not theirs to change, in any way."""
+    client.force_login(sysadmin)
+    data = form_data(client, user_url(sysadmin))
+    membership = sysadmin.memberships.get()
+    data[membership_field(data, membership, "role")] = "central_reviewer"
+    page = client.post(user_url(sysadmin), data)
+    assert page.status_code == 200  # the form again, with the refusal
+    membership.refresh_from_db()
+    assert membership.role == "sysadmin"
+
+
+@pytest.mark.django_db
+def test_a_sysadmin_cannot_give_anyone_the_central_reviewer_role(
+    client, sysadmin, worker_chiangmai
+):
+    client.force_login(sysadmin)
+    data = form_data(client, user_url(worker_chiangmai))
+    membership = worker_chiangmai.memberships.get()
+    data[membership_field(data, membership, "role")] = "central_reviewer"
+    with translation.override("th"):
+        refusal = gettext(
+            "The central reviewer and system administrator roles are given and taken on the "
+            "server, with a second person's approval (manage.py role_grant)."
+        )
+    page = client.post(user_url(worker_chiangmai), data)
+    assert page.status_code == 200 and html.escape(refusal) in page.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "social_worker"
+    assert client.get(reverse("admin:accounts_membership_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_sysadmin_changes_a_workers_role_audited_and_signed_out(
+    client, sysadmin, worker_chiangmai
+):
+    worker = Client()
+    worker.force_login(worker_chiangmai)
+    client.force_login(sysadmin)
+    data = form_data(client, user_url(worker_chiangmai))
+    membership = worker_chiangmai.memberships.get()
+    data[membership_field(data, membership, "role")] = "supervisor"
+    assert client.post(user_url(worker_chiangmai), data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "supervisor"
+    event = AuditEvent.objects.filter(object_id=str(membership.pk), action="update").latest("pk")
+    assert event.username == sysadmin.username and event.changes["role"] == "supervisor"
+    assert worker.get(reverse("cases:home")).status_code == 302  # signed in afresh
+
+
+@pytest.mark.django_db
+def test_a_sysadmin_cannot_set_another_users_password(client, sysadmin, worker_chiangmai):
+    client.force_login(sysadmin)
+    url = reverse("admin:auth_user_password_change", args=[worker_chiangmai.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_operator_grants_a_powerful_role_only_with_a_second_person(
+    worker_chiangmai, central_reviewer
+):
+    with pytest.raises(CommandError):
+        call_command(
+            "role_grant", "somsri", "central", "central_reviewer", "--approved-by", "somsri"
+        )
+    call_command(
+        "role_grant",
+        worker_chiangmai.username,
+        "central",
+        "central_reviewer",
+        "--approved-by",
+        central_reviewer.username,
+        stdout=io.StringIO(),
+    )
+    granted = worker_chiangmai.memberships.get(role="central_reviewer")
+    event = AuditEvent.objects.get(
+        object_id=str(granted.pk), action="create", username=central_reviewer.username
+    )
+    assert event.changes["via"] == "manage.py role_grant"

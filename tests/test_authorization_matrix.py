@@ -63,11 +63,16 @@ RULES = {
     "accounts:switch_language": None,
     "accounts:mfa_setup": None,
     "accounts:mfa_verify": None,
+    "accounts:devices": ("get", EVERYONE),
+    # Each acts on the signed-in user's own tokens and sessions only (tests/test_api_me.py).
+    "accounts:token_revoke": None,
+    "accounts:sign_out_everywhere": None,
     "accounts:sysadmin_home": ("get", {"sysadmin"}),
     "cases:home": ("get", PROVINCIAL),
     "cases:operation_list": ("get", PROVINCIAL),
     "cases:operation_create": ("get", PROVINCIAL),
     "cases:operation_detail": ("get", OWN_OFFICE),
+    "cases:operation_start_screenings": ("post", OWN_OFFICE),
     "cases:intake_upload": ("get", OWN_OFFICE),
     "cases:intake_template": ("get", OWN_OFFICE),
     "cases:intake_preview": ("get", OWN_OFFICE),
@@ -263,6 +268,7 @@ def world(
         name="ปฏิบัติการ",
         province=worker_chiangmai.membership.organisation.province,
         started_on=dt.date(2026, 11, 1),
+        custody_started_at=dt.datetime(2026, 11, 1, 6, tzinfo=dt.UTC),
     )
     batch = IntakeBatch.objects.create(
         operation=operation, uploaded_by=worker_chiangmai, file_name="a.csv"
