@@ -11,8 +11,9 @@ def client_ip(request) -> str | None:
     """The client's address as the web server saw it (the current request's when none is
     given).
 
-    Behind a proxy, the proxy must set REMOTE_ADDR (gunicorn's --forwarded-allow-ips); a
-    client-supplied X-Forwarded-For is never trusted here, as anyone could forge it.
+    Behind the reverse proxies named in settings.TRUSTED_PROXIES, REMOTE_ADDR already holds
+    the client's address (core.network.TrustedProxyMiddleware); an X-Forwarded-For from any
+    other peer is never believed, as anyone could forge it.
     """
     return request.META.get("REMOTE_ADDR") if request is not None else request_ip.get()
 
