@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Refreshes the idle expiry of a session at most once a minute (not a write per request).
     "accounts.middleware.SessionIdleRefreshMiddleware",
     "accounts.middleware.ThaiFirstLocaleMiddleware",
+    # Invalid UTF-8, NUL characters and deeply nested JSON: a 400, never a 500 or a silent change.
+    "core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
