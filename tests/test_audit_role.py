@@ -42,20 +42,20 @@ def test_the_app_role_only_reads_and_adds_to_the_audit_log(app_role, worker_chia
     assert connection.vendor == "postgresql"
     case = register_case(worker_chiangmai)
     call_command("grant_app_role", app_role, stdout=io.StringIO())
-    table = AuditEvent._meta.db_table
+    assert AuditEvent._meta.db_table == "audit_auditevent"
     with connect_as(app_role) as app:
-        assert app.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+        assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] > 0
         app.execute("UPDATE cases_case SET risk_level = risk_level WHERE id = %s", [case.pk])
         app.execute(
-            f"INSERT INTO {table} (created_at, action, username, object_id, changes)"
+            "INSERT INTO audit_auditevent (created_at, action, username, object_id, changes)"
             " VALUES (now(), 'view', 'x', '1', '{}')"
         )
         for statement in (
-            f"TRUNCATE {table}",
-            f"DELETE FROM {table}",
-            f"UPDATE {table} SET username = 'nobody'",
-            f"ALTER TABLE {table} DISABLE TRIGGER audit_event_append_only",
-            f"DROP TABLE {table}",
+            "TRUNCATE audit_auditevent",
+            "DELETE FROM audit_auditevent",
+            "UPDATE audit_auditevent SET username = 'nobody'",
+            "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only",
+            "DROP TABLE audit_auditevent",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(statement)
