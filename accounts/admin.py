@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from .mfa import enrolment_code_issue
 from .models import Membership, Organisation, Province, Role, User
-from .services import credentials_revoke
+from .services import credentials_revoke, password_reset_send
 
 # Roles that open every victim's record or the admin itself: given and taken only by the
 # operator on the server (manage.py role_grant, with a second person named as approver), never
@@ -78,6 +79,44 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    actions = ["issue_enrolment_code", "send_password_reset"]
+
+    @admin.action(description=_("E-mail a one-time link to choose a new password"))
+    def send_password_reset(self, request, queryset):
+        for user in queryset:
+            try:
+                password_reset_send(user=user, actor=request.user, request=request)
+            except ValueError:
+                self.message_user(
+                    request,
+                    _("%(user)s has no e-mail address: no link was sent.") % {"user": user},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request, _("A link was sent to %(user)s.") % {"user": user}, messages.SUCCESS
+                )
+
+    @admin.action(description=_("Issue a two-factor enrolment code (one person at a time)"))
+    def issue_enrolment_code(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one person."), messages.ERROR)
+            return
+        user = queryset.get()
+        try:
+            code = enrolment_code_issue(user=user, actor=request.user)
+        except ValueError:
+            self.message_user(request, _("Nobody issues their own enrolment code."), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _(
+                "Enrolment code for %(user)s: %(code)s. Give it to them in person or by phone; "
+                "it is shown only now and works once, for 72 hours."
+            )
+            % {"user": user.username, "code": code},
+            messages.WARNING,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A sysadmin manages people and their roles, but cannot make anyone (themselves

@@ -25,3 +25,14 @@ class CodeForm(forms.Form):
             }
         ),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=20,
+        help_text=_("Ten letters and digits, given to you in person or by phone."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "class": "form-control", "autofocus": True}
+        ),
+    )

@@ -2,13 +2,26 @@
 who must use it, and setting up and checking a device."""
 
 import base64
+import datetime as dt
+import secrets
 
 import segno
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from .models import EnrolmentCode, Role
+
+ENROLMENT_CODE_LIFE = dt.timedelta(hours=72)
+ENROLMENT_CODE_TRIES = 5
+# No 0/O, 1/I/L: read aloud over the phone without doubt.
+ENROLMENT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 MFA_ROLES = (Role.CENTRAL_REVIEWER, Role.SYSADMIN)
 
@@ -61,11 +74,58 @@ def verify_code(user, code: str) -> TOTPDevice | None:
 
 
 def confirm_device(request, code: str) -> bool:
-    """Confirm the device being set up with its first code, and mark the session verified."""
+    """Confirm the device being set up with its first code, and mark the session verified.
+    A new phone replaces the old one (a lost phone must stop working)."""
     device = pending_device(request.user)
     if not device.verify_token("".join(code.split())):
         return False
+    TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     return True
+
+
+@transaction.atomic
+def enrolment_code_issue(*, user, actor) -> str:
+    """A new enrolment code for `user` (any earlier one stops working), shown once to the
+    administrator who hands it over. Nobody issues one for themselves."""
+    if user.pk == actor.pk:
+        raise ValueError("Nobody issues their own enrolment code.")
+    now = timezone.now()
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    code = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(10))
+    EnrolmentCode.objects.create(
+        user=user,
+        code_hash=make_password(code),
+        issued_by=actor,
+        expires_at=now + ENROLMENT_CODE_LIFE,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE, actor=actor, obj=user, changes={"mfa": "enrolment code"}
+    )
+    return f"{code[:5]}-{code[5:]}"
+
+
+@transaction.atomic
+def enrolment_code_accept(*, user, code: str) -> bool:
+    """Whether `code` is the user's live enrolment code; it works once, and
+    ENROLMENT_CODE_TRIES wrong tries burn it."""
+    now = timezone.now()
+    current = (
+        EnrolmentCode.objects.select_for_update()
+        .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if current is None:
+        return False
+    typed = "".join(code.split()).replace("-", "").upper()
+    if check_password(typed, current.code_hash):
+        current.used_at = now
+        current.save(update_fields=["used_at"])
+        return True
+    current.failures += 1
+    if current.failures >= ENROLMENT_CODE_TRIES:
+        current.used_at = now
+    current.save(update_fields=["failures", "used_at"])
+    return False

@@ -203,3 +203,29 @@ class Membership(models.Model):
                     }
                 }
             )
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator hands a person (in person or by phone) to set up their
+    authenticator app: whoever knows only the password cannot enrol their own phone first.
+    Only a hash is kept; it expires, and a few wrong tries burn it."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used or burnt"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("two-factor enrolment code")
+        verbose_name_plural = _("two-factor enrolment codes")
+
+    def __str__(self):
+        return f"{self.user} {self.issued_at:%Y-%m-%d}"

@@ -1,8 +1,16 @@
 """Writes about users and their roles."""
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from audit.models import AuditEvent
@@ -24,7 +32,7 @@ SYSADMIN_MODELS = {
 
 def sysadmin_group() -> Group:
     """The group holding the sysadmins' model permissions, created or brought up to date."""
-    group, _ = Group.objects.get_or_create(name=SYSADMIN_GROUP)
+    group, _created = Group.objects.get_or_create(name=SYSADMIN_GROUP)
     permissions = Permission.objects.none()
     for app_label, models in SYSADMIN_MODELS.items():
         permissions |= Permission.objects.filter(
@@ -83,7 +91,7 @@ def powerful_role_grant(
 def credentials_revoke(user: User, *, actor: User | None = None) -> int:
     """End every API token and every session of `user` (a new role, a deactivated account,
     "sign out everywhere"); returns how many tokens ended. With an `actor`, audited."""
-    tokens, _ = AuthToken.objects.filter(user=user).delete()
+    tokens, _by_model = AuthToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     if actor is not None:
@@ -103,7 +111,7 @@ def api_token_issue(user: User) -> tuple[AuthToken, str]:
 
 def api_token_revoke(*, user: User, token_key: str) -> bool:
     """End one of the user's own tokens (named by the first characters the list shows)."""
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    deleted, _by_model = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
 
 
@@ -132,3 +140,34 @@ def user_create(
     user.save()
     membership_add(user=user, organisation=organisation, role=role)
     return user
+
+
+def password_reset_send(*, user: User, actor: User, request) -> None:
+    """E-mail `user` a one-time link to choose a new password (an administrator's action: a
+    sysadmin never sets anyone's password). Audited under the administrator's name."""
+    if not user.email:
+        raise ValueError("This person has no e-mail address.")
+    link = request.build_absolute_uri(
+        reverse(
+            "accounts:password_reset_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            ],
+        )
+    )
+    with translation.override(user.language):
+        send_mail(
+            subject=_("[NRM] Choose a new password"),
+            message=render_to_string(
+                "accounts/password_reset_email.txt", {"user": user, "link": link}
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=user,
+        changes={"password": "reset link sent"},
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 from . import mfa
-from .forms import CodeForm, LoginForm
+from .forms import CodeForm, EnrolmentCodeForm, LoginForm
 from .models import Role, User
 from .permissions import role_required
 from .selectors import organisation_counts
@@ -86,18 +86,25 @@ def _next(request) -> str:
     return target if allowed else reverse("home")
 
 
+ENROLMENT_ALLOWED = "mfa_enrolment_allowed"
+
+
 @login_required
 def mfa_setup(request):
-    """Set up an authenticator app: scan the QR code (or type the key), enter the first code."""
-    if mfa.has_mfa_device(request.user):
+    """Set up an authenticator app: first the enrolment code an administrator gave the person
+    (or a session already verified with the old phone, to move to a new one); then scan the QR
+    code (or type the key) and enter the first code."""
+    user = request.user
+    if mfa.has_mfa_device(user) and not user.is_verified():
         return redirect(f"{reverse('accounts:mfa_verify')}?next={_next(request)}")
-    device = mfa.pending_device(request.user)
+    if not user.is_verified() and request.session.get(ENROLMENT_ALLOWED) != user.pk:
+        return _enrolment_code_step(request)
+    device = mfa.pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.confirm_device(request, form.cleaned_data["code"]):
-            audit_record(
-                action=AuditEvent.Action.UPDATE, actor=request.user, changes={"mfa": "set up"}
-            )
+            request.session.pop(ENROLMENT_ALLOWED, None)
+            audit_record(action=AuditEvent.Action.UPDATE, actor=user, changes={"mfa": "set up"})
             return redirect(_next(request))
         form.add_error(
             "code", _("This code is not right. Check the time on your phone and try again.")
@@ -112,6 +119,27 @@ def mfa_setup(request):
             "next": _next(request),
         },
     )
+
+
+def _enrolment_code_step(request):
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.enrolment_code_accept(user=request.user, code=form.cleaned_data["enrolment_code"]):
+            request.session[ENROLMENT_ALLOWED] = request.user.pk
+            return redirect(f"{reverse('accounts:mfa_setup')}?next={_next(request)}")
+        audit_record(
+            action=AuditEvent.Action.LOGIN_FAILED,
+            actor=request.user,
+            changes={"mfa": "wrong enrolment code"},
+        )
+        form.add_error(
+            "enrolment_code",
+            _(
+                "This enrolment code is not right, has expired or was already used. Ask your "
+                "administrator for a new one."
+            ),
+        )
+    return render(request, "accounts/mfa_enrol.html", {"form": form, "next": _next(request)})
 
 
 @login_required
@@ -160,3 +188,40 @@ def sign_out_everywhere(request):
     logout(request)
     messages.success(request, _("You are signed out everywhere. Sign in again here."))
     return redirect("accounts:login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own new password (the old one first). Every other session and every API
+    token of theirs ends with the old password; this session stays."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:devices")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=self.request.user,
+            changes={"password": "changed"},
+        )
+        messages.success(
+            self.request, _("Your new password is saved. Other devices must sign in again.")
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link an administrator sent (accounts.services.password_reset_send): choose
+    a new password. The link stops working once used, or after PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditEvent.Action.UPDATE, actor=form.user, changes={"password": "reset"}
+        )
+        messages.success(self.request, _("Your new password is saved. Sign in with it."))
+        return response

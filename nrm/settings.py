@@ -383,6 +383,8 @@ NRM_DEMO_PASSWORD = env.str("NRM_DEMO_PASSWORD", default="nrm-demo-2025")
 # How long an API token works after it is issued. Tokens are django-rest-knox's: only a hash
 # of each is stored; a user may hold several (one per device), lists and revokes them.
 NRM_API_TOKEN_HOURS = env.int("NRM_API_TOKEN_HOURS", default=12)
+# An administrator's password-reset link works once, for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(hours=NRM_API_TOKEN_HOURS),
     "AUTH_HEADER_PREFIX": "Token",

@@ -1,12 +1,18 @@
 """Account security: lockout after repeated failures, two-factor sign-in for the roles that
 see every record, a Content-Security-Policy on every page."""
 
+import re
+
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts.mfa import ENROLMENT_CODE_TRIES, enrolment_code_issue
+from audit.models import AuditEvent
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +50,18 @@ def test_a_success_resets_the_failure_count(client, worker_chiangmai):
     assert sign_in(client, "somsri").status_code == 302
 
 
-def test_a_central_reviewer_must_set_up_two_factor_sign_in_first(client, central_reviewer, mfa_on):
+def test_a_central_reviewer_must_set_up_two_factor_sign_in_first(
+    client, central_reviewer, sysadmin, mfa_on
+):
+    enrolment = enrolment_code_issue(user=central_reviewer, actor=sysadmin)
     sign_in(client, central_reviewer.username)
     page = client.get(reverse("referrals:home"))
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("accounts:mfa_setup"))
+    first = client.get(page["Location"])
+    assert "<svg" not in first.content.decode()  # no secret before the enrolment code
+    entered = client.post(page["Location"], {"enrolment_code": enrolment.lower()})
+    assert entered.status_code == 302
     setup = client.get(page["Location"])
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=central_reviewer, confirmed=False)
@@ -114,3 +127,73 @@ def test_a_social_worker_who_set_up_an_app_is_asked_for_its_code(client, worker_
     verified = client.post(page["Location"], {"code": code_for(device)})
     assert verified.status_code == 302
     assert client.get(reverse("cases:home")).status_code == 200
+
+
+def test_a_password_alone_cannot_tie_a_phone_to_the_account(
+    client, central_reviewer, sysadmin, mfa_on
+):
+    """Issue 24: enrolment was trust-on-first-use; now it needs the administrator's code,
+    which works once and is burnt by repeated wrong tries."""
+    sign_in(client, central_reviewer.username)
+    url = reverse("accounts:mfa_setup")
+    assert client.post(url, {"enrolment_code": "AAAAA-AAAAA"}).status_code == 200  # none issued
+    assert not TOTPDevice.objects.filter(user=central_reviewer).exists()
+    enrolment = enrolment_code_issue(user=central_reviewer, actor=sysadmin)
+    for _try in range(ENROLMENT_CODE_TRIES):
+        refused = client.post(url, {"enrolment_code": "BBBBB-BBBBB"})
+        assert refused.status_code == 200 and refused.context["form"].errors
+    burnt = client.post(url, {"enrolment_code": enrolment})
+    assert burnt.status_code == 200  # the right code, too late
+    assert "<svg" not in client.get(url).content.decode()
+    with pytest.raises(ValueError):
+        enrolment_code_issue(user=sysadmin, actor=sysadmin)
+
+
+def test_the_sysadmin_issues_an_enrolment_code_in_the_admin(client, sysadmin, central_reviewer):
+    client.force_login(sysadmin)
+    page = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "issue_enrolment_code", "_selected_action": [central_reviewer.pk]},
+        follow=True,
+    )
+    assert central_reviewer.enrolment_codes.filter(used_at__isnull=True).count() == 1
+    assert central_reviewer.username in page.content.decode()
+
+
+def test_a_user_changes_their_password_and_their_other_devices_sign_in_again(
+    client, worker_chiangmai
+):
+    other_device = Client()
+    other_device.force_login(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    new = "a-new-and-long-password-2569"
+    done = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert done.status_code == 302
+    assert client.get(reverse("cases:home")).status_code == 200  # this session stays
+    assert other_device.get(reverse("cases:home")).status_code == 302
+    assert AuditEvent.objects.filter(username="somsri", changes__password="changed").exists()
+
+
+def test_an_administrator_sends_a_one_time_reset_link(client, sysadmin, worker_chiangmai):
+    worker_chiangmai.email = "somsri@example.org"
+    worker_chiangmai.save()
+    client.force_login(sysadmin)
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "send_password_reset", "_selected_action": [worker_chiangmai.pk]},
+    )
+    [email] = mail.outbox
+    link = re.search(r"https?://\S+", email.body).group(0)
+    assert "somsri@example.org" in email.to and "ตั้งรหัสผ่านใหม่" in email.subject
+    client.logout()
+    form = client.get(link, follow=True)
+    new = "chosen-by-somsri-2569"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    worker_chiangmai.refresh_from_db()
+    assert worker_chiangmai.check_password(new)
+    again = client.get(link, follow=True)
+    assert 'data-testid="link-expired"' in again.content.decode()  # it worked once
