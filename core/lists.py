@@ -113,23 +113,38 @@ class MinuteCountPaginator(Paginator):
 
 
 def list_page(
-    request, filterset: FilterSet, template: str, *, columns: list[Column], **context
+    request,
+    filterset: FilterSet,
+    template: str,
+    *,
+    columns: list[Column],
+    prepare: Callable[[list], list] | None = None,
+    live_count: bool = False,
+    **context,
 ) -> HttpResponse:
     """A page of 50 matching rows, the total, the filter form, and the query string that
     keeps the filters in the pagination and export links; `rows` pairs each row with its
-    (column, cell) pairs for the columns shown on the page, in order. The caller says in
+    (column, cell) pairs for the columns shown on the page, in order. `prepare`, when given,
+    turns the page's rows into what the columns read, for the whole page at once (what the
+    rows need from other tables, in one query per table rather than one per row). A list whose
+    rows come and go by the minute (the deadline board) is counted on every request
+    (`live_count`): a total kept for a minute would also cut its page short. The caller says in
     `context` whether the user may export (`may_export`, accounts.permissions)."""
     query = request.GET.copy()
     for parameter in ("page", "format"):
         query.pop(parameter, None)
-    paginator = MinuteCountPaginator(
-        filtered(filterset),
-        PAGE_SIZE,
-        count_key="list-count:"
-        + sha256(f"{template}|{request.user.pk}|{query.urlencode()}".encode()).hexdigest(),
-    )
+    if live_count:
+        paginator = Paginator(filtered(filterset), PAGE_SIZE)
+    else:
+        paginator = MinuteCountPaginator(
+            filtered(filterset),
+            PAGE_SIZE,
+            count_key="list-count:"
+            + sha256(f"{template}|{request.user.pk}|{query.urlencode()}".encode()).hexdigest(),
+        )
     page = paginator.get_page(request.GET.get("page"))
     shown = page_columns(columns)
+    rows = prepare(list(page)) if prepare is not None else page
     return render(
         request,
         template,
@@ -137,7 +152,7 @@ def list_page(
             "filter": filterset,
             "page": page,
             "columns": shown,
-            "rows": [(row, [(column, column.cell(row)) for column in shown]) for row in page],
+            "rows": [(row, [(column, column.cell(row)) for column in shown]) for row in rows],
             "query": query.urlencode(),
             **context,
         },

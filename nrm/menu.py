@@ -34,6 +34,12 @@ MENU = [
         frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR}),
         "dashboard-link",
     ),
+    Entry(
+        _("Deadline board"),
+        "sla:board",
+        frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR}),
+        "board-link",
+    ),
     Entry(_("Operations"), "cases:operation_list", PROVINCIAL),
     Entry(_("Incoming referrals"), "referrals:inbox", PROVINCIAL | {Role.SHELTER_DIRECTOR}),
     Entry(_("Referrals sent"), "referrals:sent", PROVINCIAL),

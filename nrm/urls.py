@@ -11,6 +11,7 @@ from referrals.api import ReferralViewSet
 from reports import audit_log
 from reports.api import DashboardView
 from shelters.api import PlacementViewSet, ShelterViewSet
+from sla.api import DeadlineBoardView
 
 from . import health
 
@@ -27,6 +28,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
     path(

@@ -75,7 +75,9 @@ class DashboardSerializer(serializers.Serializer):
     screenings = DashboardCountSerializer(many=True)
     referrals = DashboardCountSerializer(many=True)
     sla = DashboardSlaSerializer()
-    breaches = serializers.IntegerField(help_text="Deadlines overdue now")
+    breaches = serializers.IntegerField(
+        help_text="Deadlines overdue now: /api/v1/deadlines/board/?status=breached lists them"
+    )
     shelters = DashboardShelterSerializer(many=True)
 
 

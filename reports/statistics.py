@@ -34,8 +34,8 @@ from cases.workflow import CaseStatus
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
 from shelters.selectors import shelter_list_with_units
-from sla.models import Clock, Deadline
-from sla.selectors import deadlines_answered_by
+from sla.models import Clock, ClockStatus, Deadline
+from sla.selectors import deadline_board, deadlines_answered_by
 
 # Beat counts the national default view every minute (reports.tasks): kept twice as long, it
 # never runs out while beat runs.
@@ -395,13 +395,20 @@ def _share(key, label, row) -> dict:
 
 
 def current_breaches(*, user, filters: Filters):
-    """Clocks that have run out and are still running, the longest overdue first."""
-    return (
-        deadlines_in_scope(user=user, filters=filters)
-        .filter(state=Deadline.State.BREACHED, closed_at__isnull=True)
-        .select_related("organisation")
-        .order_by("due_at")
-    )
+    """Clocks still running past their deadline, the longest overdue first: the deadline
+    board's breached rows in the province (the figure links to them, sla:board)."""
+    deadlines = deadline_board(user=user).filter(ClockStatus.BREACHED.condition(timezone.now()))
+    if filters.province is not None:
+        deadlines = deadlines.filter(organisation__province=filters.province)
+    return deadlines
+
+
+def breaches_query(filters: Filters) -> dict[str, str]:
+    """The deadline board's GET parameters for the clocks `current_breaches` counts."""
+    query = {"status": ClockStatus.BREACHED.value}
+    if filters.province is not None:
+        query["province"] = filters.province.code
+    return query
 
 
 def dashboard_scope(user) -> str:

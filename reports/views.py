@@ -37,6 +37,7 @@ def dashboard(request):
     refresh = request.GET.copy()
     refresh["refresh"] = "1"
     list_url = f"{reverse('cases:list')}?{urlencode(filters.list_query())}"
+    breaches_url = f"{reverse('sla:board')}?{urlencode(statistics.breaches_query(filters))}"
     charts = dashboard_charts(figures, list_url)
     return render(
         request,
@@ -50,6 +51,7 @@ def dashboard(request):
             "chart_data": chart_data(charts),
             "referrals_total": sum(row["count"] for row in figures["referrals"]),
             "list_url": list_url,
+            "breaches_url": breaches_url,
             "refresh_query": refresh.urlencode(),
             # The rendered figures are kept as long as the figures themselves (the template's
             # cache tag): rendering nine charts' tables costs more than reading the figures.

@@ -39,6 +39,42 @@ class Escalation(models.TextChoices):
     CENTRAL_HEAD = "central_head", _("Head of the central division")
 
 
+class EscalationLevel(models.IntegerChoices):
+    """How far a missed deadline has gone up (Deadline.escalation_level; the sweep raises it)."""
+
+    NONE = 0, _("Not escalated")
+    FIRST = 1, _("Escalated once")
+    SECOND = 2, _("Escalated twice")
+
+
+# A running clock this close to its deadline is due soon: the deadline boards show it apart.
+DUE_SOON = dt.timedelta(hours=6)
+
+
+class ClockStatus(models.TextChoices):
+    """Where a running clock stands now: time enough, due soon, or past its deadline (whether
+    or not the sweep has marked the breach yet)."""
+
+    RUNNING = "running", _("Running")
+    DUE_SOON = "due_soon", _("Due within 6 hours")
+    BREACHED = "breached", _("Breached")
+
+    @classmethod
+    def at(cls, due_at: dt.datetime, now: dt.datetime) -> "ClockStatus":
+        """The status at `now` of a running clock due at `due_at`."""
+        if due_at <= now:
+            return cls.BREACHED
+        return cls.DUE_SOON if due_at <= now + DUE_SOON else cls.RUNNING
+
+    def condition(self, now: dt.datetime) -> models.Q:
+        """The running clocks in this status at `now`: a filter over Deadline."""
+        if self == ClockStatus.BREACHED:
+            return models.Q(due_at__lte=now)
+        if self == ClockStatus.DUE_SOON:
+            return models.Q(due_at__gt=now, due_at__lte=now + DUE_SOON)
+        return models.Q(due_at__gt=now + DUE_SOON)
+
+
 # Clocks whose length the law sets: a rule may be shorter, never longer.
 LEGAL_LIMITS = {
     Clock.IDENTIFICATION: (dt.timedelta(hours=24), _("Act s.29 allows at most 24 hours.")),
@@ -159,3 +195,8 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.get_clock_display()} · {format_datetime(self.due_at)}"
+
+    @property
+    def escalation_label(self) -> str:
+        """The escalation level in words ("Escalated once"), for pages and the API."""
+        return EscalationLevel(self.escalation_level).label

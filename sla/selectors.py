@@ -1,13 +1,19 @@
 """Reads of deadlines."""
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role
 
-from .models import Deadline
+from .models import ClockPolicy, ClockStatus, Deadline, Escalation, EscalationLevel
+
+# Who oversees clocks beyond their own: the central division nationwide, a supervisor their
+# office's cases, a director their shelter. Others have their own clocks ("My deadlines").
+BOARD_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
 
 
 def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
@@ -43,3 +49,84 @@ def deadlines_answered_by(*, user) -> QuerySet[Deadline]:
     if membership.role == Role.CENTRAL_REVIEWER:
         return Deadline.objects.all()
     return Deadline.objects.filter(organisation_id=membership.organisation_id)
+
+
+def _on_cases_owned_by(organisation_id: int) -> Q:
+    """The clocks on the cases the organisation owns, whoever answers for them (a shelter's
+    answer to its referral, the central review). Every object a clock runs on belongs to a
+    case by its `case` field (as `deadline_subjects` reads it): one subquery per kind of
+    object that has clocks, found with the deadlines' (object type, object id) index."""
+    condition = Q(pk__in=[])
+    kinds = ContentType.objects.filter(Exists(Deadline.objects.filter(object_type=OuterRef("pk"))))
+    for kind in kinds:
+        objects = kind.model_class().objects.filter(case__owner_id=organisation_id)
+        condition |= Q(object_type=kind, object_id__in=objects.values("pk"))
+    return condition
+
+
+def deadline_board(*, user) -> QuerySet[Deadline]:
+    """The running clocks the user oversees, past their deadline first (the longest overdue
+    first), then the soonest due: every clock nationwide for the central division; for a
+    supervisor those their office answers for and those on the cases it owns; for a shelter
+    director those the shelter answers for. None for anyone else (BOARD_ROLES).
+
+    The deadline board's page and API list these through `sla.filters.DeadlineBoardFilter`;
+    the dashboards count its breached rows, so a figure and the board behind it agree."""
+    membership = user.membership if user.is_authenticated else None
+    if membership is None or membership.role not in BOARD_ROLES:
+        return Deadline.objects.none()
+    deadlines = Deadline.objects.filter(closed_at__isnull=True)
+    if membership.role == Role.SUPERVISOR:
+        deadlines = deadlines.filter(
+            Q(organisation_id=membership.organisation_id)
+            | _on_cases_owned_by(membership.organisation_id)
+        )
+    elif membership.role == Role.SHELTER_DIRECTOR:
+        deadlines = deadlines.filter(organisation_id=membership.organisation_id)
+    return deadlines.select_related("organisation__province").order_by("due_at", "pk")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of a deadline board: the clock, its case, and how it stands now."""
+
+    deadline: Deadline
+    case_number: str
+    link: str
+    status: ClockStatus
+    escalated_to: str  # whom the escalation reached, by the clock's rule; "" if not escalated
+
+    @property
+    def object_type(self) -> str:
+        """What the clock runs on: screening, referral, placement or permit."""
+        return ContentType.objects.get_for_id(self.deadline.object_type_id).model
+
+
+def _escalated_to(deadline: Deadline, policy: ClockPolicy) -> str:
+    """Whom the clock's escalation has reached so far, by its rule; "" before any."""
+    target = {
+        EscalationLevel.FIRST: policy.escalate_first,
+        EscalationLevel.SECOND: policy.escalate_second,
+    }.get(deadline.escalation_level, "")
+    return str(Escalation(target).label) if target else ""
+
+
+def board_rows(deadlines, *, now: dt.datetime) -> list[BoardRow]:
+    """The rows of a page of `deadline_board`, with their case numbers and links (one query
+    per kind of object) and whom each escalation reached (the rules: one query)."""
+    deadlines = list(deadlines)
+    subjects = deadline_subjects(deadlines)
+    policies = {policy.clock: policy for policy in ClockPolicy.objects.all()}
+    rows = []
+    for deadline in deadlines:
+        number, link = subjects.get((deadline.object_type_id, deadline.object_id), ("—", ""))
+        rows.append(
+            BoardRow(
+                deadline=deadline,
+                case_number=number,
+                link=link,
+                status=ClockStatus.at(deadline.due_at, now),
+                escalated_to=_escalated_to(deadline, policies[deadline.clock]),
+            )
+        )
+    return rows

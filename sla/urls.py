@@ -5,4 +5,5 @@ from . import views
 app_name = "sla"
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("board/", views.board, name="board"),
 ]
