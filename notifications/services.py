@@ -13,6 +13,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.queueing import enqueue
+
 from .models import Delivery, Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -91,14 +93,12 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
 
 
 def request_delivery() -> None:
-    """Ask a worker to send the outbox now. A broker that is down must not fail the request
-    that already committed its change: the outbox keeps the e-mail for the periodic flush."""
+    """Ask a worker to send the outbox now. A broker that is down must neither fail nor slow
+    the request that already committed its change: the outbox keeps the e-mail for the
+    periodic flush (core.queueing)."""
     from .tasks import deliver_outbox
 
-    try:
-        deliver_outbox.apply_async(retry=False)
-    except Exception as exc:  # kombu raises several kinds for an unreachable broker
-        logger.warning("outbox: could not queue delivery now (%s); the flush will send it", exc)
+    enqueue(deliver_outbox)
 
 
 def _claim(now: dt.datetime) -> list[int]:

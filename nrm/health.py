@@ -1,5 +1,7 @@
 """Health probes for load balancers and orchestrators: /healthz (the process answers) and
-/readyz (the database and the broker answer). Neither needs a login nor reveals any data."""
+/readyz (the database answers: without it nothing works, 503; the broker and the cache are
+speed-ups, so without them the answer is 200 "degraded", saying which). Neither needs a login
+nor reveals any data."""
 
 import logging
 
@@ -36,7 +38,19 @@ def check_broker() -> None:
         _ = broker.default_channel  # opening a channel talks to the broker (PING on Redis)
 
 
-CHECKS = {"database": check_database, "broker": check_broker}
+def check_cache() -> None:
+    from django.core.cache import cache
+
+    from core.cache import redis_paused
+
+    if redis_paused():
+        raise ConnectionError("Redis did not answer a moment ago; pages compute without it")
+    cache.get("readyz")
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "cache": check_cache}
+# Without these the pages still work (slower, e-mails later): "degraded", not "unavailable".
+OPTIONAL = {"broker", "cache"}
 
 
 @never_cache
@@ -57,8 +71,11 @@ def readyz(request):
             results[name] = f"unavailable: {type(exc).__name__}: {exc}"[:300]
         else:
             results[name] = "ok"
-    ready = all(result == "ok" for result in results.values())
+    failed = {name for name, result in results.items() if result != "ok"}
+    if failed - OPTIONAL:
+        status = "unavailable"
+    else:
+        status = "degraded" if failed else "ok"
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
+        {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
     )
