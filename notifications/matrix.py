@@ -215,7 +215,7 @@ def as_markdown() -> str:
         "",
         "Written by `manage.py notification_matrix > docs/NOTIFICATIONS.md` from",
         "`notifications/matrix.py`; a test fails when the two differ. Every message goes to the",
-        "in-app inbox in the recipient's language; \"e-mail\" also sends it by e-mail to those",
+        'in-app inbox in the recipient\'s language; "e-mail" also sends it by e-mail to those',
         "who keep e-mail on for its topic. Messages name the case by its number, never the person.",
         "",
         "| event | told | words | e-mail |",
@@ -224,7 +224,9 @@ def as_markdown() -> str:
     for event, rule in EVENTS.items():
         told = ", ".join(f"{a.value}" for a in rule.tell) or "nobody: " + str(rule.why_nobody)
         words = str(rule.words) if rule.words else ""
-        lines.append(f"| `{event}` | {told} | {words} | {'yes' if rule.tell and rule.email else ''} |")
+        lines.append(
+            f"| `{event}` | {told} | {words} | {'yes' if rule.tell and rule.email else ''} |"
+        )
     lines += ["", "## Audiences", ""]
     lines += [f"- `{a.value}`: {a.label}" for a in Audience]
     return "\n".join(lines) + "\n"

@@ -72,10 +72,7 @@ def readyz(request):
         else:
             results[name] = "ok"
     failed = {name for name, result in results.items() if result != "ok"}
-    if failed - OPTIONAL:
-        status = "unavailable"
-    else:
-        status = "degraded" if failed else "ok"
+    status = "unavailable" if failed - OPTIONAL else ("degraded" if failed else "ok")
     return JsonResponse(
         {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
     )

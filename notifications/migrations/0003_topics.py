@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_outbox'),
+        ("notifications", "0002_outbox"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='topic',
-            field=models.CharField(blank=True, max_length=20, verbose_name='topic'),
+            model_name="notification",
+            name="topic",
+            field=models.CharField(blank=True, max_length=20, verbose_name="topic"),
         ),
         migrations.AddField(
-            model_name='preference',
-            name='email_off_topics',
-            field=models.JSONField(blank=True, default=list, verbose_name='no e-mail about'),
+            model_name="preference",
+            name="email_off_topics",
+            field=models.JSONField(blank=True, default=list, verbose_name="no e-mail about"),
         ),
     ]
