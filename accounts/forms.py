@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,19 @@ class EnrolmentCodeForm(forms.Form):
             attrs={"autocomplete": "off", "class": "form-control", "autofocus": True}
         ),
     )
+
+
+class _NewPasswordHelp:
+    """Django's confirmation hint, in this application's words (Django's Thai lacks it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].help_text = _("Type the new password again.")
+
+
+class PasswordChangeForm(_NewPasswordHelp, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(_NewPasswordHelp, auth_forms.SetPasswordForm):
+    pass

@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 from . import mfa
-from .forms import CodeForm, EnrolmentCodeForm, LoginForm
+from .forms import CodeForm, EnrolmentCodeForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from .models import Role, User
 from .permissions import role_required
 from .selectors import organisation_counts
@@ -195,6 +195,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     token of theirs ends with the old password; this session stays."""
 
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:devices")
 
     def form_valid(self, form):
@@ -215,6 +216,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     a new password. The link stops working once used, or after PASSWORD_RESET_TIMEOUT."""
 
     template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
