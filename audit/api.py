@@ -1,9 +1,22 @@
-"""The API's reads of one object are audited as the detail pages are."""
+"""The API's reads are audited as the pages are: one object as a view, a page of a list as a
+listing of its rows."""
 
-from rest_framework.mixins import RetrieveModelMixin
+from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
-from .reads import record_display
+from .reads import record_display, record_list
+
+
+class AuditedListMixin(ListModelMixin):
+    """A list whose page of rows is logged as shown to the user (audit.reads.record_list)."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        record_list(rows, user=request.user, name=request.path, query=request.query_params.dict())
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
 
 class AuditedRetrieveMixin(RetrieveModelMixin):

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Signed out")
         LOGIN_FAILED = "login_failed", _("Failed sign-in")
         VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
         CREATE = "create", _("Created")
         UPDATE = "update", _("Updated")
         TRANSITION = "transition", _("Changed state")

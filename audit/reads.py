@@ -4,12 +4,19 @@ Every detail page, print view, download and API retrieve fetches its object with
 `<model>_get_for_display` selector (`cases.selectors.case_get_for_display`, ...): the object
 comes through the visibility selector (404 when the user may not see it) and the reading is
 recorded here, in one call, so a page cannot show a record without it being logged.
+
+A list that shows persons (a search's results, the residents, an API page) is one event per
+page shown: which list, with which filters, how many rows and which (the first MAX_IDS ids),
+so that a bulk read is as visible in the log as the reading of one record.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.db import models
+from django_filters import FilterSet
+
+from core.lists import list_page
 
 from .models import AuditEvent
 from .services import audit_record
@@ -26,3 +33,34 @@ def record_display(obj: Record, *, user) -> Record:
 def read_for_display(get_visible: Callable[..., Record], *, user, **lookup) -> Record:
     """`get_visible(user=user, **lookup)`, the object then logged as shown to the user."""
     return record_display(get_visible(user=user, **lookup), user=user)
+
+
+MAX_IDS = 200
+
+
+def record_list(rows: Sequence[models.Model], *, user, name: str, query: dict | None = None):
+    """Log that `user` was shown the `rows` of the list `name` (nothing when it showed none)."""
+    if not rows:
+        return
+    audit_record(
+        action=AuditEvent.Action.LIST,
+        actor=user,
+        changes={
+            "list": name,
+            "model": rows[0]._meta.label_lower,
+            "query": {key: value for key, value in (query or {}).items() if value},
+            "count": len(rows),
+            "ids": [row.pk for row in rows[:MAX_IDS]],
+        },
+    )
+
+
+def audited_list_page(request, filterset: FilterSet, template: str, *, name: str, **options):
+    """core.lists.list_page, with the page's rows logged as shown (record_list)."""
+    prepare = options.pop("prepare", None)
+
+    def shown(rows):
+        record_list(rows, user=request.user, name=name, query=request.GET.dict())
+        return prepare(rows) if prepare is not None else rows
+
+    return list_page(request, filterset, template, prepare=shown, **options)

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Province
-from audit.api import AuditedRetrieveMixin
+from audit.api import AuditedListMixin, AuditedRetrieveMixin
 
 from . import selectors, services
 from .models import (
@@ -232,23 +232,39 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at"]
 
 
+class PersonListSerializer(serializers.ModelSerializer):
+    """A person in a list: enough to find them, not their documents or languages (those are
+    read one person at a time, and each reading is logged)."""
+
+    is_child = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name_th", "name_latin", "sex", "is_child", "nationality", "created_at"]
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Persons with a case the user may see"),
+    list=extend_schema(
+        summary="Persons with a case the user may see (a summary of each; the page is logged)",
+        responses={200: PersonListSerializer(many=True)},
+    ),
     retrieve=extend_schema(responses={200: PersonSerializer, **ERRORS}),
     create=extend_schema(responses={201: PersonSerializer, **ERRORS}),
 )
 class PersonViewSet(
-    mixins.ListModelMixin,
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = PersonSerializer
 
+    def get_serializer_class(self):
+        return PersonListSerializer if self.action == "list" else PersonSerializer
+
     def get_queryset(self):
-        return selectors.person_list_visible_to(user=self.request.user).prefetch_related(
-            "documents"
-        )
+        people = selectors.person_list_visible_to(user=self.request.user)
+        return people if self.action == "list" else people.prefetch_related("documents")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -264,7 +280,7 @@ class PersonViewSet(
     create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
 )
 class CaseViewSet(
-    mixins.ListModelMixin,
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
@@ -314,7 +330,7 @@ class CaseViewSet(
     create=extend_schema(responses={201: ScreeningSerializer, **ERRORS}),
 )
 class ScreeningViewSet(
-    mixins.ListModelMixin,
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation
-from audit.api import AuditedRetrieveMixin
+from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
@@ -168,7 +168,7 @@ def _action(name, body, service):
     ),
 )
 class ReferralViewSet(
-    mixins.ListModelMixin,
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,

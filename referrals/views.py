@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
 from audit.exports import list_export
+from audit.reads import audited_list_page
 from cases.models import ConsentStep
 from cases.selectors import case_get_visible, consent_latest, second_review_queue
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
-from core.lists import Column, labels, list_page
+from core.lists import Column, labels
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -226,10 +227,11 @@ def _filtered_referrals(request) -> ReferralFilter:
 
 @role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.CENTRAL_REVIEWER)
 def referral_list(request):
-    return list_page(
+    return audited_list_page(
         request,
         _filtered_referrals(request),
         "referrals/list.html",
+        name="referrals",
         columns=referral_columns(),
         may_export=may_export(request.user),
     )

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.api import AuditedRetrieveMixin
+from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from referrals.api import ReferralSerializer
 from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible
@@ -130,7 +130,7 @@ class TransferSerializer(serializers.Serializer):
     list=extend_schema(summary="Placements of the cases the user may see"),
     retrieve=extend_schema(responses={200: PlacementSerializer, **ERRORS}),
 )
-class PlacementViewSet(mixins.ListModelMixin, AuditedRetrieveMixin, viewsets.GenericViewSet):
+class PlacementViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericViewSet):
     serializer_class = PlacementSerializer
 
     def get_queryset(self):

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from audit.exports import list_export
+from audit.reads import audited_list_page, record_list
 from cases.forms import NoteForm
 from cases.selectors import case_get_visible
 from core.actions import perform
-from core.lists import Column, labels, list_page
+from core.lists import Column, labels
 from referrals.selectors import referral_get_visible, urgent_unanswered
 
 from . import selectors, services
@@ -47,6 +48,9 @@ def home(request):
     shelter = selectors.shelter_of(request.user)
     is_director = is_director_of(request.user, shelter)
     residents = list(selectors.residents(shelter=shelter))
+    waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
+    record_list(residents, user=request.user, name="bed board")
+    record_list(waiting, user=request.user, name="bed board: waiting for a bed")
     soon = timezone.localdate() + DEPARTURES_WITHIN
     return render(
         request,
@@ -60,10 +64,8 @@ def home(request):
             # Who is coming is the director's business; staff see residents only.
             "waiting": [
                 (referral, AdmitForm(shelter=shelter, prefix=f"r{referral.pk}"))
-                for referral in selectors.accepted_referrals_waiting(shelter=shelter)
-            ]
-            if is_director
-            else [],
+                for referral in waiting
+            ],
             "is_director": is_director,
         },
     )
@@ -72,11 +74,9 @@ def home(request):
 @role_required(*SHELTER_ROLES)
 def resident_list(request):
     shelter = selectors.shelter_of(request.user)
-    return render(
-        request,
-        "shelters/residents.html",
-        {"shelter": shelter, "residents": selectors.residents(shelter=shelter)},
-    )
+    residents = list(selectors.residents(shelter=shelter))
+    record_list(residents, user=request.user, name="residents")
+    return render(request, "shelters/residents.html", {"shelter": shelter, "residents": residents})
 
 
 @role_required(*SHELTER_ROLES, Role.CENTRAL_REVIEWER)
@@ -274,10 +274,11 @@ def _filtered_placements(request) -> PlacementFilter:
 @role_required(*PLACEMENT_LIST_ROLES)
 def placement_list(request):
     """Shelters and the central division open a stay's page; a provincial office its case."""
-    return list_page(
+    return audited_list_page(
         request,
         _filtered_placements(request),
         "shelters/placements.html",
+        name="placements",
         columns=placement_columns(
             opens_stay=has_role(request.user, *SHELTER_ROLES, Role.CENTRAL_REVIEWER)
         ),

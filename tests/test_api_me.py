@@ -11,7 +11,6 @@ from knox.models import AuthToken
 from accounts.models import Organisation, Role
 from accounts.services import membership_add
 from audit.models import AuditEvent
-
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from audit.exports import list_export
-from core.lists import Column, labels, list_page
+from audit.reads import audited_list_page
+from core.lists import Column, labels
 
 from .. import selectors
 from ..filters import CaseFilter
@@ -31,10 +32,11 @@ def _filtered_cases(request) -> CaseFilter:
 def case_list(request):
     if has_role(request.user, Role.SYSADMIN):
         raise PermissionDenied  # a sysadmin sees no victim data
-    return list_page(
+    return audited_list_page(
         request,
         _filtered_cases(request),
         "cases/list.html",
+        name="cases",
         columns=case_columns(),
         may_export=may_export(request.user),
     )
