@@ -56,6 +56,11 @@ SAME_NATIONALITY = 5
 DIFFERENT_NATIONALITY = -20
 DIFFERENT_THAI_ID = -40
 
+# A strong match, which the mass intake links to unless the worker says otherwise: the same name
+# with the age and the nationality agreeing (75), a similar name with the same date of birth, or
+# more. A weaker one stays the worker's choice.
+STRONG_MATCH = 75
+
 # One database round of blocking per this many candidates.
 CHUNK_SIZE = 100
 BIRTH_YEAR_WINDOW = 2
@@ -119,6 +124,62 @@ def find_duplicates_bulk(
         probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
         results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
     return results
+
+
+def find_repeats(
+    candidates: Sequence[Candidate], *, min_score: int = 60
+) -> list[list[tuple[int, int, tuple[str, ...]]]]:
+    """The same person given more than once in one list (the rows of one intake file): for each
+    candidate, (index, score, reasons) of the others that may be them, best first, scored as
+    find_duplicates scores a registered person. Reads nothing from the database.
+
+    Two candidates are compared when they share a document, a date of birth, a whole name or
+    a word of one (as spelt, romanisation variants folded), so a file of thousands is not
+    compared pair by pair; a name misspelt in every word, with no date of birth or document
+    to bring it in, is missed, as the database's blocking misses it.
+    """
+    today = timezone.localdate()
+    probes = [_Probe.of(candidate, today) for candidate in candidates]
+    rows = [
+        _Row(index, probe.names, probe.date_of_birth, probe.age, today, probe.nationality, today)
+        for index, probe in enumerate(probes)
+    ]
+    keys_of = [_repeat_keys(probe) for probe in probes]
+    holders: dict[object, list[int]] = defaultdict(list)
+    for index, keys in enumerate(keys_of):
+        for key in keys:
+            holders[key].append(index)
+    found: list[list[tuple[int, int, tuple[str, ...]]]] = [[] for _probe in probes]
+    for index, probe in enumerate(probes):
+        later = sorted({other for key in keys_of[index] for other in holders[key] if other > index})
+        if not later:
+            continue
+        similar = _similar_names(probe, [rows[other] for other in later], min_score=min_score)
+        for other in later:
+            kinds = [kind for kind, _number in probe.documents & probes[other].documents]
+            if other not in similar and not kinds:
+                continue
+            similarity = similar.get(other) or name_similarity(probe.names, rows[other].keys)
+            score, reasons = _score(probe, rows[other], similarity, kinds)
+            theirs = probes[other].thai_ids
+            if score < DOCUMENT_SCORE and probe.thai_ids and theirs and not theirs & probe.thai_ids:
+                score = max(0, score + DIFFERENT_THAI_ID)
+                reasons = [*reasons, _("different Thai ID number")]
+            if score >= min_score:
+                found[index].append((other, score, tuple(reasons)))
+                found[other].append((index, score, tuple(reasons)))
+    return [sorted(matches, key=lambda m: (-m[1], m[0])) for matches in found]
+
+
+def _repeat_keys(probe: "_Probe") -> set[tuple]:
+    keys: set[tuple] = {("document", document) for document in probe.documents}
+    if probe.date_of_birth:
+        keys.add(("born", probe.date_of_birth))
+    for name in probe.names:
+        _written, folded, joined = spelling_forms(name)
+        keys.add(("name", joined))
+        keys.update(("word", word) for word in folded.split() if len(word) >= 2)
+    return keys
 
 
 # --- Names ------------------------------------------------------------------------------------

@@ -9,6 +9,11 @@ urlpatterns = [
     path("", operations.operation_list, name="operation_list"),
     path("new/", operations.operation_create, name="operation_create"),
     path("<int:operation_id>/", operations.operation_detail, name="operation_detail"),
+    path(
+        "<int:operation_id>/screenings/start/",
+        operations.operation_start_screenings,
+        name="operation_start_screenings",
+    ),
     path("<int:operation_id>/intake/", operations.intake_upload, name="intake_upload"),
     path(
         "<int:operation_id>/intake/template.csv", operations.intake_template, name="intake_template"

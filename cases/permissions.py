@@ -52,3 +52,14 @@ def can_grant(user, case) -> bool:
         and membership.role == Role.SUPERVISOR
         and membership.organisation_id == case.owner_id
     )
+
+
+def can_run_operation(user, operation) -> bool:
+    """Register an operation's persons and start their screening: the provincial staff of the
+    office that recorded it."""
+    membership = _membership(user)
+    return (
+        membership is not None
+        and membership.role in PROVINCIAL_ROLES
+        and membership.organisation_id == operation.organisation_id
+    )

@@ -1,12 +1,13 @@
 """Reads of persons, cases and screenings, always through what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import member_users
 from audit.reads import read_for_display
+from sla.models import DUE_SOON
 
 from .extensions import visibility
 from .models import (
@@ -22,7 +23,7 @@ from .models import (
     Person,
     Screening,
 )
-from .workflow import ScreeningStatus
+from .workflow import ACTIVE_SCREENING_STATES, CaseStatus, ScreeningStatus
 
 
 def _granted_to(user) -> Q:
@@ -154,8 +155,29 @@ def second_review_queue(*, user) -> QuerySet[Screening]:
     )
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor")
+# Events that name where else the person was referred or stayed.
+_ELSEWHERE = [
+    CaseEvent.Kind.REFERRAL,
+    CaseEvent.Kind.ADMITTED,
+    CaseEvent.Kind.DISCHARGED,
+    CaseEvent.Kind.MOVED,
+]
+
+
+def _shelter_member(user) -> int | None:
+    membership = user.membership if user.is_authenticated else None
+    if membership is not None and membership.role in (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF):
+        return membership.organisation_id
+    return None
+
+
+def case_timeline(*, user, case: Case) -> QuerySet[CaseEvent]:
+    """The case's events for the user: a shelter's people see the case's own steps, not the
+    referrals and stays that name other shelters (their stay's are on its own page)."""
+    events = case.events.select_related("actor")
+    if _shelter_member(user) is not None:
+        events = events.exclude(kind__in=_ELSEWHERE)
+    return events
 
 
 def document_get_visible(*, user, case_id: int, document_id: int) -> CaseDocument:
@@ -198,6 +220,41 @@ def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBat
         raise Http404 from None
     batch.operation = operation
     return batch
+
+
+def operation_clocks(*, user, operation: Operation) -> dict[str, int]:
+    """Where an operation's identification (Act s.29) stands, over the cases the user may see:
+    screenings open (their clock running), of which due soon (sla.models.DUE_SOON) and
+    breached (past the deadline, whether or not the sweep has marked it yet); and persons
+    whose case has no screening yet (operation_screenings_start starts them). Two queries,
+    whatever the number of persons."""
+    now = timezone.now()
+    cases = case_list_visible_to(user=user).filter(operation=operation)
+    running = Q(status__in=ACTIVE_SCREENING_STATES)
+    clocks = Screening.objects.filter(case__in=cases.values("pk")).aggregate(
+        open=Count("pk", filter=running),
+        due_soon=Count(
+            "pk", filter=running & Q(deadline_at__gt=now, deadline_at__lte=now + DUE_SOON)
+        ),
+        breached=Count("pk", filter=running & Q(deadline_at__lte=now)),
+    )
+    clocks["without_screening"] = (
+        cases.filter(
+            owner_id=operation.organisation_id,
+            status__in=[CaseStatus.OPEN, CaseStatus.REOPENED],
+        )
+        .exclude(Exists(Screening.objects.filter(case_id=OuterRef("pk"))))
+        .count()
+    )
+    return clocks
+
+
+def case_stays_for(*, user, case: Case) -> QuerySet:
+    """The case's shelter stays the user may see on it: a shelter's people their own
+    shelter's stays only (where else the person lived is not theirs to know)."""
+    stays = case.placements.select_related("unit__shelter__organisation")
+    shelter = _shelter_member(user)
+    return stays if shelter is None else stays.filter(unit__shelter__organisation_id=shelter)
 
 
 def case_team(case: Case) -> list:

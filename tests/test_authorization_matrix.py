@@ -64,6 +64,8 @@ RULES = {
     "accounts:mfa_setup": None,
     "accounts:mfa_verify": None,
     "accounts:devices": ("get", EVERYONE),
+    "accounts:password_change": ("get", EVERYONE),
+    "accounts:password_reset_confirm": None,  # a one-time link, before signing in
     # Each acts on the signed-in user's own tokens and sessions only (tests/test_api_me.py).
     "accounts:token_revoke": None,
     "accounts:sign_out_everywhere": None,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import Organisation
@@ -31,6 +32,9 @@ GOOD_ROWS = [
     "คำ พอน,Kham Phone,ຄຳພອນ,male,,LA,lo,,,labour_agriculture,",
     "สรอย ดารา,Sroy Dara,ស្រី ដារា,female,2001-12-24,KH,km,passport,N0412345,sexual,medium",
 ]
+
+
+CUSTODY = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)
 
 
 def csv_upload(rows, *, header=HEADER, encoding="utf-8-sig", name="persons.csv"):
@@ -57,6 +61,7 @@ def operation(worker_chiangmai):
         name="Rescue from a scam compound, Mae Sot",
         province=worker_chiangmai.membership.organisation.province,
         started_on=dt.date(2026, 11, 20),
+        custody_started_at=CUSTODY,
         lead_agency="DSI",
     )
 
@@ -65,11 +70,16 @@ def upload(client, operation, file):
     return client.post(reverse("cases:intake_upload", args=[operation.pk]), {"file": file})
 
 
-def confirm(client, batch, django_capture_on_commit_callbacks, **links):
+def confirm(client, batch, django_capture_on_commit_callbacks, same=None, **links):
+    """Post the preview's form: `links` row -> person id, `same` row -> an earlier row or
+    "different"."""
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(
             reverse("cases:intake_confirm", args=[batch.operation_id, batch.pk]),
-            {f"link-{row}": person_id for row, person_id in links.items()},
+            {
+                **{f"link-{row}": person_id for row, person_id in links.items()},
+                **{f"same-{row}": answer for row, answer in (same or {}).items()},
+            },
             follow=True,
         )
 
@@ -191,15 +201,30 @@ def test_bad_rows_are_listed_with_their_row_numbers_and_cannot_be_confirmed(
     assert Person.objects.count() == 0 and Case.objects.count() == 0
 
 
-def test_the_same_document_twice_in_a_file_is_an_error_on_the_second_row(
-    english, worker_chiangmai, operation
+def test_the_same_document_on_two_rows_is_one_person_registered_once(
+    english, worker_chiangmai, operation, django_capture_on_commit_callbacks
 ):
     english.force_login(worker_chiangmai)
     upload(english, operation, csv_upload([GOOD_ROWS[1], GOOD_ROWS[1].replace("Ma La", "Mya")]))
+    batch = IntakeBatch.objects.get()
 
-    assert IntakeBatch.objects.get().errors == [
-        {"row": 3, "field": "document_number", "message": "The same document is on row 2."}
-    ]
+    assert batch.errors == []
+    [repeat] = batch.rows[1]["data"]["repeats"]
+    assert (repeat["row"], repeat["score"], repeat["same_document"]) == (2, 100, True)
+    preview = english.get(reverse("cases:intake_preview", args=[operation.pk, batch.pk]))
+    row = preview.context["rows"][1]
+    assert row["must_merge"] and row["same_as"] == 2, "the only answer, chosen already"
+    assert 'value="different"' not in preview.content.decode()
+
+    refused = confirm(english, batch, django_capture_on_commit_callbacks, same={3: "different"})
+    assert "Row 3 holds the same identity document as row 2" in refused.content.decode()
+    assert Person.objects.count() == 0
+
+    confirm(english, batch, django_capture_on_commit_callbacks, same={3: 2})
+
+    person = Person.objects.get()
+    assert person.name_latin == "Ma La" and person.aliases == ["Mya"]
+    assert person.documents.count() == 1 and person.cases.count() == 1
 
 
 def test_an_excel_file_works_with_real_dates_and_numeric_ids(
@@ -309,7 +334,8 @@ def test_a_failure_in_the_middle_of_the_import_leaves_nothing_behind(
 ):
     worker_chiangmai.language = "en"
     worker_chiangmai.save(update_fields=["language"])
-    rows = [GOOD_ROWS[2].replace("Kham Phone", f"Kham Phone {n}") for n in range(8)]
+    # Eight different persons: the same name on each row would make them one (a repeat).
+    rows = [f"คำ พอน {n},Kham Phone {n},,male,,LA,lo,,,labour_agriculture," for n in range(8)]
     english.force_login(worker_chiangmai)
     upload(english, operation, csv_upload(rows))
     batch = IntakeBatch.objects.get()
@@ -386,6 +412,7 @@ def test_a_worker_records_an_operation_and_sees_only_their_offices_operations(
         name="Fishing boat inspection, Tak",
         province=worker_tak.membership.organisation.province,
         started_on=dt.date(2026, 11, 2),
+        custody_started_at=CUSTODY,
     )
     english.force_login(worker_chiangmai)
     response = english.post(
@@ -394,6 +421,7 @@ def test_a_worker_records_an_operation_and_sees_only_their_offices_operations(
             "name": "Karaoke bar raid",
             "province": worker_chiangmai.membership.organisation.province_id,
             "started_on": "2026-11-10",
+            "custody_started_at": "10/11/2569 22:15",
             "lead_agency": "Provincial police",
         },
     )
@@ -402,6 +430,9 @@ def test_a_worker_records_an_operation_and_sees_only_their_offices_operations(
     listed = english.get(reverse("cases:operation_list")).context["operations"]
     assert [operation.name for operation in listed] == ["Karaoke bar raid"]
     assert listed[0].organisation == worker_chiangmai.membership.organisation
+    assert timezone.localtime(listed[0].custody_started_at).replace(tzinfo=None) == dt.datetime(
+        2026, 11, 10, 22, 15
+    ), "typed in Thai time, with a Buddhist-era year"
 
 
 def test_another_provinces_worker_gets_404_on_the_operation_and_its_files(
@@ -516,6 +547,7 @@ def test_unconfirmed_files_are_deleted_after_a_week_and_imported_ones_emptied(wo
         name="ทดสอบ",
         province=worker_chiangmai.membership.organisation.province,
         started_on=dt.date(2026, 11, 1),
+        custody_started_at=CUSTODY,
     )
     old = timezone.now() - dt.timedelta(days=8)
     common = {"operation": operation, "uploaded_by": worker_chiangmai, "file_name": "f.csv"}

@@ -13,10 +13,12 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Organisation
+from cases import intake
 from cases import services as cases
 from cases.models import Person
 from notifications import services as notifications
@@ -168,6 +170,33 @@ def _sweep_at(p, hours):
     sweep(now=screening.custody_started_at + dt.timedelta(hours=hours))
 
 
+INTAKE_FILE = (
+    "name_th,name_latin,name_native,sex,date_of_birth,nationality,languages,"
+    "document_kind,document_number,exploitation_types,risk_level\r\n"
+    "คำ พอน,Kham Phone,,male,,LA,lo,,,labour_agriculture,\r\n"
+)
+
+
+def _intake(p, *, fail=False):
+    now = timezone.now()
+    operation = cases.operation_create(
+        actor=p.worker,
+        name="ปฏิบัติการแม่สอด",
+        province=p.worker.membership.organisation.province,
+        started_on=timezone.localdate(now - dt.timedelta(hours=2)),
+        custody_started_at=now - dt.timedelta(hours=1),
+    )
+    upload = SimpleUploadedFile(
+        "raid.csv", INTAKE_FILE.encode("utf-8-sig"), content_type="text/csv"
+    )
+    batch = intake.intake_batch_create(actor=p.worker, operation=operation, uploaded_file=upload)
+    intake.intake_confirm(batch_id=batch.pk, actor=p.worker)
+    if fail:  # the worker lost their role while the file was being imported
+        p.worker.memberships.update(is_active=False)
+    intake.intake_import(batch_id=batch.pk)
+    return {A.UPLOADER: {p.worker}}
+
+
 def _reminder(p):
     _sweep_at(p, 19)  # the s.29 reminder is due at 18 hours
     return {A.CLOCK_HOLDERS: {p.worker, p.supervisor}}
@@ -256,6 +285,8 @@ SCENARIOS = {
     "access.granted": lambda p: _grant(p) and {A.GRANTEE: {p.partner}},
     "access.revoked": _revoke,
     "access.expired": _expire,
+    "intake.imported": _intake,
+    "intake.failed": lambda p: _intake(p, fail=True),
     "deadline.reminder": _reminder,
     "deadline.missed": _missed,
     "deadline.escalated": _escalated,

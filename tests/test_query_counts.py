@@ -46,6 +46,7 @@ BUDGETS = {
     ("director", "shelters:residents", None): 10,
     ("director", "shelters:placements", None): 11,
     ("director", "shelters:resident", "placement"): 14,
+    ("director", "sla:board", None): 12,
     # The central division's.
     ("reviewer", "referrals:home", None): 13,
     ("reviewer", "cases:list", None): 10,
@@ -54,6 +55,7 @@ BUDGETS = {
     ("reviewer", "shelters:placements", None): 10,
     ("reviewer", "reports:dashboard", None): 22,
     ("reviewer", "audit:search", None): 8,
+    ("reviewer", "sla:board", None): 14,
     # The API's lists and details.
     ("worker", "/api/v1/persons/", None): 9,
     ("worker", "/api/v1/cases/", None): 9,
@@ -67,6 +69,7 @@ BUDGETS = {
     ("reviewer", "/api/v1/cases/", None): 7,
     ("reviewer", "/api/v1/referrals/", None): 9,
     ("reviewer", "/api/v1/reports/dashboard/", None): 20,
+    ("reviewer", "/api/v1/deadlines/board/", None): 8,
 }
 
 
@@ -92,6 +95,7 @@ class Data:
                 name="Raid",
                 province=worker.membership.organisation.province,
                 started_on=timezone.localdate(),
+                custody_started_at=timezone.now(),
             ).pk
         case = register_case(worker, name_th=f"บุคคล ทดสอบ {index}", estimated_age=30)
         screening = cases.screening_start(
@@ -104,13 +108,15 @@ class Data:
         self.first.setdefault("screening", screening.pk)
         self.first.setdefault("referral", referral.pk)
         self.first.setdefault("placement", placement.pk)
-        # The first case's own history grows too: notes, a second referral, its timeline.
+        # The first case's own history grows too: notes, more referrals (one open referral per
+        # receiving office: each to another office), its timeline.
         first = Case.objects.get(pk=self.first["case"])
         cases.case_note_add(case=first, actor=worker, text=f"note {index}")
+        offices = Organisation.objects.filter(kind="provincial_office").exclude(pk=first.owner_id)
         referrals.referral_create(
             actor=worker,
             case_id=first.pk,
-            to_organisation=Organisation.objects.get(code="pso-10"),
+            to_organisation=offices.order_by("code")[index],
             kind="service",
             reason="follow-up",
             consent="given",

@@ -2,13 +2,16 @@
 without saving anything, shown to the worker, then imported all at once or not at all.
 
     upload ──> batch.intake_batch_create: read the file (reading, cells, columns), check every
-               row with the services' rules and flag possible duplicates (checks); keep the
+               row with the services' rules and its custody start, flag the same person on
+               several rows and possible duplicates of registered persons (checks); keep the
                result as an IntakeBatch (validated)
     preview ─> batch.intake_confirm: lock the batch, accept the worker's links to existing
-               persons, mark it importing and queue the task after commit
-    task ────> importing.intake_import: person_create / case_open for every row in ONE
-               transaction; the batch ends done (with its cases) or failed (with the reason,
-               nothing saved); progress.intake_progress tells the page how far it has got
+               persons (strong matches suggested) and answers on repeated rows, mark it
+               importing and queue the task after commit
+    task ────> importing.intake_import: person_create / case_open / screening_start for
+               every row in ONE transaction, so every s.29 clock runs from the commit; the
+               batch ends done (with its cases) or failed (with the reason, nothing saved);
+               progress.intake_progress tells the page how far it has got
 
 Nothing here writes a person or a case except through cases.services, so a rule is enforced
 once; the checks before the import only repeat them early, so the worker sees every problem of

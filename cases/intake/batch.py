@@ -14,8 +14,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import TransitionNotAllowed, ensure
 
+from ..duplicates import STRONG_MATCH
 from ..models import IntakeBatch, Operation
-from ..permissions import can_register
+from ..permissions import can_run_operation
 from ..selectors import person_list_visible_to
 from ..workflow import INTAKE_BATCH_TRANSITIONS, IntakeBatchStatus
 from .checks import cases_of_persons, check_rows
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 def _ensure_office(actor: User, operation: Operation) -> None:
     ensure(
-        can_register(actor) and actor.membership.organisation_id == operation.organisation_id,
+        can_run_operation(actor, operation),
         _("Only the provincial staff of the operation's office register its persons."),
     )
 
@@ -48,6 +49,14 @@ def intake_batch_create(*, actor: User, operation: Operation, uploaded_file) -> 
         )
     file_name = uploaded_file.name or ""
     table = read_table(file_name=file_name, content=uploaded_file.read())
+    if operation.custody_started_at is None and "custody_started_at" not in table.columns:
+        raise ValidationError(
+            _(
+                "The operation does not record when its persons were taken into custody: add "
+                "the column custody_started_at with the date and time for each person."
+            ),
+            code="custody",
+        )
     result = check_rows(table, operation=operation, actor=actor)
     with transaction.atomic():
         batch = IntakeBatch.objects.create(
@@ -79,19 +88,83 @@ def _ensure_batch_move(batch: IntakeBatch, target: str) -> None:
     raise TransitionNotAllowed(messages.get(batch.status, _("This cannot be done now.")))
 
 
-def _link_problems(batch: IntakeBatch, *, links: dict[int, int], actor: User) -> list[str]:
+def _matched_persons(batch: IntakeBatch) -> set[int]:
+    return {match["person_id"] for matches in batch.duplicates.values() for match in matches}
+
+
+def _suggested_links(
+    batch: IntakeBatch, *, visible: set[int], merged: dict[int, int] | None = None
+) -> dict[int, int]:
+    """The person each row is linked to unless the worker says otherwise: the holder of its
+    identity document, else its best match when it is strong (duplicates.STRONG_MATCH); only
+    persons the worker may see, each for the first row that comes to them, and nothing for a
+    row merged into another. A weaker match stays the worker's choice."""
+    suggested: dict[int, int] = {}
+    for entry in batch.rows:
+        number = entry["row"]
+        if number in (merged or {}):
+            continue
+        holder = entry["data"].get("document_holder")
+        for match in batch.duplicates.get(str(number), []):
+            person_id = match["person_id"]
+            if holder is not None and person_id != holder:
+                continue
+            if holder is None and match["score"] < STRONG_MATCH:
+                break
+            if person_id in visible and person_id not in suggested.values():
+                suggested[number] = person_id
+                break
+    return suggested
+
+
+def _merges(batch: IntakeBatch, *, same_as: dict[int, int | None]) -> tuple[dict[int, int], list]:
+    """The row each row is merged into (the first row of the person), from the worker's answer
+    for every row that may repeat an earlier one: the same person as one of them, or a
+    different person (not when they hold the same identity document); and what is wrong with
+    the answers."""
+    merged: dict[int, int] = {}
+    problems = []
+    for entry in batch.rows:
+        number = entry["row"]
+        earlier = {
+            repeat["row"]: repeat
+            for repeat in entry["data"].get("repeats", [])
+            if repeat["row"] < number
+        }
+        if not earlier:
+            continue
+        if number not in same_as:
+            problems.append(
+                _("Row %(row)s may be the same person as row %(rows)s: say whether it is.")
+                % {"row": number, "rows": ", ".join(map(str, sorted(earlier)))}
+            )
+        elif same_as[number] is None:
+            if same := [row for row, repeat in earlier.items() if repeat["same_document"]]:
+                problems.append(
+                    _(
+                        "Row %(row)s holds the same identity document as row %(other)s: they "
+                        "can only be one person. Correct the file if they are not."
+                    )
+                    % {"row": number, "other": same[0]}
+                )
+        elif same_as[number] not in earlier:
+            problems.append(_("Row %(row)s: this choice is not offered.") % {"row": number})
+        else:
+            # Rows come in order: the earlier row's own merge is known already.
+            merged[number] = merged.get(same_as[number], same_as[number])
+    return merged, problems
+
+
+def _link_problems(
+    batch: IntakeBatch, *, links: dict[int, int], merged: dict[int, int], visible: set[int]
+) -> list[str]:
     """What is wrong with the worker's links: a person not offered for the row or not visible
     to them, one person linked from two rows, a row holding an existing person's document and
-    not linked to that person."""
+    not linked to that person (a merged row through the row it is merged into)."""
     offered = {
         int(row): {match["person_id"] for match in matches}
         for row, matches in batch.duplicates.items()
     }
-    visible = set(
-        person_list_visible_to(user=actor)
-        .filter(pk__in=set(links.values()))
-        .values_list("pk", flat=True)
-    )
     problems = []
     linked_rows: dict[int, int] = {}
     for row, person_id in sorted(links.items()):
@@ -105,7 +178,7 @@ def _link_problems(batch: IntakeBatch, *, links: dict[int, int], actor: User) ->
         linked_rows.setdefault(person_id, row)
     for entry in batch.rows:
         holder = entry["data"].get("document_holder")
-        if holder is not None and links.get(entry["row"]) != holder:
+        if holder is not None and links.get(merged.get(entry["row"], entry["row"])) != holder:
             problems.append(
                 _(
                     "Row %(row)s: the identity document is already on an existing person's "
@@ -118,15 +191,28 @@ def _link_problems(batch: IntakeBatch, *, links: dict[int, int], actor: User) ->
 
 @transaction.atomic
 def intake_confirm(
-    *, batch_id: int, actor: User, links: dict[int, int] | None = None
+    *,
+    batch_id: int,
+    actor: User,
+    links: dict[int, int] | None = None,
+    same_as: dict[int, int | None] | None = None,
+    accept_suggested: bool = False,
 ) -> IntakeBatch:
     """Start the import of a checked file. `links` maps a row number to an existing person (one
     of the row's possible duplicates that the actor may see) to open the case for, instead of
-    registering the person again.
+    registering the person again; the new spellings of the name become the person's aliases.
+    With `accept_suggested`, every row with a suggested link (a strong match, see
+    _suggested_links) is linked to it, whatever `links` says for that row.
+
+    `same_as` answers, for every row that may repeat an earlier row of the file, which of them
+    it is the same person as, or None for a different person. A row that is the same person
+    is merged into the first row of that person: no person or case of its own, its other names
+    become aliases and its documents are added. A merged row's own link is ignored.
 
     Refused when the file has errors, when the batch is already importing or imported (the lock
-    makes a double click harmless), or when a link is not one offered. Side effects: the batch
-    becomes `importing`, an AuditEvent, and the import task is queued after commit.
+    makes a double click harmless), when a link is not one offered, or when a possible repeat
+    is not answered. Side effects: the batch becomes `importing`, an AuditEvent, and the import
+    task is queued after commit.
     """
     batch = IntakeBatch.objects.select_for_update().select_related("operation").get(pk=batch_id)
     _ensure_office(actor, batch.operation)
@@ -136,12 +222,25 @@ def intake_confirm(
             _("The file has errors: correct them in the file and upload it again."),
             code="has_errors",
         )
-    links = {int(row): int(person_id) for row, person_id in (links or {}).items() if person_id}
-    problems = _link_problems(batch, links=links, actor=actor)
+    merged, problems = _merges(batch, same_as=same_as or {})
+    visible = set(
+        person_list_visible_to(user=actor)
+        .filter(pk__in=_matched_persons(batch))
+        .values_list("pk", flat=True)
+    )
+    links = {
+        int(row): int(person_id)
+        for row, person_id in (links or {}).items()
+        if person_id and int(row) not in merged
+    }
+    if accept_suggested:
+        links.update(_suggested_links(batch, visible=visible, merged=merged))
+    problems += _link_problems(batch, links=links, merged=merged, visible=visible)
     if problems:
-        raise ValidationError(problems, code="links")
+        raise ValidationError(problems, code="choices")
     for entry in batch.rows:
         entry["data"]["link_person_id"] = links.get(entry["row"])
+        entry["data"]["merge_into"] = merged.get(entry["row"])
     batch.status = IntakeBatchStatus.IMPORTING
     batch.processed = 0
     batch.save(update_fields=["rows", "status", "processed"])
@@ -150,7 +249,11 @@ def intake_confirm(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,
         obj=batch,
-        changes={"status": IntakeBatchStatus.IMPORTING, "linked_rows": sorted(links)},
+        changes={
+            "status": IntakeBatchStatus.IMPORTING,
+            "linked_rows": sorted(links),
+            "merged_rows": sorted(merged),
+        },
     )
     transaction.on_commit(lambda: _queue_import(batch.pk))
     return batch
@@ -187,10 +290,12 @@ def batch_fail(batch_id: int, message: str) -> IntakeBatch:
 
 def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
     """The possible duplicates of each row as the user may see them: a person of the user's
-    office with their name and birth date (and can be linked); anyone else only as case
-    numbers and the offices holding them, never by name."""
-    person_ids = {match["person_id"] for matches in batch.duplicates.values() for match in matches}
+    office with their name and birth date (and can be linked, `suggested` when the row is
+    linked to them unless the user says otherwise); anyone else only as case numbers and the
+    offices holding them, never by name."""
+    person_ids = _matched_persons(batch)
     persons = person_list_visible_to(user=user).filter(pk__in=person_ids).in_bulk()
+    suggested = _suggested_links(batch, visible=set(persons))
     cases_of = cases_of_persons(person_ids)
     holders = {entry["row"]: entry["data"].get("document_holder") for entry in batch.rows}
     shown: dict[int, list[dict]] = {}
@@ -203,6 +308,7 @@ def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
                 "reasons": match["reasons"] if match["person_id"] in persons else [],
                 "cases": cases_of.get(match["person_id"], []),
                 "must_link": holders.get(int(row)) == match["person_id"],
+                "suggested": suggested.get(int(row)) == match["person_id"],
             }
             for match in matches
         ]

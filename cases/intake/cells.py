@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.dates import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_ERA_YEAR, parse_date
+from core.dates import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_ERA_YEAR, parse_date, parse_datetime
 
 from ..models import ExploitationType, IdentityDocument, IntakeChannel, RiskLevel, Sex
 from ..reference import country_choices, language_choices
@@ -53,6 +53,8 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if value.time() != dt.time():
+            return value.isoformat(sep=" ", timespec="minutes")
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -97,6 +99,27 @@ def cell_date(value: Any) -> dt.date:
     if date.year < 1900:
         raise ValidationError(_("The year %(year)s is not plausible.") % {"year": date.year})
     return date
+
+
+def cell_datetime(value: Any) -> dt.datetime:
+    """A date-and-time cell, in Thai time: a spreadsheet date and time, or text read by
+    core.dates.parse_datetime as the forms read it (20/11/2569 14:30, 2026-11-20 14:30). A date
+    alone is refused: the s.29 clock counts hours."""
+    if isinstance(value, dt.datetime):
+        moment = dt.datetime.combine(cell_date(value), value.time())
+    else:
+        text = cell_text(value)
+        moment = None if isinstance(value, dt.date) else parse_datetime(text)
+        if moment is None:
+            raise ValidationError(
+                _(
+                    "%(value)s is not a date and time: write it as YYYY-MM-DD HH:MM, e.g. "
+                    "2026-11-20 14:30."
+                )
+                % {"value": text}
+            )
+        cell_date(moment.date())
+    return timezone.make_aware(moment)
 
 
 def cell_whole_number(value: Any) -> int:

@@ -1,6 +1,6 @@
 """Checking the rows of an intake file with the services' rules, before anything is saved:
-each row's cells, documents repeated inside the file, and possible duplicates of persons
-already on record."""
+each row's cells and custody start, the same person on more than one row, and possible
+duplicates of persons already on record."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable
@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..duplicates import Candidate, find_duplicates_bulk
+from ..duplicates import Candidate, find_duplicates_bulk, find_repeats
 from ..models import Case, IdentityDocument, IntakeChannel, Operation, Person, RiskLevel, Sex
-from ..names import normalise
 from ..selectors import person_list_visible_to
+from ..services import custody_start_problem
 from .cells import (
     Lookups,
     cell_coded,
     cell_coded_list,
     cell_date,
+    cell_datetime,
     cell_parts,
     cell_text,
     cell_whole_number,
@@ -59,9 +60,11 @@ def _model_errors(error: ValidationError, columns: dict[str, str]) -> dict[str, 
 def check_row(
     number: int, cells: dict[str, Any], *, operation: Operation, lookups: Lookups
 ) -> CheckedRow:
-    """Read one row and check it as person_create and case_open would, without saving: the
-    model instances are built in memory and cleaned (database checks are done for the whole
-    file at once by check_rows)."""
+    """Read one row and check it as person_create, case_open and screening_start would,
+    without saving: the model instances are built in memory and cleaned (database checks are
+    done for the whole file at once by check_rows). The custody start is the row's own, else
+    the operation's; without either the row cannot be imported, as its s.29 clock could not
+    start."""
     errors: dict[str, list[str]] = {}
 
     def read(column: str, parse: Callable[[Any], Any], default: Any = None) -> Any:
@@ -188,6 +191,21 @@ def check_row(
             errors.setdefault(column, []).extend(messages)
     values.update(case_values)
 
+    custody = read("custody_started_at", cell_datetime)
+    if custody is not None:
+        if problem := custody_start_problem(operation=operation, moment=custody):
+            errors.setdefault("custody_started_at", []).append(problem)
+    elif "custody_started_at" not in errors:
+        custody = operation.custody_started_at
+        if custody is None:
+            errors["custody_started_at"] = [
+                _(
+                    "Give the date and time this person was taken into custody: the operation "
+                    "does not record one."
+                )
+            ]
+    values["custody_started_at"] = custody
+
     raw = {name: cell_text(cells.get(name))[:CELL_MAX_DISPLAY] for name in COLUMN_NAMES}
     return CheckedRow(number=number, raw=raw, values=values, errors=errors)
 
@@ -223,19 +241,6 @@ def cases_of_persons(person_ids: Iterable[int]) -> dict[int, list[tuple[str, str
     return cases
 
 
-def _flag_repeated_documents(checked: list[CheckedRow]) -> None:
-    first_row_of: dict[tuple, int] = {}
-    for row in checked:
-        for document in row.documents:
-            key = _document_key(document)
-            if key in first_row_of:
-                row.errors.setdefault("document_number", []).append(
-                    _("The same document is on row %(row)s.") % {"row": first_row_of[key]}
-                )
-            else:
-                first_row_of[key] = row.number
-
-
 def _mark_document_holders(checked: list[CheckedRow]) -> None:
     """A document already on a person's record: the row can only be linked to that person."""
     numbers = {document["number"] for row in checked for document in row.documents}
@@ -253,6 +258,19 @@ def _mark_document_holders(checked: list[CheckedRow]) -> None:
                 row.values["document_holder"] = holder
 
 
+def _candidate(row: CheckedRow) -> Candidate:
+    return Candidate(
+        name_th=row.values["name_th"],
+        name_latin=row.values["name_latin"],
+        name_native=row.values["name_native"],
+        aliases=tuple(row.values["aliases"]),
+        date_of_birth=row.values["date_of_birth"],
+        estimated_age=row.values["estimated_age"],
+        nationality=row.values["nationality"],
+        documents=tuple((d["kind"], d["number"]) for d in row.documents),
+    )
+
+
 def _find_matches(checked: list[CheckedRow]) -> dict[int, list[tuple[int, int, list[str]]]]:
     """(person id, score, reasons) of the possible duplicates of each row, all rows at once."""
     named = [
@@ -261,19 +279,7 @@ def _find_matches(checked: list[CheckedRow]) -> dict[int, list[tuple[int, int, l
         if any(row.values[name] for name in ("name_th", "name_latin", "name_native"))
         or row.documents
     ]
-    candidates = [
-        Candidate(
-            name_th=row.values["name_th"],
-            name_latin=row.values["name_latin"],
-            name_native=row.values["name_native"],
-            aliases=tuple(row.values["aliases"]),
-            date_of_birth=row.values["date_of_birth"],
-            estimated_age=row.values["estimated_age"],
-            nationality=row.values["nationality"],
-            documents=tuple((d["kind"], d["number"]) for d in row.documents),
-        )
-        for row in named
-    ]
+    candidates = [_candidate(row) for row in named]
     found = find_duplicates_bulk(candidates) if candidates else []
     matches_of = {
         row.number: [
@@ -310,31 +316,32 @@ def _flag_documents_held_elsewhere(
         )
 
 
-def _mark_repeated_persons(checked: list[CheckedRow]) -> None:
-    """The same name and date of birth as an earlier row: a warning only, as two people may
-    share both."""
-    seen: dict[tuple[str, str], int] = {}
-    for row in checked:
-        born = row.values["date_of_birth"]
-        if born is None:
-            continue
-        keys = {
-            (normalise(name), born.isoformat())
-            for name in (row.values["name_th"], row.values["name_latin"])
-            if name
-        }
-        earlier = [seen[key] for key in keys if key in seen]
-        if earlier:
-            row.values["same_as_row"] = min(earlier)
-        for key in keys:
-            seen.setdefault(key, row.number)
+def _mark_repeats(checked: list[CheckedRow]) -> None:
+    """The rows that may be the same person (cases.duplicates.find_repeats, the scoring of the
+    duplicates of registered persons): each row names the others, and whether they hold the
+    same identity document, when they can only be one person. The worker decides at
+    confirmation (batch.intake_confirm)."""
+    found = find_repeats([_candidate(row) for row in checked])
+    for row, repeats in zip(checked, found, strict=True):
+        documents = {_document_key(document) for document in row.documents}
+        row.values["repeats"] = [
+            {
+                "row": checked[index].number,
+                "score": score,
+                "reasons": [str(reason) for reason in reasons],
+                "same_document": any(
+                    _document_key(document) in documents for document in checked[index].documents
+                ),
+            }
+            for index, score, reasons in repeats
+        ]
 
 
 def check_rows(table: Table, *, operation: Operation, actor: User) -> CheckResult:
-    """Check every row of a file, then the whole file against itself and the records: the same
-    document twice, a document already on someone's record, possible duplicates of existing
-    persons (cases.duplicates) and the same person twice in the file. Saves nothing; a handful
-    of queries whatever the number of rows."""
+    """Check every row of a file, then the whole file against itself and the records: a
+    document already on someone's record, possible duplicates of existing persons
+    (cases.duplicates) and the same person on more than one row. Saves nothing; a handful of
+    queries whatever the number of rows."""
     lookups = Lookups()
     checked = [
         check_row(number, cells, operation=operation, lookups=lookups)
@@ -345,7 +352,6 @@ def check_rows(table: Table, *, operation: Operation, actor: User) -> CheckResul
             row.errors.setdefault("", []).append(
                 _("This row has more cells than the header has columns.")
             )
-    _flag_repeated_documents(checked)
     _mark_document_holders(checked)
     matches_of = _find_matches(checked)
     person_ids = {person_id for matches in matches_of.values() for person_id, _s, _r in matches}
@@ -354,7 +360,7 @@ def check_rows(table: Table, *, operation: Operation, actor: User) -> CheckResul
         person_list_visible_to(user=actor).filter(pk__in=person_ids).values_list("pk", flat=True)
     )
     _flag_documents_held_elsewhere(checked, visible=visible, cases_of=cases_of)
-    _mark_repeated_persons(checked)
+    _mark_repeats(checked)
 
     rows, errors = [], []
     for row in checked:

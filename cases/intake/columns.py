@@ -117,6 +117,16 @@ COLUMNS: tuple[Column, ...] = (
         "",
     ),
     Column(
+        "custody_started_at",
+        False,
+        gettext_lazy(
+            "When this person was taken into custody, if not at the operation's time: "
+            "YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM, a Buddhist-era year accepted. Their 24-hour "
+            "identification deadline (Act s.29) counts from it."
+        ),
+        "",
+    ),
+    Column(
         "intake_channel",
         False,
         gettext_lazy("Empty means a police raid or rescue."),

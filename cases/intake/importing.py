@@ -5,6 +5,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -12,9 +13,10 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ActionForbidden
+from notifications.matrix import Audience, announce
 
 from ..models import Case, IntakeBatch, Operation, Person
-from ..services import DocumentInput, person_create
+from ..services import DocumentInput, person_create, person_identity_add, screening_start
 from ..workflow import IntakeBatchStatus
 from .batch import batch_fail
 from .progress import PROGRESS_EVERY, progress_clear, progress_set
@@ -29,10 +31,33 @@ class RowFailed(Exception):
         self.message = message
 
 
-def _import_row(entry: dict, *, actor: User, operation: Operation, linked: dict) -> Case:
+def _names(data: dict) -> list[str]:
+    return [data["name_th"], data["name_latin"], data["name_native"], *data["aliases"]]
+
+
+def _import_row(
+    entry: dict, *, actor: User, operation: Operation, persons: dict[int, Person], linked: dict
+) -> Case | None:
+    """One row: its person (registered, linked, or the person of the row it is merged into,
+    who keeps its other names and documents), then, unless merged, its case and the start of
+    its identification from the row's custody start."""
     data = entry["data"]
+    documents = [DocumentInput(**document) for document in data["documents"]]
+    if data.get("merge_into"):
+        person_identity_add(
+            person=persons[data["merge_into"]],
+            actor=actor,
+            names=_names(data),
+            documents=documents,
+        )
+        return None
     if data.get("link_person_id"):
-        person = linked[data["link_person_id"]]
+        person = person_identity_add(
+            person=linked[data["link_person_id"]],
+            actor=actor,
+            names=_names(data),
+            documents=documents,
+        )
     else:
         born = data["date_of_birth"]
         person = person_create(
@@ -48,12 +73,13 @@ def _import_row(entry: dict, *, actor: User, operation: Operation, linked: dict)
             nationality=data["nationality"],
             stateless=data["stateless"],
             languages=data["languages"],
-            documents=[DocumentInput(**document) for document in data["documents"]],
+            documents=documents,
         )
+    persons[entry["row"]] = person
     # Looked up on the package: a test replaces `cases.intake.case_open` to fail a row midway.
     from cases import intake
 
-    return intake.case_open(
+    case = intake.case_open(
         actor=actor,
         person=person,
         intake_channel=data["intake_channel"],
@@ -63,6 +89,12 @@ def _import_row(entry: dict, *, actor: User, operation: Operation, linked: dict)
         risk_level=data["risk_level"],
         operation=operation,
     )
+    screening_start(
+        case_id=case.pk,
+        actor=actor,
+        custody_started_at=dt.datetime.fromisoformat(data["custody_started_at"]),
+    )
+    return case
 
 
 def _import_rows(batch_id: int) -> IntakeBatch:
@@ -84,21 +116,25 @@ def _import_rows(batch_id: int) -> IntakeBatch:
         ]
     )
     case_ids = []
+    persons: dict[int, Person] = {}
     for done, entry in enumerate(batch.rows, start=1):
         try:
-            case = _import_row(entry, actor=actor, operation=operation, linked=linked)
+            case = _import_row(
+                entry, actor=actor, operation=operation, persons=persons, linked=linked
+            )
         except (ValidationError, ActionForbidden) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             raise RowFailed(entry["row"], " ".join(messages)) from error
         except Exception as error:
             raise RowFailed(entry["row"], "") from error
-        case_ids.append(case.pk)
+        if case is not None:
+            case_ids.append(case.pk)
         if done % PROGRESS_EVERY == 0:
             progress_set(batch.pk, done)
     # `done` is saved with the cases it created, in the same transaction: a crash after the
     # commit can then never leave a batch that looks unfinished and would be imported twice.
     batch.status = IntakeBatchStatus.DONE
-    batch.processed = len(case_ids)
+    batch.processed = len(batch.rows)
     batch.case_ids = case_ids
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "processed", "case_ids", "finished_at"])
@@ -112,14 +148,18 @@ def _import_rows(batch_id: int) -> IntakeBatch:
 
 
 def intake_import(*, batch_id: int) -> IntakeBatch:
-    """Register every person and open every case of a confirmed batch, all or nothing.
+    """Register every person, open every case and start every identification of a confirmed
+    batch, all or nothing: each s.29 deadline exists the moment the import commits.
 
-    Side effects, in one transaction: for each row, person_create (a Person, its identity
-    document, an AuditEvent) unless the row is linked to an existing person, then case_open
-    (a Case in the operation with the next case number, a CaseEvent, an AuditEvent), as the
-    uploader; the batch becomes `done` with its case ids. Progress goes to the cache every
-    PROGRESS_EVERY rows. When any row fails, everything is rolled back and the batch becomes
-    `failed` with the row and the reason, in the uploader's language.
+    Side effects, in one transaction, as the uploader: for each row, person_create (a Person,
+    its identity document, an AuditEvent), or for a row linked to an existing person
+    person_identity_add (its new spellings as aliases, its new documents, an AuditEvent); then
+    case_open (a Case in the operation with the next case number, a CaseEvent, an AuditEvent)
+    and screening_start from the row's custody start (a Screening, its identification
+    Deadline, a CaseEvent, an AuditEvent). A row merged into another only adds its names and
+    documents to that row's person. The batch becomes `done` with its case ids. Progress goes
+    to the cache every PROGRESS_EVERY rows. When any row fails, everything is rolled back and
+    the batch becomes `failed` with the row and the reason, in the uploader's language.
     """
     batch = IntakeBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     if batch.status != IntakeBatchStatus.IMPORTING:
@@ -128,6 +168,8 @@ def intake_import(*, batch_id: int) -> IntakeBatch:
         try:
             with transaction.atomic():
                 batch = _import_rows(batch_id)
+                if batch.status == IntakeBatchStatus.DONE:
+                    _announce("intake.imported", batch, count=batch.processed)
         except RowFailed as failure:
             if failure.message:
                 message = _("Row %(row)s: %(error)s Nothing was saved.") % {
@@ -150,5 +192,18 @@ def intake_import(*, batch_id: int) -> IntakeBatch:
                     "the file again later, or tell your administrator."
                 ),
             )
+    if batch.status == IntakeBatchStatus.FAILED:
+        _announce("intake.failed", batch)
     progress_clear(batch_id)
     return batch
+
+
+def _announce(event: str, batch: IntakeBatch, **fields) -> None:
+    """The uploader may have left the progress page: a big file takes minutes."""
+    announce(
+        event,
+        to={Audience.UPLOADER: [batch.uploaded_by]},
+        link=reverse("cases:intake_progress", args=[batch.operation_id, batch.pk]),
+        file=batch.file_name,
+        **fields,
+    )

@@ -30,6 +30,8 @@ class Table:
     """The rows of a file under its header: (row number in the spreadsheet, {column: cell})."""
 
     rows: list[tuple[int, dict[str, Any]]]
+    # The columns of the header, in its order.
+    columns: tuple[str, ...] = ()
     # Rows with more cells than the header has columns.
     overflowing: set[int] = field(default_factory=set)
 
@@ -98,7 +100,7 @@ def _table(records: Iterator[tuple[int, list[Any]]]) -> Table:
     while header and not header[-1]:
         header.pop()
     _check_header(header)
-    table = Table(rows=[])
+    table = Table(rows=[], columns=tuple(name for name in header if name))
     blank_run = 0
     for number, cells in records:
         values = [cell for cell in cells if cell is not None and str(cell).strip() != ""]

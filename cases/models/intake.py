@@ -31,7 +31,9 @@ class IntakeBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALIDATED
     )
-    # Cleaned rows: [{"row": spreadsheet row number, "raw": {column: text}, "data": {...}}].
+    # Cleaned rows: [{"row": spreadsheet row number, "raw": {column: text}, "data": {...}}];
+    # "data" holds the values, the custody start, the other rows that may be the same person
+    # ("repeats") and, once confirmed, the worker's answers ("link_person_id", "merge_into").
     rows = models.JSONField(default=list, blank=True)
     # [{"row": n, "field": column, "message": text}], in the uploader's language.
     errors = models.JSONField(default=list, blank=True)

@@ -12,6 +12,10 @@ class Operation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("province"))
     started_on = models.DateField(_("date"))
+    # Act s.29: each person's 24-hour identification clock counts from here (a row of an
+    # intake file may give its own). Required when an operation is recorded; empty only on
+    # operations recorded before it was asked.
+    custody_started_at = models.DateTimeField(_("custody started"), null=True, blank=True)
     lead_agency = models.CharField(_("lead agency"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     organisation = models.ForeignKey(

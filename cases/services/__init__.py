@@ -13,9 +13,9 @@ from .cases import (
     case_transfer_ownership,
 )
 from .grants import MAX_GRANT, access_grant_give, access_grant_revoke, access_grants_expire
-from .operations import operation_create
+from .operations import custody_start_problem, operation_create, operation_screenings_start
 from .permits import permit_record
-from .persons import DocumentInput, identity_document_add, person_create
+from .persons import DocumentInput, identity_document_add, person_create, person_identity_add
 from .records import (
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
@@ -58,13 +58,16 @@ __all__ = [
     "case_running_deadlines",
     "case_transfer_ownership",
     "consent_record",
+    "custody_start_problem",
     "referral_consent_given_now",
     "decision_missing",
     "identity_document_add",
     "interview_record",
     "operation_create",
+    "operation_screenings_start",
     "permit_record",
     "person_create",
+    "person_identity_add",
     "screening_decide",
     "screening_extend",
     "screening_member_add",

@@ -15,7 +15,7 @@ from audit.services import audit_record
 from core.domain import ensure
 
 from ..models import IdentityDocument, Person
-from ..names import name_key
+from ..names import name_key, normalise
 from ..permissions import can_register
 
 
@@ -75,6 +75,57 @@ def person_create(
     for document in documents:
         identity_document_add(person=person, document=document)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=person)
+    return person
+
+
+@transaction.atomic
+def person_identity_add(
+    *,
+    person: Person,
+    actor: User,
+    names: Iterable[str] = (),
+    documents: Iterable[DocumentInput] = (),
+) -> Person:
+    """Keep what another record of the same person tells of them (a row of an intake file
+    linked to them, or merged into another row): each spelling of the name they are not yet
+    known by becomes an alias, which the case search and the duplicate finder then read
+    (name_key); each identity document not yet on their record is added.
+
+    Side effects: an AuditEvent naming the aliases and the kinds of documents added, when
+    anything was. Raises ValidationError for a document already on another person's record.
+    """
+    ensure(can_register(actor), _("Only provincial social workers register persons."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    known = set(person.name_key.split("|"))
+    added_names = []
+    for name in (name.strip() for name in names):
+        if (key := normalise(name)) and key not in known:
+            known.add(key)
+            added_names.append(name)
+    held = set(person.documents.values_list("kind", "issuing_country", "number"))
+    added_documents = []
+    for document in documents:
+        # As identity_document_add will store it: the number without spaces or dashes.
+        record = IdentityDocument(
+            kind=document.kind, number=document.number, issuing_country=document.issuing_country
+        )
+        record.clean()
+        if (record.kind, record.issuing_country, record.number) not in held:
+            identity_document_add(person=person, document=document)
+            added_documents.append(record.kind)
+    if added_names:
+        person.aliases = [*person.aliases, *added_names]
+        person.name_key = name_key(
+            person.name_th, person.name_latin, person.name_native, *person.aliases
+        )
+        person.save(update_fields=["aliases", "name_key"])
+    if added_names or added_documents:
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=person,
+            changes={"aliases_added": added_names, "documents_added": added_documents},
+        )
     return person
 
 

@@ -71,7 +71,7 @@ def detail(request, case_id):
             "consents": case.consents.select_related("recorded_by"),
             "notes": case.notes.select_related("author"),
             "files": case.files.all(),
-            "timeline": selectors.case_timeline(case=case),
+            "timeline": selectors.case_timeline(user=request.user, case=case),
             "may_work": may_work,
             "may_close": can_close(request.user, case),
             # Several forms on one page: distinct ids, so each label names its own field.
@@ -81,7 +81,7 @@ def detail(request, case_id):
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
             "permits": case.permits.all(),
-            "placements": case.placements.select_related("unit__shelter__organisation"),
+            "placements": selectors.case_stays_for(user=request.user, case=case),
             "may_grant": can_grant(request.user, case),
             "grants": case.access_grants.select_related("user", "granted_by")
             if can_grant(request.user, case)
@@ -146,7 +146,7 @@ def summary(request, case_id):
             "case": case,
             "person": case.person,
             "screenings": case.screenings.all(),
-            "placements": case.placements.select_related("unit__shelter__organisation"),
+            "placements": selectors.case_stays_for(user=request.user, case=case),
             "consents": case.consents.all(),
             "printed_at": timezone.now(),
         },

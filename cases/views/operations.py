@@ -1,5 +1,5 @@
-"""Operations and their mass intake: the list, a new operation, its page, uploading a file,
-its preview, confirmation and progress."""
+"""Operations and their mass intake: the list, a new operation, its page and the start of its
+persons' screening, uploading a file, its preview, confirmation and progress."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
@@ -14,7 +15,7 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 
 from .. import intake, selectors, services
-from ..forms_intake import IntakeUploadForm, OperationForm
+from ..forms_intake import IntakeUploadForm, OperationForm, OperationScreeningsForm
 from ..models import IntakeBatch
 from ..workflow import IntakeBatchStatus
 from ._common import PROVINCIAL
@@ -57,8 +58,50 @@ def operation_detail(request, operation_id: int):
     return render(
         request,
         "cases/operation_detail.html",
-        {"operation": operation, "cases": cases, "batches": batches},
+        {
+            "operation": operation,
+            "cases": cases,
+            "batches": batches,
+            "clocks": selectors.operation_clocks(user=request.user, operation=operation),
+            "screenings_form": OperationScreeningsForm(
+                initial={"custody_started_at": operation.custody_started_at}
+            ),
+        },
     )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def operation_start_screenings(request, operation_id: int):
+    """Start the screening of every person of the operation who has none yet, at once."""
+    operation = selectors.operation_get_for(user=request.user, operation_id=operation_id)
+    form = OperationScreeningsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("cases:operation_detail", operation_id=operation.pk)
+    try:
+        started = services.operation_screenings_start(
+            operation_id=operation.pk, actor=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ActionForbidden as error:
+        raise PermissionDenied(str(error)) from error
+    else:
+        if started:
+            messages.success(
+                request,
+                ngettext(
+                    "Screening started for %(count)d person: the identification clock runs.",
+                    "Screening started for %(count)d persons: their identification clocks run.",
+                    len(started),
+                )
+                % {"count": len(started)},
+            )
+        else:
+            messages.info(request, _("Every person of the operation has a screening already."))
+    return redirect("cases:operation_detail", operation_id=operation.pk)
 
 
 @role_required(*PROVINCIAL)
@@ -97,7 +140,16 @@ def intake_template(request, operation_id: int):
     return response
 
 
-def _preview_rows(batch: IntakeBatch, duplicates: dict[int, list[dict]]) -> list[dict]:
+def _preview_rows(
+    batch: IntakeBatch,
+    duplicates: dict[int, list[dict]],
+    *,
+    links: dict[int, int] | None = None,
+    same_as: dict[int, int | None] | None = None,
+) -> list[dict]:
+    """The rows as the preview shows them, with the choices made: those posted (`links`,
+    `same_as`) when a confirmation was refused, else those stored (an imported batch), else
+    the suggestions."""
     errors: dict[int, list[dict]] = {}
     for error in batch.errors:
         errors.setdefault(error["row"], []).append(error)
@@ -105,6 +157,14 @@ def _preview_rows(batch: IntakeBatch, duplicates: dict[int, list[dict]]) -> list
     for entry in batch.rows:
         raw, data, number = entry["raw"], entry["data"], entry["row"]
         matches = duplicates.get(number, [])
+        repeats = data.get("repeats", [])
+        earlier = [repeat for repeat in repeats if repeat["row"] < number]
+        must_merge = next((r["row"] for r in earlier if r["same_document"]), None)
+        suggested = next((m["person_id"] for m in matches if m["suggested"]), None)
+        if same_as is None:
+            answer = data.get("merge_into") or must_merge
+        else:
+            answer = (same_as[number] or "different") if number in same_as else None
         rows.append(
             {
                 "number": number,
@@ -116,25 +176,26 @@ def _preview_rows(batch: IntakeBatch, duplicates: dict[int, list[dict]]) -> list
                 "document": " ".join(
                     p for p in (raw["document_kind"], raw["document_number"]) if p
                 ),
+                "custody": raw.get("custody_started_at", ""),
                 "errors": errors.get(number, []),
                 "matches": matches,
                 "linkable": [m for m in matches if m["person"] is not None],
                 "must_link": any(m["must_link"] for m in matches),
-                "linked": data.get("link_person_id")
-                or next((m["person_id"] for m in matches if m["must_link"]), None),
-                "same_as_row": data.get("same_as_row"),
+                "linked": links.get(number)
+                if links is not None
+                else data.get("link_person_id") or suggested,
+                "repeats": repeats,
+                "earlier_repeats": earlier,
+                "must_merge": must_merge is not None,
+                "same_as": answer,
             }
         )
     return rows
 
 
-@role_required(*PROVINCIAL)
-def intake_preview(request, operation_id: int, batch_id: int):
-    batch = selectors.intake_batch_get_for(
-        user=request.user, operation_id=operation_id, batch_id=batch_id
-    )
+def _render_preview(request, batch: IntakeBatch, **choices):
     duplicates = intake.intake_duplicates_for(user=request.user, batch=batch)
-    rows = _preview_rows(batch, duplicates)
+    rows = _preview_rows(batch, duplicates, **choices)
     return render(
         request,
         "cases/intake_preview.html",
@@ -143,10 +204,37 @@ def intake_preview(request, operation_id: int, batch_id: int):
             "batch": batch,
             "rows": rows,
             "rows_with_errors": len({error["row"] for error in batch.errors}),
-            "flagged": sum(1 for row in rows if row["matches"] or row["same_as_row"]),
+            "flagged": sum(1 for row in rows if row["matches"] or row["repeats"]),
+            "suggested_links": sum(
+                1 for matches in duplicates.values() if any(m["suggested"] for m in matches)
+            ),
             "Status": IntakeBatchStatus,
         },
     )
+
+
+@role_required(*PROVINCIAL)
+def intake_preview(request, operation_id: int, batch_id: int):
+    batch = selectors.intake_batch_get_for(
+        user=request.user, operation_id=operation_id, batch_id=batch_id
+    )
+    return _render_preview(request, batch)
+
+
+def _posted_choices(post) -> tuple[dict[int, int], dict[int, int | None]]:
+    """The preview's answers: `link-<row>` = a person's id ("" for a new person), and
+    `same-<row>` = the earlier row it is the same person as, or "different"."""
+    links: dict[int, int] = {}
+    same_as: dict[int, int | None] = {}
+    for key, value in post.items():
+        prefix, _dash, row = key.partition("-")
+        if not row.isdigit() or not value:
+            continue
+        if prefix == "link" and value.isdigit():
+            links[int(row)] = int(value)
+        elif prefix == "same" and (value.isdigit() or value == "different"):
+            same_as[int(row)] = int(value) if value.isdigit() else None
+    return links, same_as
 
 
 @require_POST
@@ -155,19 +243,20 @@ def intake_confirm(request, operation_id: int, batch_id: int):
     batch = selectors.intake_batch_get_for(
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
-    links = {}
-    for key, value in request.POST.items():
-        if key.startswith("link-") and value:
-            try:
-                links[int(key.removeprefix("link-"))] = int(value)
-            except ValueError:
-                continue
+    links, same_as = _posted_choices(request.POST)
     try:
-        intake.intake_confirm(batch_id=batch.pk, actor=request.user, links=links)
+        intake.intake_confirm(
+            batch_id=batch.pk,
+            actor=request.user,
+            links=links,
+            same_as=same_as,
+            accept_suggested="accept_suggested" in request.POST,
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("cases:intake_preview", operation_id=operation_id, batch_id=batch.pk)
+        # The page again with the answers given, so that none has to be made twice.
+        return _render_preview(request, batch, links=links, same_as=same_as)
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
     except ActionForbidden as error:
