@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
 
+from core.db import statement_timeout
+
 from .models import IdentityDocument, Person
 from .names import COMPARISONS, name_similarity, normalise, romanisations, spelling_forms
 
@@ -63,6 +65,9 @@ STRONG_MATCH = 75
 
 # One database round of blocking per this many candidates.
 CHUNK_SIZE = 100
+MAX_NAME = 200  # Person.name_* max_length
+MAX_NAMES = 20  # names and aliases of one candidate compared
+SEARCH_SECONDS = 10  # each query of the search, at most (core.db.statement_timeout)
 BIRTH_YEAR_WINDOW = 2
 # Blocking (PostgreSQL): a person is looked at when pg_trgm's word similarity of one of the
 # candidate's names (the share of its trigrams found in one stretch of name_key, whatever the
@@ -120,9 +125,11 @@ def find_duplicates_bulk(
     candidates, whatever the size of the person table."""
     today = timezone.localdate()
     results: list[list[Match]] = []
-    for start in range(0, len(candidates), CHUNK_SIZE):
-        probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
-        results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
+    too_slow = _("The search for possible duplicates took too long. Try again in a moment.")
+    with statement_timeout(SEARCH_SECONDS, too_slow):
+        for start in range(0, len(candidates), CHUNK_SIZE):
+            probes = [_Probe.of(c, today) for c in candidates[start : start + CHUNK_SIZE]]
+            results += _find_chunk(probes, min_score=min_score, limit=limit, today=today)
     return results
 
 
@@ -208,7 +215,10 @@ class _Probe:
     @classmethod
     def of(cls, candidate: Candidate, today: dt.date) -> "_Probe":
         raw = (candidate.name_th, candidate.name_latin, candidate.name_native, *candidate.aliases)
-        names = tuple(dict.fromkeys(n for n in map(normalise, filter(None, raw)) if n))
+        # No name on record is longer (Person's fields): a longer one is cut before the costly
+        # folding and comparing, whatever let it through (the forms and the intake refuse it).
+        raw = tuple(name[:MAX_NAME] for name in raw[:MAX_NAMES] if name)
+        names = tuple(dict.fromkeys(n for n in map(normalise, raw) if n))
         age = candidate.estimated_age
         if candidate.date_of_birth:
             age = Person(date_of_birth=candidate.date_of_birth).age(today)

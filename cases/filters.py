@@ -36,7 +36,7 @@ def province_choices() -> list[tuple[str, str]]:
 
 @keyword_parameters
 class CaseFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Case number or name"), method="search")
+    q = filters.CharFilter(label=_("Case number or name"), method="search", max_length=200)
     status = filters.ChoiceFilter(
         label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
     )

@@ -32,3 +32,18 @@ def validate_not_future(value) -> None:
     now = timezone.now() if isinstance(value, dt.datetime) else timezone.localdate()
     if value > now:
         raise ValidationError(_("This date is in the future."), code="future_date")
+
+
+OLDEST_AGE = 120  # as Person.estimated_age allows
+
+
+def validate_plausible_birth(value: dt.date) -> None:
+    """No one alive was born more than OLDEST_AGE years ago: 0001-01-01, or a Buddhist-era
+    year typed in a Christian-era field, is a mistake to correct, not a date to keep."""
+    today = timezone.localdate()
+    if value < today.replace(year=today.year - OLDEST_AGE, day=min(today.day, 28)):
+        raise ValidationError(
+            _("A date of birth more than %(years)d years ago is not possible: check the year.")
+            % {"years": OLDEST_AGE},
+            code="implausible_birth",
+        )

@@ -23,6 +23,12 @@ MAX_ROWS = 5000
 # An .xlsx sheet often "ends" a million rows down because of formatting; a long run of empty
 # rows is taken as the end of the data.
 MAX_BLANK_RUN = 1000
+# No cell of a person's row holds more (a name, a note): a longer one is refused before any
+# check or search reads it.
+MAX_CELL_CHARS = 1000
+# What an .xlsx of MAX_ROWS persons unpacks to, with room to spare: a small file that unpacks
+# to far more (one huge cell, a zip bomb) is refused before it is read.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -117,6 +123,16 @@ def _table(records: Iterator[tuple[int, list[Any]]]) -> Table:
                 code="too_many_rows",
             )
         row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        for name, cell in row.items():
+            if cell is not None and len(str(cell)) > MAX_CELL_CHARS:
+                raise ValidationError(
+                    _(
+                        "Row %(row)d, column %(column)s holds more than %(max)d characters: "
+                        "no cell of the template is that long. Correct the file."
+                    )
+                    % {"row": number, "column": name, "max": MAX_CELL_CHARS},
+                    code="cell_too_long",
+                )
         if any(cell not in (None, "") for cell in cells[len(header) :]):
             table.overflowing.add(number)
         table.rows.append((number, row))
@@ -137,6 +153,18 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        unpacked = sum(
+            member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist()
+        )
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0  # not a zip at all: load_workbook says so below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _("The workbook unpacks to more than %(mb)d MB; save it as CSV UTF-8 or split it.")
+            % {"mb": MAX_UNPACKED_BYTES >> 20},
+            code="too_large",
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 
 from ..reference import country_choices, language_choices
-from ..validators import validate_not_future, validate_thai_id
+from ..validators import validate_not_future, validate_plausible_birth, validate_thai_id
 
 CHILD_AGE = 18
 
@@ -36,7 +36,10 @@ class Person(models.Model):
     name_key = models.CharField(max_length=1000, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(
-        _("date of birth"), null=True, blank=True, validators=[validate_not_future]
+        _("date of birth"),
+        null=True,
+        blank=True,
+        validators=[validate_not_future, validate_plausible_birth],
     )
     estimated_age = models.PositiveSmallIntegerField(
         _("estimated age"), null=True, blank=True, validators=[MaxValueValidator(120)]
