@@ -108,6 +108,10 @@ EVENTS: dict[str, Rule] = {
     "case.closed": nobody(_("Only the lead worker or a supervisor closes it.")),
     "case.reopened": nobody(_("Only the lead worker or a supervisor reopens it.")),
     "case.transferred": nobody(_("The accepted transfer referral tells the sender.")),
+    "case.possible_duplicate_elsewhere": Rule(
+        (A.CENTRAL,),
+        _("Case {number} may be the same person as case {others} of another office: check"),
+    ),
     # Referrals
     "referral.drafted": nobody(_("A draft is the sender's own until it is submitted.")),
     "referral.submitted": Rule((A.RECEIVER, A.CENTRAL), _("New referral of case {number}")),
@@ -155,6 +159,13 @@ EVENTS: dict[str, Rule] = {
     # Mass intake
     "intake.imported": Rule(
         (A.UPLOADER,), _("The intake file {file} is imported: {count} persons registered")
+    ),
+    "intake.matches_elsewhere": Rule(
+        (A.CENTRAL,),
+        _(
+            "The intake file {file}: {count} persons may also be known to other offices "
+            "(cases {numbers}): check"
+        ),
     ),
     "intake.failed": Rule(
         (A.UPLOADER,), _("The intake file {file} could not be imported; nothing was saved")

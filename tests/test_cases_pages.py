@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases import services
 from cases.models import Case, Person
+from notifications.models import Notification
 from tests.factories import register_case
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +74,11 @@ def test_the_worker_may_register_a_different_person_after_seeing_the_matches(
     assert Person.objects.count() == 2
 
 
-def test_another_offices_match_shows_only_its_case_number_and_office(
-    client, worker_chiangmai, worker_tak
+def test_another_offices_match_is_no_oracle_and_the_centre_is_told(
+    client, worker_chiangmai, worker_tak, central_reviewer
 ):
+    """Issue 24: the worker learns only that another office may know the person, not which
+    case or office; registering them tells the central division, by case numbers only."""
     theirs = register_case(
         worker_tak, name_th="ขิ่น มา", name_latin="Khin Ma", nationality="MM", estimated_age=19
     )
@@ -83,8 +86,17 @@ def test_another_offices_match_shows_only_its_case_number_and_office(
     page = client.post(reverse("cases:register"), registration(worker_chiangmai))
     assert page.context["matches"] == []
     html = page.content.decode()
-    assert theirs.number in html
+    assert 'data-testid="match-elsewhere"' in html
+    for secret in (theirs.number, worker_tak.membership.organisation.name_th, "ขิ่น มา"):
+        assert secret not in html.split('data-testid="match-elsewhere"')[1].split("</p>")[0]
+    assert theirs.number not in html
     assert reverse("cases:person", args=[theirs.person.pk]) not in html
+    registered = client.post(
+        reverse("cases:register"), registration(worker_chiangmai, confirmed_new="1")
+    )
+    assert registered.status_code == 302
+    told = Notification.objects.get(recipient=central_reviewer, topic="case")
+    assert theirs.number in told.message and "Khin" not in told.message
 
 
 def test_a_bad_thai_id_is_reported_on_the_field_and_nothing_is_saved(client, worker_chiangmai):

@@ -177,6 +177,19 @@ INTAKE_FILE = (
 )
 
 
+def _possible_duplicate(p):
+    theirs = register_case(p.tak, name_latin="Kham Phone", nationality="LA", estimated_age=30)
+    ours = register_case(p.worker, name_latin="Kham Phone", nationality="LA", estimated_age=30)
+    cases.possible_duplicate_report(case=ours, actor=p.worker, persons=[theirs.person])
+    return {A.CENTRAL: everyone_central(p)}
+
+
+def _intake_matching_elsewhere(p):
+    register_case(p.tak, name_th="คำ พอน", name_latin="Kham Phone", nationality="LA")
+    _intake(p)
+    return {A.CENTRAL: everyone_central(p)}
+
+
 def _intake(p, *, fail=False):
     now = timezone.now()
     operation = cases.operation_create(
@@ -286,6 +299,8 @@ SCENARIOS = {
     "access.revoked": _revoke,
     "access.expired": _expire,
     "intake.imported": _intake,
+    "intake.matches_elsewhere": _intake_matching_elsewhere,
+    "case.possible_duplicate_elsewhere": _possible_duplicate,
     "intake.failed": lambda p: _intake(p, fail=True),
     "deadline.reminder": _reminder,
     "deadline.missed": _missed,

@@ -19,7 +19,7 @@ from ..models import IntakeBatch, Operation
 from ..permissions import can_run_operation
 from ..selectors import person_list_visible_to
 from ..workflow import INTAKE_BATCH_TRANSITIONS, IntakeBatchStatus
-from .checks import cases_of_persons, check_rows
+from .checks import check_rows
 from .progress import progress_set
 from .reading import MAX_FILE_BYTES, read_table
 
@@ -291,12 +291,12 @@ def batch_fail(batch_id: int, message: str) -> IntakeBatch:
 def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
     """The possible duplicates of each row as the user may see them: a person of the user's
     office with their name and birth date (and can be linked, `suggested` when the row is
-    linked to them unless the user says otherwise); anyone else only as case numbers and the
-    offices holding them, never by name."""
+    linked to them unless the user says otherwise); anyone else only as "a possible match in
+    another office", neither by name nor by case number (the central division is told when
+    the file is imported: importing._report_matches_elsewhere)."""
     person_ids = _matched_persons(batch)
     persons = person_list_visible_to(user=user).filter(pk__in=person_ids).in_bulk()
     suggested = _suggested_links(batch, visible=set(persons))
-    cases_of = cases_of_persons(person_ids)
     holders = {entry["row"]: entry["data"].get("document_holder") for entry in batch.rows}
     shown: dict[int, list[dict]] = {}
     for row, matches in batch.duplicates.items():
@@ -306,7 +306,6 @@ def intake_duplicates_for(*, user, batch: IntakeBatch) -> dict[int, list[dict]]:
                 "person_id": match["person_id"],
                 "score": match["score"],
                 "reasons": match["reasons"] if match["person_id"] in persons else [],
-                "cases": cases_of.get(match["person_id"], []),
                 "must_link": holders.get(int(row)) == match["person_id"],
                 "suggested": suggested.get(int(row)) == match["person_id"],
             }

@@ -3,7 +3,7 @@ each row's cells and custody start, the same person on more than one row, and po
 duplicates of persons already on record."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,19 +228,6 @@ def _document_key(document: dict) -> tuple[str, str, str]:
     return document["kind"], document["issuing_country"], document["number"]
 
 
-def cases_of_persons(person_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
-    """(case number, owning office) of each person's cases, in one query."""
-    cases: dict[int, list[tuple[str, str]]] = {}
-    for case in (
-        Case.objects.filter(person_id__in=set(person_ids))
-        .select_related("owner")
-        .only("person_id", "number", "owner__name_th", "owner__name_en")
-        .order_by("number")
-    ):
-        cases.setdefault(case.person_id, []).append((case.number, case.owner.name))
-    return cases
-
-
 def _mark_document_holders(checked: list[CheckedRow]) -> None:
     """A document already on a person's record: the row can only be linked to that person."""
     numbers = {document["number"] for row in checked for document in row.documents}
@@ -298,21 +285,19 @@ def _find_matches(checked: list[CheckedRow]) -> dict[int, list[tuple[int, int, l
     return {number: matches for number, matches in matches_of.items() if matches}
 
 
-def _flag_documents_held_elsewhere(
-    checked: list[CheckedRow], *, visible: set[int], cases_of: dict
-) -> None:
+def _flag_documents_held_elsewhere(checked: list[CheckedRow], *, visible: set[int]) -> None:
     for row in checked:
         holder = row.values.get("document_holder")
         if holder is None or holder in visible:
             continue
-        # Another office's record: the worker learns where it is, never whose it is.
-        held = ", ".join(f"{number} ({office})" for number, office in cases_of.get(holder, []))
+        # Another office's record: the worker is not told whose, nor where (that would confirm
+        # that a named person is known elsewhere); the central division sees every record.
         row.errors.setdefault("document_number", []).append(
             _(
-                "This document is already on a record of another office (cases: %(cases)s). "
-                "Contact that office instead of registering the person again."
+                "This document is already on the record of a person you cannot open. Ask the "
+                "central division, which sees every record, to share that case with your office "
+                "or transfer it; then import the file again."
             )
-            % {"cases": held or "—"}
         )
 
 
@@ -355,11 +340,10 @@ def check_rows(table: Table, *, operation: Operation, actor: User) -> CheckResul
     _mark_document_holders(checked)
     matches_of = _find_matches(checked)
     person_ids = {person_id for matches in matches_of.values() for person_id, _s, _r in matches}
-    cases_of = cases_of_persons(person_ids)
     visible = set(
         person_list_visible_to(user=actor).filter(pk__in=person_ids).values_list("pk", flat=True)
     )
-    _flag_documents_held_elsewhere(checked, visible=visible, cases_of=cases_of)
+    _flag_documents_held_elsewhere(checked, visible=visible)
     _mark_repeats(checked)
 
     rows, errors = [], []
@@ -374,9 +358,6 @@ def check_rows(table: Table, *, operation: Operation, actor: User) -> CheckResul
                 "person_id": person_id,
                 "score": score,
                 "reasons": reasons,
-                "case_numbers": [
-                    case_number for case_number, _office in cases_of.get(person_id, [])
-                ],
             }
             for person_id, score, reasons in matches
         ]

@@ -10,12 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ActionForbidden
 from notifications.matrix import Audience, announce
 
 from ..models import Case, IntakeBatch, Operation, Person
+from ..selectors import person_list_visible_to
 from ..services import DocumentInput, person_create, person_identity_add, screening_start
 from ..workflow import IntakeBatchStatus
 from .batch import batch_fail
@@ -116,6 +118,7 @@ def _import_rows(batch_id: int) -> IntakeBatch:
         ]
     )
     case_ids = []
+    case_of_row: dict[int, Case] = {}
     persons: dict[int, Person] = {}
     for done, entry in enumerate(batch.rows, start=1):
         try:
@@ -129,6 +132,7 @@ def _import_rows(batch_id: int) -> IntakeBatch:
             raise RowFailed(entry["row"], "") from error
         if case is not None:
             case_ids.append(case.pk)
+            case_of_row[entry["row"]] = case
         if done % PROGRESS_EVERY == 0:
             progress_set(batch.pk, done)
     # `done` is saved with the cases it created, in the same transaction: a crash after the
@@ -144,7 +148,33 @@ def _import_rows(batch_id: int) -> IntakeBatch:
         obj=batch,
         changes={"status": IntakeBatchStatus.DONE, "cases": len(case_ids)},
     )
+    _report_matches_elsewhere(batch, case_of_row)
     return batch
+
+
+def _report_matches_elsewhere(batch: IntakeBatch, case_of_row: dict[int, Case]) -> None:
+    """Rows that may be persons of other offices, whom the uploader was not shown: the central
+    division is told, once for the file, by case number."""
+    matched = {m["person_id"] for matches in batch.duplicates.values() for m in matches}
+    visible = set(
+        person_list_visible_to(user=batch.uploaded_by)
+        .filter(pk__in=matched)
+        .values_list("pk", flat=True)
+    )
+    numbers = [
+        case_of_row[int(row)].number
+        for row, matches in sorted(batch.duplicates.items(), key=lambda item: int(item[0]))
+        if int(row) in case_of_row and any(m["person_id"] not in visible for m in matches)
+    ]
+    if numbers:
+        announce(
+            "intake.matches_elsewhere",
+            to={Audience.CENTRAL: central_reviewers()},
+            link=reverse("cases:list") + f"?q={numbers[0]}",
+            file=batch.file_name,
+            count=len(numbers),
+            numbers=", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else ""),
+        )
 
 
 def intake_import(*, batch_id: int) -> IntakeBatch:

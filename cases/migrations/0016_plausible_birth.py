@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_operation_custody_started_at'),
+        ("cases", "0015_operation_custody_started_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='date_of_birth',
-            field=models.DateField(blank=True, null=True, validators=[cases.validators.validate_not_future, cases.validators.validate_plausible_birth], verbose_name='date of birth'),
+            model_name="person",
+            name="date_of_birth",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[
+                    cases.validators.validate_not_future,
+                    cases.validators.validate_plausible_birth,
+                ],
+                verbose_name="date of birth",
+            ),
         ),
     ]

@@ -37,7 +37,7 @@ class IntakeBatch(models.Model):
     rows = models.JSONField(default=list, blank=True)
     # [{"row": n, "field": column, "message": text}], in the uploader's language.
     errors = models.JSONField(default=list, blank=True)
-    # {"<row>": [{"person_id", "score", "reasons", "case_numbers"}]}: possible existing records.
+    # {"<row>": [{"person_id", "score", "reasons"}]}: possible existing records.
     duplicates = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(_("rows"), default=0)
     processed = models.PositiveIntegerField(_("rows imported"), default=0)

@@ -11,6 +11,7 @@ from .cases import (
     case_reopen,
     case_running_deadlines,
     case_transfer_ownership,
+    possible_duplicate_report,
 )
 from .grants import MAX_GRANT, access_grant_give, access_grant_revoke, access_grants_expire
 from .operations import custody_start_problem, operation_create, operation_screenings_start
@@ -54,6 +55,7 @@ __all__ = [
     "case_event_add",
     "case_note_add",
     "case_open",
+    "possible_duplicate_report",
     "case_reopen",
     "case_running_deadlines",
     "case_transfer_ownership",

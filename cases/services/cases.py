@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Province, User
+from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ensure, ensure_transition
-from notifications.matrix import announce
+from notifications.matrix import Audience, announce
 from sla.models import Deadline
 from sla.services import deadline_reassign
 
@@ -92,6 +93,31 @@ def case_open(
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
     announce("case.opened", actor=actor)
     return case
+
+
+def possible_duplicate_report(*, case: Case, actor: User, persons) -> None:
+    """The worker registered `case`'s person although they may be `persons` of other offices,
+    whom the worker was not shown: the central division, which sees every record, is told
+    (with the case numbers only) to check whether they are one person.
+
+    Side effects: a notification to the central reviewers, an AuditEvent on the case."""
+    numbers = list(
+        Case.objects.filter(person__in=persons).order_by("number").values_list("number", flat=True)
+    )
+    announce(
+        "case.possible_duplicate_elsewhere",
+        to={Audience.CENTRAL: central_reviewers()},
+        actor=actor,
+        link=case.get_absolute_url(),
+        number=case.number,
+        others=", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else ""),
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=case,
+        changes={"possible_duplicate_of": numbers},
+    )
 
 
 def case_running_deadlines(case: Case):

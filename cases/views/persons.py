@@ -39,8 +39,9 @@ def _candidate(form: PersonForm) -> Candidate:
 
 
 def _matches_for(request, form):
-    """Likely duplicates, split into those the worker may open and those of other offices
-    (shown only as a case number and an office: never another office's person's details)."""
+    """Likely duplicates: those the worker may open, and the persons of other offices, which
+    the worker is not shown at all (not even that an office holds a named person: the central
+    division is asked to check instead, services.possible_duplicate_report)."""
     matches = find_duplicates(_candidate(form))
     visible_ids = set(
         selectors.person_list_visible_to(user=request.user)
@@ -48,11 +49,7 @@ def _matches_for(request, form):
         .values_list("pk", flat=True)
     )
     visible = [m for m in matches if m.person.pk in visible_ids]
-    elsewhere = [
-        {"match": m, "cases": list(m.person.cases.select_related("owner"))}
-        for m in matches
-        if m.person.pk not in visible_ids
-    ]
+    elsewhere = [m.person for m in matches if m.person.pk not in visible_ids]
     return visible, elsewhere
 
 
@@ -68,14 +65,19 @@ def register(request):
     visible, elsewhere = [], []
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
         link_to = request.POST.get("link_person")
-        if not link_to and request.POST.get("confirmed_new") != "1":
+        confirmed = request.POST.get("confirmed_new") == "1"
+        if not link_to:
             visible, elsewhere = _matches_for(request, person_form)
-        if not (visible or elsewhere):
+        if link_to or confirmed or not (visible or elsewhere):
             try:
                 case = _register(request, person_form, case_form, link_to)
             except ValidationError as error:
                 add_service_errors(person_form, error)
             else:
+                if elsewhere and not link_to:
+                    services.possible_duplicate_report(
+                        case=case, actor=request.user, persons=elsewhere
+                    )
                 messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
                 return redirect(case)
     return render(
