@@ -29,6 +29,16 @@ urlpatterns = [
         name="intake_confirm",
     ),
     path(
+        "<int:operation_id>/intake/<int:batch_id>/retry/",
+        operations.intake_retry,
+        name="intake_retry",
+    ),
+    path(
+        "<int:operation_id>/intake/<int:batch_id>/cancel/",
+        operations.intake_cancel,
+        name="intake_cancel",
+    ),
+    path(
         "<int:operation_id>/intake/<int:batch_id>/progress/",
         operations.intake_progress,
         name="intake_progress",

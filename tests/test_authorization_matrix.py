@@ -79,6 +79,8 @@ RULES = {
     "cases:intake_template": ("get", OWN_OFFICE),
     "cases:intake_preview": ("get", OWN_OFFICE),
     "cases:intake_confirm": ("post", OWN_OFFICE),
+    "cases:intake_retry": ("post", OWN_OFFICE),
+    "cases:intake_cancel": ("post", OWN_OFFICE),
     "cases:intake_progress": ("get", OWN_OFFICE),
     "cases:intake_progress_status": ("get", OWN_OFFICE),
     "cases:register": ("get", PROVINCIAL),

@@ -25,8 +25,11 @@ from .batch import (
     UNCONFIRMED_BATCH_LIFETIME,
     intake_batch_create,
     intake_batches_purge,
+    intake_cancel,
     intake_confirm,
     intake_duplicates_for,
+    intake_retry,
+    intake_stalled,
 )
 from .columns import COLUMN_NAMES, COLUMNS, REQUIRED_COLUMNS, Column, template_csv
 from .importing import intake_import
@@ -46,10 +49,13 @@ __all__ = [
     "find_duplicates_bulk",  # read here by bench/intake.py (which must patch checks.py now)
     "intake_batch_create",
     "intake_batches_purge",
+    "intake_cancel",
     "intake_confirm",
     "intake_duplicates_for",
     "intake_import",
     "intake_progress",
+    "intake_retry",
+    "intake_stalled",
     "read_table",
     "template_csv",
 ]

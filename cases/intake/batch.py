@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import TransitionNotAllowed, ensure
+from core.queueing import enqueue
 
 from ..duplicates import STRONG_MATCH
 from ..models import IntakeBatch, Operation
@@ -243,7 +244,8 @@ def intake_confirm(
         entry["data"]["merge_into"] = merged.get(entry["row"])
     batch.status = IntakeBatchStatus.IMPORTING
     batch.processed = 0
-    batch.save(update_fields=["rows", "status", "processed"])
+    batch.importing_since = timezone.now()
+    batch.save(update_fields=["rows", "status", "processed", "importing_since"])
     progress_set(batch.pk, 0)
     audit_record(
         action=AuditEvent.Action.TRANSITION,
@@ -262,12 +264,9 @@ def intake_confirm(
 def _queue_import(batch_id: int) -> None:
     from ..tasks import intake_import_task  # the task module imports this one
 
-    try:
-        intake_import_task.delay(batch_id)
-    except Exception:
+    if not enqueue(intake_import_task, batch_id):
         # Without this, a broker outage would leave the batch "importing" for ever, and a batch
         # that is importing cannot be confirmed again.
-        logger.exception("Could not queue the import of intake batch %s", batch_id)
         batch_fail(
             batch_id,
             _(
@@ -275,6 +274,82 @@ def _queue_import(batch_id: int) -> None:
                 "was saved; upload the file again later, or tell your administrator."
             ),
         )
+
+
+# An import that has neither started nor finished this long after it was asked, and whose row
+# no worker holds, lost its worker (killed, or the task lost): the user may retry or cancel it.
+STALLED_AFTER = dt.timedelta(minutes=3)
+# Left stalled this long, the purge fails it and deletes its rows (personal data).
+STALLED_PURGED_AFTER = dt.timedelta(days=1)
+
+
+def _worker_holds(batch_id: int) -> bool:
+    """Whether an import holds the batch's row now (importing._import_rows locks it for its
+    whole transaction). Without NOWAIT (SQLite, the laptop default) nobody can tell: assume so
+    until STALLED_AFTER has passed twice over."""
+    if not connection.features.has_select_for_update_nowait:
+        return False
+    try:
+        with transaction.atomic():
+            IntakeBatch.objects.select_for_update(nowait=True).filter(pk=batch_id).exists()
+    except DatabaseError:
+        return True
+    return False
+
+
+def intake_stalled(batch: IntakeBatch, *, now: dt.datetime | None = None) -> bool:
+    """An importing batch that lost its worker: asked more than STALLED_AFTER ago (twice that
+    where a running import cannot be seen) and held by no import."""
+    if batch.status != IntakeBatchStatus.IMPORTING:
+        return False
+    patience = STALLED_AFTER * (1 if connection.features.has_select_for_update_nowait else 2)
+    asked = batch.importing_since or batch.created_at  # or before it was recorded
+    if (now or timezone.now()) - asked < patience:
+        return False
+    return not _worker_holds(batch.pk)
+
+
+def _stalled_batch(batch_id: int, actor: User) -> IntakeBatch:
+    batch = IntakeBatch.objects.select_related("operation").get(pk=batch_id)
+    _ensure_office(actor, batch.operation)
+    if not intake_stalled(batch):
+        raise TransitionNotAllowed(
+            _("The import is running, or was asked a moment ago: wait for it to finish.")
+        )
+    return batch
+
+
+@transaction.atomic
+def intake_retry(*, batch_id: int, actor: User) -> IntakeBatch:
+    """Ask a worker again for an import that lost its own (intake_stalled). Safe if the first
+    worker comes back after all: the import locks the batch and stops when it is no longer
+    importing. Side effects: an AuditEvent; the task queued (or the batch failed, as at
+    confirmation, when the queue is not reachable)."""
+    batch = _stalled_batch(batch_id, actor)
+    IntakeBatch.objects.filter(pk=batch.pk).update(importing_since=timezone.now())
+    audit_record(
+        action=AuditEvent.Action.UPDATE, actor=actor, obj=batch, changes={"import": "retried"}
+    )
+    transaction.on_commit(lambda: _queue_import(batch.pk))
+    return batch
+
+
+@transaction.atomic
+def intake_cancel(*, batch_id: int, actor: User) -> IntakeBatch:
+    """Give up an import that lost its worker: the batch fails, nothing was saved, and the
+    file can be uploaded again. Side effects: an AuditEvent."""
+    batch = _stalled_batch(batch_id, actor)
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=batch,
+        changes={"status": IntakeBatchStatus.FAILED, "import": "cancelled"},
+    )
+    return batch_fail(
+        batch.pk,
+        _("The import was stopped by %(user)s; nothing was saved. Upload the file again.")
+        % {"user": actor.display_name},
+    )
 
 
 def batch_fail(batch_id: int, message: str) -> IntakeBatch:
@@ -319,13 +394,22 @@ UNCONFIRMED_BATCH_LIFETIME = dt.timedelta(days=7)
 
 
 def intake_batches_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete files never imported (checked or failed) after a week, and drop the copied rows
-    of imported ones (their persons and cases now hold the data). Returns how many changed."""
-    cutoff = (now or timezone.now()) - UNCONFIRMED_BATCH_LIFETIME
+    """Delete files never imported (checked or failed) after a week, and imports left stalled
+    for a day (intake_stalled); drop the copied rows of imported ones (their persons and cases
+    now hold the data). Returns how many changed."""
+    now = now or timezone.now()
+    cutoff = now - UNCONFIRMED_BATCH_LIFETIME
     stale = IntakeBatch.objects.filter(created_at__lt=cutoff)
     deleted, _per_model = stale.filter(
         status__in=[IntakeBatchStatus.VALIDATED, IntakeBatchStatus.FAILED]
     ).delete()
+    abandoned = [
+        batch.pk
+        for batch in IntakeBatch.objects.filter(status=IntakeBatchStatus.IMPORTING)
+        if now - (batch.importing_since or batch.created_at) >= STALLED_PURGED_AFTER
+        and not _worker_holds(batch.pk)
+    ]
+    deleted += IntakeBatch.objects.filter(pk__in=abandoned).delete()[0]
     emptied = (
         stale.filter(status=IntakeBatchStatus.DONE)
         .exclude(rows=[])

@@ -43,6 +43,9 @@ class IntakeBatch(models.Model):
     processed = models.PositiveIntegerField(_("rows imported"), default=0)
     case_ids = models.JSONField(default=list, blank=True)
     failure_message = models.TextField(_("reason for the failure"), blank=True)
+    # When the import was last asked of a worker (confirmation, or the user's retry): an import
+    # that has not started or finished some minutes after it lost its worker (batch.py).
+    importing_since = models.DateTimeField(_("import asked"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

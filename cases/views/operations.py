@@ -272,6 +272,7 @@ def _progress_context(batch: IntakeBatch) -> dict:
         "processed": processed,
         "percent": int(processed * 100 / batch.total) if batch.total else 100,
         "Status": IntakeBatchStatus,
+        "stalled": intake.intake_stalled(batch),
     }
 
 
@@ -292,3 +293,36 @@ def intake_progress_status(request, operation_id: int, batch_id: int):
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     return render(request, "cases/intake_progress_status.html", _progress_context(batch))
+
+
+def _recover(request, operation_id: int, batch_id: int, service, success: str):
+    batch = selectors.intake_batch_get_for(
+        user=request.user, operation_id=operation_id, batch_id=batch_id
+    )
+    try:
+        service(batch_id=batch.pk, actor=request.user)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    except ActionForbidden as error:
+        raise PermissionDenied(str(error)) from error
+    else:
+        messages.success(request, success)
+    return redirect("cases:intake_progress", operation_id=operation_id, batch_id=batch.pk)
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def intake_retry(request, operation_id: int, batch_id: int):
+    """Ask again for an import whose worker was lost (the progress page offers it)."""
+    return _recover(
+        request, operation_id, batch_id, intake.intake_retry, _("The import was asked again.")
+    )
+
+
+@require_POST
+@role_required(*PROVINCIAL)
+def intake_cancel(request, operation_id: int, batch_id: int):
+    """Give up an import whose worker was lost: nothing saved, the file may be uploaded again."""
+    return _recover(
+        request, operation_id, batch_id, intake.intake_cancel, _("The import was stopped.")
+    )
