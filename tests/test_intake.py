@@ -478,7 +478,7 @@ def test_a_broker_outage_at_confirmation_fails_the_batch_instead_of_leaving_it_s
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")
 
-    monkeypatch.setattr(tasks.intake_import_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.intake_import_task, "apply_async", broker_down)
     english.force_login(worker_chiangmai)
     upload(english, operation, csv_upload(GOOD_ROWS))
     batch = IntakeBatch.objects.get()
