@@ -39,6 +39,16 @@ def reference_data_snapshot(django_db_setup) -> str:
 
 
 @pytest.fixture(autouse=True)
+def redis_not_paused():
+    """A test that made Redis fail (core.cache, core.queueing pause it for a while) must not
+    leave the next test without its cache or its queue."""
+    from core import cache, queueing
+
+    yield
+    cache._down_until[0] = queueing._down_until[0] = 0.0
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(settings):
     """Each test starts with an empty Redis cache (figures kept by an earlier test would not
     match this test's data). A database cache needs nothing: it rolls back with the test."""
