@@ -10,8 +10,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from core import cache as resilient_cache
-from core import queueing
 from notifications.models import Delivery
 from notifications.services import outbox_deliver
 from nrm.celery import app
@@ -44,7 +42,6 @@ def own_redis(tmp_path, settings):
         server.stop()
         app.conf.broker_url = previous
         _forget_broker_connections()
-        resilient_cache._down_until[0] = queueing._down_until[0] = 0.0
 
 
 def timed_get(client, url):
