@@ -49,7 +49,7 @@ class Audience(models.TextChoices):
     UPLOADER = "uploader", _("Who uploaded the intake file")
     CLOCK_HOLDERS = (
         "clock_holders",
-        _("Who acts on the clock in the organisation that holds it (sla.sweep.CLOCK_ACTORS)"),
+        _("Who acts on the clock in the organisation that holds it (sla.models.CLOCK_ACTORS)"),
     )
     ESCALATION = (
         "escalation",

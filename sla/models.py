@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from core.dates import format_datetime
 
 
@@ -22,6 +23,25 @@ class Clock(models.TextChoices):
     CARE_PLAN = "care_plan", _("Care plan after admission")
     PERMIT_EXPIRY = "permit_expiry", _("Stay and work permit expiry (s.37)")
     FOLLOW_UP = "follow_up", _("Follow-up after reintegration")
+
+
+_PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+_RECEIVERS = (Role.SHELTER_DIRECTOR, Role.SUPERVISOR, Role.SOCIAL_WORKER)
+# Who acts on each clock in its responsible organisation: they get its reminder and see it
+# among their deadlines (shelter staff, say, the care plans, not who is being referred).
+CLOCK_ACTORS = {
+    Clock.IDENTIFICATION: _PROVINCIAL,
+    Clock.MDT_INTERVIEW: _PROVINCIAL,
+    Clock.REFERRAL_ACK_URGENT: _RECEIVERS,
+    Clock.REFERRAL_ACK_NORMAL: _RECEIVERS,
+    Clock.REFERRAL_DECISION_URGENT: _RECEIVERS,
+    Clock.REFERRAL_DECISION_NORMAL: _RECEIVERS,
+    Clock.CENTRAL_REVIEW: (Role.CENTRAL_REVIEWER,),
+    Clock.SECOND_REVIEW: (Role.CENTRAL_REVIEWER,),
+    Clock.CARE_PLAN: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
+    Clock.PERMIT_EXPIRY: _PROVINCIAL,
+    Clock.FOLLOW_UP: _PROVINCIAL,
+}
 
 
 class Unit(models.TextChoices):

@@ -9,7 +9,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role
 
-from .models import ClockPolicy, ClockStatus, Deadline, Escalation, EscalationLevel
+from .models import (
+    CLOCK_ACTORS,
+    ClockPolicy,
+    ClockStatus,
+    Deadline,
+    Escalation,
+    EscalationLevel,
+)
 
 # Who oversees clocks beyond their own: the central division nationwide, a supervisor their
 # office's cases, a director their shelter. Others have their own clocks ("My deadlines").
@@ -31,12 +38,14 @@ def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
 
 
 def running_deadlines_of(*, user) -> QuerySet[Deadline]:
-    """The clocks still running that the user's organisation answers for, soonest first."""
+    """The clocks still running that the user's organisation answers for and the user's role
+    acts on (CLOCK_ACTORS), soonest first."""
     membership = user.membership if user.is_authenticated else None
     if membership is None or membership.role == Role.SYSADMIN:
         return Deadline.objects.none()  # a sysadmin sees no victim's case, not even its number
+    clocks = [clock for clock, roles in CLOCK_ACTORS.items() if membership.role in roles]
     return Deadline.objects.filter(
-        organisation_id=membership.organisation_id, closed_at__isnull=True
+        organisation_id=membership.organisation_id, closed_at__isnull=True, clock__in=clocks
     ).order_by("due_at")
 
 

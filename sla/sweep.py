@@ -19,28 +19,12 @@ from accounts.models import Membership, Organisation, Role
 from notifications.matrix import Audience, compose
 from notifications.services import notify_many
 
-from .models import Clock, ClockPolicy, Deadline, Escalation
+from .models import CLOCK_ACTORS, Clock, ClockPolicy, Deadline, Escalation
 from .selectors import deadline_subjects
 from .templatetags.deadlines import time_left
 
 BATCH = 1000
 
-PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
-RECEIVERS = (Role.SHELTER_DIRECTOR, Role.SUPERVISOR, Role.SOCIAL_WORKER)
-# Who acts on each clock in its responsible organisation: they get the reminder.
-CLOCK_ACTORS = {
-    Clock.IDENTIFICATION: PROVINCIAL,
-    Clock.MDT_INTERVIEW: PROVINCIAL,
-    Clock.REFERRAL_ACK_URGENT: RECEIVERS,
-    Clock.REFERRAL_ACK_NORMAL: RECEIVERS,
-    Clock.REFERRAL_DECISION_URGENT: RECEIVERS,
-    Clock.REFERRAL_DECISION_NORMAL: RECEIVERS,
-    Clock.CENTRAL_REVIEW: (Role.CENTRAL_REVIEWER,),
-    Clock.SECOND_REVIEW: (Role.CENTRAL_REVIEWER,),
-    Clock.CARE_PLAN: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
-    Clock.PERMIT_EXPIRY: PROVINCIAL,
-    Clock.FOLLOW_UP: PROVINCIAL,
-}
 # Whom each escalation reaches: in the responsible organisation, or in the central division.
 # The design's "head of the central division" has no role of its own yet: the division's
 # reviewers receive it.

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Person
 from shelters import services as shelters
-from tests.factories import admission, member
+from tests.factories import admission, member, referral_in_state
 
 NARISAWAT = "shelter-narisawat"
 
@@ -86,3 +86,17 @@ def test_the_api_refuses_nul_and_deep_json_with_a_400(worker_chiangmai):
         "/api/v1/persons/", '{"name_th": "[[{ in a name }]]"}', content_type="application/json"
     )
     assert fine.status_code != 500 and "nested" not in str(fine.json())
+
+
+@pytest.mark.django_db
+def test_shelter_staff_see_their_residents_clocks_not_who_is_being_referred(
+    client, worker_chiangmai, director_kredtrakarn, staff_kredtrakarn
+):
+    resident = admission(worker_chiangmai, director_kredtrakarn, person={"estimated_age": 30})
+    incoming = referral_in_state(worker_chiangmai, "submitted", person={"estimated_age": 40})
+    client.force_login(staff_kredtrakarn)
+    page = client.get(reverse("sla:mine")).content.decode()
+    assert resident.case.number in page  # the care plan is theirs to do
+    assert incoming.case.number not in page
+    client.force_login(director_kredtrakarn)
+    assert incoming.case.number in client.get(reverse("sla:mine")).content.decode()
