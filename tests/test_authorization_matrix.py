@@ -435,3 +435,34 @@ def test_only_the_rightful_personas_reach_the_endpoint(name, world):
         else:
             assert status in (403, 404), f"{name} let {persona} through: {status}"
             assert not changed, f"{name} let {persona} change something"
+
+
+# The Django admin, as an entry point like the others (issue 24): who may open which page.
+ADMIN_RULES = {
+    "admin:index": {"sysadmin"},
+    "admin:accounts_user_changelist": {"sysadmin"},
+    "admin:accounts_membership_changelist": {"sysadmin"},  # seen; changed on the user's page
+    "admin:accounts_organisation_changelist": {"sysadmin"},
+    "admin:shelters_shelter_changelist": {"sysadmin"},
+    "admin:sla_clockpolicy_changelist": {"sysadmin"},
+    "admin:accounts_membership_add": set(),  # roles are given on the user's page, audited
+    "admin:audit_auditevent_changelist": set(),  # the log is read through its own page
+    "admin:auth_user_password_change": set(),  # nobody sets another's password
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_RULES))
+def test_only_the_rightful_personas_open_the_admin_page(name, world):
+    personas, args, _api_objects, _bodies = world
+    url = reverse(name, args=[personas["owner"].pk] if "password" in name else [])
+    for persona, user in personas.items():
+        client = APIClient()
+        client.force_login(user)
+        response = client.get(url)
+        if persona in ADMIN_RULES[name]:
+            assert response.status_code == 200, (name, persona)
+        else:
+            refused = response.status_code in (403, 404) or (
+                response.status_code == 302 and "/admin/login/" in response["Location"]
+            )
+            assert refused, (name, persona, response.status_code)
