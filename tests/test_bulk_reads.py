@@ -3,12 +3,17 @@ persons (the case search, the referrals, the stays, the residents, the bed board
 lists) is one audit event naming the list, its filters and the rows shown; the persons API
 list gives a summary of each person, not their documents."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from cases import services
+from cases.models import IntakeBatch
 from tests.factories import admission, register_case
+from tests.test_intake import GOOD_ROWS, csv_upload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +62,25 @@ def test_the_api_lists_are_logged_and_persons_come_as_summaries(worker_chiangmai
     assert listed(worker_chiangmai, "/api/v1/cases/").get().changes["ids"] == [case.pk]
     detail = api.get(f"/api/v1/persons/{case.person_id}/").json()
     assert "documents" in detail  # one person at a time, each reading logged as a view
+
+
+def test_the_operation_page_and_an_intake_preview_are_logged(client, worker_chiangmai):
+    operation = services.operation_create(
+        actor=worker_chiangmai,
+        name="ปฏิบัติการ",
+        province=worker_chiangmai.membership.organisation.province,
+        started_on=dt.date(2026, 11, 20),
+        custody_started_at=dt.datetime(2026, 11, 20, 5, tzinfo=dt.UTC),
+    )
+    client.force_login(worker_chiangmai)
+    upload(client, operation, csv_upload(GOOD_ROWS))
+    batch = IntakeBatch.objects.get()
+    client.get(reverse("cases:intake_preview", args=[operation.pk, batch.pk]))
+    assert AuditEvent.objects.filter(action="view", object_id=str(batch.pk)).exists()
+    client.get(reverse("cases:operation_detail", args=[operation.pk]))
+    assert AuditEvent.objects.filter(action="list", changes__list="operation").count() == 0
+    case = register_case(worker_chiangmai)
+    case.operation = operation
+    case.save(update_fields=["operation"])
+    client.get(reverse("cases:operation_detail", args=[operation.pk]))
+    assert listed(worker_chiangmai, "operation").get().changes["ids"] == [case.pk]

@@ -523,9 +523,10 @@ def test_the_operation_pages_cost_the_same_queries_whatever_the_number_of_cases(
     batch = IntakeBatch.objects.get()
     confirm(english, batch, django_capture_on_commit_callbacks)
 
-    # 11: one is the check for a live access grant (cases/selectors.py), which spares the
-    # list's query two subqueries for the many users who have none.
-    with django_assert_max_num_queries(11):
+    # 12: one is the check for a live access grant (cases/selectors.py), which spares the
+    # list's query two subqueries for the many users who have none; one the audit event of
+    # the cases listed (audit.reads.record_list).
+    with django_assert_max_num_queries(12):
         english.get(reverse("cases:operation_detail", args=[operation.pk]))
     with django_assert_max_num_queries(9):
         english.get(reverse("cases:intake_preview", args=[operation.pk, batch.pk]))

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from audit.reads import record_display, record_list
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 
@@ -49,11 +50,13 @@ def operation_create(request):
 @role_required(*PROVINCIAL)
 def operation_detail(request, operation_id: int):
     operation = selectors.operation_get_for(user=request.user, operation_id=operation_id)
-    cases = (
+    cases = list(
         selectors.case_list_visible_to(user=request.user)
         .filter(operation=operation)
+        .select_related("person")
         .order_by("number")
     )
+    record_list(cases, user=request.user, name="operation")
     batches = operation.intake_batches.select_related("uploaded_by").defer("rows", "duplicates")
     return render(
         request,
@@ -194,7 +197,12 @@ def _preview_rows(
 
 
 def _render_preview(request, batch: IntakeBatch, **choices):
+    """The checked file, its rows and the registered persons they may be (each showing of the
+    file, and of those persons, logged)."""
     duplicates = intake.intake_duplicates_for(user=request.user, batch=batch)
+    record_display(batch, user=request.user)
+    shown = {m["person"].pk: m["person"] for ms in duplicates.values() for m in ms if m["person"]}
+    record_list(list(shown.values()), user=request.user, name="intake preview: possible matches")
     rows = _preview_rows(batch, duplicates, **choices)
     return render(
         request,
