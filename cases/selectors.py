@@ -23,7 +23,7 @@ from .models import (
     Person,
     Screening,
 )
-from .workflow import ACTIVE_SCREENING_STATES, CaseStatus, ScreeningStatus
+from .workflow import ACTIVE_SCREENING_STATES, OPEN_CASE_STATES, ScreeningStatus
 
 
 def _granted_to(user) -> Q:
@@ -241,7 +241,7 @@ def operation_clocks(*, user, operation: Operation) -> dict[str, int]:
     clocks["without_screening"] = (
         cases.filter(
             owner_id=operation.organisation_id,
-            status__in=[CaseStatus.OPEN, CaseStatus.REOPENED],
+            status__in=OPEN_CASE_STATES,
         )
         .exclude(Exists(Screening.objects.filter(case_id=OuterRef("pk"))))
         .count()

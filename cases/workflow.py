@@ -11,6 +11,9 @@ class CaseStatus(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
 
 
+OPEN_CASE_STATES = frozenset({CaseStatus.OPEN, CaseStatus.REOPENED})
+
+
 CASE_TRANSITIONS = {
     CaseStatus.OPEN: {CaseStatus.CLOSED},
     CaseStatus.REOPENED: {CaseStatus.CLOSED},

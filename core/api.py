@@ -32,7 +32,8 @@ class NewestFirstPagination(CursorPagination):
 
 
 STANDARD_ERRORS = {
-    "400": "Invalid input: a message per field",
+    "400": "Invalid input: a message per field, or a request that is not valid text (UTF-8 "
+    "without NUL characters, JSON at most 32 levels deep: core.input_guard)",
     "401": "No valid credentials (a token or a session)",
     "403": "Signed in, but this user may not do this",
     "404": "No such object, not visible to this user, or an invalid page cursor",
@@ -41,8 +42,9 @@ STANDARD_ERRORS = {
 
 def document_standard_errors(result, generator, request, public):
     """drf-spectacular postprocessing: every operation documents the errors the API gives
-    everywhere (401 without credentials, 403, 404 for an object or page cursor; 400 for a
-    write), besides the ones its view documents itself (409 for a move from the wrong state)."""
+    everywhere (400 for invalid input, or a query string that is not valid text; 401 without
+    credentials, 403, 404 for an object or page cursor), besides the ones its view documents
+    itself (409 for a move from the wrong state)."""
     error = {
         "type": "object",
         "properties": {"detail": {"type": "string"}},
@@ -51,9 +53,7 @@ def document_standard_errors(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            codes = ["401", "403", "404"]
-            if method in ("post", "put", "patch"):
-                codes.append("400")
+            codes = ["400", "401", "403", "404"]
             if path.endswith("/auth/token/"):
                 codes = ["400"]
             for code in codes:

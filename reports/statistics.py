@@ -30,7 +30,7 @@ from accounts.models import Province, Role
 from cases.models import CHILD_AGE, Case, ExploitationType, Outcome, Screening, Sex
 from cases.reference import country_name
 from cases.selectors import case_list_visible_to
-from cases.workflow import CaseStatus
+from cases.workflow import OPEN_CASE_STATES
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
 from shelters.selectors import shelter_list_with_units
@@ -40,7 +40,7 @@ from sla.selectors import deadline_board, deadlines_answered_by
 # Beat counts the national default view every minute (reports.tasks): kept twice as long, it
 # never runs out while beat runs.
 CACHE_SECONDS = 120
-OPEN_CASE_STATES = [CaseStatus.OPEN, CaseStatus.REOPENED]
+
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
 # Age at registration, in the groups the national and US TIP figures use.

@@ -115,7 +115,7 @@ def test_a_demo_social_worker_signs_in_through_the_form(running_system):
     assert "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดเชียงใหม่" in page
 
     ready = json.loads(browser.open(f"{base}/readyz").read())
-    assert ready["checks"] == {"database": "ok", "broker": "ok"}
+    assert ready["checks"] == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_the_worker_runs_tasks_and_beat_schedules_them(running_system):

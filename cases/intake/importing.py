@@ -19,7 +19,7 @@ from notifications.matrix import Audience, announce
 from ..models import Case, IntakeBatch, Operation, Person
 from ..selectors import person_list_visible_to
 from ..services import DocumentInput, person_create, person_identity_add, screening_start
-from ..workflow import IntakeBatchStatus
+from ..workflow import OPEN_CASE_STATES, IntakeBatchStatus
 from .batch import batch_fail
 from .progress import PROGRESS_EVERY, progress_clear, progress_set
 
@@ -42,7 +42,8 @@ def _import_row(
 ) -> Case | None:
     """One row: its person (registered, linked, or the person of the row it is merged into,
     who keeps its other names and documents), then, unless merged, its case and the start of
-    its identification from the row's custody start."""
+    its identification from the row's custody start. A person linked who already has an open
+    case in this operation (the same file imported again) gets no second one."""
     data = entry["data"]
     documents = [DocumentInput(**document) for document in data["documents"]]
     if data.get("merge_into"):
@@ -60,6 +61,9 @@ def _import_row(
             names=_names(data),
             documents=documents,
         )
+        if person.cases.filter(operation=operation, status__in=OPEN_CASE_STATES).exists():
+            persons[entry["row"]] = person
+            return None
     else:
         born = data["date_of_birth"]
         person = person_create(

@@ -17,7 +17,7 @@ from core.domain import ensure
 
 from ..models import Operation, Screening
 from ..permissions import can_register, can_run_operation
-from ..workflow import CaseStatus
+from ..workflow import OPEN_CASE_STATES
 from .screening import screening_start
 
 
@@ -86,7 +86,7 @@ def operation_screenings_start(
     waiting = (
         operation.cases.filter(
             owner_id=operation.organisation_id,
-            status__in=[CaseStatus.OPEN, CaseStatus.REOPENED],
+            status__in=OPEN_CASE_STATES,
         )
         .exclude(Exists(Screening.objects.filter(case_id=OuterRef("pk"))))
         .order_by("pk")
