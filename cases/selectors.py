@@ -18,6 +18,7 @@ from .models import (
     CaseUserObjectPermission,
     Consent,
     ConsentStep,
+    IdentityDocument,
     IntakeBatch,
     Operation,
     Person,
@@ -247,6 +248,17 @@ def operation_clocks(*, user, operation: Operation) -> dict[str, int]:
         .count()
     )
     return clocks
+
+
+def person_holding_document(*, kind: str, number: str, issuing_country: str = "") -> Person | None:
+    """Whoever holds this identity document on record, whoever may see them: for the services'
+    checks (a document is one person's), never to be shown as such."""
+    normalised = "".join(number.split()).replace("-", "").upper()
+    documents = IdentityDocument.objects.filter(kind=kind, number=normalised)
+    if issuing_country:
+        documents = documents.filter(issuing_country=issuing_country)
+    document = documents.select_related("person").first()
+    return document.person if document is not None else None
 
 
 def case_stays_for(*, user, case: Case) -> QuerySet:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases import services
 from cases.models import Case, Person
+from cases.services import DocumentInput
 from notifications.models import Notification
 from tests.factories import register_case
 
@@ -97,6 +98,35 @@ def test_another_offices_match_is_no_oracle_and_the_centre_is_told(
     assert registered.status_code == 302
     told = Notification.objects.get(recipient=central_reviewer, topic="case")
     assert theirs.number in told.message and "Khin" not in told.message
+
+
+def test_a_person_known_elsewhere_by_their_document_gets_a_second_case_here(
+    client, worker_chiangmai, worker_tak, central_reviewer
+):
+    """Journey 2: the same passport is the same person; the worker opens a case for them in
+    their office without being shown the other office's record, and the centre is told."""
+    theirs = register_case(
+        worker_tak,
+        name_latin="Soe Lwin La",
+        nationality="MM",
+        documents=[DocumentInput("passport", "MD100003", "MM")],
+    )
+    client.force_login(worker_chiangmai)
+    form = registration(
+        worker_chiangmai,
+        name_latin="Soe LwinLa",
+        document_kind="passport",
+        document_number="md 100003",
+        document_country="MM",
+    )
+    page = client.post(reverse("cases:register"), form).content.decode()
+    assert 'data-testid="document-elsewhere"' in page and theirs.number not in page
+    assert 'name="confirmed_new"' not in page  # a document is one person's
+    opened = client.post(reverse("cases:register"), {**form, "link_document_holder": "1"})
+    assert opened.status_code == 302
+    assert theirs.person.cases.count() == 2 and Person.objects.count() == 1
+    told = Notification.objects.get(recipient=central_reviewer, topic="case")
+    assert theirs.number in told.message
 
 
 def test_a_bad_thai_id_is_reported_on_the_field_and_nothing_is_saved(client, worker_chiangmai):

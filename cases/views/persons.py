@@ -53,6 +53,30 @@ def _matches_for(request, form):
     return visible, elsewhere
 
 
+def _document_holder_elsewhere(request, form):
+    """The person of another office who holds the identity document typed in `form`: the same
+    person, whatever the names say (None when there is none, or the worker may see them)."""
+    data = form.cleaned_data
+    if not (data.get("document_kind") and data.get("document_number")):
+        return None
+    holder = selectors.person_holding_document(
+        kind=data["document_kind"],
+        number=data["document_number"],
+        issuing_country=data.get("document_country", ""),
+    )
+    visible = selectors.person_list_visible_to(user=request.user)
+    return holder if holder is not None and not visible.filter(pk=holder.pk).exists() else None
+
+
+@transaction.atomic
+def _open_for_holder(request, holder, case_form):
+    """A case of the worker's office for the person holding the document (another office's
+    person): the central division, which sees both, is told."""
+    case = services.case_open(actor=request.user, person=holder, **case_form.cleaned_data)
+    services.possible_duplicate_report(case=case, actor=request.user, persons=[holder])
+    return case
+
+
 @role_required(*PROVINCIAL)
 def register(request):
     """Register a person and open their case. Before a new person is created the likely
@@ -62,8 +86,13 @@ def register(request):
         request.POST or None,
         initial={"intake_province": request.user.membership.organisation.province},
     )
-    visible, elsewhere = [], []
+    visible, elsewhere, holder = [], [], None
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        holder = _document_holder_elsewhere(request, person_form)
+        if holder is not None and request.POST.get("link_document_holder") == "1":
+            case = _open_for_holder(request, holder, case_form)
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect(case)
         link_to = request.POST.get("link_person")
         confirmed = request.POST.get("confirmed_new") == "1"
         if not link_to:
@@ -88,6 +117,7 @@ def register(request):
             "case_form": case_form,
             "matches": visible,
             "matches_elsewhere": elsewhere,
+            "document_holder_elsewhere": holder is not None,
         },
     )
 
