@@ -51,7 +51,7 @@ def document_standard_errors(result, generator, request, public):
         "additionalProperties": True,
     }
     for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+        for operation in operations.values():
             responses = operation.setdefault("responses", {})
             codes = ["400", "401", "403", "404"]
             if path.endswith("/auth/token/"):
