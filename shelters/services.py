@@ -117,14 +117,7 @@ def placement_admit(
     deadline_open(
         clock=Clock.CARE_PLAN, obj=placement, organisation=unit.shelter.organisation, start=now
     )
-    summary = str(unit)
-    if misfit:
-        summary += (
-            " · "
-            + " ".join(misfit)
-            + " "
-            + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
-        )
+    summary = str(unit) + _misfit_note(misfit, override_reason)
     _announce(
         "placement.admitted_outside_section" if misfit else "placement.admitted",
         placement,
@@ -140,6 +133,14 @@ def placement_admit(
         changes={"override": override_reason.strip()} if misfit else None,
     )
     return placement
+
+
+def _misfit_note(misfit: list[str], override_reason: str) -> str:
+    """What the timeline adds when the person was placed outside the section meant for them."""
+    if not misfit:
+        return ""
+    reason = _("Reason: %(reason)s") % {"reason": override_reason.strip()}
+    return f" · {' '.join(misfit)} {reason}"
 
 
 def _ensure_fits_or_reason(unit: ShelterUnit, person, override_reason: str) -> list[str]:
@@ -208,13 +209,7 @@ def placement_move_section(
     placement.unit = unit
     placement.save(update_fields=["unit"])
     summary = f"{previous.get_section_display()} → {unit.get_section_display()}"
-    if misfit:
-        summary += (
-            " · "
-            + " ".join(misfit)
-            + " "
-            + _("Reason: %(reason)s") % {"reason": override_reason.strip()}
-        )
+    summary += _misfit_note(misfit, override_reason)
     _announce(
         "placement.moved_outside_section" if misfit else "placement.moved",
         placement,
