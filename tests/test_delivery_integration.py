@@ -240,6 +240,11 @@ class Worker:
         """The return value (e-mails sent) of each deliver_outbox run so far."""
         return [int(sent) for sent in DELIVERED.findall(self.text())]
 
+    def kill(self) -> None:
+        """As the kernel's OOM killer or a lost machine would: no chance to clean up."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return
@@ -263,11 +268,10 @@ def worker_database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(transactional_db, redis_server, smtp_sink, tmp_path):
-    """`celery -A nrm worker` on the test database, our Redis and the SMTP sink."""
-    var_dir = tmp_path / "var"
-    var_dir.mkdir()
+def start_worker(redis_server, smtp_sink, directory: Path) -> Worker:
+    """`celery -A nrm worker` on the test database, our Redis and the SMTP sink, ready."""
+    var_dir = directory / "var"
+    var_dir.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
     env.update(
         DEBUG="1",
@@ -278,7 +282,7 @@ def worker(transactional_db, redis_server, smtp_sink, tmp_path):
         NRM_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
     )
-    log_path = tmp_path / "worker.log"
+    log_path = directory / f"worker-{time.monotonic_ns()}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -312,6 +316,16 @@ def worker(transactional_db, redis_server, smtp_sink, tmp_path):
         assert re.search(
             rf"Connected to redis://\S*127\.0\.0\.1:{redis_server.port}/0", running.text()
         )
+    except BaseException:
+        running.stop()
+        raise
+    return running
+
+
+@pytest.fixture
+def worker(transactional_db, redis_server, smtp_sink, tmp_path):
+    running = start_worker(redis_server, smtp_sink, tmp_path)
+    try:
         yield running
     finally:
         running.stop()
