@@ -158,7 +158,7 @@ EVENTS: dict[str, Rule] = {
     "access.expired": nobody(_("The person was told the end date when access was given.")),
     # Mass intake
     "intake.imported": Rule(
-        (A.UPLOADER,), _("The intake file {file} is imported: {count} persons registered")
+        (A.UPLOADER,), _("The intake file {file} is imported: {count} cases opened")
     ),
     "intake.matches_elsewhere": Rule(
         (A.CENTRAL,),

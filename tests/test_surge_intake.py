@@ -557,6 +557,9 @@ def test_accepting_all_suggested_links_links_every_strong_match(
     assert all(person.cases.count() == 1 for person in Person.objects.all())
     assert Screening.objects.count() == 3
     assert batch.case_ids == []
+    page = english.get(reverse("cases:intake_progress_status", args=[operation.pk, batch.pk]))
+    text = page.content.decode()
+    assert "0 cases opened" in text and "3 rows were persons already registered" in text
 
 
 def test_a_linked_person_keeps_the_new_spelling_as_an_alias_and_is_found_by_it(

@@ -203,7 +203,7 @@ def intake_import(*, batch_id: int) -> IntakeBatch:
             with transaction.atomic():
                 batch = _import_rows(batch_id)
                 if batch.status == IntakeBatchStatus.DONE:
-                    _announce("intake.imported", batch, count=batch.processed)
+                    _announce("intake.imported", batch, count=len(batch.case_ids))
         except RowFailed as failure:
             if failure.message:
                 message = _("Row %(row)s: %(error)s Nothing was saved.") % {

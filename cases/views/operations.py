@@ -281,6 +281,7 @@ def _progress_context(batch: IntakeBatch) -> dict:
         "percent": int(processed * 100 / batch.total) if batch.total else 100,
         "Status": IntakeBatchStatus,
         "stalled": intake.intake_stalled(batch),
+        "linked": sum(1 for entry in batch.rows if entry["data"].get("link_person_id")),
     }
 
 
