@@ -199,11 +199,6 @@ def _name_points(similarity: float) -> int:
 # --- A candidate, prepared ----------------------------------------------------------------------
 
 
-def _normalise_number(number: str) -> str:
-    # As IdentityDocument.clean stores it.
-    return "".join(number.split()).replace("-", "").upper()
-
-
 @dataclass(frozen=True)
 class _Probe:
     names: tuple[str, ...]
@@ -225,9 +220,9 @@ class _Probe:
         return cls(
             names=names,
             documents=frozenset(
-                (kind, _normalise_number(number))
+                (kind, IdentityDocument.normalise_number(number))
                 for kind, number in candidate.documents
-                if _normalise_number(number)
+                if IdentityDocument.normalise_number(number)
             ),
             date_of_birth=candidate.date_of_birth,
             age=age,

@@ -253,8 +253,9 @@ def operation_clocks(*, user, operation: Operation) -> dict[str, int]:
 def person_holding_document(*, kind: str, number: str, issuing_country: str = "") -> Person | None:
     """Whoever holds this identity document on record, whoever may see them: for the services'
     checks (a document is one person's), never to be shown as such."""
-    normalised = "".join(number.split()).replace("-", "").upper()
-    documents = IdentityDocument.objects.filter(kind=kind, number=normalised)
+    documents = IdentityDocument.objects.filter(
+        kind=kind, number=IdentityDocument.normalise_number(number)
+    )
     if issuing_country:
         documents = documents.filter(issuing_country=issuing_country)
     document = documents.select_related("person").first()

@@ -149,8 +149,13 @@ class IdentityDocument(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    @staticmethod
+    def normalise_number(number: str) -> str:
+        """A document number as it is stored and compared: no spaces or dashes, capitals."""
+        return "".join(number.split()).replace("-", "").upper()
+
     def clean(self):
-        self.number = "".join(self.number.split()).replace("-", "").upper()
+        self.number = self.normalise_number(self.number)
         if self.kind == self.Kind.THAI_ID:
             validate_thai_id(self.number)
             self.issuing_country = "TH"
