@@ -1,6 +1,14 @@
 """/api/v1/persons/, /cases/ and /screenings/: the same selectors and services as the pages."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,7 +16,7 @@ from rest_framework.response import Response
 from accounts.models import Province
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 
-from . import selectors, services
+from . import search, selectors, services
 from .models import (
     Case,
     Consent,
@@ -77,6 +85,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "nationality",
             "stateless",
             "languages",
+            "phone",
             "documents",
             "created_at",
         ]
@@ -243,9 +252,29 @@ class PersonListSerializer(serializers.ModelSerializer):
         fields = ["id", "name_th", "name_latin", "sex", "is_child", "nationality", "created_at"]
 
 
+SEARCH = OpenApiParameter(
+    "q",
+    str,
+    description=(
+        "A name in any script and spelling, a case number, an identity document's number or a "
+        "phone number: only what it finds, best match first (as the case list's search)."
+    ),
+)
+
+
+@contextmanager
+def _search_errors():
+    """A search the database could not finish in time is a 400 with its message on `q`."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"q": error.messages}) from None
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Persons with a case the user may see (a summary of each; the page is logged)",
+        parameters=[SEARCH],
         responses={200: PersonListSerializer(many=True)},
     ),
     retrieve=extend_schema(responses={200: PersonSerializer, **ERRORS}),
@@ -264,7 +293,10 @@ class PersonViewSet(
 
     def get_queryset(self):
         people = selectors.person_list_visible_to(user=self.request.user)
-        return people if self.action == "list" else people.prefetch_related("documents")
+        if self.action != "list":
+            return people.prefetch_related("documents")
+        with _search_errors():
+            return search.persons_matching(self.request.query_params.get("q", ""), persons=people)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -275,7 +307,10 @@ class PersonViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Cases the user may see, newest first"),
+    list=extend_schema(
+        summary="Cases the user may see, newest first (best match first with q)",
+        parameters=[SEARCH],
+    ),
     retrieve=extend_schema(responses={200: CaseSerializer, **ERRORS}),
     create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
 )
@@ -288,9 +323,13 @@ class CaseViewSet(
     serializer_class = CaseSerializer
 
     def get_queryset(self):
-        return selectors.case_list_visible_to(user=self.request.user).select_related(
+        cases = selectors.case_list_visible_to(user=self.request.user).select_related(
             "intake_province"
         )
+        if self.action != "list":
+            return cases
+        with _search_errors():
+            return search.cases_matching(self.request.query_params.get("q", ""), cases=cases)
 
     def perform_create(self, serializer):
         serializer.instance = services.case_open(

@@ -2,8 +2,8 @@
 
 GET parameters (the dashboards link into the list with them):
 
-- `q`: the case number, or any of the person's names (Thai, Latin, native script, aliases,
-  also across scripts through the comparable form of the names), contains;
+- `q`: a case number, an identity document's number, a phone number, or a name in any script
+  and spelling (cases/search.py), best match first;
 - `status`: open, closed, reopened;
 - `province`: the 2-digit code of the province where the case came in (`intake_province`);
 - `from`, `to`: the intake date, both days included, yyyy-mm-dd;
@@ -16,8 +16,8 @@ gives an empty list, never someone else's cases.
 """
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
@@ -25,8 +25,8 @@ from core.forms import DateInput
 from core.lists import FilterForm, keyword_parameters
 
 from .models import Case, ExploitationType, Sex
-from .names import normalise
 from .reference import country_choices
+from .search import cases_matching
 from .workflow import CaseStatus
 
 
@@ -36,7 +36,9 @@ def province_choices() -> list[tuple[str, str]]:
 
 @keyword_parameters
 class CaseFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Case number or name"), method="search", max_length=200)
+    q = filters.CharFilter(
+        label=_("Name, case, document or phone number"), method="search", max_length=200
+    )
     status = filters.ChoiceFilter(
         label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
     )
@@ -74,19 +76,11 @@ class CaseFilter(filters.FilterSet):
         form = FilterForm
 
     def search(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        match = (
-            Q(number__icontains=text)
-            | Q(person__name_th__icontains=text)
-            | Q(person__name_latin__icontains=text)
-            | Q(person__name_native__icontains=text)
-        )
-        key = normalise(text)
-        if key:
-            match |= Q(person__name_key__contains=key)
-        return queryset.filter(match)
+        try:
+            return cases_matching(value, cases=queryset)
+        except ValidationError as error:
+            self.form.add_error("q", error)
+            return queryset.none()
 
     def with_exploitation(self, queryset, name, value):
         if connections[queryset.db].features.supports_json_field_contains:

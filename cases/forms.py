@@ -17,6 +17,7 @@ from .models import (
     ScreeningMember,
 )
 from .reference import country_choices, language_choices
+from .validators import validate_phone
 
 
 def blank_first(choices):
@@ -59,11 +60,19 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
             "age_disputed",
             "nationality",
             "stateless",
+            "phone",
         ]
         widgets = {"date_of_birth": DateInput()}
 
     def clean_aliases(self):
         return [name.strip() for name in self.cleaned_data["aliases"].split(",") if name.strip()]
+
+    def clean_phone(self):
+        # The model's validators run in the service (_post_clean below): this one is told here.
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_phone(phone)
+        return phone
 
     def clean(self):
         cleaned = super().clean()

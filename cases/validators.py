@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -25,6 +26,32 @@ def validate_thai_id(number: str) -> None:
             ),
             code="invalid_thai_id",
             params={"number": number},
+        )
+
+
+PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
+PHONE_DIGITS = (6, 15)
+
+
+def normalise_phone(number: str) -> str:
+    """A phone number as stored and searched: its digits, after a "+" if it began with one
+    ("+95 9-123 456" -> "+959123456")."""
+    number = number.strip()
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"+{digits}" if number.startswith("+") and digits else digits
+
+
+def validate_phone(number: str) -> None:
+    low, high = PHONE_DIGITS
+    digits = sum(ch.isdigit() for ch in number)
+    if not PHONE_CHARACTERS.fullmatch(number) or not low <= digits <= high:
+        raise ValidationError(
+            _(
+                "%(number)s is not a phone number: give %(low)s to %(high)s digits, with spaces, "
+                "dashes or a leading + if you like."
+            ),
+            code="invalid_phone",
+            params={"number": number, "low": low, "high": high},
         )
 
 

@@ -25,10 +25,17 @@ def exception_handler(exc, context):
 
 
 class NewestFirstPagination(CursorPagination):
-    """Cursor pagination (no COUNT over large tables), newest first."""
+    """Cursor pagination (no COUNT over large tables), newest first, or best match first."""
 
     ordering = "-pk"
     page_size = 25
+
+    def get_ordering(self, request, queryset, view):
+        """A searched list (annotated with its `search_rank`, cases/search.py) is paged best
+        match first."""
+        if "search_rank" in queryset.query.annotations:
+            return ("-search_rank", "-pk")
+        return super().get_ordering(request, queryset, view)
 
 
 STANDARD_ERRORS = {

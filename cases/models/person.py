@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 
 from ..reference import country_choices, language_choices
-from ..validators import validate_not_future, validate_plausible_birth, validate_thai_id
+from ..validators import (
+    validate_not_future,
+    validate_phone,
+    validate_plausible_birth,
+    validate_thai_id,
+)
 
 CHILD_AGE = 18
 
@@ -55,6 +60,10 @@ class Person(models.Model):
     )
     stateless = models.BooleanField(_("stateless"), default=False)
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Digits only, after a "+" for an international number (validators.normalise_phone).
+    phone = models.CharField(
+        _("phone number"), max_length=20, blank=True, validators=[validate_phone]
+    )
     created_by_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

@@ -17,6 +17,7 @@ from core.domain import ensure
 from ..models import IdentityDocument, Person
 from ..names import name_key, normalise
 from ..permissions import can_register
+from ..validators import normalise_phone
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def person_create(
     nationality: str = "",
     stateless: bool = False,
     languages: Sequence[str] = (),
+    phone: str = "",
     documents: Iterable[DocumentInput] = (),
 ) -> Person:
     """Register a person with their identity documents.
@@ -63,6 +65,7 @@ def person_create(
         nationality="" if stateless else nationality,
         stateless=stateless,
         languages=list(languages),
+        phone=normalise_phone(phone),
         created_by_organisation=actor.membership.organisation,
     )
     person.name_key = name_key(

@@ -150,6 +150,7 @@ def _register(request, person_form, case_form, link_to):
             nationality=data["nationality"],
             stateless=data["stateless"],
             languages=data["languages"],
+            phone=data["phone"],
             documents=documents,
         )
     return services.case_open(actor=request.user, person=person, **case_form.cleaned_data)
