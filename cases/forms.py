@@ -215,3 +215,16 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     expires_at = forms.DateTimeField(label=_("Access ends"), widget=DateTimeInput())
+
+
+class PersonMergeForm(StyledFormMixin, forms.Form):
+    case_number = forms.CharField(
+        label=_("Case number of the other record"),
+        max_length=30,
+        help_text=_("The person of that case is merged into this record, with all their cases."),
+    )
+    reason = forms.CharField(
+        label=_("How you know that they are the same person"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

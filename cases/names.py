@@ -53,7 +53,8 @@ def name_key(*names: str) -> str:
 
 # Regular differences between the Royal Institute romanisation (what name_key produces from
 # Thai script) and the spellings people write: จ ch/j, ี i/ee, ู u/oo, ว w/v, aspirated p/ph,
-# t/th, k/kh, อร on/orn, doubled letters; and Burmese ထ written ht, th or t. Folded away for a second comparison of names.
+# t/th, k/kh, อร on/orn, doubled letters; and Burmese ထ written ht, th or t. Folded away for a
+# second comparison of names.
 FOLDS = (
     ("ht", "t"),  # Burmese ထ: Htun, Thun, Tun
     ("ch", "j"),

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("<int:case_id>/screenings/", cases.start_screening, name="start_screening"),
     path("persons/<int:person_id>/", persons.person_detail, name="person"),
+    path("persons/<int:person_id>/merge/", persons.person_merge, name="person_merge"),
     path("screenings/<int:screening_id>/", screening.screening, name="screening"),
     path(
         "screenings/<int:screening_id>/members/",

@@ -100,6 +100,7 @@ RULES = {
     "cases:revoke_access": ("post", {"supervisor"}),
     "cases:start_screening": ("post", OWN_OFFICE),
     "cases:person": ("get", SEES_PRIVATE_CASE),
+    "cases:person_merge": ("post", {"central"}),
     "cases:screening": ("get", SEES_PRIVATE_CASE),
     "cases:screening_add_member": ("post", OWN_OFFICE),
     "cases:screening_indicators": ("post", OWN_OFFICE),

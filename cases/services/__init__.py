@@ -16,7 +16,13 @@ from .cases import (
 from .grants import MAX_GRANT, access_grant_give, access_grant_revoke, access_grants_expire
 from .operations import custody_start_problem, operation_create, operation_screenings_start
 from .permits import permit_record
-from .persons import DocumentInput, identity_document_add, person_create, person_identity_add
+from .persons import (
+    DocumentInput,
+    identity_document_add,
+    person_create,
+    person_identity_add,
+    person_merge,
+)
 from .records import (
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
@@ -70,6 +76,7 @@ __all__ = [
     "permit_record",
     "person_create",
     "person_identity_add",
+    "person_merge",
     "screening_decide",
     "screening_extend",
     "screening_member_add",

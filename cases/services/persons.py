@@ -9,15 +9,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.permissions import has_role
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ensure
 
-from ..models import IdentityDocument, Person
+from ..models import CaseEvent, IdentityDocument, Person
 from ..names import name_key, normalise
 from ..permissions import can_register
 from ..validators import normalise_phone
+from .cases import case_event_add
 
 
 @dataclass(frozen=True)
@@ -161,3 +163,80 @@ def identity_document_add(*, person: Person, document: DocumentInput) -> Identit
     except ValidationError as error:
         raise ValidationError({"document_number": error.messages}) from error
     return record
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, duplicate: Person, actor: User, reason: str) -> Person:
+    """The central division found that `duplicate` is the same person as `keep` (a possible
+    duplicate reported by an office, possible_duplicate_report): every record held on
+    `duplicate` (their cases, identity documents, shelter stays) moves to `keep`, their names
+    become other names of `keep`, what `keep` lacks (date of birth, nationality, phone) is taken
+    from them, and the `duplicate` row goes. Each office keeps its own cases; only the person
+    behind them is one.
+
+    Side effects: a line on the timeline of every case that moved, an AuditEvent on `keep`
+    naming the merged record, its cases and names. Raises ValidationError (nothing changed)
+    for another role, one record twice, no reason, or two records that both hold a shelter
+    bed (one stay must end first: one bed per person)."""
+    ensure(
+        has_role(actor, Role.CENTRAL_REVIEWER),
+        _("Only the central division merges the records of one person."),
+    )
+    ensure(keep.pk != duplicate.pk, _("This is the same record: choose the other one."))
+    ensure(bool(reason.strip()), _("Say how you know that they are the same person."))
+    locked = Person.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+    people = {person.pk: person for person in locked.order_by("pk")}
+    keep, duplicate = people[keep.pk], people[duplicate.pk]
+    numbers = list(duplicate.cases.order_by("number").values_list("number", flat=True))
+    known = set(keep.name_key.split("|"))
+    names = (duplicate.name_th, duplicate.name_latin, duplicate.name_native, *duplicate.aliases)
+    added_names = [name for name in dict.fromkeys(names) if name and normalise(name) not in known]
+    try:
+        with transaction.atomic():
+            # Every row that points at a person (cases, documents, stays: whichever app holds
+            # them) now points at the one kept.
+            for relation in Person._meta.related_objects:
+                relation.related_model._base_manager.filter(
+                    **{relation.field.name: duplicate}
+                ).update(**{relation.field.name: keep})
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Both records have a person staying in a shelter. End one of the stays (a "
+                "discharge or a transfer) before merging the records."
+            ),
+            code="both_in_a_bed",
+        ) from None
+    keep.aliases = [*keep.aliases, *added_names]
+    keep.name_key = name_key(keep.name_th, keep.name_latin, keep.name_native, *keep.aliases)
+    if keep.date_of_birth is None and keep.estimated_age is None:
+        keep.date_of_birth = duplicate.date_of_birth
+        keep.estimated_age, keep.age_estimated_on = (
+            duplicate.estimated_age,
+            duplicate.age_estimated_on,
+        )
+    if not keep.nationality and not keep.stateless:
+        keep.nationality, keep.stateless = duplicate.nationality, duplicate.stateless
+    keep.phone = keep.phone or duplicate.phone
+    keep.languages = list(dict.fromkeys([*keep.languages, *duplicate.languages]))
+    keep.age_disputed = keep.age_disputed or duplicate.age_disputed
+    keep.save()
+    summary = _("Same person as the one of case %(number)s: the records were merged.") % {
+        "number": ", ".join(keep.cases.exclude(number__in=numbers).values_list("number", flat=True))
+        or "—"
+    }
+    for case in keep.cases.filter(number__in=numbers):
+        case_event_add(case=case, kind=CaseEvent.Kind.UPDATED, actor=actor, summary=summary)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=keep,
+        changes={
+            "merged_person": duplicate.pk,
+            "cases_moved": numbers,
+            "aliases_added": added_names,
+            "reason": reason.strip(),
+        },
+    )
+    duplicate.delete()
+    return keep

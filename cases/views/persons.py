@@ -7,17 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.models import Role
+from accounts.permissions import has_role, role_required
 from audit.selectors import views_of
+from core.actions import perform
 from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..duplicates import Candidate, find_duplicates
-from ..forms import (
-    CaseIntakeForm,
-    PersonForm,
-)
+from ..forms import CaseIntakeForm, PersonForm, PersonMergeForm
 from ._common import PROVINCIAL
 
 
@@ -168,5 +168,33 @@ def person_detail(request, person_id):
             "cases": cases,
             "documents": person.documents.all(),
             "viewers": views_of(person, *cases)[:50],
+            "merge_form": PersonMergeForm()
+            if has_role(request.user, Role.CENTRAL_REVIEWER)
+            else None,
         },
     )
+
+
+@require_POST
+@role_required(Role.CENTRAL_REVIEWER)
+def person_merge(request, person_id):
+    """The central division merges another record of the same person into this one (an office
+    reported a possible duplicate: services.person_merge)."""
+    person = selectors.person_get_visible(user=request.user, person_id=person_id)
+
+    def merge(data):
+        other = selectors.case_list_visible_to(user=request.user).filter(
+            number=data["case_number"].strip().upper()
+        )
+        duplicate = other.values_list("person_id", flat=True).first()
+        if duplicate is None:
+            raise ValidationError(_("No case has that number."))
+        return services.person_merge(
+            keep=person,
+            duplicate=selectors.person_get_visible(user=request.user, person_id=duplicate),
+            actor=request.user,
+            reason=data["reason"],
+        )
+
+    perform(request, PersonMergeForm(request.POST), merge, _("The records were merged."))
+    return redirect("cases:person", person.pk)
