@@ -1,8 +1,15 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, User
-from core.forms import DateInput, DateTimeInput, LongSelect, LongSelectMultiple, StyledFormMixin
+from core.forms import (
+    DateInput,
+    DateTimeInput,
+    StyledFormMixin,
+    TypeAheadSelect,
+    TypeAheadSelectMultiple,
+)
 
 from .models import (
     Consent,
@@ -36,7 +43,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         label=_("Languages"),
         choices=language_choices,
         required=False,
-        widget=LongSelectMultiple,
+        widget=TypeAheadSelectMultiple,
     )
     document_kind = forms.ChoiceField(
         label=_("Identity document"),
@@ -87,7 +94,10 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
 
 class CaseIntakeForm(StyledFormMixin, forms.Form):
     intake_channel = forms.ChoiceField(label=_("Intake channel"), choices=IntakeChannel.choices)
-    intake_date = forms.DateField(label=_("Intake date"), widget=DateInput())
+    # Most persons are registered on the day they are met: today, which the user may change.
+    intake_date = forms.DateField(
+        label=_("Intake date"), widget=DateInput(), initial=timezone.localdate
+    )
     intake_province = forms.ModelChoiceField(
         label=_("Intake province"), queryset=Province.objects.all()
     )
@@ -124,20 +134,26 @@ class ConsentForm(StyledFormMixin, forms.Form):
         label=_("Language used"),
         choices=blank_first(language_choices),
         required=False,
-        widget=LongSelect,
+        widget=TypeAheadSelect,
     )
 
 
 class ScreeningStartForm(StyledFormMixin, forms.Form):
     custody_started_at = forms.DateTimeField(
-        label=_("Custody or screening started"), widget=DateTimeInput()
+        label=_("Custody or screening started"),
+        widget=DateTimeInput(),
+        initial=timezone.now,
+        help_text=_(
+            "Now, unless the person was taken into custody earlier: the 24-hour deadline "
+            "(Act s.29) counts from this time."
+        ),
     )
     interpreter_name = forms.CharField(label=_("Interpreter"), required=False)
     interpreter_language = forms.ChoiceField(
         label=_("Interpreter's language"),
         choices=blank_first(language_choices),
         required=False,
-        widget=LongSelect,
+        widget=TypeAheadSelect,
     )
 
 
@@ -158,14 +174,14 @@ class IndicatorsForm(StyledFormMixin, forms.Form):
 
 
 class InterviewForm(StyledFormMixin, forms.Form):
-    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput())
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), initial=timezone.now)
     interviewer = forms.CharField(label=_("Interviewer"), max_length=200)
     interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
     language = forms.ChoiceField(
         label=_("Language"),
         choices=blank_first(language_choices),
         required=False,
-        widget=LongSelect,
+        widget=TypeAheadSelect,
     )
     location = forms.CharField(label=_("Place"), required=False, max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,6 +1,7 @@
 """Forms of the operation and mass-intake pages."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
@@ -29,6 +30,12 @@ class OperationForm(StyledFormMixin, forms.ModelForm):
             "description",
         ]
         widgets = {"started_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An operation is mostly registered on the day it starts: today, which may be changed.
+        # The custody start is left for the user to give: the s.29 clocks count from it.
+        self.fields["started_on"].initial = timezone.localdate
 
     def _post_clean(self):
         # The model's own checks run in the service (operation_create).

@@ -9,6 +9,11 @@ from django.utils.translation import get_language
 # Listed first in every choice: the countries and languages of most persons met (TIP reports).
 COMMON_COUNTRIES = ["TH", "MM", "LA", "KH", "VN", "CN", "MY", "ID", "IN", "LK", "UG", "KE"]
 COMMON_LANGUAGES = ["th", "my", "lo", "km", "shn", "vi", "zh", "en", "ms", "id", "hmn"]
+# Constructed and fictional languages (Klingon, Esperanto, Toki Pona, ...) and "no linguistic
+# content" are in CLDR but are nobody's language to be interviewed in: left out of the choices.
+NOT_A_PERSONS_LANGUAGE = frozenset(
+    ["avk", "eo", "ia", "ie", "io", "jbo", "lfn", "nov", "tlh", "tok", "vo", "zbl", "zxx"]
+)
 
 
 # CLDR has no Thai name for these: without one the Thai page would show a bare code.
@@ -44,6 +49,7 @@ def _countries(locale_name: str) -> tuple[tuple[str, str], ...]:
 def _languages(locale_name: str) -> tuple[tuple[str, str], ...]:
     names = _names(Locale(locale_name).languages, locale_name)
     codes = [code for code in Locale("en").languages if code.isalpha() and len(code) <= 3]
+    codes = [code for code in codes if code not in NOT_A_PERSONS_LANGUAGE]
     rest = sorted((c for c in codes if c not in COMMON_LANGUAGES), key=lambda c: names.get(c, c))
     return tuple((code, names.get(code, code)) for code in COMMON_LANGUAGES + rest)
 

@@ -157,7 +157,7 @@ class StyledFormMixin:
 
 class _OptionsInPython:
     """A select whose options are written in Python instead of one template include each:
-    the language list has 637 options, and a case page with two of them spent most of its time
+    the language list has over 600 options, and a case page with two of them spent most of its time
     in the includes (docs/PERFORMANCE.md). Same HTML as Django's select template; choices in
     groups take Django's own path."""
 
@@ -188,3 +188,29 @@ class LongSelect(_OptionsInPython, forms.Select):
 
 class LongSelectMultiple(_OptionsInPython, forms.SelectMultiple):
     """A SelectMultiple for hundreds of choices."""
+
+
+class _TypeAhead:
+    """Marks a long select for static/js/typeahead.js, which turns it into a type-ahead box
+    (Tom Select, served from npm by the app): a few letters of the name in the page's language,
+    or its code, find the choice, where the plain select needs scrolling and, for several
+    choices, Ctrl-click. Without JavaScript the plain select works as it is. The box's words
+    travel in data- attributes, in the page's language."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        return {
+            "data-typeahead": "",
+            "data-placeholder": _("Type a few letters to search"),
+            "data-no-results": _("Nothing matches what you typed."),
+            "data-remove": _("Remove"),
+            **attrs,
+        }
+
+
+class TypeAheadSelect(_TypeAhead, LongSelect):
+    """A LongSelect with type-ahead (the interpreter's language, say)."""
+
+
+class TypeAheadSelectMultiple(_TypeAhead, LongSelectMultiple):
+    """A LongSelectMultiple with type-ahead (a person's languages)."""

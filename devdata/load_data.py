@@ -45,6 +45,7 @@ from cases.models import (
 from cases.names import name_key
 from referrals.models import Referral, ReferralEvent
 from shelters.models import Placement, Shelter
+from sla.calendar import working_calendar
 from sla.models import ClockPolicy, Deadline
 from sla.services import add_duration
 
@@ -164,6 +165,11 @@ def _columns(model, *, skip=()) -> list[str]:
     ]
 
 
+# Why a receiver declined, most often for want of a fitting bed: taken from the referral's id
+# rather than drawn, so that the rest of the generated data stays as it was.
+DECLINE_REASONS = ["no_bed"] * 4 + ["target_group", "security", "medical_care", "person_refused"]
+
+
 class LoadDataRefused(Exception):
     """The database holds cases that were not generated: loading more would mix test data
     into real records."""
@@ -212,6 +218,8 @@ class _Generator:
             self.now = dt.datetime.combine(today, dt.time(12, 0), tzinfo=BANGKOK)
         self.today = self.now.date()
         self.policies = {p.clock: p for p in ClockPolicy.objects.all()}
+        # The sysadmin's holiday changes, read once for the hundreds of thousands of clocks.
+        self.calendar = working_calendar()
         self.content_types = {
             model: ContentType.objects.get_for_model(model).pk
             for model in (Screening, Referral, Placement)
@@ -458,6 +466,8 @@ class _Generator:
             nationality=nationality,
             stateless=nationality == "",
             languages=[LANGUAGE[nationality]] if nationality in LANGUAGE else [],
+            # A third have a Thai mobile number on record, as workers take it when they can.
+            phone=f"+668{r.randrange(10**8):08d}" if r.random() < 0.3 else "",
             created_by_organisation_id=office.pk,
             created_at=moment,
         )
@@ -510,8 +520,10 @@ class _Generator:
         """A clock on `obj`, closed at `closed_at` (met or breached) or still running at
         `self.now`. Returns whether it is still running."""
         policy = self.policies[clock]
-        due = add_duration(start, policy.due_after, policy.due_unit)
-        remind = add_duration(due, -policy.remind_before, policy.remind_unit)
+        due = add_duration(start, policy.due_after, policy.due_unit, calendar=self.calendar)
+        remind = add_duration(
+            due, -policy.remind_before, policy.remind_unit, calendar=self.calendar
+        )
         running = closed_at is None
         end = self.now if running else closed_at
         state, level, reminded, next_look = "pending", 0, None, None
@@ -552,7 +564,7 @@ class _Generator:
         """When a step started at `start` was done: before its deadline, now and then after;
         None while it is still running."""
         policy = self.policies[clock]
-        due = add_duration(start, policy.due_after, policy.due_unit)
+        due = add_duration(start, policy.due_after, policy.due_unit, calendar=self.calendar)
         length = (due - start).total_seconds()
         if self.random.random() < late_share:
             done = due + dt.timedelta(seconds=self.random.uniform(0.05, 1.0) * length)
@@ -715,7 +727,7 @@ class _Generator:
         running |= self._deadline(decision_clock, Referral, pk, to_organisation, submitted, decided)
         if decided is not None:
             if r.random() < 0.08:
-                state, decline_reason = "declined", "No place for this person's needs"
+                state, decline_reason = "declined", DECLINE_REASONS[pk % len(DECLINE_REASONS)]
                 history.append(("state", "acknowledged", "declined", decided, receiver))
             else:
                 state, accepted_at = "accepted", decided
@@ -776,6 +788,7 @@ class _Generator:
             state=state,
             review_state=review,
             decline_reason=decline,
+            decline_note="",
             redirected_from_id=None,
             created_by_id=case.worker,
             idempotency_key="",

@@ -2,6 +2,10 @@
 
 A role not listed on an entry does not see it; the pages themselves still check the role
 (`accounts.permissions.role_required`), the menu only saves a click on a refused page.
+
+Entries of one group (deadlines, referrals, lists) share a drop-down, so that the bar of every
+role fits on one line of a 1366-pixel office screen in Thai (tests/test_journey_form_comfort.py); a
+group of which a role sees a single entry is that entry alone on the bar.
 """
 
 from dataclasses import dataclass
@@ -15,6 +19,22 @@ PROVINCIAL = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
 SHELTER = frozenset({Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF})
 WORKING = frozenset(Role.values) - {Role.SYSADMIN}  # who works with victims' records
 EVERYONE = frozenset(Role.values) | {NO_MEMBERSHIP}
+OVERSEERS = frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR})
+# Who finds persons from the search box on the bar (it searches the case list, cases/search.py).
+SEARCHERS = (WORKING - {Role.SHELTER_STAFF}) | {NO_MEMBERSHIP}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A drop-down of the bar."""
+
+    label: str
+    testid: str
+
+
+DEADLINES = Group(_("Deadlines"), "deadlines-menu")
+REFERRALS = Group(_("Referrals"), "referrals-menu")
+LISTS = Group(_("Lists"), "lists")
 
 
 @dataclass(frozen=True)
@@ -23,47 +43,62 @@ class Entry:
     url_name: str
     roles: frozenset[str]
     testid: str = ""
+    group: Group | None = None
 
 
 MENU = [
     Entry(_("My work"), "home", EVERYONE),
-    Entry(_("My deadlines"), "sla:mine", EVERYONE),
-    Entry(
-        _("Dashboard"),
-        "reports:dashboard",
-        frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR}),
-        "dashboard-link",
-    ),
-    Entry(
-        _("Deadline board"),
-        "sla:board",
-        frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR}),
-        "board-link",
-    ),
+    Entry(_("My deadlines"), "sla:mine", EVERYONE, group=DEADLINES),
+    Entry(_("Deadline board"), "sla:board", OVERSEERS, "board-link", DEADLINES),
+    Entry(_("Dashboard"), "reports:dashboard", OVERSEERS, "dashboard-link"),
     Entry(_("Operations"), "cases:operation_list", PROVINCIAL),
-    Entry(_("Incoming referrals"), "referrals:inbox", PROVINCIAL | {Role.SHELTER_DIRECTOR}),
-    Entry(_("Referrals sent"), "referrals:sent", PROVINCIAL),
+    Entry(
+        _("Incoming referrals"),
+        "referrals:inbox",
+        PROVINCIAL | {Role.SHELTER_DIRECTOR},
+        group=REFERRALS,
+    ),
+    Entry(_("Referrals sent"), "referrals:sent", PROVINCIAL, group=REFERRALS),
     Entry(_("Residents"), "shelters:residents", SHELTER),
-    Entry(_("Shelter occupancy"), "shelters:national", frozenset({Role.CENTRAL_REVIEWER})),
+    # "Occupancy": the page's own title, "Shelter occupancy", is too long for the bar in Thai.
+    Entry(_("Occupancy"), "shelters:national", frozenset({Role.CENTRAL_REVIEWER})),
     Entry(_("Audit log"), "audit:search", frozenset({Role.CENTRAL_REVIEWER})),
+    Entry(_("Public holidays"), "sla:holidays", frozenset({Role.SYSADMIN})),
     Entry(_("Cases"), "cases:list", frozenset({NO_MEMBERSHIP})),
+    Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
+    Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
+    Entry(_("Shelter stays"), "shelters:placements", WORKING, group=LISTS),
 ]
 
-# The "Lists" drop-down.
-LISTS = [
-    Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}),
-    Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}),
-    Entry(_("Shelter stays"), "shelters:placements", WORKING),
-]
+
+@dataclass(frozen=True)
+class DropDown:
+    """A group on the bar, with the entries of it that the role sees."""
+
+    group: Group
+    entries: list[Entry]
+
+
+def bar(role: str) -> list[Entry | DropDown]:
+    """The bar of `role`, in the table's order: each group as one drop-down where its first
+    entry stands, or as its one entry when the role sees only one."""
+    seen = [entry for entry in MENU if role in entry.roles]
+    items: list[Entry | DropDown] = []
+    for entry in seen:
+        if entry.group is None:
+            items.append(entry)
+            continue
+        members = [other for other in seen if other.group is entry.group]
+        if members[0] is not entry:
+            continue  # placed with the group's first entry
+        items.append(entry if len(members) == 1 else DropDown(entry.group, members))
+    return items
 
 
 def menu(request):
-    """Context processor: the entries of the main menu and of the lists the user's role sees."""
+    """Context processor: the main menu of the user's role, and whether it has the search box."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     role = user.membership.role if user.membership else NO_MEMBERSHIP
-    return {
-        "menu": [entry for entry in MENU if role in entry.roles],
-        "menu_lists": [entry for entry in LISTS if role in entry.roles],
-    }
+    return {"menu": bar(role), "header_search": role in SEARCHERS}

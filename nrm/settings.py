@@ -319,6 +319,9 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    # Type-ahead for the long selects (languages): static/js/typeahead.js.
+    ("vendor/tom-select/js", NODE_MODULES / "tom-select" / "dist" / "js"),
+    ("vendor/tom-select/css", NODE_MODULES / "tom-select" / "dist" / "css"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     # Burmese, Lao and Khmer names are shown in their own script: offices' PCs lack the fonts.
     ("vendor/noto-sans-myanmar", NODE_MODULES / "@fontsource" / "noto-sans-myanmar"),
@@ -370,7 +373,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DischargeReasonEnum": "shelters.models.DischargeReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "DischargeReasonEnum": "shelters.models.DischargeReason",
+        "DeclineReasonEnum": "referrals.models.DeclineReason",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_standard_errors",

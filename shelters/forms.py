@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
@@ -62,7 +63,8 @@ class DischargeForm(StyledFormMixin, forms.Form):
 
 
 class MovementEndForm(StyledFormMixin, forms.Form):
-    ended_at = forms.DateTimeField(label=_("Back at"), widget=DateTimeInput())
+    # Usually recorded as the resident comes back: now, which the user may change.
+    ended_at = forms.DateTimeField(label=_("Back at"), widget=DateTimeInput(), initial=timezone.now)
 
 
 class TransferForm(StyledFormMixin, ConsentForm):
@@ -93,3 +95,8 @@ class MovementForm(StyledFormMixin, forms.ModelForm):
         model = MovementRecord
         fields = ["kind", "started_at", "ended_at", "accompanied", "note"]
         widgets = {"started_at": DateTimeInput(), "ended_at": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Usually recorded as the resident goes out: now, which the user may change.
+        self.fields["started_at"].initial = timezone.now

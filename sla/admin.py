@@ -3,6 +3,9 @@ from django.contrib import admin
 from .models import ClockPolicy
 from .services import clock_policy_update
 
+# HolidayChange is not here: a sysadmin changes the holidays on their own page (sla:holidays),
+# whose service checks the day and writes the audit log.
+
 
 @admin.register(ClockPolicy)
 class ClockPolicyAdmin(admin.ModelAdmin):

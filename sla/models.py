@@ -1,14 +1,17 @@
-"""Deadline rules (DESIGN.md §5). Each clock's defaults are reference data a sysadmin may edit;
-a change applies to clocks opened after it, never to those already running."""
+"""Deadline rules (DESIGN.md §5) and the holiday calendar's changes. Each clock's defaults are
+reference data a sysadmin may edit, as are the holidays on top of the `holidays` package; a
+change applies to clocks opened after it, never to those already running."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.dates import format_datetime
+from core.dates import format_date, format_datetime
 
 
 class Clock(models.TextChoices):
@@ -220,3 +223,56 @@ class Deadline(models.Model):
     def escalation_label(self) -> str:
         """The escalation level in words ("Escalated once"), for pages and the API."""
         return EscalationLevel(self.escalation_level).label
+
+
+class HolidayChange(models.Model):
+    """A sysadmin's change to the Thai calendar of the `holidays` package for one date: a
+    holiday the cabinet declared (added), or a package holiday worked this year (removed).
+
+    Working-day clocks opened after the change count with it (sla/calendar.py); a clock already
+    running keeps the due time it was given when it opened (Deadline.due_at). A change is
+    withdrawn, never deleted, so that the calendar a clock was counted with stays on record.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Holiday added")
+        REMOVED = "removed", _("Holiday removed: a working day")
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        help_text=_("The reason, for example the cabinet resolution and its date."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        verbose_name = _("holiday change")
+        verbose_name_plural = _("holiday changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_holiday_change_per_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{format_date(self.date)} · {self.get_kind_display()}"

@@ -1,4 +1,4 @@
-"""Reads of deadlines."""
+"""Reads of deadlines and of the holiday calendar."""
 
 import datetime as dt
 from collections import defaultdict
@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.dates import WEEKDAYS
 
 from accounts.models import Role
 
+from .calendar import package_holidays
 from .models import (
     CLOCK_ACTORS,
     ClockPolicy,
@@ -16,6 +18,7 @@ from .models import (
     Deadline,
     Escalation,
     EscalationLevel,
+    HolidayChange,
 )
 
 # Who oversees clocks beyond their own: the central division nationwide, a supervisor their
@@ -139,3 +142,48 @@ def board_rows(deadlines, *, now: dt.datetime) -> list[BoardRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    """One day of the holiday calendar page: a package holiday (`name`), a sysadmin's change in
+    force (`change`), or both (a package holiday worked this year)."""
+
+    date: dt.date
+    name: str
+    change: HolidayChange | None
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+    @property
+    def is_holiday(self) -> bool:
+        if self.change is not None:
+            return self.change.kind == HolidayChange.Kind.ADDED
+        return True
+
+
+def holiday_calendar(*, year: int, language: str) -> list[HolidayRow]:
+    """The holidays of `year` as the working-day clocks count them: the `holidays` package's
+    (named in `language`) with the sysadmin's changes in force, by date."""
+    changes = {
+        change.date: change
+        for change in HolidayChange.objects.filter(
+            date__year=year, withdrawn_at__isnull=True
+        ).select_related("created_by")
+    }
+    names = package_holidays(year, language)
+    return [
+        HolidayRow(date=day, name=names.get(day, ""), change=changes.get(day))
+        for day in sorted(set(names) | set(changes))
+    ]
+
+
+def holiday_changes_withdrawn(*, year: int) -> QuerySet[HolidayChange]:
+    """The changes of `year` deleted from the calendar, with who recorded and who deleted them."""
+    return (
+        HolidayChange.objects.filter(date__year=year, withdrawn_at__isnull=False)
+        .select_related("created_by", "withdrawn_by")
+        .order_by("date", "created_at")
+    )

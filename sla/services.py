@@ -1,29 +1,46 @@
 """Opening, moving and closing deadlines. Called by the domain services inside their own
-transaction, so a clock exists exactly when the step it measures does."""
+transaction, so a clock exists exactly when the step it measures does. Also the sysadmin's
+writes to the deadline rules and to the holiday calendar."""
 
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import Role
+from accounts.permissions import has_role
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.dates import format_date, is_thai
+from core.domain import ensure
 
-from .calendar import add_working_days
-from .models import ClockPolicy, Deadline, Unit
+from .calendar import (
+    WorkingCalendar,
+    holiday_changes,
+    is_package_holiday,
+    package_holidays,
+    working_calendar,
+)
+from .models import ClockPolicy, Deadline, HolidayChange, Unit
 
 
-def add_duration(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+def add_duration(
+    start: dt.datetime, amount: int, unit: str, *, calendar: WorkingCalendar | None = None
+) -> dt.datetime:
     """`start` plus (or, for a negative amount, minus) hours, calendar days, Thai working days
-    or months."""
+    (by `calendar`, the one in force now when not given) or months."""
     if unit == Unit.HOURS:
         return start + dt.timedelta(hours=amount)
     if unit == Unit.DAYS:
         return start + dt.timedelta(days=amount)
     if unit == Unit.WORKING_DAYS:
-        return add_working_days(timezone.localtime(start), amount)
+        calendar = calendar or working_calendar()
+        return calendar.add_working_days(timezone.localtime(start), amount)
     if unit == Unit.MONTHS:
         return start + relativedelta(months=amount)
     raise ValueError(f"unknown unit {unit!r}")
@@ -137,3 +154,99 @@ def clock_policy_update(*, policy: ClockPolicy, actor, changed: list[str]) -> Cl
         changes={field: [getattr(old, field), getattr(policy, field)] for field in changed},
     )
     return policy
+
+
+NOTE_REQUIRED = gettext_lazy(
+    "Write why the calendar changes, for example the cabinet resolution and its date."
+)
+
+
+def _date_refused(*, day: dt.date, kind: str) -> str:
+    """Why `day` cannot take a change of `kind`, or "" when it can."""
+    when = format_date(day)
+    if day < timezone.localdate():
+        return _("%(date)s has passed: only today or a later day can be changed.") % {"date": when}
+    if day.weekday() >= 5:
+        return _(
+            "%(date)s is a Saturday or a Sunday: a weekend is never a working day, so there is "
+            "nothing to change."
+        ) % {"date": when}
+    existing = holiday_changes().get(day)
+    if existing is not None:
+        return _(
+            "%(date)s already has a change (%(change)s). Delete that change first if it is wrong."
+        ) % {"date": when, "change": HolidayChange.Kind(existing).label}
+    holiday = package_holidays(day.year, "th" if is_thai() else "en").get(day)
+    if kind == HolidayChange.Kind.ADDED and holiday:
+        return _("%(date)s is already a public holiday (%(name)s).") % {
+            "date": when,
+            "name": holiday,
+        }
+    if kind == HolidayChange.Kind.REMOVED and not is_package_holiday(day):
+        return _(
+            "%(date)s is not a public holiday in the calendar, so it is already a working day."
+        ) % {"date": when}
+    return ""
+
+
+@transaction.atomic
+def holiday_change_add(*, actor, day: dt.date, kind: str, note: str) -> HolidayChange:
+    """Record a sysadmin's change to the holiday calendar: `day` becomes a holiday (ADDED, a day
+    the cabinet declared) or a package holiday becomes a working day (REMOVED).
+
+    Refused (ValidationError, in the user's language) without a note, on a weekend, on a day
+    already past, on a day that already has a change, when adding a day already a holiday or
+    removing one that is not. Working-day clocks opened from now on count with the change;
+    those already running keep their due time.
+
+    Side effects: an AuditEvent (create) with the date, the kind and the note.
+    """
+    ensure(has_role(actor, Role.SYSADMIN), _("Only a system administrator changes holidays."))
+    errors = {}
+    note = note.strip()
+    if not note:
+        errors["note"] = str(NOTE_REQUIRED)
+    if kind not in HolidayChange.Kind.values:
+        errors["kind"] = _("Choose whether the day becomes a holiday or a working day.")
+    elif refused := _date_refused(day=day, kind=kind):
+        errors["date"] = refused
+    if errors:
+        raise ValidationError(errors)
+    change = HolidayChange(date=day, kind=kind, note=note, created_by=actor)
+    change.full_clean()
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError as error:  # another sysadmin changed the same day a moment ago
+        refused = _date_refused(day=day, kind=kind) or _("This day was changed a moment ago.")
+        raise ValidationError({"date": refused}) from error
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=change,
+        changes={"date": day.isoformat(), "kind": kind, "note": note},
+    )
+    return change
+
+
+@transaction.atomic
+def holiday_change_withdraw(*, change_id: int, actor) -> HolidayChange:
+    """Delete a sysadmin's change from the calendar (the row stays, withdrawn, for the record):
+    the day is again as the `holidays` package has it for the clocks opened from now on.
+
+    Side effects: an AuditEvent (update) naming the date and the kind withdrawn.
+    """
+    ensure(has_role(actor, Role.SYSADMIN), _("Only a system administrator changes holidays."))
+    change = HolidayChange.objects.select_for_update().get(pk=change_id)
+    if change.withdrawn_at is not None:
+        raise ValidationError(_("This change was already deleted."))
+    change.withdrawn_at = timezone.now()
+    change.withdrawn_by = actor
+    change.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=change,
+        changes={"withdrawn": True, "date": change.date.isoformat(), "kind": change.kind},
+    )
+    return change

@@ -6,4 +6,6 @@ app_name = "sla"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("board/", views.board, name="board"),
+    path("holidays/", views.holidays, name="holidays"),
+    path("holidays/<int:change_id>/withdraw/", views.holiday_withdraw, name="holiday_withdraw"),
 ]

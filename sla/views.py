@@ -1,26 +1,36 @@
 from functools import partial
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.dates import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_ERA_YEAR, format_date, is_thai
+from core.domain import ActionForbidden
+from core.forms import add_service_errors
 from core.lists import Column, list_page
 
+from . import services
 from .filters import DeadlineBoardFilter
-from .models import ClockStatus
+from .forms import HolidayChangeForm
+from .models import ClockPolicy, ClockStatus, HolidayChange, Unit
 from .selectors import (
     BOARD_ROLES,
     BoardRow,
     board_rows,
     deadline_board,
-    deadline_subjects,
+    holiday_calendar,
+    holiday_changes_withdrawn,
     running_deadlines_of,
 )
-from .templatetags.deadlines import time_left
+from .templatetags.deadlines import escalation_in_words, time_left
 
 PAGE = 200
 BADGES = {
@@ -34,9 +44,8 @@ BADGES = {
 def mine(request):
     """My deadlines: every clock running that my organisation answers for, soonest first,
     overdue ones highlighted."""
-    deadlines = list(running_deadlines_of(user=request.user)[:PAGE])
-    subjects = deadline_subjects(deadlines)
-    rows = [(d, *subjects.get((d.object_type_id, d.object_id), ("—", ""))) for d in deadlines]
+    deadlines = running_deadlines_of(user=request.user)[:PAGE]
+    rows = board_rows(deadlines, now=timezone.now())
     return render(request, "sla/mine.html", {"rows": rows})
 
 
@@ -49,16 +58,6 @@ def _case(row: BoardRow) -> str:
 def _time_left(row: BoardRow) -> str:
     left = time_left(row.deadline.due_at)
     return format_html("<strong>{}</strong>", left) if row.status == ClockStatus.BREACHED else left
-
-
-def _escalation(row: BoardRow) -> str:
-    if not row.escalated_to:
-        return row.deadline.escalation_label
-    return format_html(
-        '{}<br><small class="text-body-secondary">{}</small>',
-        row.deadline.escalation_label,
-        row.escalated_to,
-    )
 
 
 def _status(row: BoardRow) -> str:
@@ -89,10 +88,9 @@ def board_columns() -> list[Column]:
             _("Time left"), ("due_at",), lambda row: time_left(row.deadline.due_at), html=_time_left
         ),
         Column(
-            _("Escalation level"),
-            ("escalation_level",),
-            lambda row: row.deadline.escalation_label,
-            html=_escalation,
+            _("Reminder and escalation"),
+            ("escalation_level", "reminded_at"),
+            escalation_in_words,
         ),
         Column(_("Status"), ("due_at",), lambda row: row.status.label, html=_status),
     ]
@@ -120,3 +118,80 @@ def board(request):
         scope=_scope(request.user),
         Status=ClockStatus,
     )
+
+
+def _year(request) -> int:
+    """The year asked for (?year=2026, or its Buddhist-era 2569), this year otherwise."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    if year >= FIRST_BUDDHIST_ERA_YEAR:
+        year -= BUDDHIST_ERA_OFFSET
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _holidays_url(year: int) -> str:
+    return f"{reverse('sla:holidays')}?year={year}"
+
+
+@role_required(Role.SYSADMIN)
+def holidays(request):
+    """The year's public holidays as the working-day clocks count them (the `holidays`
+    package's, with the sysadmin's changes), and the form to add a holiday the cabinet declared
+    or to make a package holiday a working day."""
+    year = _year(request)
+    form = HolidayChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.holiday_change_add(
+                actor=request.user, day=data["date"], kind=data["kind"], note=data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error)) from error
+        else:
+            messages.success(
+                request,
+                _("%(date)s: %(change)s. Working-day clocks opened from now on count with it.")
+                % {"date": format_date(change.date), "change": change.get_kind_display()},
+            )
+            return redirect(_holidays_url(change.date.year))
+    working_day_clocks = ClockPolicy.objects.filter(due_unit=Unit.WORKING_DAYS)
+    return render(
+        request,
+        "sla/holidays.html",
+        {
+            "form": form,
+            "year": year,
+            "year_label": year + BUDDHIST_ERA_OFFSET if is_thai() else year,
+            "rows": holiday_calendar(year=year, language="th" if is_thai() else "en"),
+            "withdrawn": holiday_changes_withdrawn(year=year),
+            "working_day_clocks": [policy.get_clock_display() for policy in working_day_clocks],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def holiday_withdraw(request, change_id: int):
+    """Delete a sysadmin's change from the calendar: the day is again as the package has it."""
+    change = get_object_or_404(HolidayChange, pk=change_id)
+    try:
+        change = services.holiday_change_withdraw(change_id=change.pk, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ActionForbidden as error:
+        raise PermissionDenied(str(error)) from error
+    else:
+        messages.success(
+            request,
+            _(
+                "%(date)s: the change is deleted; the day is again as the public holiday "
+                "calendar has it."
+            )
+            % {"date": format_date(change.date)},
+        )
+    return redirect(_holidays_url(change.date.year))

@@ -25,6 +25,8 @@ from cases.models import AccessGrant, IntakeBatch
 from notifications.services import Message, notify_many
 from shelters import services as shelters
 from shelters.models import Shelter
+from sla.calendar import is_working_day
+from sla.services import holiday_change_add
 from tests.factories import (
     UserFactory,
     admission,
@@ -138,7 +140,10 @@ RULES = {
     "notifications:open": ("post", {"owner"}),
     "sla:mine": ("get", EVERYONE),
     "sla:board": ("get", {"supervisor", "director", "central"}),  # the clocks they oversee
+    "sla:holidays": ("get", {"sysadmin"}),  # the holiday calendar: reference data
+    "sla:holiday_withdraw": ("post", {"sysadmin"}),
     "audit:search": ("get", {"central"}),
+    "audit:export": ("get", {"central"}),
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
@@ -279,6 +284,12 @@ def world(
         operation=operation, uploaded_by=worker_chiangmai, file_name="a.csv"
     )
     [notification] = notify_many([Message([worker_chiangmai], "x", "/")])
+    next_working_day = timezone.localdate() + dt.timedelta(days=1)
+    while not is_working_day(next_working_day):
+        next_working_day += dt.timedelta(days=1)
+    holiday = holiday_change_add(
+        actor=sysadmin, day=next_working_day, kind="added", note="มติคณะรัฐมนตรี"
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -304,6 +315,7 @@ def world(
         "operation_id": operation.pk,
         "batch_id": batch.pk,
         "notification_id": notification.pk,
+        "change_id": holiday.pk,
         "action": "acknowledge",
     }
     api_objects = {

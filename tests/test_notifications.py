@@ -138,7 +138,9 @@ def test_my_deadlines_lists_the_running_clocks_of_my_office(
     screening_start(case_id=case.pk, actor=worker_chiangmai, custody_started_at=timezone.now())
     client.force_login(worker_chiangmai)
     rows = client.get(reverse("sla:mine")).context["rows"]
-    assert [(d.clock, number) for d, number, _link in rows] == [("identification", case.number)]
+    assert [(row.deadline.clock, row.case_number) for row in rows] == [
+        ("identification", case.number)
+    ]
     assert not running_deadlines_of(user=worker_tak).exists()
     assert not running_deadlines_of(user=sysadmin).exists()
 

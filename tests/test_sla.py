@@ -3,12 +3,16 @@
 import datetime as dt
 import zoneinfo
 
+import pytest
 from django.utils import timezone, translation
 
 from sla.calendar import add_working_days, is_working_day
 from sla.templatetags.deadlines import time_left
 
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
+
+# The calendar reads the sysadmin's holiday changes (tests/test_holidays.py) from the database.
+pytestmark = pytest.mark.django_db
 
 
 def test_weekends_and_thai_holidays_are_not_working_days():

@@ -1,4 +1,5 @@
-"""How a deadline reads on a page: the time left in the user's language, and whether it passed."""
+"""How a deadline reads on a page: the time left in the user's language, whether it passed, and
+how far its reminder and escalations have gone."""
 
 import datetime as dt
 
@@ -43,3 +44,18 @@ def time_left(moment: dt.datetime | None) -> str:
 @register.filter
 def is_past(moment) -> bool:
     return moment is not None and moment < timezone.now()
+
+
+@register.filter
+def escalation_in_words(row) -> str:
+    """Where a running clock's reminder and escalations stand (a `selectors.BoardRow`), in
+    words: "Not reminded yet", "Reminded", "Escalated to: Central division" (whom the clock's
+    rule escalated it to, sla.sweep), rather than a bare escalation level."""
+    deadline = row.deadline
+    if deadline.escalation_level >= 2 and row.escalated_to:
+        return _("Escalated a second time, to: %(whom)s") % {"whom": row.escalated_to}
+    if deadline.escalation_level >= 1 and row.escalated_to:
+        return _("Escalated to: %(whom)s") % {"whom": row.escalated_to}
+    if deadline.escalation_level:
+        return deadline.escalation_label
+    return _("Reminded") if deadline.reminded_at else _("Not reminded yet")
