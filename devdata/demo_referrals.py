@@ -76,7 +76,9 @@ def _apply(move, referral_id, *, worker, director, reviewer, sex):
         case "accept":
             services.referral_accept(referral_id=referral_id, actor=director)
         case "decline":
-            services.referral_decline(referral_id=referral_id, actor=director, reason="ส่วนพักเต็ม")
+            services.referral_decline(
+                referral_id=referral_id, actor=director, reason="no_bed", note="ส่วนพักเต็ม"
+            )
         case "admit":
             shelter = Organisation.objects.get(
                 pk=Referral.objects.get(pk=referral_id).to_organisation_id

@@ -117,7 +117,9 @@ EVENTS: dict[str, Rule] = {
     "referral.submitted": Rule((A.RECEIVER, A.CENTRAL), _("New referral of case {number}")),
     "referral.acknowledged": Rule((A.SENDER,), _("Referral of case {number} acknowledged")),
     "referral.accepted": Rule((A.SENDER,), _("Referral of case {number} accepted")),
-    "referral.declined": Rule((A.SENDER, A.CENTRAL), _("Referral of case {number} declined")),
+    "referral.declined": Rule(
+        (A.SENDER, A.CENTRAL), _("Referral of case {number} declined: {reason}")
+    ),
     "referral.completed": Rule((A.SENDER,), _("Referral of case {number} completed")),
     "referral.withdrawn": Rule((A.RECEIVER,), _("Referral of case {number} withdrawn")),
     "referral.withdrawn_draft": nobody(_("Nobody else had seen the draft.")),

@@ -1,6 +1,8 @@
 """/api/v1/referrals/ with one POST action per move: the same selectors and services as the
 pages. 409 for a move from the wrong state, 404 for a referral the user may not see."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,7 +20,7 @@ from cases.models import Case
 from cases.selectors import case_list_visible_to
 
 from . import selectors, services
-from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType
+from .models import ConsentBasis, DeclineReason, Kind, Referral, ReferralEvent, ServiceType
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: a message per field"),
@@ -78,6 +80,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "state",
             "review_state",
             "decline_reason",
+            "decline_note",
             "redirected_from",
             "submitted_at",
             "created_at",
@@ -92,6 +95,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "state",
             "review_state",
             "decline_reason",
+            "decline_note",
             "redirected_from",
             "submitted_at",
             "created_at",
@@ -106,6 +110,24 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        help_text="Why the receiver declines: counted on the dashboard",
+        error_messages={
+            "required": _("Choose the reason for declining."),
+            # DRF puts what was sent in place of {input}.
+            "invalid_choice": lazy(services.unknown_decline_reason, str)("{input}"),
+        },
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='More about the decline; required when the reason is "other"',
+    )
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -201,7 +223,7 @@ class ReferralViewSet(
     submit = _action("submit", None, services.referral_submit)
     acknowledge = _action("acknowledge", NoteSerializer, services.referral_acknowledge)
     accept = _action("accept", NoteSerializer, services.referral_accept)
-    decline = _action("decline", ReasonSerializer, services.referral_decline)
+    decline = _action("decline", DeclineSerializer, services.referral_decline)
     complete = _action("complete", NoteSerializer, services.referral_complete)
     withdraw = _action("withdraw", ReasonSerializer, services.referral_withdraw)
     review = _action("review", ReviewSerializer, services.referral_review)

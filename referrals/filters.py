@@ -7,6 +7,7 @@ GET parameters:
 - `review_state`: the central review: pending, endorsed, queried, escalated;
 - `kind`: shelter_placement, service, transfer;
 - `urgency`: normal, urgent;
+- `decline_reason`: why the receiver declined (referrals.models.DeclineReason: no_bed, ...);
 - `sender`: the code of the sending organisation (pso-50, ...);
 - `to`: the code of the receiving organisation (shelter-kredtrakarn, ...);
 - `province`: the 2-digit code of the province where the case came in;
@@ -24,7 +25,7 @@ from cases.filters import province_choices
 from core.forms import DateInput
 from core.lists import FilterForm, keyword_parameters
 
-from .models import Kind, Referral, Urgency
+from .models import DeclineReason, Kind, Referral, Urgency
 from .workflow import ReviewState, State
 
 
@@ -44,6 +45,9 @@ class ReferralFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("All"))
     urgency = filters.ChoiceFilter(
         label=_("Urgency"), choices=Urgency.choices, empty_label=_("All")
+    )
+    decline_reason = filters.ChoiceFilter(
+        label=_("Reason for declining"), choices=DeclineReason.choices, empty_label=_("All")
     )
     sender = filters.ChoiceFilter(
         label=_("Sending organisation"),

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Province
 from core.forms import StyledFormMixin
 
-from .models import ConsentBasis, Kind, ServiceType, Urgency
+from .models import ConsentBasis, DeclineReason, Kind, ServiceType, Urgency
+from .selectors import QUEUE_ALL
 from .workflow import ReviewState, State
 
 
@@ -78,6 +79,24 @@ class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DeclineForm(StyledFormMixin, forms.Form):
+    # No reason chosen in advance: the receiver says why, and the dashboard counts it.
+    reason = forms.ChoiceField(
+        label=_("Reason for declining"),
+        choices=[("", _("Choose the reason")), *DeclineReason.choices],
+        error_messages={
+            "required": _("Choose the reason for declining."),
+            "invalid_choice": _("Choose the reason for declining from the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the reason is “Other”."),
+    )
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Central review"),
@@ -105,12 +124,16 @@ class RedirectForm(StyledFormMixin, forms.Form):
 
 
 class QueueFilterForm(StyledFormMixin, forms.Form):
+    # First what waits for the reviewer (referrals.selectors.review_queue), then the rest.
     state = forms.ChoiceField(
-        label=_("State"),
+        label=_("Show"),
         required=False,
-        choices=[("", _("All"))]
-        + [c for c in State.choices if c[0] != State.DRAFT]
-        + [c for c in ReviewState.choices if c[0]],
+        choices=[
+            ("", _("Waiting for central review (pending or escalated)")),
+            (QUEUE_ALL, _("All referrals")),
+            (_("State"), [c for c in State.choices if c[0] != State.DRAFT]),
+            (_("Central review"), [c for c in ReviewState.choices if c[0]]),
+        ],
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices]

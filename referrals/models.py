@@ -18,6 +18,18 @@ class Kind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer of the case to another office")
 
 
+# The kinds of organisation that receive each kind of referral.
+TARGET_KINDS = {
+    Kind.SHELTER_PLACEMENT: {Organisation.Kind.SHELTER},
+    Kind.TRANSFER: {Organisation.Kind.PROVINCIAL_OFFICE},
+    Kind.SERVICE: {
+        Organisation.Kind.PROVINCIAL_OFFICE,
+        Organisation.Kind.PARTNER,
+        Organisation.Kind.SHELTER,
+    },
+}
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
@@ -32,6 +44,23 @@ class ServiceType(models.TextChoices):
     EMPLOYMENT = "employment", _("Employment and training")
     EDUCATION = "education", _("Education")
     COMPENSATION = "compensation", _("Compensation claim")
+
+
+class DeclineReason(models.TextChoices):
+    """Why a receiver declines, in the words a shelter director uses: counted on the national
+    dashboard. "Other" needs the receiver's note; every reason may have one."""
+
+    NO_BED = "no_bed", _("No free bed in a section that fits the person")
+    TARGET_GROUP = (
+        "target_group",
+        _("Outside the target group (sex, age or form of exploitation)"),
+    )
+    SECURITY = "security", _("A security risk to the person, the residents or the staff")
+    MEDICAL_CARE = "medical_care", _("Needs medical or psychiatric care first")
+    PERSON_REFUSED = "person_refused", _("The person refused")
+    DUPLICATE = "duplicate", _("A duplicate, or the person is already served")
+    SERVICE_NOT_OFFERED = "service_not_offered", _("The service asked for is not offered here")
+    OTHER = "other", _("Other")
 
 
 class ConsentBasis(models.TextChoices):
@@ -67,7 +96,10 @@ class Referral(models.Model):
     review_state = models.CharField(
         _("central review"), max_length=10, choices=ReviewState.choices, blank=True, default=""
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("note on the decline"), blank=True)
     redirected_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -98,6 +130,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~Q(from_organisation=models.F("to_organisation")),
                 name="referral_to_another_organisation",
+            ),
+            # Every decline is counted by its reason on the dashboard.
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="referral_declined_has_reason",
             ),
             # One open referral of a case to one organisation: a double click, or twenty
             # concurrent API calls, cannot send the person twice.

@@ -1,16 +1,19 @@
 """Reads of referrals, always through what the user may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from audit.reads import read_for_display
 from cases.selectors import referral_consent_refused
 from sla.models import Deadline
 
-from .models import Referral, Urgency
-from .workflow import State
+from .models import TARGET_KINDS, Referral, Urgency
+from .workflow import AWAITING_REVIEW, State
 
 # A receiver sees a referral from its submission until it declines it or the sender withdraws
 # it (DESIGN.md §6): a person who did not come is no business of the shelter's.
@@ -81,12 +84,23 @@ def sent_list(*, user) -> QuerySet[Referral]:
     )
 
 
+# The review queue's `state` that shows every referral, whatever its review.
+QUEUE_ALL = "all"
+
+
 def review_queue(
     *, user, state: str = "", urgency: str = "", province: str = "", overdue: bool = False
 ) -> QuerySet[Referral]:
-    """The central queue: every submitted referral and every decline, with filters."""
+    """The central queue, urgent first, then newest. Without `state`, what waits for a central
+    reviewer: a review pending or escalated (AWAITING_REVIEW) of a referral its sender has
+    not withdrawn, a decline waiting for its redirect among them; `state` "all" shows every
+    referral, a referral's state or a review state only those."""
     referrals = referral_list_visible_to(user=user).order_by("-urgency", "-submitted_at")
-    if state:
+    if not state:
+        referrals = referrals.filter(review_state__in=AWAITING_REVIEW).exclude(
+            state=State.WITHDRAWN
+        )
+    elif state != QUEUE_ALL:
         referrals = referrals.filter(Q(state=state) | Q(review_state=state))
     if urgency:
         referrals = referrals.filter(urgency=urgency)
@@ -134,3 +148,40 @@ def consent_withdrawn(referral: Referral):
     will on being referred: the referral's pages and letter show it."""
     refusal = referral_consent_refused(referral.case)
     return refusal if refusal is not None and refusal.recorded_at > referral.created_at else None
+
+
+# The groups of the redirect form's list, in this order: shelters first, as most declines are
+# a shelter's and the reviewer looks for a free bed.
+RECEIVER_GROUPS = [
+    (Organisation.Kind.SHELTER, _("Government shelters")),
+    (Organisation.Kind.PROVINCIAL_OFFICE, _("Provincial offices")),
+    (Organisation.Kind.PARTNER, _("Partner agencies")),
+]
+
+
+@dataclass
+class ReceiverGroup:
+    kind: str
+    label: str
+    organisations: list[Organisation]
+
+
+def redirect_targets(referral: Referral) -> list[ReceiverGroup]:
+    """Where a declined referral may go instead, by kind of organisation (RECEIVER_GROUPS):
+    the active organisations that receive its kind of referral, but neither the one that
+    declined nor the sender; groups with none left out. One query."""
+    kinds = TARGET_KINDS.get(referral.kind, set())
+    organisations = (
+        Organisation.objects.filter(is_active=True, kind__in=kinds)
+        .exclude(pk__in=[referral.to_organisation_id, referral.from_organisation_id])
+        .select_related("province")
+        .order_by("name_th")
+    )
+    by_kind: dict[str, list[Organisation]] = {}
+    for organisation in organisations:
+        by_kind.setdefault(organisation.kind, []).append(organisation)
+    return [
+        ReceiverGroup(kind, label, by_kind[kind])
+        for kind, label in RECEIVER_GROUPS
+        if kind in by_kind
+    ]

@@ -24,20 +24,19 @@ from notifications.matrix import Audience, announce
 from sla.models import Clock
 from sla.services import deadline_cancel, deadline_close, deadline_open
 
-from .models import ConsentBasis, Kind, Referral, ReferralEvent, ServiceType, Urgency
+from .models import (
+    TARGET_KINDS,
+    ConsentBasis,
+    DeclineReason,
+    Kind,
+    Referral,
+    ReferralEvent,
+    ServiceType,
+    Urgency,
+)
 from .permissions import can_receive, can_review, can_send
 from .workflow import OPEN_STATES, REVIEW_TRANSITIONS, TRANSITIONS, ReviewState, State
 
-# The receiving organisation's kind that each kind of referral needs.
-TARGET_KINDS = {
-    Kind.SHELTER_PLACEMENT: {Organisation.Kind.SHELTER},
-    Kind.TRANSFER: {Organisation.Kind.PROVINCIAL_OFFICE},
-    Kind.SERVICE: {
-        Organisation.Kind.PROVINCIAL_OFFICE,
-        Organisation.Kind.PARTNER,
-        Organisation.Kind.SHELTER,
-    },
-}
 STATE_LABELS = dict(State.choices)
 REVIEW_LABELS = dict(ReviewState.choices)
 
@@ -50,7 +49,9 @@ def _lock(referral_id: int) -> Referral:
     )
 
 
-def _record(referral, actor, field, old, new, note=""):
+def _record(referral, actor, field, old, new, note="", details=None):
+    """The move's ReferralEvent, CaseEvent and AuditEvent; `details` (what else the move
+    decided, such as a reason for declining) go into the audit event."""
     ReferralEvent.objects.create(
         referral=referral, actor=actor, field=field, from_state=old, to_state=new, note=note
     )
@@ -65,18 +66,18 @@ def _record(referral, actor, field, old, new, note=""):
         action=AuditEvent.Action.TRANSITION,
         actor=actor,
         obj=referral,
-        changes={field: [old, new], **({"note": note} if note else {})},
+        changes={field: [old, new], **({"note": note} if note else {}), **(details or {})},
     )
 
 
-def _move(referral, actor, target, note="", **fields):
+def _move(referral, actor, target, note="", details=None, **fields):
     ensure_transition(referral.state, target, TRANSITIONS, STATE_LABELS)
     old = referral.state
     referral.state = target
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.save()
-    _record(referral, actor, "state", old, target, note)
+    _record(referral, actor, "state", old, target, note, details)
 
 
 def _sender_people(referral):
@@ -94,15 +95,17 @@ def _receivers(referral):
     return member_users(organisation=referral.to_organisation, roles=roles)
 
 
-def _announce(event: str, referral: Referral, actor: User, **to) -> None:
+def _announce(event: str, referral: Referral, actor: User, reason: str = "", **to) -> None:
     """Tell the audiences of `event` (notifications.matrix) about this referral: `to` maps
-    an audience's name (sender, receiver, central, central_head) to its people."""
+    an audience's name (sender, receiver, central, central_head) to its people; `reason` is
+    the words of a decline's reason."""
     announce(
         event,
         to={Audience(name): people for name, people in to.items()},
         actor=actor,
         link=referral.get_absolute_url(),
         number=referral.case.number,
+        **({"reason": reason} if reason else {}),
     )
 
 
@@ -357,17 +360,39 @@ def referral_accept(*, referral_id: int, actor: User, note: str = "") -> Referra
     return referral
 
 
+def unknown_decline_reason(reason: str) -> str:
+    """What the receiver is told when `reason` is none of DeclineReason's codes."""
+    return _("“%(reason)s” is not a reason for declining: choose one of %(reasons)s.") % {
+        "reason": reason,
+        "reasons": ", ".join(DeclineReason.values),
+    }
+
+
 @transaction.atomic
-def referral_decline(*, referral_id: int, actor: User, reason: str) -> Referral:
-    """The receiver cannot take the person; the reason is required. The decline lands in the
-    central queue for a redirect. Side effects: closes the decision deadline; notifies the
-    sender and the central reviewers."""
+def referral_decline(*, referral_id: int, actor: User, reason: str, note: str = "") -> Referral:
+    """The receiver cannot take the person, for one of the DeclineReason reasons (the
+    dashboard counts them); the note says more, and is required when the reason is "other".
+    The decline lands in the central queue for a redirect. Side effects: closes the decision
+    deadline; notifies the sender and the central reviewers, with the reason in words."""
     referral = _lock(referral_id)
     ensure_transition(referral.state, State.DECLINED, TRANSITIONS, STATE_LABELS)
     ensure(can_receive(actor, referral), _("Only the receiving organisation decides."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for declining.")})
-    _move(referral, actor, State.DECLINED, reason.strip(), decline_reason=reason.strip())
+    note = note.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Choose the reason for declining.")})
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": unknown_decline_reason(reason)})
+    if reason == DeclineReason.OTHER and not note:
+        raise ValidationError({"note": _("Say why you decline: the reason chosen is “Other”.")})
+    _move(
+        referral,
+        actor,
+        State.DECLINED,
+        note,
+        details={"decline_reason": reason},
+        decline_reason=reason,
+        decline_note=note,
+    )
     deadline_close(clock=_decision_clock(referral), obj=referral)
     _announce(
         "referral.declined",
@@ -375,6 +400,8 @@ def referral_decline(*, referral_id: int, actor: User, reason: str) -> Referral:
         actor,
         sender=_sender_people(referral),
         central=central_reviewers(),
+        # The label, not its text in the decider's language: each recipient reads their own.
+        reason=DeclineReason(reason).label,
     )
     return referral
 

@@ -28,6 +28,7 @@ from . import selectors, services
 from .filters import ReferralFilter
 from .forms import (
     AnswerForm,
+    DeclineForm,
     NoteForm,
     QueueFilterForm,
     ReasonForm,
@@ -35,7 +36,7 @@ from .forms import (
     ReferralForm,
     ReviewForm,
 )
-from .models import Kind, Urgency
+from .models import DeclineReason, Kind, Urgency
 from .permissions import available_moves
 from .workflow import ReviewState, State
 
@@ -50,8 +51,9 @@ EVERYONE_WITH_REFERRALS = (
 
 @role_required(Role.CENTRAL_REVIEWER)
 def home(request):
-    """The central review queue with its filters, not-a-victim decisions waiting for a second
-    review, and the national shelter network."""
+    """The central review queue (what waits for a reviewer, unless the filters ask for
+    more), not-a-victim decisions waiting for a second review, and the national shelter
+    network."""
     filters = QueueFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     queue = selectors.review_queue(
@@ -66,6 +68,7 @@ def home(request):
         "referrals/home.html",
         {
             "filters": filters,
+            "waiting_only": not criteria.get("state"),
             # Only what the rows show: 200 rows of joined objects are most of the page's time.
             "queue": selectors.with_running_deadlines(
                 queue.select_related(None).select_related(
@@ -149,9 +152,11 @@ def detail(request, referral_id):
             "consent_withdrawn": selectors.consent_withdrawn(referral),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
+            # Shown beside the note and review forms: ids of their own.
+            "decline_form": DeclineForm(auto_id="decline_%s"),
             "review_form": ReviewForm(),
             "answer_form": AnswerForm(),
-            "redirect_form": RedirectForm(),
+            "redirect_form": RedirectForm(auto_id="redirect_%s"),
         },
     )
 
@@ -168,8 +173,8 @@ ACTIONS = {
         lambda r, u, d: services.referral_accept(referral_id=r, actor=u, note=d["note"]),
     ),
     "decline": (
-        ReasonForm,
-        lambda r, u, d: services.referral_decline(referral_id=r, actor=u, reason=d["reason"]),
+        DeclineForm,
+        lambda r, u, d: services.referral_decline(referral_id=r, actor=u, **d),
     ),
     "complete": (
         NoteForm,
@@ -241,6 +246,7 @@ def referral_columns() -> list[Column]:
     """The columns of the referral list and its export, in the active language."""
     kind, urgency = labels(Kind.choices), labels(Urgency.choices)
     state, review = labels(State.choices), labels(ReviewState.choices)
+    declined_for = labels(DeclineReason.choices)
     return [
         Column(
             _("Case number"),
@@ -271,6 +277,12 @@ def referral_columns() -> list[Column]:
         Column(_("Urgency"), ("urgency",), lambda referral: urgency(referral.urgency)),
         Column(_("State"), ("state",), lambda referral: state(referral.state)),
         Column(_("Central review"), ("review_state",), lambda r: review(r.review_state)),
+        Column(
+            _("Reason for declining"),
+            ("decline_reason",),
+            lambda referral: declined_for(referral.decline_reason),
+            on_page=False,
+        ),
         Column(
             _("Submitted on"),
             ("submitted_at",),

@@ -36,6 +36,10 @@ class ReviewState(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
+# The central review waits for a central reviewer in these states (a query waits for the
+# sender's answer); the review queue shows them first.
+AWAITING_REVIEW = frozenset({ReviewState.PENDING, ReviewState.ESCALATED})
+
 REVIEW_TRANSITIONS = {
     ReviewState.PENDING: {ReviewState.ENDORSED, ReviewState.QUERIED, ReviewState.ESCALATED},
     ReviewState.QUERIED: {ReviewState.PENDING},

@@ -74,6 +74,11 @@ class DashboardSerializer(serializers.Serializer):
     monthly = DashboardMonthSerializer(many=True)
     screenings = DashboardCountSerializer(many=True)
     referrals = DashboardCountSerializer(many=True)
+    declines = DashboardCountSerializer(
+        many=True,
+        help_text="The referrals submitted in the period and declined, by the receiver's "
+        "reason (referrals' decline_reason)",
+    )
     sla = DashboardSlaSerializer()
     breaches = serializers.IntegerField(
         help_text="Deadlines overdue now: /api/v1/deadlines/board/?status=breached lists them"

@@ -50,7 +50,9 @@ def _chart(key, title, kind, rows, *, list_url="", filter_name=None, series_labe
     }
 
 
-def dashboard_charts(figures: dict, list_url: str) -> list[dict]:
+def dashboard_charts(figures: dict, list_url: str, declines_url: str) -> list[dict]:
+    """The charts, each bar linked to the list it counts where the list can filter on it:
+    the cases (`list_url`) or the declined referrals (`declines_url`)."""
     cases = figures["cases"]
     months = figures["monthly"]
     sla = figures["sla"]["by_clock"]
@@ -108,6 +110,14 @@ def dashboard_charts(figures: dict, list_url: str) -> list[dict]:
         ),
         _chart("screenings", _("Screenings by outcome"), "bar", figures["screenings"]),
         _chart("referrals", _("Referrals by state"), "bar", figures["referrals"]),
+        _chart(
+            "declines",
+            _("Declined referrals by reason"),
+            "bar",
+            figures["declines"],
+            list_url=declines_url,
+            filter_name="decline_reason",
+        ),
         {
             "id": "sla",
             "title": _("Deadlines met on time, by clock (%)"),

@@ -31,6 +31,7 @@ from cases.models import CHILD_AGE, Case, ExploitationType, Outcome, Screening, 
 from cases.reference import country_name
 from cases.selectors import case_list_visible_to
 from cases.workflow import OPEN_CASE_STATES
+from referrals.models import DeclineReason
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
 from shelters.selectors import shelter_list_with_units
@@ -40,6 +41,9 @@ from sla.selectors import deadline_board, deadlines_answered_by
 # Beat counts the national default view every minute (reports.tasks): kept twice as long, it
 # never runs out while beat runs.
 CACHE_SECONDS = 120
+# Raised whenever the figures change shape, so that a release never reads the older shape that
+# its predecessor left in the cache (2: declines by reason).
+FIGURES_VERSION = 2
 
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
@@ -326,15 +330,44 @@ def referrals_in_scope(*, user, filters: Filters):
     return referrals
 
 
-def referrals_by_state(*, user, filters: Filters) -> list[dict]:
-    referrals = referrals_in_scope(user=user, filters=filters)
-    rows = referrals.values(key=F("state")).annotate(n=Count("pk"))
-    counts = {row["key"]: row["n"] for row in rows}
-    return [
-        {"key": value, "label": label, "count": counts.get(value, 0)}
+def referral_figures(*, user, filters: Filters) -> tuple[list[dict], list[dict]]:
+    """The referrals submitted in the period by state, and those declined by the receiver's
+    reason (every reason, in DeclineReason's order): one grouped query for both, so that the
+    declines by reason add up to the declined ones."""
+    rows = (
+        referrals_in_scope(user=user, filters=filters)
+        .order_by()
+        .values("state", "decline_reason")
+        .annotate(n=Count("pk"))
+    )
+    states, reasons = Counter(), Counter()
+    for row in rows:
+        states[row["state"]] += row["n"]
+        if row["state"] == ReferralState.DECLINED:
+            reasons[row["decline_reason"]] += row["n"]
+    by_state = [
+        {"key": value, "label": label, "count": states[value]}
         for value, label in ReferralState.choices
         if value != ReferralState.DRAFT
     ]
+    declined_by_reason = [
+        {"key": value, "label": label, "count": reasons[value]}
+        for value, label in DeclineReason.choices
+    ]
+    return by_state, declined_by_reason
+
+
+def declines_query(filters: Filters) -> dict[str, str]:
+    """The referral list's GET parameters for the declines `referral_figures` counts (each
+    reason adds its own `decline_reason`)."""
+    query = {
+        "state": ReferralState.DECLINED.value,
+        "from": filters.start.isoformat(),
+        "to_date": filters.end.isoformat(),
+    }
+    if filters.province is not None:
+        query["province"] = filters.province.code
+    return query
 
 
 def deadlines_in_scope(*, user, filters: Filters):
@@ -433,7 +466,8 @@ def figures_key(user, filters: Filters) -> str:
     # The central division all sees the same; anyone else may hold grants of their own.
     scope = "national" if dashboard_scope(user) == "national" else f"user-{user.pk}"
     province = filters.province.code if filters.province else "all"
-    return f"dashboard:{scope}:{filters.start}:{filters.end}:{province}:{get_language()}"
+    period = f"{filters.start}:{filters.end}"
+    return f"dashboard:v{FIGURES_VERSION}:{scope}:{period}:{province}:{get_language()}"
 
 
 def dashboard_figures(*, user, filters: Filters, fresh: bool = False) -> dict:
@@ -462,6 +496,7 @@ def _plain(value):
 
 def _count_figures(*, user, filters: Filters) -> dict:
     registered = cases_registered(user=user, filters=filters)
+    referrals, declines = referral_figures(user=user, filters=filters)
     return {
         "counted_at": timezone.now(),
         "cases": case_figures(user=user, filters=filters),
@@ -469,7 +504,8 @@ def _count_figures(*, user, filters: Filters) -> dict:
         "by_province": by_province(registered),
         "monthly": monthly_trend(user=user, filters=filters),
         "screenings": screenings_by_outcome(user=user, filters=filters),
-        "referrals": referrals_by_state(user=user, filters=filters),
+        "referrals": referrals,
+        "declines": declines,
         "sla": sla_compliance(user=user, filters=filters),
         "breaches": current_breaches(user=user, filters=filters).count(),
     }

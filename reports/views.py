@@ -38,7 +38,8 @@ def dashboard(request):
     refresh["refresh"] = "1"
     list_url = f"{reverse('cases:list')}?{urlencode(filters.list_query())}"
     breaches_url = f"{reverse('sla:board')}?{urlencode(statistics.breaches_query(filters))}"
-    charts = dashboard_charts(figures, list_url)
+    declines_url = f"{reverse('referrals:list')}?{urlencode(statistics.declines_query(filters))}"
+    charts = dashboard_charts(figures, list_url, declines_url)
     return render(
         request,
         "reports/dashboard.html",

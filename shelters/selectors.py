@@ -1,16 +1,18 @@
 """Reads about shelters."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
 from referrals.models import Referral
+from referrals.selectors import redirect_targets
 from referrals.workflow import State
 
 from .models import Placement, PlacementStatus, Section, Shelter, ShelterUnit, TargetGroup
@@ -155,6 +157,54 @@ def fit_warnings(*, shelter: Shelter, person) -> list[str]:
             % {"shelter": shelter.organisation.name, "age": youngest}
         )
     return warnings
+
+
+def fitting_free_beds(*, shelter: Shelter, person) -> int:
+    """The free beds of the shelter's sections meant for the person (as `section_warnings`
+    judges), none when its target group does not take them in (`fit_warnings`)."""
+    if fit_warnings(shelter=shelter, person=person):
+        return 0
+    return sum(
+        max(unit.free_beds, 0)
+        for unit in shelter.units.all()
+        if not section_warnings(unit=unit, person=person)
+    )
+
+
+@dataclass
+class RedirectGroup:
+    """One group of the redirect form's list: organisations of one kind, each with its
+    shelter (None for an organisation that is not a shelter)."""
+
+    label: str
+    options: list[tuple[Organisation, Shelter | None]]
+
+    @property
+    def shelters(self) -> list[tuple[Organisation, Shelter]]:
+        return [(organisation, shelter) for organisation, shelter in self.options if shelter]
+
+
+def redirect_choices(*, referral: Referral) -> list[RedirectGroup]:
+    """The redirect form's list for a declined referral, in the groups of referrals.selectors
+    .redirect_targets (shelters first, those with a free bed for the person before the
+    others): a shelter with its sections' live free beds (`units`), `fitting_beds` for the
+    referral's person and its target-group `warnings`. Three queries, however many
+    organisations."""
+    person = referral.case.person
+    shelters = {shelter.organisation_id: shelter for shelter in shelter_list_with_units()}
+    groups = []
+    for group in redirect_targets(referral):
+        options = []
+        for organisation in group.organisations:
+            shelter = shelters.get(organisation.pk)
+            if shelter is not None:
+                shelter.fitting_beds = fitting_free_beds(shelter=shelter, person=person)
+                shelter.warnings = fit_warnings(shelter=shelter, person=person)
+            options.append((organisation, shelter))
+        # Shelters with a bed for the person first (a stable sort: by name within each part).
+        options.sort(key=lambda option: option[1] is not None and not option[1].fitting_beds)
+        groups.append(RedirectGroup(group.label, options))
+    return groups
 
 
 def shelter_of(user) -> Shelter:

@@ -234,7 +234,9 @@ def referral_in_state(
         if move == "withdraw":
             services.referral_withdraw(referral_id=referral.pk, actor=sender, reason="ครอบครัวรับกลับ")
         elif move == "decline":
-            services.referral_decline(referral_id=referral.pk, actor=receiver, reason="เต็ม")
+            services.referral_decline(
+                referral_id=referral.pk, actor=receiver, reason="no_bed", note="เต็ม"
+            )
         else:
             getattr(services, f"referral_{move}")(referral_id=referral.pk, actor=receiver)
     if review != "pending":

@@ -23,7 +23,7 @@ MOVES = {
     "submit": ("draft", {}, {"worker_chiangmai", "supervisor_chiangmai"}),
     "acknowledge": ("submitted", {}, {"director_kredtrakarn"}),
     "accept": ("acknowledged", {}, {"director_kredtrakarn"}),
-    "decline": ("acknowledged", {"reason": "full"}, {"director_kredtrakarn"}),
+    "decline": ("acknowledged", {"reason": "no_bed"}, {"director_kredtrakarn"}),
     "complete": ("accepted", {}, {"director_kredtrakarn"}),
     "withdraw": ("submitted", {"reason": "family"}, {"worker_chiangmai", "supervisor_chiangmai"}),
     "review": ("submitted", {"decision": "endorse"}, {"central_reviewer"}),

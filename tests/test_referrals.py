@@ -142,7 +142,9 @@ def test_a_decline_needs_a_reason_lands_centrally_and_can_be_redirected(
     )
     with pytest.raises(ValidationError):
         services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="")
-    services.referral_decline(referral_id=referral.pk, actor=director_kredtrakarn, reason="เตียงเต็ม")
+    services.referral_decline(
+        referral_id=referral.pk, actor=director_kredtrakarn, reason="no_bed", note="เตียงเต็ม"
+    )
     assert (
         Notification.objects.filter(
             recipient=central_reviewer, message__contains=case.number
@@ -274,7 +276,7 @@ def test_two_directors_accepting_at_once_get_one_success_and_one_conflict(
             if move == "accept":
                 services.referral_accept(referral_id=referral.pk, actor=actor)
             else:
-                services.referral_decline(referral_id=referral.pk, actor=actor, reason="full")
+                services.referral_decline(referral_id=referral.pk, actor=actor, reason="no_bed")
             outcomes.append(move)
         except TransitionNotAllowed:
             outcomes.append("conflict")

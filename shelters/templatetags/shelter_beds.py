@@ -3,7 +3,12 @@
 
 from django import template
 
-from shelters.selectors import fit_warnings, living_elsewhere, shelter_list_with_units
+from shelters.selectors import (
+    fit_warnings,
+    living_elsewhere,
+    redirect_choices,
+    shelter_list_with_units,
+)
 
 register = template.Library()
 
@@ -29,3 +34,10 @@ def bed_elsewhere(case) -> str:
     """Where the case's person lives now under another of their cases, or "": a shelter
     referral warns the sender, and is refused at acceptance and admission."""
     return living_elsewhere(case)
+
+
+@register.simple_tag
+def redirect_groups(referral):
+    """Where a declined referral may be redirected, grouped by kind for the form's optgroups:
+    shelters first, with their free beds by section and whether one fits the person."""
+    return redirect_choices(referral=referral)
