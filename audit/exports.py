@@ -2,6 +2,9 @@
 says what was taken (the list or report, its filters or period, the format, the number of rows)
 before the first byte is streamed."""
 
+from collections.abc import Callable, Iterator
+from itertools import islice
+
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -43,10 +46,29 @@ def _filter_errors(filterset: FilterSet) -> str:
     )
 
 
-def list_export(request, *, name: str, filterset: FilterSet, columns: list[Column]) -> HttpResponse:
+def _chunks(rows: QuerySet, prepare: Callable[[list], list] | None) -> Iterator:
+    """The rows, read CHUNK_SIZE at a time; each chunk given to `prepare` when there is one."""
+    rows = rows.iterator(chunk_size=CHUNK_SIZE)
+    if prepare is None:
+        yield from rows
+        return
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield from prepare(chunk)
+
+
+def list_export(
+    request,
+    *,
+    name: str,
+    filterset: FilterSet,
+    columns: list[Column],
+    prepare: Callable[[list], list] | None = None,
+) -> HttpResponse:
     """The list's matching rows as a CSV or Excel file (`format=csv|xlsx`), after one audit
     event that says which list, with which filters, in which format and how many rows. The
-    caller checks that the user may export (`accounts.permissions.EXPORTING_ROLES`)."""
+    caller checks that the user may export (`accounts.permissions.EXPORTING_ROLES`).
+    `prepare`, as for core.lists.list_page, turns each chunk of rows into what the columns
+    read (what they need from other tables, in one query per table and chunk)."""
     format = request.GET.get("format", "")
     if format not in FORMATS:
         return export_refused(_("Choose the format of the file: csv or xlsx."))
@@ -63,8 +85,5 @@ def list_export(request, *, name: str, filterset: FilterSet, columns: list[Colum
         format=format,
         filename=f"nrm-{name}",
         headers=[column.header for column in columns],
-        rows=(
-            [column.value(row) for column in columns]
-            for row in rows.iterator(chunk_size=CHUNK_SIZE)
-        ),
+        rows=([column.value(row) for column in columns] for row in _chunks(rows, prepare)),
     )

@@ -46,7 +46,18 @@ urlpatterns = [
     path("shelters/", include("shelters.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
-    path("audit/", include(([path("", audit_log.search, name="search")], "audit"))),
+    path(
+        "audit/",
+        include(
+            (
+                [
+                    path("", audit_log.search, name="search"),
+                    path("export/", audit_log.export, name="export"),
+                ],
+                "audit",
+            )
+        ),
+    ),
     path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
