@@ -244,3 +244,7 @@ class PersonMergeForm(StyledFormMixin, forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirmed = forms.BooleanField(
+        label=_("Both records are the same person. A merge cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the merge.")},
+    )

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role
 from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
+from core.dates import format_date
 from referrals.models import Referral
 from referrals.selectors import redirect_targets
 from referrals.workflow import State
@@ -38,6 +40,27 @@ def living_elsewhere(case) -> str:
         "This person already lives in %(unit)s under another of their cases: one person has "
         "one bed. A move to another shelter is a transfer referral from that case."
     ) % {"unit": stay.unit}
+
+
+def residence_warning(case, *, sender_id: int | None = None) -> str:
+    """Where the case's person lives now, for whoever refers them to a shelter (the sender's
+    form, the receiver's referral page), or "": under another of their cases (a bed is refused
+    at acceptance: living_elsewhere), or under this very case (a move to another shelter is a
+    transfer that their shelter asks for). A transfer sent by the shelter they live in, whose
+    own referral this is, warns nobody."""
+    stay = current_stay(person_id=case.person_id)
+    if stay is None or stay.unit.shelter.organisation_id == sender_id:
+        return ""
+    if stay.case_id != case.pk:
+        return living_elsewhere(case)
+    return _(
+        "This person lives in %(unit)s now, since %(date)s. A move to another shelter is a "
+        "transfer that %(shelter)s asks for from the person's stay."
+    ) % {
+        "unit": stay.unit,
+        "date": format_date(timezone.localtime(stay.admitted_at).date()),
+        "shelter": stay.unit.shelter.organisation.name,
+    }
 
 
 def cases_resident_in(organisation_id: int, *, current_only: bool) -> Q:

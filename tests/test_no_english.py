@@ -33,6 +33,7 @@ ALLOWED = {
     "Excel",
     "API",
     "ID",
+    "IP",  # an IP address: หมายเลข IP
     "ISO",
     "SMS",
     "OTP",

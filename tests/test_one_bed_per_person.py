@@ -15,7 +15,7 @@ from cases import services as cases_services
 from core.domain import TransitionNotAllowed
 from referrals import services as referrals_services
 from shelters import services
-from shelters.models import Placement, ShelterUnit
+from shelters.models import Placement, Shelter, ShelterUnit
 from tests.factories import admission, member, referral_in_state
 
 SHELTER = "shelter-kredtrakarn"
@@ -55,6 +55,43 @@ def test_the_sender_of_a_second_case_is_warned_that_the_person_lives_in_a_shelte
     assert 'data-testid="bed-elsewhere"' in warning
     assert str(resident.unit.shelter) in warning
     assert resident.case.number not in warning  # Chiang Mai's case is not Tak's to see
+
+
+@pytest.mark.django_db
+def test_a_resident_referred_again_under_the_same_case_warns_sender_and_receiver(
+    client, resident, worker_chiangmai, director_kredtrakarn
+):
+    """Found in the acceptance walk: a child living in Kredtrakarn under this case was referred
+    to Kredtrakarn again, and nobody was told."""
+    client.force_login(worker_chiangmai)
+    form = client.get(reverse("referrals:new", args=[resident.case.pk])).content.decode()
+    again = referral_in_state(worker_chiangmai, "submitted", case=resident.case)
+    client.force_login(director_kredtrakarn)
+    page = client.get(again.get_absolute_url()).content.decode()
+
+    for shown in (form, page):
+        assert 'data-testid="bed-elsewhere"' in shown
+        assert str(resident.unit) in shown
+
+
+@pytest.mark.django_db
+def test_a_transfer_asked_by_the_residents_own_shelter_warns_nobody(
+    client, resident, director_kredtrakarn
+):
+    referral = services.placement_transfer(
+        placement_id=resident.pk,
+        to_shelter=Shelter.objects.get(organisation__code="shelter-narisawat"),
+        reason="closer to her family",
+        consent="given",
+        consent_now=True,
+        actor=director_kredtrakarn,
+    )
+    client.force_login(member(Role.SHELTER_DIRECTOR, "shelter-narisawat", "narisawat"))
+
+    page = client.get(referral.get_absolute_url())
+
+    assert page.status_code == 200
+    assert 'data-testid="bed-elsewhere"' not in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -32,11 +32,13 @@ def twice(worker_chiangmai, worker_tak):
     return chiangmai, tak
 
 
-def _merge(client, reviewer, keep, case_number, reason="Same passport photo and parents"):
+def _merge(
+    client, reviewer, keep, case_number, reason="Same passport photo and parents", confirmed="on"
+):
     client.force_login(reviewer)
     return client.post(
         reverse("cases:person_merge", args=[keep.pk]),
-        {"case_number": case_number, "reason": reason},
+        {"case_number": case_number, "reason": reason, "confirmed": confirmed},
         follow=True,
     )
 
@@ -59,7 +61,8 @@ def test_the_central_division_merges_another_record_of_the_same_person(
     # Each office still works on its own case, and sees only its own.
     tak.refresh_from_db()
     assert tak.owner == worker_tak.membership.organisation
-    assert CaseEvent.objects.filter(case=tak, kind=CaseEvent.Kind.UPDATED).exists()
+    line = CaseEvent.objects.get(case=tak, kind=CaseEvent.Kind.UPDATED)
+    assert chiangmai.number not in line.summary  # not Tak's to know
     client.force_login(worker_chiangmai)
     assert client.get(tak.get_absolute_url()).status_code == 404
     event = AuditEvent.objects.filter(object_id=str(keep.pk), changes__merged_person=gone.pk)
@@ -75,10 +78,12 @@ def test_a_merge_is_refused_with_its_reason_and_changes_nothing(
     unknown = _merge(client, central_reviewer, keep, "NRM-2569-99-999999")
     itself = _merge(client, central_reviewer, keep, chiangmai.number)
     no_reason = _merge(client, central_reviewer, keep, tak.number, reason="")
+    unconfirmed = _merge(client, central_reviewer, keep, tak.number, confirmed="")
 
     assert "ไม่มีรายกรณีเลขที่นี้" in unknown.content.decode()
     assert "ระเบียนเดียวกัน" in itself.content.decode()
     assert no_reason.status_code == 200
+    assert "ทำเครื่องหมาย" in unconfirmed.content.decode()
     assert Person.objects.filter(pk=tak.person_id).exists()
     with pytest.raises(ActionForbidden):
         services.person_merge(

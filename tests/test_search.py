@@ -211,7 +211,11 @@ def test_a_chinese_name_alone_raises_the_duplicate_warning_at_registration(
     )
 
     assert page.status_code == 200
-    assert 'data-testid="match-elsewhere"' in page.content.decode()
+    html = page.content.decode()
+    assert 'data-testid="match-elsewhere"' in html
+    # Nothing here to link to: the worker registers, and the central division checks.
+    assert 'data-testid="register-elsewhere"' in html
+    assert 'name="link_person"' not in html
 
 
 def test_a_phone_number_that_is_not_one_is_refused_in_thai(client, worker_chiangmai):

@@ -221,10 +221,8 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, reason: str) -
     keep.languages = list(dict.fromkeys([*keep.languages, *duplicate.languages]))
     keep.age_disputed = keep.age_disputed or duplicate.age_disputed
     keep.save()
-    summary = _("Same person as the one of case %(number)s: the records were merged.") % {
-        "number": ", ".join(keep.cases.exclude(number__in=numbers).values_list("number", flat=True))
-        or "—"
-    }
+    # The other office's case number is not named: it may be an office this one may not see.
+    summary = _("The central division found this person registered twice: the records were merged.")
     for case in keep.cases.filter(number__in=numbers):
         case_event_add(case=case, kind=CaseEvent.Kind.UPDATED, actor=actor, summary=summary)
     audit_record(

@@ -5,8 +5,8 @@ from django import template
 
 from shelters.selectors import (
     fit_warnings,
-    living_elsewhere,
     redirect_choices,
+    residence_warning,
     shelter_list_with_units,
 )
 
@@ -30,10 +30,11 @@ def shelters_for(person):
 
 
 @register.simple_tag
-def bed_elsewhere(case) -> str:
-    """Where the case's person lives now under another of their cases, or "": a shelter
-    referral warns the sender, and is refused at acceptance and admission."""
-    return living_elsewhere(case)
+def bed_elsewhere(case, sender_id=None) -> str:
+    """Where the case's person lives now, or "": a shelter referral warns its sender and its
+    receiver (selectors.residence_warning), and is refused at acceptance and admission when
+    the bed is under another of their cases."""
+    return residence_warning(case, sender_id=sender_id)
 
 
 @register.simple_tag
