@@ -521,7 +521,12 @@ def referral_redirect(
         old = declined.review_state
         declined.review_state = ReviewState.ENDORSED
         declined.save(update_fields=["review_state", "updated_at"])
-        _record(declined, actor, "review_state", old, ReviewState.ENDORSED, note.strip())
+        # The redirect is the review's outcome: the timeline says so, not a bare "endorsed".
+        outcome = _("Redirected to %(organisation)s: %(note)s") % {
+            "organisation": to_organisation.name,
+            "note": note.strip(),
+        }
+        _record(declined, actor, "review_state", old, ReviewState.ENDORSED, outcome)
         deadline_close(clock=Clock.CENTRAL_REVIEW, obj=declined)
     _announce("referral.redirected", declined, actor, sender=_sender_people(declined))
     return redirect

@@ -160,6 +160,10 @@ def test_a_decline_needs_a_reason_lands_centrally_and_can_be_redirected(
     assert redirect.redirected_from_id == referral.pk
     assert redirect.state == "submitted"
     assert redirect.from_organisation == case.owner
+    # The declined referral's timeline says where the person went, not a bare "endorsed".
+    outcome = referral.events.get(field="review_state", to_state="endorsed")
+    assert org("shelter-narisawat").name in outcome.note
+    assert "บ้านนารีสวัสดิ์มีเตียงว่าง" in outcome.note
     with pytest.raises(TransitionNotAllowed):
         services.referral_redirect(
             referral_id=referral.pk,
