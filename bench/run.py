@@ -57,6 +57,13 @@ INTAKE_SECONDS = 30
 SWEEP_SECONDS = 1
 
 
+# Targets of issue #23: a request's CPU (Python and PostgreSQL) as a multiple of the stack's
+# floor, a plain DRF list of 25 cases (bench/cpu.py).
+API_LIST = 1.0
+HTML_LIST = 2.5
+HEAVY_PAGE = 4.0
+
+
 @dataclass(frozen=True)
 class Endpoint:
     label: str
@@ -64,21 +71,23 @@ class Endpoint:
     who: str  # "" (anonymous), "worker", "director", "reviewer"; "+token" for an API token
     p99_ms: int = MAX_P99_MS
     ratio: float = MIN_RATIO
+    floor: float | None = None  # at most this many times the floor's CPU (bench/cpu.py)
 
 
 CEILING = Endpoint("ceiling: /healthz (no database)", "healthz", "", ratio=0)
 ENDPOINTS = [
-    Endpoint("page: case list, provincial (Tak)", "cases:home", "worker"),
-    Endpoint("page: case list, central", "cases:list", "reviewer"),
-    Endpoint("page: referral inbox, shelter", "referrals:inbox", "director"),
-    Endpoint("page: review queue, central", "referrals:home", "reviewer"),
-    Endpoint("page: case detail", "cases:detail", "worker"),
+    Endpoint("page: case list, provincial (Tak)", "cases:home", "worker", floor=HTML_LIST),
+    Endpoint("page: case list, central", "cases:list", "reviewer", floor=HTML_LIST),
+    Endpoint("page: referral inbox, shelter", "referrals:inbox", "director", floor=HTML_LIST),
+    Endpoint("page: review queue, central", "referrals:home", "reviewer", floor=HEAVY_PAGE),
+    Endpoint("page: case detail", "cases:detail", "worker", floor=HEAVY_PAGE),
+    Endpoint("page: bed board, shelter", "shelters:home", "director", floor=HTML_LIST),
     Endpoint("page: national dashboard", "reports:dashboard", "reviewer", DASHBOARD_P99_MS, 0),
-    Endpoint("API: cases, provincial (Tak)", "/api/v1/cases/", "worker+token"),
-    Endpoint("API: cases, central", "/api/v1/cases/", "reviewer"),
+    Endpoint("API: cases, provincial (Tak)", "/api/v1/cases/", "worker+token", floor=API_LIST),
+    Endpoint("API: cases, central", "/api/v1/cases/", "reviewer", floor=API_LIST),
     Endpoint("API: case detail", "/api/v1/cases/{case}/", "worker+token"),
-    Endpoint("API: referrals, shelter", "/api/v1/referrals/", "director+token"),
-    Endpoint("API: referrals, central", "/api/v1/referrals/", "reviewer"),
+    Endpoint("API: referrals, shelter", "/api/v1/referrals/", "director+token", floor=API_LIST),
+    Endpoint("API: referrals, central", "/api/v1/referrals/", "reviewer", floor=API_LIST),
     Endpoint("API: national dashboard", "/api/v1/reports/dashboard/", "reviewer", 300, 0),
 ]
 
@@ -94,7 +103,7 @@ def bench_environment(database_url: str, var_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -315,10 +324,15 @@ def wrk(path: str, headers: dict[str, str], *, duration: int, connections: int) 
     }
 
 
-def start_server(env: dict[str, str], workers: int) -> subprocess.Popen:
+def collect_static(env: dict[str, str]) -> None:
+    """With DEBUG off, pages name their static files through the collected manifest."""
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+
+
+def start_server(env: dict[str, str], workers: int) -> subprocess.Popen:
+    collect_static(env)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
