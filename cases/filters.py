@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Province
+from accounts.choices import province_choices
 from core.forms import DateInput
 from core.lists import FilterForm, keyword_parameters
 
@@ -28,10 +28,6 @@ from .models import Case, ExploitationType, Sex
 from .reference import country_choices
 from .search import cases_matching
 from .workflow import CaseStatus
-
-
-def province_choices() -> list[tuple[str, str]]:
-    return [(province.code, province.name) for province in Province.objects.all()]
 
 
 @keyword_parameters

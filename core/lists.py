@@ -1,7 +1,8 @@
 """What the filtered lists of cases, referrals and placements share.
 
 One FilterSet over the user's visible rows stands behind both a list page and its export, so
-a download never holds a row the page would not show. Pages show 50 rows; only the roles
+a download never holds a row the page would not show. Pages show 25 rows, or 50 or 100 as the
+user chooses; only the roles
 accountable for personal data (DESIGN.md §6, `accounts.permissions.may_export`) may take it
 away in a file, and every file taken is written in the audit log with its list, filters, format
 and number of rows (`audit.exports.list_export`).
@@ -26,7 +27,9 @@ from django_filters import FilterSet
 from .dates import format_date, format_datetime
 from .forms import StyledFormMixin
 
-PAGE_SIZE = 50
+# Rows a page shows: the first by default, the others on the user's choice (`?size=`).
+PAGE_SIZES = (25, 50, 100)
+PAGE_SIZE = PAGE_SIZES[0]
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -112,6 +115,22 @@ class MinuteCountPaginator(Paginator):
         return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
 
 
+def page_size(request) -> int:
+    """The rows a page shows: what the user chose with `size`, if one of PAGE_SIZES."""
+    size = request.GET.get("size", "")
+    return int(size) if size.isdigit() and int(size) in PAGE_SIZES else PAGE_SIZE
+
+
+def page_size_links(query) -> list[tuple[int, str]]:
+    """Each page size with the query string that shows the list's first page at that size."""
+    links = []
+    for size in PAGE_SIZES:
+        sized = query.copy()
+        sized["size"] = str(size)
+        links.append((size, sized.urlencode()))
+    return links
+
+
 def list_page(
     request,
     filterset: FilterSet,
@@ -122,7 +141,7 @@ def list_page(
     live_count: bool = False,
     **context,
 ) -> HttpResponse:
-    """A page of 50 matching rows, the total, the filter form, and the query string that
+    """A page of matching rows (page_size), the total, the filter form, and the query string that
     keeps the filters in the pagination and export links; `rows` pairs each row with its
     (column, cell) pairs for the columns shown on the page, in order. `prepare`, when given,
     turns the page's rows into what the columns read, for the whole page at once (what the
@@ -133,14 +152,17 @@ def list_page(
     query = request.GET.copy()
     for parameter in ("page", "format"):
         query.pop(parameter, None)
+    size = page_size(request)
+    counted = query.copy()  # the same total at every page size
+    counted.pop("size", None)
     if live_count:
-        paginator = Paginator(filtered(filterset), PAGE_SIZE)
+        paginator = Paginator(filtered(filterset), size)
     else:
         paginator = MinuteCountPaginator(
             filtered(filterset),
-            PAGE_SIZE,
+            size,
             count_key="list-count:"
-            + sha256(f"{template}|{request.user.pk}|{query.urlencode()}".encode()).hexdigest(),
+            + sha256(f"{template}|{request.user.pk}|{counted.urlencode()}".encode()).hexdigest(),
         )
     page = paginator.get_page(request.GET.get("page"))
     shown = page_columns(columns)
@@ -154,6 +176,8 @@ def list_page(
             "columns": shown,
             "rows": [(row, [(column, column.cell(row)) for column in shown]) for row in rows],
             "query": query.urlencode(),
+            "page_size": size,
+            "page_sizes": page_size_links(query),
             **context,
         },
     )

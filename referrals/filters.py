@@ -20,18 +20,12 @@ They narrow what the user may see (referrals.selectors.referral_list_visible_to)
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
-from cases.filters import province_choices
+from accounts.choices import organisation_choices, province_choices
 from core.forms import DateInput
 from core.lists import FilterForm, keyword_parameters
 
 from .models import DeclineReason, Kind, Referral, Urgency
 from .workflow import ReviewState, State
-
-
-def organisation_choices() -> list[tuple[str, str]]:
-    organisations = Organisation.objects.filter(is_active=True)
-    return sorted(((o.code, o.name) for o in organisations), key=lambda choice: choice[1])
 
 
 @keyword_parameters

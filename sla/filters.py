@@ -17,18 +17,10 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Province
+from accounts.choices import organisation_choices, province_choices
 from core.lists import FilterForm
 
 from .models import Clock, ClockStatus, Deadline, EscalationLevel
-
-
-def province_choices() -> list[tuple[str, str]]:
-    return [(province.code, province.name) for province in Province.objects.all()]
-
-
-def organisation_choices() -> list[tuple[str, str]]:
-    return [(organisation.code, organisation.name) for organisation in Organisation.objects.all()]
 
 
 class DeadlineBoardFilter(filters.FilterSet):

@@ -530,3 +530,20 @@ def test_a_control_character_cannot_hide_a_formula_in_either_format(control):
     cells = xlsx_sheet(export_response(format="xlsx", filename="t", headers=headers, rows=rows))[1]
     assert [cell.value for cell in cells] == ['\'=HYPERLINK("http://x","y")', "'+1", "ab"]
     assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_a_list_shows_25_rows_and_the_user_may_choose_50_or_100(client, worker_chiangmai):
+    for number in range(27):
+        register_case(worker_chiangmai, name_latin=f"Person {number}")
+    signed_in(client, worker_chiangmai)
+
+    def shown(**params):
+        page = client.get(reverse("cases:list"), params)
+        return page.context["page"], page.content.decode()
+
+    default, html = shown()
+    assert len(default.object_list) == 25 and default.paginator.count == 27
+    assert 'data-testid="page-sizes"' in html and "size=50" in html
+    assert len(shown(size="50")[0].object_list) == 27
+    assert len(shown(size="7")[0].object_list) == 25  # not one of the choices: the default
+    assert len(shown(size="x")[0].object_list) == 25

@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import organisation_choices
 from accounts.models import Membership
 from audit.models import AuditEvent
 from cases.filters import CaseFilter
@@ -28,7 +29,6 @@ from cases.models import Case
 from cases.selectors import case_list_visible_to
 from core.forms import DateInput
 from core.lists import FilterForm, filtered, keyword_parameters
-from referrals.filters import organisation_choices
 
 from .records import events_about_cases
 
