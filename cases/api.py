@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.models import Province
@@ -138,8 +139,9 @@ class CaseSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
-            # A case may only be opened for a person the user can already see.
+        if request is not None and request.method not in SAFE_METHODS:
+            # A case may only be opened for a person the user can already see. Only a write
+            # needs the queryset (a read would pay for the user's visibility for nothing).
             self.fields["person"].queryset = selectors.person_list_visible_to(user=request.user)
 
 
@@ -206,7 +208,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and request.method not in SAFE_METHODS:
             self.fields["case"].queryset = selectors.case_list_visible_to(user=request.user)
 
 
