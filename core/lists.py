@@ -22,6 +22,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django_filters import FilterSet
 
 from .dates import format_date, format_datetime
@@ -131,6 +133,32 @@ def page_size_links(query) -> list[tuple[int, str]]:
     return links
 
 
+# How long the rendered fields of a list's filter form are kept (their choices: CHOICES_SECONDS).
+FILTER_FIELDS_SECONDS = 300
+
+
+def filter_fields(request, filterset: FilterSet) -> str:
+    """The HTML of the filter form's fields, as includes/filter_fields.html renders them, kept
+    in the cache for the same user, list, language and filters: the fields with their hundreds
+    of choices took a quarter of a list page's time to render (docs/PERFORMANCE.md). A form
+    with errors is rendered every time (the errors are the user's to see)."""
+    form = filterset.form
+    if form.is_bound and not form.is_valid():
+        return render_to_string("includes/filter_fields.html", {"form": form})
+    data = form.data.urlencode() if hasattr(form.data, "urlencode") else ""
+    key = (
+        "filter-fields:"
+        + sha256(
+            f"{type(filterset).__name__}|{request.user.pk}|{get_language()}|{data}".encode()
+        ).hexdigest()
+    )
+    return cache.get_or_set(
+        key,
+        lambda: render_to_string("includes/filter_fields.html", {"form": form}),
+        FILTER_FIELDS_SECONDS,
+    )
+
+
 def list_page(
     request,
     filterset: FilterSet,
@@ -172,6 +200,7 @@ def list_page(
         template,
         {
             "filter": filterset,
+            "filter_fields": filter_fields(request, filterset),
             "page": page,
             "columns": shown,
             "rows": [(row, [(column, column.cell(row)) for column in shown]) for row in rows],

@@ -515,6 +515,7 @@ def test_an_export_costs_the_same_queries_for_few_rows_as_for_many(
             b"".join(response.streaming_content)
         return len(captured)
 
+    queries()  # the user's per-request state cached (accounts/state.py)
     few = queries()
     add_stays(worker_chiangmai, director_kredtrakarn, 6)
     assert queries() == few
@@ -547,3 +548,22 @@ def test_a_list_shows_25_rows_and_the_user_may_choose_50_or_100(client, worker_c
     assert len(shown(size="50")[0].object_list) == 27
     assert len(shown(size="7")[0].object_list) == 25  # not one of the choices: the default
     assert len(shown(size="x")[0].object_list) == 25
+
+
+def test_the_filter_fields_kept_between_requests_follow_the_filters_and_the_language(
+    client, worker_chiangmai
+):
+    """The rendered filter fields are cached (core.lists.filter_fields): a cached copy must
+    never show another filter's values, another language, or hide a form's errors."""
+    signed_in(client, worker_chiangmai)
+
+    def fields(language, **params):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client.get(reverse("cases:list"), params).content.decode()
+
+    assert '<option value="open" selected>' in fields("en", status="open")
+    assert '<option value="closed" selected>' in fields("en", status="closed")
+    assert '<option value="open" selected>' in fields("en", status="open")
+    assert "Intake province" in fields("en") and "Intake province" not in fields("th")
+    bad = fields("en", **{"from": "not a date"})
+    assert 'aria-invalid="true"' in bad or "invalid-feedback" in bad
