@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,13 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
 from audit.exports import list_export
-from audit.reads import audited_list_page
+from audit.reads import audited_list_page, record_list
 from cases.models import ConsentStep
 from cases.selectors import case_get_visible, consent_latest, second_review_queue
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
-from core.lists import Column, labels
+from core.lists import Column, labels, page_size, page_size_links
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -49,6 +50,10 @@ EVERYONE_WITH_REFERRALS = (
 )
 
 
+# The oldest not-a-victim decisions waiting for a second review shown on the review page.
+SECOND_REVIEWS_SHOWN = 25
+
+
 @role_required(Role.CENTRAL_REVIEWER)
 def home(request):
     """The central review queue (what waits for a reviewer, unless the filters ask for
@@ -63,21 +68,39 @@ def home(request):
         province=criteria["province"].code if criteria.get("province") else "",
         overdue=criteria.get("overdue", False),
     )
+    # A page of the queue at a time (25, or the user's page size): a hundred rows of joined
+    # objects with their deadlines were most of the page's time (docs/PERFORMANCE.md).
+    page = Paginator(
+        queue.select_related(None).select_related(
+            "case__person", "from_organisation", "to_organisation"
+        ),
+        page_size(request),
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    second_reviews = (
+        second_review_queue(user=request.user)
+        .select_related(None)
+        .select_related("case__owner", "decided_by")
+    )
+    # One more row read than shown says whether others wait, without a COUNT.
+    waiting = list(second_reviews[: SECOND_REVIEWS_SHOWN + 1])
+    rows = selectors.with_running_deadlines(list(page))
+    # The queue names persons: the page's rows are a read of personal data (issue 24).
+    record_list(rows, user=request.user, name="review-queue", query=request.GET.dict())
     return render(
         request,
         "referrals/home.html",
         {
             "filters": filters,
             "waiting_only": not criteria.get("state"),
-            # Only what the rows show: 200 rows of joined objects are most of the page's time.
-            "queue": selectors.with_running_deadlines(
-                queue.select_related(None).select_related(
-                    "case__person", "from_organisation", "to_organisation"
-                )[:100]
-            ),
-            "second_reviews": second_review_queue(user=request.user)
-            .select_related(None)
-            .select_related("case__owner", "decided_by")[:100],
+            "page": page,
+            "queue": rows,
+            "query": query.urlencode(),
+            "page_size": page_size(request),
+            "page_sizes": page_size_links(query),
+            "second_reviews": waiting[:SECOND_REVIEWS_SHOWN],
+            "more_second_reviews": len(waiting) > SECOND_REVIEWS_SHOWN,
         },
     )
 

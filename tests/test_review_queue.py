@@ -228,3 +228,24 @@ def test_a_declined_shelter_placement_is_redirected_only_to_shelters(
     marked = {code: marked for code, marked, _words in groups[0][1]}
     assert marked["shelter-narisawat"] is False
     assert marked["shelter-pathumthani"] is True
+
+
+def test_the_queue_shows_a_page_at_a_time_and_logs_what_it_showed(
+    client, worker_chiangmai, central_reviewer
+):
+    """Issue 23: 25 rows a page (the user may choose more), the rest on the next pages; the
+    rows name persons, so the page is logged as a read (issue 24)."""
+    from audit.models import AuditEvent
+
+    waiting = [referral_in_state(worker_chiangmai).pk for _ in range(27)]
+    client.force_login(central_reviewer)
+
+    first, second = queue(client), queue(client, page=2)
+
+    assert len(first) == 25 and len(second) == 2
+    assert sorted(first + second) == sorted(waiting)
+    assert len(queue(client, size=50)) == 27
+    shown = AuditEvent.objects.filter(
+        action=AuditEvent.Action.LIST, actor=central_reviewer, changes__list="review-queue"
+    )
+    assert shown.count() == 3 and shown.first().changes["count"] in (25, 2, 27)
