@@ -1,7 +1,7 @@
 """The audit log as a central officer uses it (issue 17): each entry names its record as a person
 would (case number, the person's name, the list with its filters and rows), a search by case
-number, person, user, action, organisation and period, pages of 25 (or 50, 100), and an export that is
-itself an entry of the log."""
+number, person, user, action, organisation and period, pages of 25 (or 50, 100), and an export
+that is itself an entry of the log."""
 
 import csv
 import datetime as dt

@@ -18,8 +18,9 @@ def _filtered_log(request) -> AuditLogFilter:
 
 @role_required(Role.CENTRAL_REVIEWER)
 def search(request):
-    """Who saw or changed what, when, from where: 25 entries a page (or 50, 100), newest first, each named
-    as a person names it. A page of it shows persons' names, so it is logged as a list."""
+    """Who saw or changed what, when, from where: 25 entries a page (or 50, 100), newest
+    first, each named as a person names it. A page of it shows persons' names, so it is
+    logged as a list."""
     return audited_list_page(
         request,
         _filtered_log(request),
