@@ -10,8 +10,8 @@ wsgi_app = "nrm.wsgi"  # DJANGO_SETTINGS_MODULE: nrm.settings
 bind = ["0.0.0.0:8000"]
 
 # Worker processes: WEB_CONCURRENCY, else 2, about one per core. A request is CPU-bound Python:
-# on 2 cores with wrk at 16 connections, 4 workers served no more than 2, at more CPU per request
-# and twice the memory (docs/PERFORMANCE.md, "One server configuration").
+# on 2 cores with wrk at 16 connections, 4 workers served less than 2 on most endpoints, at more
+# CPU per request and twice the memory (docs/PERFORMANCE.md, "One server configuration").
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threaded workers: a national export streams for a minute or more, and a sync worker would be
