@@ -10,6 +10,7 @@ from audit.services import audit_record
 from .mfa import enrolment_code_issue
 from .models import Membership, Organisation, Province, Role, User
 from .services import credentials_revoke, password_reset_send
+from .state import account_state_forget
 
 # Roles that open every victim's record or the admin itself: given and taken only by the
 # operator on the server (manage.py role_grant, with a second person named as approver), never
@@ -172,6 +173,13 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_filter = ["region"]
     search_fields = ["code", "name_th", "name_en"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Its offices' members carry it in their cached membership (accounts.state).
+        account_state_forget(
+            *Membership.objects.filter(organisation__province=obj).values_list("user_id", flat=True)
+        )
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -180,6 +188,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["province"]
     search_fields = ["code", "name_th", "name_en"]
     autocomplete_fields = ["province"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Its members carry it in their cached membership (accounts.state); a deactivated
+        # organisation is nobody's working one any more.
+        account_state_forget(
+            *Membership.objects.filter(organisation=obj).values_list("user_id", flat=True)
+        )
 
 
 @admin.register(Membership)
@@ -200,3 +216,31 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # As on the user's page: a changed role may need a second factor or open other records,
+    # so the person signs in afresh (and their cached membership is forgotten).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        credentials_revoke(obj.user)
+        audit_record(
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            actor=request.user,
+            obj=obj,
+            changes={
+                "role": obj.role,
+                "organisation": obj.organisation.code,
+                "is_active": obj.is_active,
+                "fields": sorted(form.changed_data),
+            },
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        credentials_revoke(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            credentials_revoke(user)

@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        # Connects the sign-in receiver that stamps a new session (SessionIdleRefreshMiddleware).
-        from . import middleware  # noqa: F401
+        # Connects the receivers: the sign-in's that stamps a new session
+        # (SessionIdleRefreshMiddleware), the devices' that forget a cached copy (state).
+        from . import middleware, state  # noqa: F401

@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 from .models import EnrolmentCode, Role
+from .state import confirmed_devices
 
 ENROLMENT_CODE_LIFE = dt.timedelta(hours=72)
 ENROLMENT_CODE_TRIES = 5
@@ -40,7 +41,7 @@ def mfa_required(user) -> bool:
 
 
 def has_mfa_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(confirmed_devices(user))
 
 
 def pending_device(user) -> TOTPDevice:

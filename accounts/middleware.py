@@ -1,3 +1,4 @@
+import functools
 import time
 from urllib.parse import urlencode
 
@@ -9,9 +10,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified
+from django_otp.models import Device
 
 from .mfa import has_mfa_device, mfa_required
+from .state import account_state_attach, confirmed_devices
 
 
 class ThaiFirstLocaleMiddleware:
@@ -38,9 +44,40 @@ class ThaiFirstLocaleMiddleware:
         return response
 
 
+class TwoFactorMiddleware:
+    """django-otp's OTPMiddleware (`user.otp_device`, `user.is_verified()`) for a user who
+    brings their membership and devices from the cache (accounts.state): the device the session
+    was verified with must still be one of the user's confirmed devices, checked with no query
+    (django-otp's own loads the device on every request). After AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user = SimpleLazyObject(functools.partial(self._verified, request, request.user))
+        return self.get_response(request)
+
+    @staticmethod
+    def _verified(request, user):
+        user.otp_device = None
+        user.is_verified = functools.partial(is_verified, user)
+        if user.is_authenticated:
+            account_state_attach(user)
+            device_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if device_id and device_id in confirmed_devices(user):
+                # Loaded only if something reads the device itself; being verified needs none.
+                user.otp_device = SimpleLazyObject(
+                    functools.partial(Device.from_persistent_id, device_id)
+                )
+            elif device_id:
+                del request.session[DEVICE_ID_SESSION_KEY]  # removed or replaced since
+        return user
+
+
 class MFARequiredMiddleware:
     """Send a signed-in user who must use two-factor authentication, and has not yet in this
-    session, to set it up or to enter a code, before any other page. After OTPMiddleware."""
+    session, to set it up or to enter a code, before any other page. After
+    TwoFactorMiddleware."""
 
     EXEMPT_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/accounts/language/", "/static/")
 

@@ -130,13 +130,9 @@ class User(AbstractUser):
 
     @cached_property
     def membership(self) -> "Membership | None":
-        """The user's working membership (the oldest active one), loaded once per request."""
-        return (
-            self.memberships.filter(is_active=True, organisation__is_active=True)
-            .select_related("organisation__province")
-            .order_by("pk")
-            .first()
-        )
+        """The user's working membership (the oldest active one), loaded once per instance.
+        The request's own user gets it from the cache instead (accounts.state)."""
+        return self.memberships.working().first()
 
     @property
     def display_name(self) -> str:
@@ -163,6 +159,17 @@ ROLE_ORGANISATION_KINDS = {
 }
 
 
+class MembershipQuerySet(models.QuerySet):
+    def working(self) -> "MembershipQuerySet":
+        """Active memberships in active organisations, oldest first (a user's first one is
+        their working membership), with the organisation and province the pages show."""
+        return (
+            self.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation__province")
+            .order_by("pk")
+        )
+
+
 class Membership(models.Model):
     """A user's role in one organisation."""
 
@@ -178,6 +185,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 from .models import Membership, Organisation, Role, User
+from .state import account_state_forget
 
 SYSADMIN_GROUP = "System administrators"
 
@@ -90,10 +91,13 @@ def powerful_role_grant(
 @transaction.atomic
 def credentials_revoke(user: User, *, actor: User | None = None) -> int:
     """End every API token and every session of `user` (a new role, a deactivated account,
-    "sign out everywhere"); returns how many tokens ended. With an `actor`, audited."""
+    "sign out everywhere"); returns how many tokens ended. With an `actor`, audited.
+
+    Side effects: the user's cached membership and devices are forgotten (accounts.state)."""
     tokens, _by_model = AuthToken.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
+    account_state_forget(user.pk)
     if actor is not None:
         audit_record(
             action=AuditEvent.Action.UPDATE,

@@ -1,9 +1,16 @@
 """Personal data taken away in a file leaves a trace: every export is one audit event that
 says what was taken (the list or report, its filters or period, the format, the number of rows)
-before the first byte is streamed."""
+before the first byte is streamed.
 
-from collections.abc import Callable, Iterator
+A list export too large to make during the request (a national list in Excel) is answered by
+an app above this one instead (`exports`: the file is prepared by a worker and audited when it
+is downloaded); it registers with `register_export_handler`, as the apps above `cases` register
+in cases/extensions.py."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -28,6 +35,43 @@ def audited_export(
         action=AuditEvent.Action.EXPORT, actor=request.user, changes=changes, request=request
     )
     return export_response(format=format, filename=filename, headers=headers, rows=rows)
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """A list export as asked, before its file is made: the list's name, the format, the valid
+    filters and the number of rows (what its audit event records), and the file's header and
+    rows (read lazily, a chunk at a time, in the active language)."""
+
+    name: str
+    format: str
+    filters: dict[str, Any]
+    count: int
+    headers: list
+    rows: Iterable[list]
+
+    @property
+    def changes(self) -> dict:
+        return {
+            "list": self.name,
+            "filters": self.filters,
+            "format": self.format,
+            "rows": self.count,
+        }
+
+    @property
+    def filename(self) -> str:
+        return f"nrm-{self.name}"
+
+
+ExportHandler = Callable[[Any, ListExport], HttpResponse | None]
+_handlers: list[ExportHandler] = []
+
+
+def register_export_handler(handler: ExportHandler) -> None:
+    """Let an app above this one answer a list export instead of its file being made during the
+    request: `handler(request, export)` returns the response, or None to let it be made now."""
+    _handlers.append(handler)
 
 
 def _loaded(queryset: QuerySet, columns: list[Column]) -> QuerySet:
@@ -65,8 +109,9 @@ def list_export(
     prepare: Callable[[list], list] | None = None,
 ) -> HttpResponse:
     """The list's matching rows as a CSV or Excel file (`format=csv|xlsx`), after one audit
-    event that says which list, with which filters, in which format and how many rows. The
-    caller checks that the user may export (`accounts.permissions.EXPORTING_ROLES`).
+    event that says which list, with which filters, in which format and how many rows; or the
+    answer of a registered handler (register_export_handler) that takes the export instead.
+    The caller checks that the user may export (`accounts.permissions.EXPORTING_ROLES`).
     `prepare`, as for core.lists.list_page, turns each chunk of rows into what the columns
     read (what they need from other tables, in one query per table and chunk)."""
     format = request.GET.get("format", "")
@@ -78,12 +123,22 @@ def list_export(
         )
     columns = export_columns(columns)
     rows = _loaded(filterset.qs, columns)
-    filters = {key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)}
-    return audited_export(
-        request,
-        changes={"list": name, "filters": filters, "format": format, "rows": rows.count()},
+    export = ListExport(
+        name=name,
         format=format,
-        filename=f"nrm-{name}",
+        filters={key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)},
+        count=rows.count(),
         headers=[column.header for column in columns],
         rows=([column.value(row) for column in columns] for row in _chunks(rows, prepare)),
+    )
+    for handler in _handlers:
+        if (response := handler(request, export)) is not None:
+            return response
+    return audited_export(
+        request,
+        changes=export.changes,
+        format=format,
+        filename=export.filename,
+        headers=export.headers,
+        rows=export.rows,
     )

@@ -4,18 +4,28 @@
 skipped when Redis does not answer: the caller computes what it wanted to read (a list's
 count, the dashboard's figures) instead of answering 500. After a failure it does not try Redis
 again for PAUSE seconds, so a down Redis costs one short timeout, not one per call.
+
+`GenerationCache` keeps copies of rows that every request reads (a user's membership, their
+unread count) and that a change must stop at once.
 """
 
 import logging
+import secrets
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 PAUSE = 30.0
 _down_until = [0.0]  # shared by every cache of the process
+
+T = TypeVar("T")
 
 
 def redis_paused() -> bool:
@@ -54,3 +64,61 @@ class ResilientRedisCache(RedisCache):
     set_many = _guarded("set_many", lambda *args, **kwargs: [])
     delete = _guarded("delete", lambda *args, **kwargs: False)
     delete_many = _guarded("delete_many", lambda *args, **kwargs: None)
+
+
+class GenerationCache:
+    """Copies of database rows that a change stops at once, even for a reader racing it.
+
+    Each value is stored with the generation its key had when the reader began, before it read
+    the database; `forget` gives the key a new generation and deletes the value, at once (the
+    rest of the changing request, and tests, which never commit) and again after commit. A
+    value is returned only while its stamp matches the key's generation, both fetched in one
+    round trip: a reader that loaded the old rows while the change committed stores a value
+    that nobody reads. A new generation lives twice as long as a value, so it outlasts any
+    value a racing reader stored under the one before.
+
+    With Redis down every read is a miss (the caller reads the database) and `forget` does
+    nothing (ResilientRedisCache): a change made meanwhile shows once its copies time out, so
+    copies are kept minutes, not hours, and what matters most is checked against the database
+    by the caller as well (`usable`).
+    """
+
+    def __init__(self, name: str, *, timeout: int):
+        self.name = name
+        self.timeout = timeout
+
+    def _value_key(self, key) -> str:
+        return f"{self.name}:{key}"
+
+    def _generation_key(self, key) -> str:
+        return f"{self.name}:{key}:generation"
+
+    def get_or_set(self, key, compute: Callable[[], T], *, usable=None) -> T:
+        """The cached value of `key` if it is current (and `usable(value)`), else `compute()`,
+        which is then stored."""
+        value_key, generation_key = self._value_key(key), self._generation_key(key)
+        found = cache.get_many([value_key, generation_key])
+        generation = found.get(generation_key)
+        stamped = found.get(value_key)
+        current = stamped is not None and stamped[0] == generation
+        if current and (usable is None or usable(stamped[1])):
+            return stamped[1]
+        value = compute()
+        cache.set(value_key, (generation, value), self.timeout)
+        return value
+
+    def forget(self, *keys) -> None:
+        """Stop the cached values of `keys` from being read, now and after commit."""
+        if not keys:
+            return
+
+        def drop():
+            generation = secrets.token_hex(8)
+            cache.set_many(
+                {self._generation_key(key): generation for key in keys}, self.timeout * 2
+            )
+            cache.delete_many([self._value_key(key) for key in keys])
+
+        drop()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(drop)

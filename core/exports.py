@@ -101,15 +101,21 @@ def _csv_lines(headers: list[str], rows: Iterable[Sequence[Any]], language: str)
         yield "".join(batch)
 
 
-def _xlsx_file(headers: list[str], rows: Iterable[Sequence[Any]]):
+def xlsx_write(file, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """Write the table as an Excel workbook into `file` (a binary file open for writing); the
+    rows are read one at a time (openpyxl's write-only workbook keeps none of them)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append([_excel_value(sheet, header) for header in headers])
     for row in rows:
         sheet.append([_excel_value(sheet, value) for value in row])
+    workbook.save(file)
+
+
+def _xlsx_file(headers: list[str], rows: Iterable[Sequence[Any]]):
     # Spooled to disk rather than memory: a national export can run to tens of megabytes.
     file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(file)
+    xlsx_write(file, headers, rows)
     file.seek(0)
     return file
 

@@ -47,6 +47,7 @@ class Audience(models.TextChoices):
     )
     GRANTEE = "grantee", _("The person given access to the case")
     UPLOADER = "uploader", _("Who uploaded the intake file")
+    REQUESTER = "requester", _("Who asked for the file")
     CLOCK_HOLDERS = (
         "clock_holders",
         _("Who acts on the clock in the organisation that holds it (sla.models.CLOCK_ACTORS)"),
@@ -179,6 +180,15 @@ EVENTS: dict[str, Rule] = {
     "deadline.missed": Rule((A.CLOCK_HOLDERS,), _("Deadline missed: {clock} for case {number}")),
     "deadline.escalated": Rule(
         (A.ESCALATION,), _("Escalated to you: {clock} for case {number} is overdue")
+    ),
+    # Export files prepared in the background (exports): in the inbox, where the download is
+    "export.ready": Rule(
+        (A.REQUESTER,),
+        _("The Excel file you asked for is ready: {rows} rows, kept for {hours} hours"),
+        email=False,
+    ),
+    "export.failed": Rule(
+        (A.REQUESTER,), _("The Excel file you asked for could not be prepared"), email=False
     ),
 }
 

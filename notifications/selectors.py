@@ -2,7 +2,13 @@
 
 from django.db.models import QuerySet
 
+from core.cache import GenerationCache
+
 from .models import Notification
+
+# The header's badge is on every page: counted once, then kept until a notification for the
+# user is written or read (services forget it).
+UNREAD_COUNTS = GenerationCache("unread", timeout=5 * 60)
 
 
 def notification_list_for(*, user) -> QuerySet[Notification]:
@@ -11,4 +17,7 @@ def notification_list_for(*, user) -> QuerySet[Notification]:
 
 
 def unread_count_for(*, user) -> int:
-    return notification_list_for(user=user).filter(read_at__isnull=True).count()
+    """How many of the user's notifications are unread, from the cache when it has them."""
+    return UNREAD_COUNTS.get_or_set(
+        user.pk, lambda: notification_list_for(user=user).filter(read_at__isnull=True).count()
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from core.queueing import enqueue
 
 from .models import Delivery, Notification, Preference
+from .selectors import UNREAD_COUNTS
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,15 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     """Mark one of the user's notifications as read, or all of them when no id is given.
 
     Returns how many changed. Another user's notification is left untouched (and not found).
+    Side effect: the user's cached unread count is forgotten.
     """
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        UNREAD_COUNTS.forget(user.pk)
+    return changed
 
 
 class Message(NamedTuple):
@@ -55,7 +60,8 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
 
     Called inside the caller's transaction, so a rolled-back change notifies nobody; after
     commit, a worker is asked to send the e-mails (if the broker is down, the periodic flush
-    sends them later). Three queries, however many messages.
+    sends them later). Three queries, however many messages. The recipients' cached unread
+    counts are forgotten.
     """
     rows, emailed = [], set()
     for message in messages:
@@ -74,6 +80,7 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
+    UNREAD_COUNTS.forget(*{row.recipient_id for row in created})
     muted = {
         preference.user_id: preference
         for preference in Preference.objects.filter(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "reports",
+    "exports",
     "core",
     "devdata",
 ]
@@ -84,7 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the user's membership and devices from the cache.
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -160,6 +162,8 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
         }
     }
+    # Sessions read from Redis, written to both: the database answers when Redis does not.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Embedded broker: messages are files in one folder shared by web, worker and beat.
     CELERY_BROKER_URL = "filesystem://"
@@ -190,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 15 * 60,
     },
+    "clear-expired-tokens": {
+        "task": "accounts.tasks.clear_expired_tokens",
+        "schedule": 15 * 60,
+    },
     "sweep-deadlines": {
         "task": "sla.tasks.sweep_deadlines",
         "schedule": 60,
@@ -210,7 +218,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.purge_intake_batches",
         "schedule": 6 * 60 * 60,
     },
+    "purge-export-files": {
+        "task": "exports.tasks.purge_export_files",
+        "schedule": 60 * 60,
+    },
 }
+# A list's Excel file of more rows than this is prepared by a worker, not during the request
+# (exports/services.py; a national list takes about a minute, docs/PERFORMANCE.md).
+NRM_EXPORT_IMMEDIATE_ROWS = env.int("NRM_EXPORT_IMMEDIATE_ROWS", default=5000)
 # Tests and one-off scripts may run tasks inline; never in a deployment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

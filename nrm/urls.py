@@ -59,6 +59,7 @@ urlpatterns = [
         ),
     ),
     path("reports/", include("reports.urls")),
+    path("exports/", include("exports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -19,9 +19,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation
+from audit.exports import ListExport
 from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
+from exports import services as exports
 from notifications.services import Message, notify_many
 from shelters import services as shelters
 from shelters.models import Shelter
@@ -148,6 +150,9 @@ RULES = {
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
+    # A prepared export file: its page and download are for who asked for it alone.
+    "exports:job": ("get", {"supervisor"}),
+    "exports:download": ("get", {"supervisor"}),
     "api:person-list": ("get", EVERYONE),
     "api:person-detail": ("get", SEES_PRIVATE_CASE),
     "api:case-list": ("get", EVERYONE),
@@ -229,9 +234,13 @@ def world(
     staff_kredtrakarn,
     central_reviewer,
     sysadmin,
+    settings,
+    tmp_path,
 ):
     """One office's private case (with its screening, document, grant) and a case referred to
-    Kredtrakarn and admitted there, plus the personas."""
+    Kredtrakarn and admitted there, an Excel file the supervisor had prepared, plus the
+    personas."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # the uploaded document, the prepared export
     private = register_case(worker_chiangmai, name_th="ลับ", estimated_age=30)
     screening = screening_in_state(worker_chiangmai, "open", case=private)
     document = cases.case_document_add(
@@ -284,6 +293,13 @@ def world(
         operation=operation, uploaded_by=worker_chiangmai, file_name="a.csv"
     )
     [notification] = notify_many([Message([worker_chiangmai], "x", "/")])
+    export_job = exports.export_job_request(
+        actor=supervisor_chiangmai,
+        export=ListExport(name="cases", format="xlsx", filters={}, count=1, headers=[], rows=[]),
+        path=reverse("cases:export"),
+        query="format=xlsx",
+    )
+    exports.export_job_prepare(job_id=export_job.pk)
     next_working_day = timezone.localdate() + dt.timedelta(days=1)
     while not is_working_day(next_working_day):
         next_working_day += dt.timedelta(days=1)
@@ -316,6 +332,7 @@ def world(
         "batch_id": batch.pk,
         "notification_id": notification.pk,
         "change_id": holiday.pk,
+        "job_id": export_job.pk,
         "action": "acknowledge",
     }
     api_objects = {

@@ -7,6 +7,7 @@ missing from the table (or a row no code sends) fails here."""
 import ast
 import datetime as dt
 import re
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,13 +15,16 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Organisation
+from audit.exports import ListExport
 from cases import intake
 from cases import services as cases
 from cases.models import Person
+from exports import services as exports
 from notifications import services as notifications
 from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
 from notifications.models import Delivery, Notification
@@ -210,6 +214,23 @@ def _intake(p, *, fail=False):
     return {A.UPLOADER: {p.worker}}
 
 
+def _export(p, *, fail=False):
+    """The supervisor asks for the Excel file of a long case list; a worker writes it, or finds
+    that the supervisor may no longer export."""
+    register_case(p.worker)
+    job = exports.export_job_request(
+        actor=p.supervisor,
+        export=ListExport(name="cases", format="xlsx", filters={}, count=1, headers=[], rows=[]),
+        path=reverse("cases:export"),
+        query="format=xlsx",
+    )
+    if fail:  # the supervisor lost their role while the file was being prepared
+        p.supervisor.memberships.update(is_active=False)
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        exports.export_job_prepare(job_id=job.pk)
+    return {A.REQUESTER: {p.supervisor}}
+
+
 def _reminder(p):
     _sweep_at(p, 19)  # the s.29 reminder is due at 18 hours
     return {A.CLOCK_HOLDERS: {p.worker, p.supervisor}}
@@ -305,6 +326,8 @@ SCENARIOS = {
     "deadline.reminder": _reminder,
     "deadline.missed": _missed,
     "deadline.escalated": _escalated,
+    "export.ready": _export,
+    "export.failed": lambda p: _export(p, fail=True),
 }
 
 

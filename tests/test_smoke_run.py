@@ -120,6 +120,9 @@ def test_a_demo_social_worker_signs_in_through_the_form(running_system):
 
 def test_the_worker_runs_tasks_and_beat_schedules_them(running_system):
     process, _base, var_dir, log = running_system
+    # The web answers before beat has always written its pid file (a loaded machine).
+    for name in ("worker.pid", "beat.pid"):
+        wait_for(lambda name=name: (var_dir / "run" / name).exists(), 30, name, process)
     worker_pid = int((var_dir / "run" / "worker.pid").read_text())
     beat_pid = int((var_dir / "run" / "beat.pid").read_text())
     assert alive(worker_pid) and alive(beat_pid)

@@ -47,6 +47,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "bed board": (gettext_lazy("Bed board"), None, None),
     "bed board: waiting for a bed": (gettext_lazy("Bed board: waiting for a bed"), None, None),
     "residents": (gettext_lazy("Residents"), None, None),
+    "review-queue": (gettext_lazy("Referrals to review"), "referrals:home", None),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.
