@@ -8,9 +8,10 @@ For every endpoint of bench/run.py's ENDPOINTS, and for two references served by
 process, it prints the CPU one warm request costs: Python (time.process_time of this process)
 and PostgreSQL (the CPU of this connection's backend process, read from
 /proc/<pg_backend_pid>/schedstat before and after: PostgreSQL runs on this machine), the SQL
-queries it ran, and its total CPU as a multiple of the floor's, with PASS or MISS against the
-issue's targets (API lists at most 1.0 times the floor, HTML list pages 2.5, the case page and
-the review queue 4). A ratio hardly moves with the machine's load, unlike a latency.
+queries it ran (Redis's own CPU, microseconds a read, is not counted), and its total CPU as a
+multiple of the floor's, with PASS or MISS against the issue's targets (API lists at most 1.0
+times the floor, HTML list pages 2.5, the case page and the review queue 4). A ratio hardly
+moves with the machine's load, unlike a latency.
 
 - The floor: a plain DRF ListAPIView of 25 cases with the project's token authentication and a
   four-field serializer (bench/cpu_urls.py, a URL configuration installed for this process
