@@ -55,7 +55,7 @@ WORKER, DIRECTOR, REVIEWER = "load.sw.63", "load.dir.kredtrakarn", "load.central
 MIN_RATIO = 0.15
 MAX_P99_MS = 100
 DASHBOARD_P99_MS = 300
-INTAKE_SECONDS = 30
+INTAKE_SECONDS = 15  # issue #23
 SWEEP_SECONDS = 1
 
 

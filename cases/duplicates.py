@@ -5,8 +5,9 @@ the same name; showing the likely earlier record lets the worker link to it inst
 Two passes over the database, both batched (a few queries per hundred candidates):
 1. identity documents, by the indexed number;
 2. names, through a blocking filter that the database serves from indexes (on PostgreSQL: a
-   name, in its usual romanisations, close to part of Person.name_key by trigram word
-   similarity, in any word order; or the same date of birth), then scored here with rapidfuzz.
+   name equal to one of the person's or one letter apart, as written or with romanisation
+   variants folded, in any word order; the same words but one for someone born the same year;
+   or the same date of birth), then scored here with rapidfuzz.
 Matches are looked for across the whole system: the caller decides what a user may see of each.
 """
 
@@ -14,12 +15,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, reduce
-from operator import or_
+from functools import cached_property
 
-from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.db import connection
-from django.db.models import DateField, F, Q, Value
+from django.db.models import DateField, F
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +27,7 @@ from rapidfuzz import process
 from core.db import statement_timeout
 
 from .models import IdentityDocument, Person
-from .names import COMPARISONS, name_similarity, normalise, romanisations, spelling_forms
+from .names import COMPARISONS, name_similarity, normalise, spelling_forms
 
 # Scoring, 0-100, read as "how sure should the worker be that this is the same person":
 #   same kind and number of identity document    100 on its own
@@ -69,17 +68,33 @@ MAX_NAME = 200  # Person.name_* max_length
 MAX_NAMES = 20  # names and aliases of one candidate compared
 SEARCH_SECONDS = 10  # each query of the search, at most (core.db.statement_timeout)
 BIRTH_YEAR_WINDOW = 2
-# Blocking (PostgreSQL): a person is looked at when pg_trgm's word similarity of one of the
-# candidate's names (the share of its trigrams found in one stretch of name_key, whatever the
-# word order) reaches this, served by person_name_key_trgm_idx; or when born the same day,
-# whatever the name. One common word shared and nothing else stays below 0.7 for most names
-# ("srey sokha" and "sokha dara": 0.6), a misspelt letter or a swapped order does not ("sok
-# darah" and "sok dara": 0.8). Without the same date of birth a name needs rapidfuzz
-# similarity 88 to be shown at the default min_score; on the national benchmark data 0.7
-# keeps 97 % of what the former blocking found (the rest: look-alikes through the lossy Thai
-# transcription of Myanmar names). A caller asking for weaker matches gets a lower threshold.
-WORD_SIMILARITY = 0.7
-WEAKEST_WORD_SIMILARITY = 0.4
+# Blocking (PostgreSQL, NAME_BLOCKS_SQL): a person is looked at when one of their names shares
+# a token with one of the candidate's (person_name_tokens, cases/migrations/0019): the same
+# name as written, folded or with its words sorted, or one letter apart in one of those forms;
+# when born the same year with the same words but one (person_name_words); or when born the
+# same day, whatever the name. Without the same date of birth a name needs rapidfuzz similarity
+# 87 to be shown at the default min_score, about one letter in eight: a longer name or one word
+# more scores lower ("aung kyaw" and "aung kyaw moe": 82) and reaches 60 only with the same year
+# of birth. The trigram word similarity used before also looked at every person whose name
+# holds the candidate's, at ten times the cost; on the national benchmark data the labelled
+# sample of bench/duplicate_recall.py finds as many persons as then (docs/PERFORMANCE.md).
+
+
+class Reason:
+    """Why a person is shown, in translatable phrases (made once: a mass intake scores hundreds
+    of thousands of pairs)."""
+
+    SAME_NAME = _("same name")
+    SIMILAR_NAME = _("similar name")
+    SAME_DATE_OF_BIRTH = _("same date of birth")
+    SAME_YEAR_OF_BIRTH = _("same year of birth")
+    DIFFERENT_DATE_OF_BIRTH = _("different date of birth")
+    SIMILAR_AGE = _("similar age")
+    DIFFERENT_AGE = _("different age")
+    SAME_NATIONALITY = _("same nationality")
+    DIFFERENT_NATIONALITY = _("different nationality")
+    DIFFERENT_THAI_ID = _("different Thai ID number")
+
 
 SAME_DOCUMENT = {
     IdentityDocument.Kind.THAI_ID: _("same Thai ID number"),
@@ -121,7 +136,7 @@ def find_duplicates_bulk(
     candidates: Sequence[Candidate], *, min_score: int = 60, limit: int = 5
 ) -> list[list[Match]]:
     """find_duplicates for many candidates at once (a mass intake), in the same order, with the
-    same result for each as find_duplicates gives. At most five queries per CHUNK_SIZE
+    same result for each as find_duplicates gives. At most four queries per CHUNK_SIZE
     candidates, whatever the size of the person table."""
     today = timezone.localdate()
     results: list[list[Match]] = []
@@ -171,7 +186,7 @@ def find_repeats(
             theirs = probes[other].thai_ids
             if score < DOCUMENT_SCORE and probe.thai_ids and theirs and not theirs & probe.thai_ids:
                 score = max(0, score + DIFFERENT_THAI_ID)
-                reasons = [*reasons, _("different Thai ID number")]
+                reasons = [*reasons, Reason.DIFFERENT_THAI_ID]
             if score >= min_score:
                 found[index].append((other, score, tuple(reasons)))
                 found[other].append((index, score, tuple(reasons)))
@@ -233,40 +248,28 @@ class _Probe:
     def thai_ids(self) -> set[str]:
         return {number for kind, number in self.documents if kind == IdentityDocument.Kind.THAI_ID}
 
-    def blocking(self, min_score: int) -> Q | None:
-        """The persons with a name close to one of the candidate's (PostgreSQL, served by the
-        trigram index), or None when the candidate has no name to look for."""
-        if not self.search_names:
-            return None
-        found = reduce(
-            or_, (Q(TrigramWordSimilar(F("name_key"), Value(n))) for n in self.search_names)
-        )
-        if reachable := self._reachable(min_score):
-            found &= reachable
-        return found
+    @property
+    def key(self) -> str:
+        """The names as Person.name_key holds a person's, for person_name_tokens."""
+        return "|".join(name for name in self.names if len(name.replace(" ", "")) >= 2)
 
-    @cached_property
-    def search_names(self) -> tuple[str, ...]:
-        # One-letter names ("a") have too few trigrams to look for.
-        return tuple(
-            dict.fromkeys(
-                spelling
-                for name in self.names
-                for spelling in romanisations(name)
-                if len(spelling.replace(" ", "")) >= 2
-            )
-        )
-
-    def _reachable(self, min_score: int) -> Q | None:
-        """Persons whose known date of birth is clearly different cannot reach min_score on a
-        name (see the weights), so the database leaves them out."""
-        best_score = NAME_WEIGHT + SAME_NATIONALITY + DIFFERENT_DATE_OF_BIRTH
-        if not self.date_of_birth or best_score >= min_score:
-            return None
-        apart = dt.timedelta(days=365 * BIRTH_YEAR_WINDOW)
-        return Q(date_of_birth__isnull=True) | Q(
-            date_of_birth__range=(self.date_of_birth - apart, self.date_of_birth + apart)
-        )
+    def reachable(self, min_score: int) -> tuple[dt.date | None, dt.date | None, str | None]:
+        """What a person found by name alone needs to be able to reach min_score (see the
+        weights), for the database to leave the others out: a date of birth in this range
+        unless unknown, and this nationality unless unknown (None: anything goes). A person
+        born the same day comes in whatever their name."""
+        born_after = born_before = nationality = None
+        if self.date_of_birth and (
+            min_score > NAME_WEIGHT + SAME_NATIONALITY + DIFFERENT_DATE_OF_BIRTH
+        ):
+            apart = dt.timedelta(days=365 * BIRTH_YEAR_WINDOW)
+            born_after, born_before = self.date_of_birth - apart, self.date_of_birth + apart
+        if (
+            self.nationality
+            and min_score > NAME_WEIGHT + SAME_YEAR_OF_BIRTH + DIFFERENT_NATIONALITY
+        ):
+            nationality = self.nationality
+        return born_after, born_before, nationality
 
 
 # --- Persons, as light rows -------------------------------------------------------------------
@@ -274,7 +277,6 @@ class _Probe:
 ROW_FIELDS = (
     "pk",
     "name_key",
-    "name_native",
     "date_of_birth",
     "estimated_age",
     "estimated_on",
@@ -298,11 +300,9 @@ class _Row:
 
     @classmethod
     def of(cls, values: Sequence, today: dt.date) -> "_Row":
-        pk, key, native, *facts = values
-        keys = [k for k in key.split("|") if k]
-        if native and (native_key := normalise(native)) and native_key not in keys:
-            keys.append(native_key)
-        return cls(pk, tuple(keys), *facts, today)
+        pk, key, *facts = values
+        # Person.name_key holds every name of the person, normalised (cases.services).
+        return cls(pk, tuple(k for k in key.split("|") if k), *facts, today)
 
     @cached_property
     def age(self) -> int | None:
@@ -348,7 +348,7 @@ def _find_chunk(
             theirs = thai_ids.get(pk)
             if score < DOCUMENT_SCORE and probe.thai_ids and theirs and not theirs & probe.thai_ids:
                 score = max(0, score + DIFFERENT_THAI_ID)
-                reasons = [*reasons, _("different Thai ID number")]
+                reasons = [*reasons, Reason.DIFFERENT_THAI_ID]
             if score >= min_score:
                 matches.append((score, pk, tuple(reasons)))
         kept.append(sorted(matches, key=lambda m: (-m[0], m[1]))[:limit])
@@ -390,14 +390,51 @@ def _document_hits(
     return hits
 
 
+# For each probe, with its number: the persons whose names share a token with the probe's
+# (person_name_tokens_idx), those a name alone could not bring to min_score left out
+# (_Probe.reachable); the persons born the same year whose names have the same words but one
+# (person_name_words_idx: "Naing Hnin" and "Naing Hnin Mya"); and everyone born on one of the
+# probes' dates (-1), whatever the name: few persons a day, and a similar name with the same
+# date is the strongest match short of a document. LATERAL looks each probe up in the indexes,
+# which need no recheck: the functions run for the probes only. Each person comes once, with
+# every probe that found them. The columns are ROW_FIELDS (created_at's date in UTC, the
+# connection's time zone, as in ESTIMATED_ON).
+NAME_BLOCKS_SQL = """
+SELECT id, name_key, date_of_birth, estimated_age, estimated_on, nationality, array_agg(probe)
+FROM (
+    SELECT person.*, probe.number AS probe
+    FROM unnest(%s::int[], %s::text[], %s::date[], %s::date[], %s::date[], %s::text[])
+        AS probe (number, names, born, born_after, born_before, nationality)
+    CROSS JOIN LATERAL (
+        SELECT id, name_key, date_of_birth, estimated_age,
+            coalesce(age_estimated_on, created_at::date) AS estimated_on, nationality
+        FROM cases_person
+        WHERE person_name_tokens(name_key) && person_name_tokens(probe.names)
+        AND (probe.born_after IS NULL OR date_of_birth IS NULL
+            OR date_of_birth BETWEEN probe.born_after AND probe.born_before)
+        AND (probe.nationality IS NULL OR nationality IN ('', probe.nationality))
+        UNION
+        SELECT id, name_key, date_of_birth, estimated_age,
+            coalesce(age_estimated_on, created_at::date), nationality
+        FROM cases_person
+        WHERE person_name_words(name_key, date_of_birth)
+            && person_name_words(probe.names, probe.born)
+    ) AS person
+    UNION ALL
+    SELECT id, name_key, date_of_birth, estimated_age,
+        coalesce(age_estimated_on, created_at::date), nationality, -1
+    FROM cases_person WHERE date_of_birth = ANY(%s::date[])
+) AS found
+GROUP BY id, name_key, date_of_birth, estimated_age, estimated_on, nationality
+"""
+
+
 def _name_blocks(
     probes: list[_Probe], rows: dict[int, _Row], *, today: dt.date, min_score: int
 ) -> list[list[int]]:
-    """For each probe, the persons worth scoring against it. One query for the chunk. On
-    PostgreSQL, a UNION ALL of each probe's name filter (_Probe.blocking, read from the trigram
-    index) and of the persons born on the probes' dates, each row labelled with its probe
-    (-1: by its date of birth). Elsewhere (SQLite, the demo
-    database) every person, which the scoring then sorts out: slower, and never fewer."""
+    """For each probe, the persons worth scoring against it. One query for the chunk on
+    PostgreSQL (NAME_BLOCKS_SQL). Elsewhere (SQLite, the demo database) every person, which the
+    scoring then sorts out: slower, and never fewer."""
     blocked: list[list[int]] = [[] for _probe in probes]
     named = [index for index, probe in enumerate(probes) if probe.names]
     if not named:
@@ -408,75 +445,81 @@ def _name_blocks(
             for index in named:
                 blocked[index].append(values[0])
         return blocked
-    branches = [
-        Person.objects.filter(found)
-        .annotate(estimated_on=ESTIMATED_ON, probe=Value(index))
-        .values_list(*ROW_FIELDS, "probe")
-        for index in named
-        if (found := probes[index].blocking(min_score)) is not None
-    ]
-    # Everyone born on a candidate's date of birth, whatever the name: few persons a day, and a
-    # similar name with the same date is the strongest match short of a document. One scan
-    # of the table for the chunk (no index needed), shared out here.
+    by_name = [index for index in named if probes[index].key]
+    limits = [probes[index].reachable(min_score) for index in by_name]
+    born_after, born_before, nationality = ([limit[n] for limit in limits] for n in range(3))
     born = defaultdict(list)
     for index in named:
         if probes[index].date_of_birth:
             born[probes[index].date_of_birth].append(index)
-    if born:
-        branches.append(
-            Person.objects.filter(date_of_birth__in=list(born))
-            .annotate(estimated_on=ESTIMATED_ON, probe=Value(-1))
-            .values_list(*ROW_FIELDS, "probe")
-        )
-    if not branches:
+    if not by_name and not born:
         return blocked
     found_by: list[dict[int, None]] = [{} for _probe in probes]
     with connection.cursor() as cursor:
-        # The threshold of the word similarity operator is a setting, not an argument.
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [str(_word_similarity(min_score))],
+            NAME_BLOCKS_SQL,
+            [
+                by_name,
+                [probes[index].key for index in by_name],
+                [probes[index].date_of_birth for index in by_name],
+                born_after,
+                born_before,
+                nationality,
+                list(born),
+            ],
         )
-    for *values, index in branches[0].union(*branches[1:], all=True):
-        pk = values[0]
-        if pk not in rows:
-            rows[pk] = _Row.of(values, today)
-        for probe in born[values[3]] if index < 0 else (index,):
-            found_by[probe][pk] = None
+        for *values, found in cursor.fetchall():
+            pk = values[0]
+            if pk not in rows:
+                rows[pk] = _Row.of(values, today)
+            for index in found:
+                for probe in born[rows[pk].date_of_birth] if index < 0 else (index,):
+                    found_by[probe][pk] = None
     return [list(pks) for pks in found_by]
 
 
-def _word_similarity(min_score: int) -> float:
-    """WORD_SIMILARITY at the default min_score of 60, lower for a caller who asks for weaker
-    matches."""
-    return max(
-        WEAKEST_WORD_SIMILARITY, min(WORD_SIMILARITY, WORD_SIMILARITY - (60 - min_score) / 100)
-    )
+def _name_cutoff(points: int) -> float:
+    """The name similarity below which a name earns fewer than `points` (see the weights; one
+    point below for the rounding), and never below NAME_FLOOR."""
+    return max(NAME_FLOOR, 60 + 40 * points / NAME_WEIGHT - 1)
 
 
 def _similar_names(probe: _Probe, rows: list[_Row], *, min_score: int) -> dict[int, float]:
-    """The similarity of the names of the rows that could reach min_score on their name, found
-    with rapidfuzz's batch search, which skips the others without a Python call each."""
+    """The similarity of the names of the rows that could reach min_score with what else they
+    share with the probe (_facts): found with rapidfuzz's batch search, which skips the others
+    without a Python call each, a name borne by several rows compared once."""
     if not probe.names or not rows:
         return {}
-    # The similarity at which the name with every other fact agreeing reaches min_score.
-    best_other = SAME_DATE_OF_BIRTH + SAME_NATIONALITY
-    cutoff = max(NAME_FLOOR, 60 + 40 * (min_score - best_other) / NAME_WEIGHT - 1)
-    owners = [row.pk for row in rows for _key in row.keys]
-    keys = [key for row in rows for key in row.keys]
+    cutoff_of: dict[int, float] = {}
+    owners: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        cutoff = _name_cutoff(min_score - _facts(probe, row)[0])
+        if cutoff <= 100:
+            cutoff_of[row.pk] = cutoff
+            for key in row.keys:
+                owners[key].append(row.pk)
+    if not owners:
+        return {}
+    keys = list(owners)
     choices = list(zip(*map(spelling_forms, keys), strict=True))
-    found: dict[int, float] = {}
+    lowest = min(cutoff_of.values())
+    best: dict[str, float] = {}
     for name in probe.names:
         for form, scorer in COMPARISONS:
             for _choice, similarity, position in process.extract(
                 spelling_forms(name)[form],
                 choices[form],
                 scorer=scorer,
-                score_cutoff=cutoff,
+                score_cutoff=lowest,
                 limit=None,
             ):
-                owner = owners[position]
-                found[owner] = max(similarity, found.get(owner, 0.0))
+                key = keys[position]
+                best[key] = max(similarity, best.get(key, 0.0))
+    found: dict[int, float] = {}
+    for key, similarity in best.items():
+        for pk in owners[key]:
+            if similarity >= cutoff_of[pk]:
+                found[pk] = max(similarity, found.get(pk, 0.0))
     return found
 
 
@@ -496,39 +539,36 @@ def _score(
 ) -> tuple[int, list]:
     reasons = [SAME_DOCUMENT[kind] for kind in sorted(set(document_kinds))]
     if similarity >= NAME_FLOOR:
-        reasons.append(_("same name") if similarity >= 100 else _("similar name"))
+        reasons.append(Reason.SAME_NAME if similarity >= 100 else Reason.SIMILAR_NAME)
     elif not document_kinds:
         return 0, []
     points = _name_points(similarity) if similarity >= NAME_FLOOR else 0
+    facts, facts_reasons = _facts(probe, row)
+    if document_kinds:
+        return DOCUMENT_SCORE, reasons + facts_reasons
+    return max(0, min(points + facts, NAME_ONLY_CAP)), reasons + facts_reasons
 
+
+def _facts(probe: _Probe, row: _Row) -> tuple[int, list]:
+    """The points and reasons of what else the probe and the row share: the date of birth (the
+    age when one is missing) and the nationality."""
+    points, reasons = 0, []
     if probe.date_of_birth and row.date_of_birth:
         apart = abs((probe.date_of_birth - row.date_of_birth).days)
         if apart == 0:
-            points += SAME_DATE_OF_BIRTH
-            reasons.append(_("same date of birth"))
+            points, reasons = SAME_DATE_OF_BIRTH, [Reason.SAME_DATE_OF_BIRTH]
         elif probe.date_of_birth.year == row.date_of_birth.year:
-            points += SAME_YEAR_OF_BIRTH
-            reasons.append(_("same year of birth"))
+            points, reasons = SAME_YEAR_OF_BIRTH, [Reason.SAME_YEAR_OF_BIRTH]
         elif apart > 365 * BIRTH_YEAR_WINDOW:
-            points += DIFFERENT_DATE_OF_BIRTH
-            reasons.append(_("different date of birth"))
+            points, reasons = DIFFERENT_DATE_OF_BIRTH, [Reason.DIFFERENT_DATE_OF_BIRTH]
     elif probe.age is not None and row.age is not None:
         apart = abs(probe.age - row.age)
         if apart <= BIRTH_YEAR_WINDOW:
-            points += SIMILAR_AGE
-            reasons.append(_("similar age"))
+            points, reasons = SIMILAR_AGE, [Reason.SIMILAR_AGE]
         elif apart >= 10:
-            points += DIFFERENT_AGE
-            reasons.append(_("different age"))
-
+            points, reasons = DIFFERENT_AGE, [Reason.DIFFERENT_AGE]
     if probe.nationality and row.nationality:
         if probe.nationality == row.nationality:
-            points += SAME_NATIONALITY
-            reasons.append(_("same nationality"))
-        else:
-            points += DIFFERENT_NATIONALITY
-            reasons.append(_("different nationality"))
-
-    if document_kinds:
-        return DOCUMENT_SCORE, reasons
-    return max(0, min(points, NAME_ONLY_CAP)), reasons
+            return points + SAME_NATIONALITY, [*reasons, Reason.SAME_NATIONALITY]
+        return points + DIFFERENT_NATIONALITY, [*reasons, Reason.DIFFERENT_NATIONALITY]
+    return points, reasons

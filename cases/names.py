@@ -54,7 +54,8 @@ def name_key(*names: str) -> str:
 # Regular differences between the Royal Institute romanisation (what name_key produces from
 # Thai script) and the spellings people write: จ ch/j, ี i/ee, ู u/oo, ว w/v, aspirated p/ph,
 # t/th, k/kh, อร on/orn, doubled letters; and Burmese ထ written ht, th or t. Folded away for a
-# second comparison of names.
+# second comparison of names. The duplicate finder's blocking indexes fold in SQL as well
+# (cases/migrations/0019_person_name_tokens.py): a change here needs a migration there.
 FOLDS = (
     ("ht", "t"),  # Burmese ထ: Htun, Thun, Tun
     ("ch", "j"),

@@ -4,6 +4,7 @@ from the Unicode CLDR data that Babel ships."""
 from functools import lru_cache
 
 from babel import Locale
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 
 # Listed first in every choice: the countries and languages of most persons met (TIP reports).
@@ -54,12 +55,18 @@ def _languages(locale_name: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, names.get(code, code)) for code in COMMON_LANGUAGES + rest)
 
 
+class _Choices(list, BaseChoiceIterator):
+    """A list of choices that Django takes as normalised already (a BaseChoiceIterator): a
+    model field given country_choices otherwise normalises all 250 of them again each time it
+    checks a value, 0.9 ms, twice a person in a mass intake."""
+
+
 def country_choices() -> list[tuple[str, str]]:
-    return list(_countries(str(_locale())))
+    return _Choices(_countries(str(_locale())))
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return list(_languages(str(_locale())))
+    return _Choices(_languages(str(_locale())))
 
 
 def country_name(code: str) -> str:

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -339,16 +338,13 @@ def test_a_failure_in_the_middle_of_the_import_leaves_nothing_behind(
     english.force_login(worker_chiangmai)
     upload(english, operation, csv_upload(rows))
     batch = IntakeBatch.objects.get()
-    real_case_open = intake.case_open
-    calls = []
+    real_register = intake.operation_persons_register
 
-    def case_open_failing_on_the_fifth(**kwargs):
-        calls.append(kwargs["person"])
-        if len(calls) == 5:
-            raise ValidationError("The counter is broken.")
-        return real_case_open(**kwargs)
+    def register_then_refuse_the_fifth(**kwargs):
+        real_register(**kwargs)
+        raise services.RegistrationRefused(4, ["The counter is broken."])
 
-    monkeypatch.setattr(intake, "case_open", case_open_failing_on_the_fifth)
+    monkeypatch.setattr(intake, "operation_persons_register", register_then_refuse_the_fifth)
     persons_before = Person.objects.count()
 
     confirm(english, batch, django_capture_on_commit_callbacks)
@@ -360,6 +356,35 @@ def test_a_failure_in_the_middle_of_the_import_leaves_nothing_behind(
     assert Case.objects.count() == 0
     page = english.get(reverse("cases:intake_progress", args=[operation.pk, batch.pk]))
     assert "Row 6: The counter is broken." in page.content.decode()
+
+
+def test_a_document_registered_elsewhere_after_the_check_fails_the_import_at_its_row(
+    english, worker_chiangmai, worker_tak, operation, django_capture_on_commit_callbacks
+):
+    worker_chiangmai.language = "en"
+    worker_chiangmai.save(update_fields=["language"])
+    english.force_login(worker_chiangmai)
+    upload(english, operation, csv_upload(GOOD_ROWS))
+    batch = IntakeBatch.objects.get()
+    # Between the check and the confirmation, another office registers Ma La's passport.
+    services.person_create(
+        actor=worker_tak,
+        sex="female",
+        name_latin="Ma Lay",
+        documents=[DocumentInput(kind="passport", number="MB123456")],
+    )
+    persons_before = Person.objects.count()
+
+    confirm(english, batch, django_capture_on_commit_callbacks)
+
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert batch.failure_message == (
+        "Row 3: This document is already on another person's record: link to that person. "
+        "Nothing was saved."
+    )
+    assert Person.objects.count() == persons_before
+    assert not Case.objects.filter(operation=operation).exists()
 
 
 def test_a_second_confirmation_is_refused_and_imports_nothing_more(

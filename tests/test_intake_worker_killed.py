@@ -5,13 +5,15 @@ as the broker, `celery worker` on the test database, killed with SIGKILL."""
 
 import datetime as dt
 import time
+from contextlib import contextmanager
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import intake, services
-from cases.models import Case, IntakeBatch, Screening
+from cases.models import Case, CaseNumberCounter, IntakeBatch, Person, Screening
 from tests.test_delivery_integration import (  # noqa: F401 (fixtures)
     publisher,
     redis_server,
@@ -28,7 +30,27 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ROWS = 400  # long enough an import (screenings and clocks for each) to be killed midway
+ROWS = 150  # two rounds of the import's registration (intake.PROGRESS_EVERY rows at a time)
+
+
+@contextmanager
+def case_numbers_held(province_code: str):
+    """Another connection's transaction holding the lock on the province's case number counter:
+    an import waits at its first case numbers, in the middle of its transaction, until then."""
+    counter, _created = CaseNumberCounter.objects.get_or_create(
+        year_be=timezone.localdate().year + 543, province_code=province_code
+    )
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM cases_casenumbercounter WHERE id = %s FOR UPDATE", [counter.pk]
+            )
+        yield
+    finally:
+        other.rollback()
+        other.close()
 
 
 def rows():
@@ -53,23 +75,27 @@ def test_a_killed_import_leaves_nothing_and_is_retried_to_completion(
     assert not batch.errors, batch.errors[:3]
 
     first = start_worker(broker, sink, tmp_path)
+    province_code = operation.province.code
     try:
-        client.post(reverse("cases:intake_confirm", args=[operation.pk, batch.pk]))
-        # The import holds the batch's row for its whole transaction: it is under way.
-        later = timezone.now() + dt.timedelta(minutes=4)
-        first.wait_for(
-            lambda: not intake.intake_stalled(IntakeBatch.objects.get(pk=batch.pk), now=later),
-            30,
-            "the import to start",
-        )
-        time.sleep(1)
-        assert "succeeded" not in first.text()  # killed in the middle, not after
-        first.kill()
+        with case_numbers_held(province_code):
+            client.post(reverse("cases:intake_confirm", args=[operation.pk, batch.pk]))
+            # The import holds the batch's row for its whole transaction: it is under way.
+            later = timezone.now() + dt.timedelta(minutes=4)
+            first.wait_for(
+                lambda: not intake.intake_stalled(IntakeBatch.objects.get(pk=batch.pk), now=later),
+                30,
+                "the import to start",
+            )
+            time.sleep(1)  # its first persons written, it waits for its case numbers
+            assert "succeeded" not in first.text()  # killed in the middle, not after
+            first.kill()
     finally:
         first.stop()
     batch.refresh_from_db()
     assert batch.status == "importing"
-    assert not Case.objects.exists() and not Screening.objects.exists()  # nothing half-written
+    # Nothing half-written.
+    assert not Person.objects.exists() and not Case.objects.exists()
+    assert not Screening.objects.exists()
 
     # Minutes later the progress page offers to import again (no transaction holds the batch).
     wait_for(lambda: intake.intake_stalled(batch, now=later), 10, "the dead import's lock to go")

@@ -107,15 +107,13 @@ def test_a_failure_midway_leaves_no_screening_and_no_clock(
     english.force_login(worker_chiangmai)
     upload(english, operation, csv_upload([row(made_up_name(n)) for n in range(12)], header=HEADER))
     batch = IntakeBatch.objects.get()
-    real_case_open, calls = intake.case_open, []
+    real_register = intake.operation_persons_register
 
-    def case_open_failing_on_the_tenth(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 10:
-            raise ValidationError("The counter is broken.")
-        return real_case_open(**kwargs)
+    def register_then_refuse_the_tenth(**kwargs):
+        real_register(**kwargs)
+        raise services.RegistrationRefused(9, ["The counter is broken."])
 
-    monkeypatch.setattr(intake, "case_open", case_open_failing_on_the_tenth)
+    monkeypatch.setattr(intake, "operation_persons_register", register_then_refuse_the_tenth)
 
     confirm(english, batch, django_capture_on_commit_callbacks)
 

@@ -9,7 +9,8 @@ without saving anything, shown to the worker, then imported all at once or not a
                persons (strong matches suggested) and answers on repeated rows, mark it
                importing and queue the task after commit
     task ────> importing.intake_import: person_create / case_open / screening_start for
-               every row in ONE transaction, so every s.29 clock runs from the commit; the
+               every row (services.operation_persons_register: a hundred rows at once) in
+               ONE transaction, so every s.29 clock runs from the commit; the
                batch ends done (with its cases) or failed (with the reason, nothing saved);
                progress.intake_progress tells the page how far it has got
 
@@ -20,7 +21,7 @@ cases/workflow.py.
 """
 
 from ..duplicates import find_duplicates_bulk
-from ..services import case_open
+from ..services import operation_persons_register
 from .batch import (
     UNCONFIRMED_BATCH_LIFETIME,
     intake_batch_create,
@@ -45,7 +46,6 @@ __all__ = [
     "UNCONFIRMED_BATCH_LIFETIME",
     "Column",
     "Table",
-    "case_open",  # replaced here by the tests of a failing import (importing.py)
     "find_duplicates_bulk",  # read here by bench/intake.py (which must patch checks.py now)
     "intake_batch_create",
     "intake_batches_purge",
@@ -56,6 +56,7 @@ __all__ = [
     "intake_progress",
     "intake_retry",
     "intake_stalled",
+    "operation_persons_register",  # replaced here by the tests of a failing import (importing.py)
     "read_table",
     "template_csv",
 ]

@@ -9,16 +9,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.domain import ActionForbidden
 from notifications.matrix import Audience, announce
 
-from ..models import Case, IntakeBatch, Operation, Person
+from ..models import Case, IntakeBatch, Person
 from ..selectors import person_list_visible_to
-from ..services import DocumentInput, person_create, person_identity_add, screening_start
+from ..services import (
+    DocumentInput,
+    Registration,
+    RegistrationRefused,
+    person_identity_add,
+)
 from ..workflow import OPEN_CASE_STATES, IntakeBatchStatus
 from .batch import batch_fail
 from .progress import PROGRESS_EVERY, progress_clear, progress_set
@@ -37,73 +41,55 @@ def _names(data: dict) -> list[str]:
     return [data["name_th"], data["name_latin"], data["name_native"], *data["aliases"]]
 
 
-def _import_row(
-    entry: dict, *, actor: User, operation: Operation, persons: dict[int, Person], linked: dict
-) -> Case | None:
-    """One row: its person (registered, linked, or the person of the row it is merged into,
-    who keeps its other names and documents), then, unless merged, its case and the start of
-    its identification from the row's custody start. A person linked who already has an open
-    case in this operation (the same file imported again) gets no second one."""
-    data = entry["data"]
-    documents = [DocumentInput(**document) for document in data["documents"]]
-    if data.get("merge_into"):
-        person_identity_add(
-            person=persons[data["merge_into"]],
-            actor=actor,
-            names=_names(data),
-            documents=documents,
-        )
-        return None
-    if data.get("link_person_id"):
-        person = person_identity_add(
-            person=linked[data["link_person_id"]],
-            actor=actor,
-            names=_names(data),
-            documents=documents,
-        )
-        if person.cases.filter(operation=operation, status__in=OPEN_CASE_STATES).exists():
-            persons[entry["row"]] = person
-            return None
-    else:
-        born = data["date_of_birth"]
-        person = person_create(
-            actor=actor,
-            sex=data["sex"],
-            name_th=data["name_th"],
-            name_latin=data["name_latin"],
-            name_native=data["name_native"],
-            aliases=data["aliases"],
-            date_of_birth=dt.date.fromisoformat(born) if born else None,
-            estimated_age=data["estimated_age"],
-            age_disputed=data["age_disputed"],
-            nationality=data["nationality"],
-            stateless=data["stateless"],
-            languages=data["languages"],
-            documents=documents,
-        )
-    persons[entry["row"]] = person
-    # Looked up on the package: a test replaces `cases.intake.case_open` to fail a row midway.
-    from cases import intake
+def _documents(data: dict) -> list[DocumentInput]:
+    return [DocumentInput(**document) for document in data["documents"]]
 
-    case = intake.case_open(
-        actor=actor,
-        person=person,
-        intake_channel=data["intake_channel"],
-        intake_date=dt.date.fromisoformat(data["intake_date"]),
-        intake_province=operation.province,
-        exploitation_types=data["exploitation_types"],
-        risk_level=data["risk_level"],
-        operation=operation,
-    )
-    screening_start(
-        case_id=case.pk,
-        actor=actor,
-        custody_started_at=dt.datetime.fromisoformat(data["custody_started_at"]),
-    )
-    return case
+
+def _registration(data: dict, person: Person | None) -> Registration:
+    """What services.operation_persons_register needs of a row: its person when linked to one
+    on record, else the new person's details and documents; its case and custody start."""
+    case = {
+        "intake_channel": data["intake_channel"],
+        "intake_date": dt.date.fromisoformat(data["intake_date"]),
+        "exploitation_types": data["exploitation_types"],
+        "risk_level": data["risk_level"],
+        "custody_started_at": dt.datetime.fromisoformat(data["custody_started_at"]),
+    }
+    if person is not None:
+        return Registration(person=person, **case)
+    born = data["date_of_birth"]
+    details = {
+        "sex": data["sex"],
+        "name_th": data["name_th"],
+        "name_latin": data["name_latin"],
+        "name_native": data["name_native"],
+        "aliases": data["aliases"],
+        "date_of_birth": dt.date.fromisoformat(born) if born else None,
+        "estimated_age": data["estimated_age"],
+        "age_disputed": data["age_disputed"],
+        "nationality": data["nationality"],
+        "stateless": data["stateless"],
+        "languages": data["languages"],
+    }
+    return Registration(details=details, documents=_documents(data), **case)
+
+
+def _for_row(row: int, step, **arguments):
+    """step(**arguments) for one row of the file, its failure told with the row's number."""
+    try:
+        return step(**arguments)
+    except (ValidationError, ActionForbidden) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        raise RowFailed(row, " ".join(messages)) from error
+    except Exception as error:
+        raise RowFailed(row, "") from error
 
 
 def _import_rows(batch_id: int) -> IntakeBatch:
+    """Register the batch's rows PROGRESS_EVERY at a time: a row linked to a person on record
+    adds its spellings and documents to them first (and opens no second case for someone who
+    has one open in the operation: the same file imported again); then the rows merged into
+    another row add theirs to that row's person."""
     # The lock keeps a redelivered task waiting until this one has finished, then it sees
     # `done` and stops.
     batch = (
@@ -121,36 +107,61 @@ def _import_rows(batch_id: int) -> IntakeBatch:
             if entry["data"].get("link_person_id")
         ]
     )
-    case_ids = []
-    case_of_row: dict[int, Case] = {}
+    # Looked up on the package: a test replaces it to refuse a registration midway.
+    from cases import intake
+
     persons: dict[int, Person] = {}
-    for done, entry in enumerate(batch.rows, start=1):
+    case_of_row: dict[int, Case] = {}
+    entries = [entry for entry in batch.rows if not entry["data"].get("merge_into")]
+    for start in range(0, len(entries), PROGRESS_EVERY):
+        rows, registrations = [], []
+        for entry in entries[start : start + PROGRESS_EVERY]:
+            row, data, person = entry["row"], entry["data"], None
+            if data.get("link_person_id"):
+                person = persons[row] = _for_row(
+                    row,
+                    person_identity_add,
+                    person=linked[data["link_person_id"]],
+                    actor=actor,
+                    names=_names(data),
+                    documents=_documents(data),
+                )
+                if person.cases.filter(operation=operation, status__in=OPEN_CASE_STATES).exists():
+                    continue
+            rows.append(row)
+            registrations.append(_registration(data, person))
         try:
-            case = _import_row(
-                entry, actor=actor, operation=operation, persons=persons, linked=linked
+            cases = intake.operation_persons_register(
+                actor=actor, operation=operation, registrations=registrations
             )
-        except (ValidationError, ActionForbidden) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            raise RowFailed(entry["row"], " ".join(messages)) from error
-        except Exception as error:
-            raise RowFailed(entry["row"], "") from error
-        if case is not None:
-            case_ids.append(case.pk)
-            case_of_row[entry["row"]] = case
-        if done % PROGRESS_EVERY == 0:
-            progress_set(batch.pk, done)
+        except RegistrationRefused as refused:
+            raise RowFailed(rows[refused.index], " ".join(refused.messages)) from refused
+        for row, case in zip(rows, cases, strict=True):
+            persons[row] = case.person
+            case_of_row[row] = case
+        progress_set(batch.pk, min(start + PROGRESS_EVERY, len(entries)))
+    for entry in batch.rows:
+        if into := entry["data"].get("merge_into"):
+            _for_row(
+                entry["row"],
+                person_identity_add,
+                person=persons[into],
+                actor=actor,
+                names=_names(entry["data"]),
+                documents=_documents(entry["data"]),
+            )
     # `done` is saved with the cases it created, in the same transaction: a crash after the
     # commit can then never leave a batch that looks unfinished and would be imported twice.
     batch.status = IntakeBatchStatus.DONE
     batch.processed = len(batch.rows)
-    batch.case_ids = case_ids
+    batch.case_ids = [case.pk for case in case_of_row.values()]
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "processed", "case_ids", "finished_at"])
     audit_record(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,
         obj=batch,
-        changes={"status": IntakeBatchStatus.DONE, "cases": len(case_ids)},
+        changes={"status": IntakeBatchStatus.DONE, "cases": len(batch.case_ids)},
     )
     _report_matches_elsewhere(batch, case_of_row)
     return batch
@@ -185,15 +196,16 @@ def intake_import(*, batch_id: int) -> IntakeBatch:
     """Register every person, open every case and start every identification of a confirmed
     batch, all or nothing: each s.29 deadline exists the moment the import commits.
 
-    Side effects, in one transaction, as the uploader: for each row, person_create (a Person,
-    its identity document, an AuditEvent), or for a row linked to an existing person
-    person_identity_add (its new spellings as aliases, its new documents, an AuditEvent); then
+    Side effects, in one transaction, as the uploader: for a row linked to an existing person,
+    person_identity_add (its new spellings as aliases, its new documents, an AuditEvent); for
+    the rows, PROGRESS_EVERY at a time, services.operation_persons_register, which does what
+    person_create does for a new person (a Person, its identity document, an AuditEvent),
     case_open (a Case in the operation with the next case number, a CaseEvent, an AuditEvent)
     and screening_start from the row's custody start (a Screening, its identification
     Deadline, a CaseEvent, an AuditEvent). A row merged into another only adds its names and
     documents to that row's person. The batch becomes `done` with its case ids. Progress goes
-    to the cache every PROGRESS_EVERY rows. When any row fails, everything is rolled back and
-    the batch becomes `failed` with the row and the reason, in the uploader's language.
+    to the cache after each PROGRESS_EVERY rows. When any row fails, everything is rolled back
+    and the batch becomes `failed` with the row and the reason, in the uploader's language.
     """
     batch = IntakeBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     if batch.status != IntakeBatchStatus.IMPORTING:

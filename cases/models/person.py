@@ -85,6 +85,8 @@ class Person(models.Model):
                 name="person_stateless_has_no_nationality",
             ),
         ]
+        # The duplicate finder fetches everyone born on the day of each person it looks for.
+        indexes = [models.Index(fields=["date_of_birth"], name="person_birth_date_idx")]
 
     def __str__(self):
         return self.display_name

@@ -31,6 +31,7 @@ from .records import (
     consent_record,
     referral_consent_given_now,
 )
+from .registration import Registration, RegistrationRefused, operation_persons_register
 from .screening import (
     MAX_COURT_EXTENSION,
     POSITIVE_OUTCOMES,
@@ -53,6 +54,8 @@ __all__ = [
     "MAX_GRANT",
     "MemberInput",
     "POSITIVE_OUTCOMES",
+    "Registration",
+    "RegistrationRefused",
     "access_grant_give",
     "access_grant_revoke",
     "access_grants_expire",
@@ -72,6 +75,7 @@ __all__ = [
     "identity_document_add",
     "interview_record",
     "operation_create",
+    "operation_persons_register",
     "operation_screenings_start",
     "permit_record",
     "person_create",

@@ -31,18 +31,20 @@ def case_event_add(*, case: Case, kind: str, actor: User | None, summary: str = 
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, summary=summary[:300])
 
 
-def _next_case_number(*, province_code: str, on: dt.date) -> str:
-    """NRM-<Buddhist-era year>-<province code>-<sequence>, the sequence counted per year and
-    province. The UPDATE takes the counter row's lock until the transaction ends, so two
-    registrations at the same moment get different numbers; a rolled-back one may leave a gap,
-    which is allowed."""
+def next_case_numbers(*, province_code: str, on: dt.date, count: int = 1) -> list[str]:
+    """The next `count` numbers NRM-<Buddhist-era year>-<province code>-<sequence>, the sequence
+    counted per year and province. The UPDATE takes the counter row's lock until the
+    transaction ends, so two registrations at the same moment get different numbers; a
+    rolled-back one may leave a gap, which is allowed."""
     year_be = on.year + 543
     counter, _created = CaseNumberCounter.objects.get_or_create(
         year_be=year_be, province_code=province_code
     )
-    CaseNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
-    value = CaseNumberCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
-    return f"NRM-{year_be}-{province_code}-{value:06d}"
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + count)
+    last = CaseNumberCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
+    return [
+        f"NRM-{year_be}-{province_code}-{value:06d}" for value in range(last - count + 1, last + 1)
+    ]
 
 
 @transaction.atomic
@@ -63,10 +65,45 @@ def case_open(
     Side effects: a CaseEvent (opened) and an AuditEvent.
     """
     ensure(can_register(actor), _("Only provincial social workers open cases."))
-    owner = actor.membership.organisation
+    case = new_case(
+        actor=actor,
+        person=person,
+        intake_channel=intake_channel,
+        intake_date=intake_date,
+        intake_province=intake_province,
+        exploitation_types=exploitation_types,
+        risk_level=risk_level,
+        operation=operation,
+        lead_worker=lead_worker,
+    )
+    [case.number] = next_case_numbers(
+        province_code=case.owner.province.code, on=timezone.localdate()
+    )
+    case.save()
+    case_event_add(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, summary=case.number)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
+    announce("case.opened", actor=actor)
+    return case
+
+
+def new_case(
+    *,
+    actor: User,
+    person: Person,
+    intake_channel: str,
+    intake_date: dt.date,
+    intake_province: Province,
+    exploitation_types: Sequence[str] = (),
+    risk_level: str = "medium",
+    operation: Operation | None = None,
+    lead_worker: User | None = None,
+) -> Case:
+    """The Case case_open saves, in the actor's office, checked, not numbered nor saved yet
+    (also for a mass intake, which numbers and saves many at once). Raises ValidationError for
+    a bad field."""
     case = Case(
         person=person,
-        owner=owner,
+        owner=actor.membership.organisation,
         lead_worker=lead_worker or actor,
         intake_channel=intake_channel,
         intake_date=intake_date,
@@ -87,11 +124,6 @@ def case_open(
             "created_by",
         ]
     )
-    case.number = _next_case_number(province_code=owner.province.code, on=timezone.localdate())
-    case.save()
-    case_event_add(case=case, kind=CaseEvent.Kind.OPENED, actor=actor, summary=case.number)
-    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
-    announce("case.opened", actor=actor)
     return case
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
@@ -20,6 +21,10 @@ from ..names import name_key, normalise
 from ..permissions import can_register
 from ..validators import normalise_phone
 from .cases import case_event_add
+
+DOCUMENT_HELD = gettext_lazy(
+    "This document is already on another person's record: link to that person."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,46 @@ def person_create(
     invalid Thai ID or a document already on another person's record.
     """
     ensure(can_register(actor), _("Only provincial social workers register persons."))
+    person = new_person(
+        actor=actor,
+        sex=sex,
+        name_th=name_th,
+        name_latin=name_latin,
+        name_native=name_native,
+        aliases=aliases,
+        date_of_birth=date_of_birth,
+        estimated_age=estimated_age,
+        age_disputed=age_disputed,
+        nationality=nationality,
+        stateless=stateless,
+        languages=languages,
+        phone=phone,
+    )
+    person.save()
+    for document in documents:
+        identity_document_add(person=person, document=document)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=person)
+    return person
+
+
+def new_person(
+    *,
+    actor: User,
+    sex: str,
+    name_th: str = "",
+    name_latin: str = "",
+    name_native: str = "",
+    aliases: Sequence[str] = (),
+    date_of_birth: dt.date | None = None,
+    estimated_age: int | None = None,
+    age_disputed: bool = False,
+    nationality: str = "",
+    stateless: bool = False,
+    languages: Sequence[str] = (),
+    phone: str = "",
+) -> Person:
+    """The Person person_create saves, with its name key, checked and not saved yet (also for
+    a mass intake, which saves many at once). Raises ValidationError for a bad field."""
     person = Person(
         name_th=name_th.strip(),
         name_latin=name_latin.strip(),
@@ -76,10 +121,6 @@ def person_create(
     # The related rows are given as instances and the constraints are checked in clean(), with
     # the database as the backstop: skipping their re-checks saves queries on a mass intake.
     person.full_clean(exclude=["created_by_organisation"], validate_constraints=False)
-    person.save()
-    for document in documents:
-        identity_document_add(person=person, document=document)
-    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=person)
     return person
 
 
@@ -137,6 +178,26 @@ def person_identity_add(
 def identity_document_add(*, person: Person, document: DocumentInput) -> IdentityDocument:
     """Add an identity document; its errors are reported on `document_number`, the name the
     registration form and the API give it."""
+    record = new_identity_document(person=person, document=document)
+    try:
+        if IdentityDocument.objects.filter(
+            kind=record.kind, issuing_country=record.issuing_country, number=record.number
+        ).exists():
+            raise ValidationError(DOCUMENT_HELD)
+        try:
+            with transaction.atomic():  # another registration may take it this very moment
+                record.save()
+        except IntegrityError:
+            raise ValidationError(DOCUMENT_HELD) from None
+    except ValidationError as error:
+        raise ValidationError({"document_number": error.messages}) from error
+    return record
+
+
+def new_identity_document(*, person: Person, document: DocumentInput) -> IdentityDocument:
+    """The IdentityDocument identity_document_add saves, its number normalised and checked,
+    not saved yet, nor checked against the other persons' documents. Raises ValidationError
+    on `document_number`."""
     record = IdentityDocument(
         person=person,
         kind=document.kind,
@@ -146,20 +207,7 @@ def identity_document_add(*, person: Person, document: DocumentInput) -> Identit
     )
     try:
         record.clean()
-        if IdentityDocument.objects.filter(
-            kind=record.kind, issuing_country=record.issuing_country, number=record.number
-        ).exists():
-            raise ValidationError(
-                _("This document is already on another person's record: link to that person.")
-            )
         record.full_clean(exclude=["person"], validate_constraints=False)
-        try:
-            with transaction.atomic():  # another registration may take it this very moment
-                record.save()
-        except IntegrityError:
-            raise ValidationError(
-                _("This document is already on another person's record: link to that person.")
-            ) from None
     except ValidationError as error:
         raise ValidationError({"document_number": error.messages}) from error
     return record

@@ -74,14 +74,13 @@ def screening_start(
         raise ValidationError({"custody_started_at": _("This date is in the future.")})
     if case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists():
         raise ValidationError(_("This case already has a screening under way."))
-    screening = Screening(
+    screening = new_screening(
         case=case,
         custody_started_at=custody_started_at,
         deadline_at=due_at_for(clock=Clock.IDENTIFICATION, start=custody_started_at),
-        interpreter_name=interpreter_name.strip(),
+        interpreter_name=interpreter_name,
         interpreter_language=interpreter_language,
     )
-    screening.full_clean()
     screening.save()
     for member in members:
         screening_member_add(screening=screening, actor=actor, member=member)
@@ -95,6 +94,30 @@ def screening_start(
     case_event_add(case=case, kind=CaseEvent.Kind.SCREENING_STARTED, actor=actor)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=screening)
     announce("screening.started", actor=actor)
+    return screening
+
+
+def new_screening(
+    *,
+    case: Case,
+    custody_started_at: dt.datetime,
+    deadline_at: dt.datetime,
+    interpreter_name: str = "",
+    interpreter_language: str = "",
+) -> Screening:
+    """The Screening screening_start saves, due at `deadline_at` (due_at_for the
+    identification clock), checked, not saved yet (also for a mass intake, which saves many at
+    once; the caller has made sure the case has no screening under way). Raises
+    ValidationError for a bad field."""
+    screening = Screening(
+        case=case,
+        custody_started_at=custody_started_at,
+        deadline_at=deadline_at,
+        interpreter_name=interpreter_name.strip(),
+        interpreter_language=interpreter_language,
+    )
+    # The caller holds the case: its existence and its open screenings are checked already.
+    screening.full_clean(exclude=["case"], validate_constraints=False)
     return screening
 
 
