@@ -36,44 +36,14 @@ class DocumentInput:
 
 
 @transaction.atomic
-def person_create(
-    *,
-    actor: User,
-    sex: str,
-    name_th: str = "",
-    name_latin: str = "",
-    name_native: str = "",
-    aliases: Sequence[str] = (),
-    date_of_birth: dt.date | None = None,
-    estimated_age: int | None = None,
-    age_disputed: bool = False,
-    nationality: str = "",
-    stateless: bool = False,
-    languages: Sequence[str] = (),
-    phone: str = "",
-    documents: Iterable[DocumentInput] = (),
-) -> Person:
-    """Register a person with their identity documents.
+def person_create(*, actor: User, documents: Iterable[DocumentInput] = (), **fields) -> Person:
+    """Register a person (`fields`: those of new_person) with their identity documents.
 
     Side effects: an AuditEvent. Raises ValidationError (nothing saved) for a bad field, an
     invalid Thai ID or a document already on another person's record.
     """
     ensure(can_register(actor), _("Only provincial social workers register persons."))
-    person = new_person(
-        actor=actor,
-        sex=sex,
-        name_th=name_th,
-        name_latin=name_latin,
-        name_native=name_native,
-        aliases=aliases,
-        date_of_birth=date_of_birth,
-        estimated_age=estimated_age,
-        age_disputed=age_disputed,
-        nationality=nationality,
-        stateless=stateless,
-        languages=languages,
-        phone=phone,
-    )
+    person = new_person(actor=actor, **fields)
     person.save()
     for document in documents:
         identity_document_add(person=person, document=document)
