@@ -78,7 +78,8 @@ class Endpoint:
 
 CEILING = Endpoint("ceiling: /healthz (no database)", "healthz", "", ratio=0)
 ENDPOINTS = [
-    Endpoint("page: case list, provincial (Tak)", "cases:home", "worker", floor=HTML_LIST),
+    Endpoint("page: provincial office's home (Tak)", "cases:home", "worker", floor=HTML_LIST),
+    Endpoint("page: case list, provincial (Tak)", "cases:list", "worker", floor=HTML_LIST),
     Endpoint("page: case list, central", "cases:list", "reviewer", floor=HTML_LIST),
     Endpoint("page: referral inbox, shelter", "referrals:inbox", "director", floor=HTML_LIST),
     Endpoint("page: review queue, central", "referrals:home", "reviewer", floor=HEAVY_PAGE),

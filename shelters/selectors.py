@@ -123,16 +123,21 @@ SECTION_FIT = {
 }
 
 
-def section_warnings(*, unit: ShelterUnit, person) -> list[str]:
+def section_warnings(*, unit: ShelterUnit, person, is_child: bool | None = None) -> list[str]:
     """Why a person does not fit a section: a child (under 18, or of disputed or unknown age)
     in an adult section, an adult among children, a person in a section of the other sex.
-    The director may still admit them, with a reason, which the central division is told."""
+    The director may still admit them, with a reason, which the central division is told.
+    A caller that knows already whether the person is a child says so (`is_child`)."""
     sexes, children, adults = SECTION_FIT[unit.section]
+    child = person.is_child if is_child is None else is_child
+    fits = (children if child else adults) and (sexes is None or person.sex in sexes)
+    if fits:
+        return []
     section = unit.get_section_display()
     warnings = []
-    if person.is_child and not children:
+    if child and not children:
         warnings.append(_("A child in the adult section %(section)s.") % {"section": section})
-    if not person.is_child and not adults:
+    if not child and not adults:
         warnings.append(_("An adult in the children's section %(section)s.") % {"section": section})
     if sexes is not None and person.sex not in sexes:
         warnings.append(
@@ -147,13 +152,18 @@ def bed_board(*, shelter: Shelter, residents: Sequence[Placement]) -> list[Shelt
     how many of its `residents` are children and which do not fit it (admitted with the
     director's override, or from older data) with the reasons."""
     units = list(shelter.units.all())
+    child = {placement.pk: placement.case.person.is_child for placement in residents}
     for unit in units:
         here = [placement for placement in residents if placement.unit_id == unit.pk]
-        unit.children = sum(placement.case.person.is_child for placement in here)
+        unit.children = sum(child[placement.pk] for placement in here)
         unit.misfits = [
             (placement, warnings)
             for placement in here
-            if (warnings := section_warnings(unit=unit, person=placement.case.person))
+            if (
+                warnings := section_warnings(
+                    unit=unit, person=placement.case.person, is_child=child[placement.pk]
+                )
+            )
         ]
     return units
 

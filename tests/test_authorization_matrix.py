@@ -92,6 +92,7 @@ RULES = {
     "cases:export": ("get", EXPORTERS),
     "cases:detail": ("get", SEES_PRIVATE_CASE),
     "cases:summary": ("get", SEES_PRIVATE_CASE),
+    "cases:case_form": ("get", OWN_OFFICE),  # the consent form, as the case page offers it
     "cases:close": ("post", OWN_OFFICE),
     "cases:reopen": ("post", OWN_OFFICE),
     "cases:add_note": ("post", OWN_OFFICE),
@@ -321,6 +322,7 @@ def world(
         "case_id": private.pk,
         "screening_id": screening.pk,
         "document_id": document.pk,
+        "name": "consent",
         "person_id": private.person_id,
         "grant_id": grant.pk,
         "referral_id": referral.pk,

@@ -29,6 +29,12 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+def display_name(name_th: str, name_latin: str, name_native: str) -> str:
+    """The name pages show: the Thai spelling when there is one, else the Latin, else the
+    native script's."""
+    return name_th or name_latin or name_native
+
+
 class Person(models.Model):
     """Someone the system holds a record of. Names are kept in each script they come in, so a
     Myanmar worker can be found by their Thai, Latin or Burmese spelling."""
@@ -108,7 +114,7 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_th or self.name_latin or self.name_native
+        return display_name(self.name_th, self.name_latin, self.name_native)
 
     def age(self, on: dt.date | None = None) -> int | None:
         """Age in whole years from the date of birth, else from the estimate."""

@@ -9,17 +9,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
+from core.lists import labels, url_for_pk
 
 from .. import selectors, services
 from ..forms import (
-    AccessGrantForm,
     CloseForm,
-    ConsentForm,
     DocumentForm,
     NoteForm,
-    PermitForm,
     ScreeningStartForm,
 )
+from ..models import RiskLevel
+from ..models.person import display_name
 from ..permissions import can_close, can_grant, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
@@ -27,30 +27,99 @@ from ..workflow import (
 )
 from ._common import PROVINCIAL, case_action
 
-RUNNING_SHOWN = 50
+# The home page shows the soonest clocks and the newest open cases; the deadlines page and the
+# case list show them all.
+HOME_ROWS = 25
+
+
+def _running_screening_rows(user) -> list[dict]:
+    """The office's running screenings, soonest deadline first, as plain rows (HOME_ROWS and
+    one more, to tell whether there are more)."""
+    url = url_for_pk("cases:screening")
+    now = timezone.now()
+    rows = (
+        selectors.screening_list_visible_to(user=user)
+        .filter(status__in=ACTIVE_SCREENING_STATES)
+        .order_by("deadline_at")
+        .values(
+            "pk",
+            "deadline_at",
+            "case__number",
+            "case__person__name_th",
+            "case__person__name_latin",
+            "case__person__name_native",
+        )[: HOME_ROWS + 1]
+    )
+    return [
+        {
+            "url": url(row["pk"]),
+            "number": row["case__number"],
+            "person": display_name(
+                row["case__person__name_th"],
+                row["case__person__name_latin"],
+                row["case__person__name_native"],
+            ),
+            "deadline_at": row["deadline_at"],
+            "overdue": now > row["deadline_at"],
+        }
+        for row in rows
+    ]
+
+
+def _open_case_rows(user) -> list[dict]:
+    """The newest open cases the user sees, as plain rows, labels translated once."""
+    url = url_for_pk("cases:detail")
+    risk, status = labels(RiskLevel.choices), labels(CaseStatus.choices)
+    rows = (
+        selectors.case_list_visible_to(user=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .values(
+            "pk",
+            "number",
+            "intake_date",
+            "risk_level",
+            "status",
+            "person__name_th",
+            "person__name_latin",
+            "person__name_native",
+            "lead_worker__first_name",
+            "lead_worker__last_name",
+            "lead_worker__username",
+        )[:HOME_ROWS]
+    )
+    return [
+        {
+            "url": url(row["pk"]),
+            "number": row["number"],
+            "person": display_name(
+                row["person__name_th"], row["person__name_latin"], row["person__name_native"]
+            ),
+            "intake_date": row["intake_date"],
+            "risk": risk(row["risk_level"]),
+            # as User.display_name: the full name, else the user name
+            "lead_worker": f"{row['lead_worker__first_name'] or ''} "
+            f"{row['lead_worker__last_name'] or ''}".strip()
+            or row["lead_worker__username"]
+            or "",
+            "status": status(row["status"]),
+        }
+        for row in rows
+    ]
 
 
 @role_required(*PROVINCIAL)
 def home(request):
-    """A provincial office's landing page: its open cases, screenings running, colleagues."""
+    """A provincial office's landing page: the soonest screening clocks, the newest open
+    cases, colleagues."""
     organisation = request.user.membership.organisation
-    cases = selectors.case_list_visible_to(user=request.user)
-    # The soonest clocks only: after a mass rescue hundreds run at once, and the deadlines
-    # page lists them all.
-    running = list(
-        selectors.screening_list_visible_to(user=request.user)
-        .filter(status__in=ACTIVE_SCREENING_STATES)
-        .select_related(None)
-        .select_related("case__person")
-        .order_by("deadline_at")[: RUNNING_SHOWN + 1]
-    )
+    running = _running_screening_rows(request.user)
     return render(
         request,
         "cases/home.html",
         {
-            "open_cases": cases.exclude(status=CaseStatus.CLOSED)[:50],
-            "running_screenings": running[:RUNNING_SHOWN],
-            "more_running": len(running) > RUNNING_SHOWN,
+            "open_cases": _open_case_rows(request.user),
+            "running_screenings": running[:HOME_ROWS],
+            "more_running": len(running) > HOME_ROWS,
             "colleagues": colleague_list(organisation=organisation),
         },
     )
@@ -79,16 +148,12 @@ def detail(request, case_id):
             "note_form": NoteForm(),
             "follow_up_form": NoteForm(auto_id="follow_up_%s"),
             "document_form": DocumentForm(),
-            "consent_form": ConsentForm(),
             "permits": case.permits.all(),
             "placements": selectors.case_stays_for(user=request.user, case=case),
             "may_grant": can_grant(request.user, case),
             "grants": case.access_grants.select_related("user", "granted_by")
             if can_grant(request.user, case)
             else [],
-            "grant_form": AccessGrantForm(),
-            "permit_form": PermitForm(),
-            "screening_form": ScreeningStartForm(),
         },
     )
 

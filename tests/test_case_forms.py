@@ -1,0 +1,65 @@
+"""The case page's long forms (screening, consent, permit, access) come when they are opened:
+the page carries a link, htmx swaps the form in, and without JavaScript the link opens the
+form on a page of its own. Only who the page offers a form to gets it."""
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from tests.factories import register_case
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def form_url(case, name):
+    return reverse("cases:case_form", args=[case.pk, name])
+
+
+def test_the_case_page_links_each_long_form_instead_of_rendering_it(client, worker_chiangmai):
+    case = register_case(worker_chiangmai, nationality="MM")
+    client.force_login(worker_chiangmai)
+    page = client.get(case.get_absolute_url()).content.decode()
+    for name in ("screening", "consent", "permit"):
+        assert f'hx-get="{form_url(case, name)}"' in page
+    assert 'name="decision"' not in page  # the consent form's field
+    assert 'name="interpreter_language"' not in page  # the screening form's
+    assert 'name="text"' in page  # the short note form stays on the page
+
+
+def test_an_opened_form_comes_alone_for_htmx_and_on_a_page_without_it(client, worker_chiangmai):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    fragment = client.get(form_url(case, "consent"), **HTMX)
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert f'action="{reverse("cases:add_consent", args=[case.pk])}"' in html
+    assert 'name="decision"' in html and "csrfmiddlewaretoken" in html
+    assert "<html" not in html
+    page = client.get(form_url(case, "consent")).content.decode()
+    assert "<html" in page and 'name="decision"' in page
+    assert "บันทึกความยินยอม" in page  # "Record consent", its title, in Thai
+
+
+def test_a_form_is_only_for_those_the_case_page_offers_it_to(
+    client, worker_chiangmai, worker_tak, supervisor_chiangmai, central_reviewer
+):
+    case = register_case(worker_chiangmai)
+    client.force_login(central_reviewer)  # sees the case, does not work on it
+    assert client.get(form_url(case, "consent"), **HTMX).status_code == 403
+    client.force_login(worker_tak)  # another province: the case does not exist for them
+    assert client.get(form_url(case, "consent"), **HTMX).status_code == 404
+    client.force_login(worker_chiangmai)
+    assert client.get(form_url(case, "access"), **HTMX).status_code == 403  # supervisors only
+    assert client.get(form_url(case, "nonsense"), **HTMX).status_code == 404
+    client.force_login(supervisor_chiangmai)
+    assert client.get(form_url(case, "access"), **HTMX).status_code == 200
+
+
+def test_no_screening_form_for_a_closed_case(client, worker_chiangmai):
+    case = register_case(worker_chiangmai)
+    services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="moved away")
+    client.force_login(worker_chiangmai)
+    assert client.get(form_url(case, "screening"), **HTMX).status_code == 403
+    assert form_url(case, "screening") not in client.get(case.get_absolute_url()).content.decode()
