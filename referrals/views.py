@@ -23,7 +23,7 @@ from cases.selectors import case_get_visible, consent_latest, second_review_queu
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
-from core.lists import Column, labels, page_size, page_size_links
+from core.lists import Column, labels, page_size, page_size_links, url_for_pk
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -270,13 +270,14 @@ def referral_columns() -> list[Column]:
     kind, urgency = labels(Kind.choices), labels(Urgency.choices)
     state, review = labels(State.choices), labels(ReviewState.choices)
     declined_for = labels(DeclineReason.choices)
+    detail = url_for_pk("referrals:detail")
     return [
         Column(
             _("Case number"),
             ("case__number",),
             lambda referral: referral.case.number,
             html=lambda referral: format_html(
-                '<a href="{}">{}</a>', referral.get_absolute_url(), referral.case.number
+                '<a href="{}">{}</a>', detail(referral.pk), referral.case.number
             ),
             nowrap=True,
         ),

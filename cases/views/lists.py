@@ -10,7 +10,7 @@ from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from audit.exports import list_export
 from audit.reads import audited_list_page
-from core.lists import Column, labels
+from core.lists import Column, labels, url_for_pk
 
 from .. import selectors
 from ..filters import CaseFilter
@@ -58,14 +58,13 @@ def case_columns() -> list[Column]:
     exploitation, country = labels(ExploitationType.choices), labels(country_choices())
     yes, no, stateless, child = _("Yes"), _("No"), _("Stateless"), _("Child")
     today = timezone.localdate()
+    detail = url_for_pk("cases:detail")
     return [
         Column(
             _("Case number"),
             ("number",),
             lambda case: case.number,
-            html=lambda case: format_html(
-                '<a href="{}">{}</a>', case.get_absolute_url(), case.number
-            ),
+            html=lambda case: format_html('<a href="{}">{}</a>', detail(case.pk), case.number),
             nowrap=True,
         ),
         Column(
