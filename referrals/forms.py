@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Province
+from accounts.choices import province_choices
+from accounts.models import Organisation
 from core.forms import StyledFormMixin
 
 from .models import ConsentBasis, DeclineReason, Kind, ServiceType, Urgency
@@ -138,11 +139,9 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices]
     )
-    province = forms.ModelChoiceField(
+    province = forms.ChoiceField(
         label=_("Province"),
         required=False,
-        queryset=Province.objects.all(),
-        to_field_name="code",
-        empty_label=_("All"),
+        choices=lambda: [("", _("All")), *province_choices()],  # kept in the cache
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

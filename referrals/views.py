@@ -65,7 +65,7 @@ def home(request):
         user=request.user,
         state=criteria.get("state", ""),
         urgency=criteria.get("urgency", ""),
-        province=criteria["province"].code if criteria.get("province") else "",
+        province=criteria.get("province", ""),
         overdue=criteria.get("overdue", False),
     )
     # A page of the queue at a time (25, or the user's page size): a hundred rows of joined

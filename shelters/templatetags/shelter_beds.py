@@ -1,7 +1,10 @@
 """The shelters' beds beside the referral pages: `referrals` shows them without importing
-`shelters` (which is built on it), through `{% load shelter_beds %}`."""
+`shelters` (which is built on it), through `{% load shelter_beds %}`; and a section's free
+beds, wherever a table shows them."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from shelters.selectors import (
     fit_warnings,
@@ -11,6 +14,28 @@ from shelters.selectors import (
 )
 
 register = template.Library()
+
+
+@register.simple_tag
+def free_beds(unit) -> str:
+    """A section's free beds with its state in words, not in colour only: full, or over
+    capacity as an alarm. A tag rather than an include: the occupancy tables show one per
+    section of every shelter, and an include each cost more than the rest of the row."""
+    if unit.free_beds < 0:
+        return format_html(
+            '<span class="fw-bold text-danger" role="alert" data-testid="over-capacity">{} '
+            '<span class="badge text-bg-danger">{}</span></span>',
+            unit.free_beds,
+            _("Over capacity: %(residents)s residents in %(beds)s beds")
+            % {"residents": unit.occupied, "beds": unit.capacity},
+        )
+    if unit.free_beds == 0:
+        return format_html(
+            '<span class="fw-bold text-danger" data-testid="full">0 '
+            '<span class="badge text-bg-danger">{}</span></span>',
+            _("Full"),
+        )
+    return format_html('<span class="fw-semibold">{}</span>', unit.free_beds)
 
 
 @register.simple_tag
