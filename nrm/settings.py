@@ -391,6 +391,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DischargeReasonEnum": "shelters.models.DischargeReason",
         "DeclineReasonEnum": "referrals.models.DeclineReason",
+        # Named once for the referral and its list form alike.
+        "ReferralStateEnum": "referrals.workflow.State",
+        "ReferralKindEnum": "referrals.models.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

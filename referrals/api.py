@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -109,6 +110,18 @@ class ReferralSerializer(serializers.ModelSerializer):
             self.fields["case"].queryset = case_list_visible_to(user=request.user)
 
 
+@extend_schema_serializer(component_name="ReferralSummary")
+class ReferralListSerializer(ReferralSerializer):
+    """A referral in a list: the same fields but its history (`events`), which the referral's
+    own endpoint gives. Twenty-five histories, each event with its actor, were most of a
+    list's cost (docs/PERFORMANCE.md)."""
+
+    events = None
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [name for name in ReferralSerializer.Meta.fields if name != "events"]
+
+
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -199,9 +212,11 @@ class ReferralViewSet(
     serializer_class = ReferralSerializer
 
     def get_queryset(self):
-        return selectors.referral_list_visible_to(user=self.request.user).prefetch_related(
-            "events__actor"
-        )
+        referrals = selectors.referral_list_visible_to(user=self.request.user)
+        return referrals if self.action == "list" else referrals.prefetch_related("events__actor")
+
+    def get_serializer_class(self):
+        return ReferralListSerializer if self.action == "list" else ReferralSerializer
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
