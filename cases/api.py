@@ -325,8 +325,12 @@ class CaseViewSet(
     serializer_class = CaseSerializer
 
     def get_queryset(self):
-        cases = selectors.case_list_visible_to(user=self.request.user).select_related(
-            "intake_province"
+        # Only the rows the serializer reads: the person, lead worker and operation are
+        # given by id; a join more is a plan to make on every request (docs/PERFORMANCE.md).
+        cases = (
+            selectors.case_list_visible_to(user=self.request.user)
+            .select_related(None)
+            .select_related("owner", "intake_province")
         )
         if self.action != "list":
             return cases

@@ -212,7 +212,13 @@ class ReferralViewSet(
     serializer_class = ReferralSerializer
 
     def get_queryset(self):
-        referrals = selectors.referral_list_visible_to(user=self.request.user)
+        # Only the rows the serializer reads: the case is given by id, the organisations by
+        # code (a join more is a plan to make on every request, docs/PERFORMANCE.md).
+        referrals = (
+            selectors.referral_list_visible_to(user=self.request.user)
+            .select_related(None)
+            .select_related("from_organisation", "to_organisation")
+        )
         return referrals if self.action == "list" else referrals.prefetch_related("events__actor")
 
     def get_serializer_class(self):

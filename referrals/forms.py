@@ -139,9 +139,11 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices]
     )
-    province = forms.ChoiceField(
-        label=_("Province"),
-        required=False,
-        choices=lambda: [("", _("All")), *province_choices()],  # kept in the cache
-    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per form (a callable would be read at each validation and rendering),
+        # from the cache (accounts.choices).
+        self.fields["province"].choices = [("", _("All")), *province_choices()]
