@@ -168,19 +168,23 @@ def test_the_director_acknowledges_on_the_referral_page_and_a_second_click_is_a_
 def test_a_list_gives_each_referral_without_its_history_which_its_own_endpoint_gives(
     case, worker_chiangmai
 ):
-    created = api(worker_chiangmai).post(
-        "/api/v1/referrals/",
-        {
-            "case": case.pk,
-            "to_organisation": "shelter-kredtrakarn",
-            "kind": "shelter_placement",
-            "reason": "ต้องการที่พัก",
-            "consent": "given",
-            "consent_now": True,
-            "submit": True,
-        },
-        format="json",
-    ).json()
+    created = (
+        api(worker_chiangmai)
+        .post(
+            "/api/v1/referrals/",
+            {
+                "case": case.pk,
+                "to_organisation": "shelter-kredtrakarn",
+                "kind": "shelter_placement",
+                "reason": "ต้องการที่พัก",
+                "consent": "given",
+                "consent_now": True,
+                "submit": True,
+            },
+            format="json",
+        )
+        .json()
+    )
     [listed] = api(worker_chiangmai).get("/api/v1/referrals/").json()["results"]
     assert listed["id"] == created["id"] and listed["state"] == "submitted"
     assert "events" not in listed
