@@ -168,7 +168,7 @@ def repatriation_columns() -> list[Column]:
         ),
         Column(_("Kind"), ("kind",), lambda row: kind(row.kind)),
         Column(
-            _("Received by"),
+            _("Receiving agency or province"),
             (
                 "counterpart__name_th",
                 "counterpart__name_en",
