@@ -8,5 +8,5 @@ urlpatterns = [
     path("export/", views.repatriation_export, name="export"),
     path("new/<int:case_id>/", views.new, name="new"),
     path("<int:repatriation_id>/", views.detail, name="detail"),
-    path("<int:repatriation_id>/<slug:action>/", views.act, name="act"),
+    path("<int:repatriation_id>/<slug:move>/", views.act, name="act"),
 ]

@@ -109,14 +109,14 @@ ACTIONS = {
 
 @require_POST
 @role_required(*PROVINCIAL)
-def act(request, repatriation_id, action):
+def act(request, repatriation_id, move):
     """Run one move. A refusal or a conflict comes back as a message on the page."""
-    if action not in ACTIONS:
+    if move not in ACTIONS:
         raise Http404
     repatriation = selectors.repatriation_get_visible(
         user=request.user, repatriation_id=repatriation_id
     )
-    form_class, service = ACTIONS[action]
+    form_class, service = ACTIONS[move]
     perform(
         request,
         form_class(request.POST),

@@ -322,12 +322,11 @@ def repatriation_in_state(actor, state: str = "planned", *, case=None, person=No
         case=case, actor=actor, step="repatriation", decision="given", rights_notified=True
     )
     thai = case.person.nationality == "TH"
+    country = case.person.nationality or "MM"  # a person of unknown nationality: Myanmar
     repatriation = services.repatriation_plan(
         actor=actor,
         case_id=case.pk,
-        counterpart=None
-        if thai
-        else CounterpartAgency.objects.get(country=case.person.nationality),
+        counterpart=None if thai else CounterpartAgency.objects.get(country=country),
         province=Province.objects.get(code="57") if thai else None,
         destination="เมียวดี รัฐกะเหรี่ยง" if not thai else "อ.แม่สาย จ.เชียงราย",
         plan="เจ้าหน้าที่สังคมสงเคราะห์ส่งตัวพร้อมล่าม",
