@@ -30,7 +30,7 @@ TRANSITION_ERRORS = {
 class CounterpartSerializer(serializers.ModelSerializer):
     class Meta:
         model = CounterpartAgency
-        fields = ["code", "country", "name_th", "name_en", "arrangement"]
+        fields = ["code", "country", "name_th", "name_en", "arrangement_th", "arrangement_en"]
 
 
 class RepatriationEventSerializer(serializers.ModelSerializer):

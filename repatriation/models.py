@@ -4,6 +4,7 @@ in their home province (Act s.33: return home), with each hand-over of a person'
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualName
@@ -18,11 +19,12 @@ class CounterpartAgency(BilingualName):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=country_choices)
-    arrangement = models.CharField(
-        _("bilateral arrangement"),
+    arrangement_th = models.CharField(
+        _("bilateral arrangement in Thai"),
         max_length=300,
         help_text=_("The agreement under which the person and their data are handed over."),
     )
+    arrangement_en = models.CharField(_("bilateral arrangement in English"), max_length=300)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -33,6 +35,14 @@ class CounterpartAgency(BilingualName):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def arrangement(self) -> str:
+        return (
+            self.arrangement_en
+            if (get_language() or "th").startswith("en")
+            else self.arrangement_th
+        )
 
 
 class Kind(models.TextChoices):

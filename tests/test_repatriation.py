@@ -61,7 +61,7 @@ def test_the_counterpart_agencies_of_the_bilateral_arrangements_are_loaded():
     countries = set(CounterpartAgency.objects.values_list("country", flat=True))
     assert {"MM", "KH", "LA", "VN"} <= countries
     myanmar = CounterpartAgency.objects.get(country="MM")
-    assert myanmar.arrangement and myanmar.name_th and myanmar.is_active
+    assert myanmar.arrangement_th and myanmar.arrangement_en and myanmar.is_active
 
 
 # --- The journey to Myanmar, step by step -------------------------------------------------------
