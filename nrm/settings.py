@@ -392,6 +392,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DischargeReasonEnum": "shelters.models.DischargeReason",
         "DeclineReasonEnum": "referrals.models.DeclineReason",
+        "RepatriationStatusEnum": "repatriation.workflow.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -111,7 +111,7 @@ class RepatriationSerializer(serializers.ModelSerializer):
             self.fields["case"].queryset = case_list_visible_to(user=request.user)
 
 
-class NoteSerializer(serializers.Serializer):
+class RepatriationNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -184,10 +184,12 @@ class RepatriationViewSet(
         repatriation = self.get_queryset().get(pk=repatriation.pk)
         return Response(self.get_serializer(repatriation).data, status=status.HTTP_201_CREATED)
 
-    send = _action("send", NoteSerializer, services.repatriation_send)
+    send = _action("send", RepatriationNoteSerializer, services.repatriation_send)
     assess = _action("assess", AssessSerializer, services.repatriation_assess)
     schedule = _action("schedule", ScheduleSerializer, services.repatriation_schedule)
-    hand_over = _action("hand_over", NoteSerializer, services.repatriation_hand_over, "hand-over")
+    hand_over = _action(
+        "hand_over", RepatriationNoteSerializer, services.repatriation_hand_over, "hand-over"
+    )
     confirm = _action("confirm", ConfirmSerializer, services.repatriation_confirm)
     cancel = _action("cancel", CancelSerializer, services.repatriation_cancel)
 
