@@ -28,6 +28,7 @@ from tests.factories import (
     REPATRIATION_STATES,
     UserFactory,
     admission,
+    referral_in_state,
     register_case,
     repatriation_in_state,
 )
@@ -506,3 +507,23 @@ def test_the_shelter_is_told_of_the_hand_over_date(
         assert Notification.objects.filter(
             recipient=user, topic="repatriation", link=repatriation.get_absolute_url()
         ).exists(), user
+
+
+def test_a_case_transferred_to_another_province_takes_its_repatriation_and_clocks_along(
+    worker_chiangmai, worker_tak
+):
+    repatriation = repatriation_in_state(worker_chiangmai, "sent")
+    referral_in_state(
+        worker_chiangmai,
+        "accepted",
+        case=repatriation.case,
+        kind="transfer",
+        to=worker_tak.membership.organisation.code,
+        receiver=worker_tak,
+    )
+    [answer] = clocks(repatriation).values()
+    assert answer.organisation == worker_tak.membership.organisation
+    assert _sees(worker_tak, repatriation) and not _sees(worker_chiangmai, repatriation)
+    services.repatriation_assess(
+        repatriation_id=repatriation.pk, actor=worker_tak, assessment="พร้อม", assessed_on=TODAY()
+    )
