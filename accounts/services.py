@@ -27,6 +27,7 @@ SYSADMIN_MODELS = {
     "accounts": ["user", "membership", "organisation", "province"],
     "shelters": ["shelter", "shelterunit"],
     "sla": ["clockpolicy"],
+    "repatriation": ["counterpartagency"],
     "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
 }
 

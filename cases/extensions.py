@@ -7,7 +7,8 @@ AppConfig.ready(), and `cases` asks the registry:
 - `visibility(role, organisation_id)`: the extra cases an organisation of that role sees (a
   referral's receiver sees the referred case; a shelter sees its residents);
 - `linked_rows(case)` / `running_work(case)`: the rows of other apps hanging off a case (their
-  clocks are the case's clocks), and those still running (which keep the case from closing);
+  clocks are the case's clocks), and those still running (which keep the case from closing,
+  in the words of `running_work_reasons(case)` where the app gave them);
 - `living_elsewhere(case)`: where the case's person lives now under another of their cases
   (a shelter bed), which refuses a second bed.
 """
@@ -19,6 +20,7 @@ from django.db.models import Model, Q, QuerySet
 
 _visibility: dict[str, list[Callable[[int], Q]]] = defaultdict(list)
 _linked: list[tuple[type[Model], Q]] = []
+_blocking: list[tuple[type[Model], Q, object]] = []
 _residence: list[Callable] = []
 
 
@@ -28,9 +30,13 @@ def register_visibility(*roles: str, condition: Callable[[int], Q]) -> None:
         _visibility[role].append(condition)
 
 
-def register_linked_model(model: type[Model], *, running: Q) -> None:
-    """`model` has a `case` foreign key; `running` selects its rows still in progress."""
+def register_linked_model(model: type[Model], *, running: Q, why_open=None) -> None:
+    """`model` has a `case` foreign key; `running` selects its rows still in progress.
+    `why_open`, when given, is what the close form says while one runs (in the user's
+    language: a lazy translation), instead of the general refusal."""
     _linked.append((model, running))
+    if why_open is not None:
+        _blocking.append((model, running, why_open))
 
 
 def visibility(role: str, organisation_id: int) -> Q:
@@ -46,6 +52,15 @@ def linked_rows(case) -> list[QuerySet]:
 
 def running_work(case) -> bool:
     return any(model.objects.filter(running, case=case).exists() for model, running in _linked)
+
+
+def running_work_reasons(case) -> list[str]:
+    """The words of each registered `why_open` whose rows still run on the case."""
+    return [
+        str(why)
+        for model, running, why in _blocking
+        if model.objects.filter(running, case=case).exists()
+    ]
 
 
 def register_residence(where: Callable) -> None:

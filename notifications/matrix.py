@@ -45,6 +45,10 @@ class Audience(models.TextChoices):
         "central_head",
         _("The head of the central division (its reviewers, until the head has a role of its own)"),
     )
+    RESIDENCE = (
+        "residence",
+        _("The director and staff of the shelter where the person lives now, if any"),
+    )
     GRANTEE = "grantee", _("The person given access to the case")
     UPLOADER = "uploader", _("Who uploaded the intake file")
     REQUESTER = "requester", _("Who asked for the file")
@@ -66,6 +70,7 @@ class Topic(models.TextChoices):
     REFERRAL = "referral", _("Referrals")
     REVIEW = "review", _("Central review")
     PLACEMENT = "placement", _("Shelter stays")
+    REPATRIATION = "repatriation", _("Repatriation and reintegration")
     ACCESS = "access", _("Access to cases")
     INTAKE = "intake", _("Mass intake")
     DEADLINE = "deadline", _("Deadlines")
@@ -155,6 +160,30 @@ EVENTS: dict[str, Rule] = {
         (A.CASE_TEAM,), _("Case {number}: the person left the shelter ({reason})")
     ),
     "placement.capacity_changed": nobody(_("The bed board shows it to everyone who refers.")),
+    # Repatriation and reintegration (repatriation)
+    "repatriation.planned": nobody(
+        _("The plan is the office's own until it is sent to the counterpart.")
+    ),
+    "repatriation.sent": Rule(
+        (A.CENTRAL,), _("Case {number}: the return plan was sent to {receiver}")
+    ),
+    "repatriation.assessed": nobody(
+        _("The office that records the family assessment schedules the hand-over next.")
+    ),
+    "repatriation.scheduled": Rule(
+        (A.CENTRAL, A.RESIDENCE), _("Case {number}: the person is handed over on {date} at {place}")
+    ),
+    "repatriation.handed_over": Rule(
+        (A.CASE_TEAM, A.CENTRAL, A.RESIDENCE),
+        _("Case {number}: the person was handed over to {receiver}"),
+    ),
+    "repatriation.confirmed": Rule(
+        (A.CASE_TEAM, A.CENTRAL),
+        _("Case {number}: {receiver} confirmed that it received the person"),
+    ),
+    "repatriation.cancelled": Rule(
+        (A.CASE_TEAM, A.CENTRAL, A.RESIDENCE), _("Case {number}: the return plan was cancelled")
+    ),
     # Access to a case
     "access.granted": Rule((A.GRANTEE,), _("You were given access to case {number} until {until}")),
     "access.revoked": Rule((A.GRANTEE,), _("Your access to case {number} was ended")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "shelters",
+    "repatriation",
     "sla",
     "notifications",
     "audit",
@@ -394,6 +395,7 @@ SPECTACULAR_SETTINGS = {
         # Named once for the referral and its list form alike.
         "ReferralStateEnum": "referrals.workflow.State",
         "ReferralKindEnum": "referrals.models.Kind",
+        "RepatriationStatusEnum": "repatriation.workflow.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -8,6 +8,7 @@ from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from referrals.api import ReferralViewSet
+from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
 from reports.api import DashboardView
 from shelters.api import PlacementViewSet, ShelterViewSet
@@ -22,6 +23,8 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
+router.register("repatriations", RepatriationViewSet, basename="repatriation")
+router.register("counterparts", CounterpartViewSet, basename="counterpart")
 
 api_v1 = [
     *router.urls,
@@ -44,6 +47,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("shelters/", include("shelters.urls")),
+    path("repatriation/", include("repatriation.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

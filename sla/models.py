@@ -26,6 +26,12 @@ class Clock(models.TextChoices):
     CARE_PLAN = "care_plan", _("Care plan after admission")
     PERMIT_EXPIRY = "permit_expiry", _("Stay and work permit expiry (s.37)")
     FOLLOW_UP = "follow_up", _("Follow-up after reintegration")
+    REPATRIATION_ANSWER = "repatriation_answer", _("Counterpart's family assessment")
+    REPATRIATION_HANDOVER = "repatriation_handover", _("Repatriation hand-over")
+    REPATRIATION_CONFIRMATION = (
+        "repatriation_confirmation",
+        _("Counterpart's confirmation of a hand-over"),
+    )
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -44,6 +50,9 @@ CLOCK_ACTORS = {
     Clock.CARE_PLAN: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
     Clock.PERMIT_EXPIRY: _PROVINCIAL,
     Clock.FOLLOW_UP: _PROVINCIAL,
+    Clock.REPATRIATION_ANSWER: _PROVINCIAL,
+    Clock.REPATRIATION_HANDOVER: _PROVINCIAL,
+    Clock.REPATRIATION_CONFIRMATION: _PROVINCIAL,
 }
 
 

@@ -280,3 +280,79 @@ def admission(
     return services.placement_admit(
         referral_id=referral.pk, unit_id=unit.pk, actor=director, override_reason=override_reason
     )
+
+
+REPATRIATION_STATES = (
+    "planned",
+    "sent",
+    "assessed",
+    "scheduled",
+    "handed_over",
+    "confirmed",
+    "cancelled",
+)
+_REPATRIATION_PATHS = {
+    "planned": [],
+    "sent": ["send"],
+    "assessed": ["send", "assess"],
+    "scheduled": ["send", "assess", "schedule"],
+    "handed_over": ["send", "assess", "schedule", "hand_over"],
+    "confirmed": ["send", "assess", "schedule", "hand_over", "confirm"],
+    "cancelled": ["cancel"],
+}
+
+
+def repatriation_in_state(actor, state: str = "planned", *, case=None, person=None):
+    """A return home planned by `actor` (a social worker of the office that owns the case) and
+    moved to `state` through the services. The case defaults to a new one of a Myanmar woman
+    whose consent to return home is on record; a Thai person (`person={"nationality": "TH"}`)
+    gets a reintegration to Chiang Rai."""
+    from accounts.models import Province
+    from cases import services as cases
+    from repatriation import services
+    from repatriation.models import CounterpartAgency
+
+    if state not in REPATRIATION_STATES:
+        raise ValueError(f"a repatriation is {' / '.join(REPATRIATION_STATES)}, not {state!r}")
+    if case is None:
+        fields = {"name_th": "ขิ่น ซู", "name_latin": "Khin Su", "nationality": "MM"}
+        fields.update(person or {})
+        case = register_case(actor, **fields)
+    cases.consent_record(
+        case=case, actor=actor, step="repatriation", decision="given", rights_notified=True
+    )
+    thai = case.person.nationality == "TH"
+    country = case.person.nationality or "MM"  # a person of unknown nationality: Myanmar
+    repatriation = services.repatriation_plan(
+        actor=actor,
+        case_id=case.pk,
+        counterpart=None if thai else CounterpartAgency.objects.get(country=country),
+        province=Province.objects.get(code="57") if thai else None,
+        destination="เมียวดี รัฐกะเหรี่ยง" if not thai else "อ.แม่สาย จ.เชียงราย",
+        plan="เจ้าหน้าที่สังคมสงเคราะห์ส่งตัวพร้อมล่าม",
+        travel_document="" if thai else "certificate_of_identity",
+        travel_document_number="" if thai else "CI-2569-001",
+    )
+    today = timezone.localdate()
+    steps = {
+        "send": lambda r: services.repatriation_send(repatriation_id=r, actor=actor),
+        "assess": lambda r: services.repatriation_assess(
+            repatriation_id=r, actor=actor, assessment="ครอบครัวพร้อมรับ", assessed_on=today
+        ),
+        "schedule": lambda r: services.repatriation_schedule(
+            repatriation_id=r,
+            actor=actor,
+            handover_on=today + dt.timedelta(days=7),
+            handover_place="สะพานมิตรภาพไทย-เมียนมา แม่สอด",
+        ),
+        "hand_over": lambda r: services.repatriation_hand_over(repatriation_id=r, actor=actor),
+        "confirm": lambda r: services.repatriation_confirm(
+            repatriation_id=r, actor=actor, confirmed_on=today, reference="DSW/2569/15"
+        ),
+        "cancel": lambda r: services.repatriation_cancel(
+            repatriation_id=r, actor=actor, reason="ผู้เสียหายเปลี่ยนใจ"
+        ),
+    }
+    for step in _REPATRIATION_PATHS[state]:
+        repatriation = steps[step](repatriation.pk)
+    return repatriation

@@ -34,6 +34,7 @@ from tests.factories import (
     admission,
     referral_in_state,
     register_case,
+    repatriation_in_state,
     screening_in_state,
 )
 
@@ -137,6 +138,12 @@ RULES = {
     "shelters:discharge": ("post", {"director"}),
     "shelters:transfer": ("post", {"director"}),
     "shelters:move_section": ("post", {"director"}),
+    "repatriation:list": ("get", PROVINCIAL | SHELTER | {"central"}),
+    "repatriation:export": ("get", EXPORTERS),
+    "repatriation:new": ("get", OWN_OFFICE),
+    # A resident's repatriation: the shelter sees it (DESIGN.md §6), only the owner moves it.
+    "repatriation:detail": ("get", {"owner", "supervisor", "director", "staff", "central"}),
+    "repatriation:act": ("post", OWN_OFFICE),
     "notifications:inbox": ("get", EVERYONE),
     "notifications:mark_all_read": ("post", EVERYONE),
     "notifications:preferences": ("post", EVERYONE),
@@ -188,6 +195,15 @@ RULES = {
     "api:placement-discharge": ("post", {"director"}),
     "api:placement-transfer": ("post", {"director"}),
     "api:placement-move-section": ("post", {"director"}),
+    "api:repatriation-list": ("get", EVERYONE),
+    "api:repatriation-detail": ("get", {"owner", "supervisor", "director", "staff", "central"}),
+    "api:repatriation-send": ("post", OWN_OFFICE),
+    "api:repatriation-assess": ("post", OWN_OFFICE),
+    "api:repatriation-schedule": ("post", OWN_OFFICE),
+    "api:repatriation-hand-over": ("post", OWN_OFFICE),
+    "api:repatriation-confirm": ("post", OWN_OFFICE),
+    "api:repatriation-cancel": ("post", OWN_OFFICE),
+    "api:counterpart-list": ("get", EVERYONE),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -283,6 +299,7 @@ def world(
     referral = referral_in_state(
         worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
+    repatriation = repatriation_in_state(worker_chiangmai, "sent", case=placement.case)
     operation = cases.operation_create(
         actor=worker_chiangmai,
         name="ปฏิบัติการ",
@@ -336,6 +353,8 @@ def world(
         "change_id": holiday.pk,
         "job_id": export_job.pk,
         "action": "acknowledge",
+        "repatriation_id": repatriation.pk,
+        "move": "assess",
     }
     api_objects = {
         "person": private.person_id,
@@ -344,6 +363,7 @@ def world(
         "referral": referral.pk,
         "shelter": Shelter.objects.get(organisation=kredtrakarn).pk,
         "placement": placement.pk,
+        "repatriation": repatriation.pk,
     }
     bodies = {
         "api:placement-admit": {"referral": referral.pk, "unit": unit.pk},
@@ -395,6 +415,11 @@ SEES = {
         or name in ("shelters:discharge", "shelters:transfer", "shelters:move_section")
     },
     "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
+    **{
+        name: {"owner", "supervisor", "director", "staff", "central"}
+        for name in RULES
+        if name.startswith("api:repatriation-")
+    },
 }
 
 CHECKED = [name for name, rule in RULES.items() if rule is not None]
@@ -477,6 +502,7 @@ ADMIN_RULES = {
     "admin:accounts_organisation_changelist": {"sysadmin"},
     "admin:shelters_shelter_changelist": {"sysadmin"},
     "admin:sla_clockpolicy_changelist": {"sysadmin"},
+    "admin:repatriation_counterpartagency_changelist": {"sysadmin"},
     "admin:accounts_membership_add": set(),  # roles are given on the user's page, audited
     "admin:audit_auditevent_changelist": set(),  # the log is read through its own page
     "admin:auth_user_password_change": set(),  # nobody sets another's password

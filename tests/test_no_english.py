@@ -18,7 +18,13 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from cases.models import Case, Person
 from notifications.services import Message, notify_many
-from tests.factories import admission, referral_in_state, register_case, screening_in_state
+from tests.factories import (
+    admission,
+    referral_in_state,
+    register_case,
+    repatriation_in_state,
+    screening_in_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,13 +201,14 @@ def world(worker_chiangmai, supervisor_chiangmai, director_kredtrakarn, central_
         case=screened,
         custody_started_at=timezone.now() - dt.timedelta(hours=2),
     )
-    admission(
+    stay = admission(
         worker_chiangmai,
         director_kredtrakarn,
         person={"name_th": "นวล ดี", "estimated_age": 30},
         reason="ต้องการที่พัก",
         services_requested=["shelter"],
     )
+    repatriation_in_state(worker_chiangmai, "scheduled", case=stay.case)  # a resident goes home
     referral_in_state(
         worker_chiangmai,
         "submitted",

@@ -39,6 +39,7 @@ from tests.factories import (
     member,
     referral_in_state,
     register_case,
+    repatriation_in_state,
     screening_in_state,
 )
 
@@ -167,6 +168,22 @@ def _capacity(p):
     unit = ShelterUnit.objects.get(shelter__organisation__code=SHELTER, section="women")
     shelters.unit_set_capacity(unit_id=unit.pk, actor=p.director, capacity=unit.capacity + 1)
     return {}
+
+
+def _resident_return(p, state):
+    """A return home of a woman living in Kredtrakarn, moved to `state` by her social worker."""
+    placement = _adult(p)
+    return repatriation_in_state(p.worker, state, case=placement.case)
+
+
+def _return_told(p, state, *, team=False, residence=False):
+    _resident_return(p, state) if residence else repatriation_in_state(p.worker, state)
+    told = {A.CENTRAL: everyone_central(p)}
+    if team:  # the worker who moves it knows: their supervisor is told
+        told[A.CASE_TEAM] = {p.supervisor}
+    if residence:
+        told[A.RESIDENCE] = {p.director}
+    return told
 
 
 def _sweep_at(p, hours):
@@ -316,6 +333,13 @@ SCENARIOS = {
     ),
     "placement.discharged": _discharge,
     "placement.capacity_changed": _capacity,
+    "repatriation.planned": lambda p: repatriation_in_state(p.worker) and {},
+    "repatriation.sent": lambda p: _return_told(p, "sent"),
+    "repatriation.assessed": lambda p: repatriation_in_state(p.worker, "assessed") and {},
+    "repatriation.scheduled": lambda p: _return_told(p, "scheduled", residence=True),
+    "repatriation.handed_over": lambda p: _return_told(p, "handed_over", team=True, residence=True),
+    "repatriation.confirmed": lambda p: _return_told(p, "confirmed", team=True),
+    "repatriation.cancelled": lambda p: _return_told(p, "cancelled", team=True, residence=True),
     "access.granted": lambda p: _grant(p) and {A.GRANTEE: {p.partner}},
     "access.revoked": _revoke,
     "access.expired": _expire,

@@ -35,6 +35,20 @@ def test_the_demo_shows_the_safeguards_children_and_a_person_with_two_cases(sett
     assert Placement.objects.filter(status="admitted").exists()
 
 
+def test_the_demo_shows_repatriations_in_several_states(settings):
+    """Issue 18: a repatriation to Myanmar confirmed, one under way, a Thai reintegration."""
+    from repatriation.models import Repatriation
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    rows = {(r.kind, r.status, r.case.person.nationality) for r in Repatriation.objects.all()}
+    assert ("repatriation", "confirmed", "MM") in rows
+    assert ("repatriation", "scheduled", "MM") in rows
+    assert ("reintegration", "assessed", "TH") in rows
+    call_command("seed_demo")
+    assert Repatriation.objects.count() == 3
+
+
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     call_command("seed_demo")

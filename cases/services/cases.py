@@ -19,7 +19,7 @@ from notifications.matrix import Audience, announce
 from sla.models import Deadline
 from sla.services import deadline_reassign
 
-from ..extensions import linked_rows, running_work
+from ..extensions import linked_rows, running_work, running_work_reasons
 from ..models import Case, CaseEvent, CaseNumberCounter, Operation, Person
 from ..permissions import can_close, can_register
 from ..workflow import CASE_TRANSITIONS, OPEN_SCREENING_STATES, CaseStatus
@@ -204,6 +204,8 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
     ensure(can_close(actor, case), _("Only the lead worker or a supervisor closes a case."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
+    if reasons := running_work_reasons(case):
+        raise ValidationError(" ".join(reasons))
     if (
         case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
         or running_work(case)

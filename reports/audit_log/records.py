@@ -39,6 +39,7 @@ from cases.models import (
 from cases.selectors import case_list_visible_to, person_list_visible_to
 from core.dates import format_date, format_datetime
 from referrals.models import Referral
+from repatriation.models import CounterpartAgency, DataTransfer, Repatriation
 from shelters.models import CarePlanItem, MovementRecord, Placement, ShelterUnit
 from sla.models import HolidayChange
 
@@ -113,6 +114,20 @@ KINDS: dict[type[models.Model], RecordKind] = {
         detail=lambda record: record.get_kind_display(),
         url=lambda record: reverse("shelters:resident", args=[record.placement_id]),
     ),
+    Repatriation: RecordKind(
+        case="case",
+        related=("counterpart", "province"),
+        detail=lambda repatriation: f"{repatriation.get_kind_display()} → {repatriation.receiver}",
+        url=lambda repatriation: repatriation.get_absolute_url(),
+    ),
+    DataTransfer: RecordKind(
+        case="case",
+        related=("repatriation__counterpart",),
+        detail=lambda transfer: (
+            f"{transfer.get_basis_display()} → {transfer.repatriation.counterpart.name}"
+        ),
+        url=lambda transfer: transfer.repatriation.get_absolute_url(),
+    ),
     CaseNote: RecordKind(case="case", url=_case_page("case")),
     CaseDocument: RecordKind(
         case="case", detail=lambda document: document.original_name, url=_case_page("case")
@@ -136,6 +151,7 @@ KINDS: dict[type[models.Model], RecordKind] = {
         ),
     ),
     Organisation: RecordKind(detail=lambda organisation: organisation.name),
+    CounterpartAgency: RecordKind(detail=lambda agency: agency.name),
     ShelterUnit: RecordKind(related=("shelter__organisation",), detail=str),
     HolidayChange: RecordKind(
         detail=lambda change: f"{format_date(change.date)} · {change.get_kind_display()}"

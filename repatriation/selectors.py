@@ -1,0 +1,70 @@
+"""Reads of repatriations, always through the cases the user may see (DESIGN.md §6): the case
+owner's office, the central division, the shelter of a resident, and a person granted the case
+(a partner) see its repatriation; a sysadmin sees none."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.selectors import member_users
+from audit.reads import read_for_display
+from cases.selectors import case_list_visible_to
+from shelters.models import Placement, PlacementStatus
+from sla.models import Deadline
+
+from .models import CounterpartAgency, Repatriation
+
+
+def repatriation_list_visible_to(*, user) -> QuerySet[Repatriation]:
+    """The repatriations of the cases `user` may see, newest first."""
+    visible = case_list_visible_to(user=user).select_related(None).values("pk")
+    return Repatriation.objects.filter(case__in=visible).select_related(
+        "case__person", "case__owner", "counterpart", "province"
+    )
+
+
+def repatriation_get_visible(*, user, repatriation_id) -> Repatriation:
+    try:
+        return repatriation_list_visible_to(user=user).get(pk=repatriation_id)
+    except (Repatriation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def repatriation_get_for_display(*, user, repatriation_id) -> Repatriation:
+    """The repatriation for its page: visible (404 otherwise), the reading logged."""
+    return read_for_display(repatriation_get_visible, user=user, repatriation_id=repatriation_id)
+
+
+def counterparts_active() -> QuerySet[CounterpartAgency]:
+    return CounterpartAgency.objects.filter(is_active=True)
+
+
+def running_deadlines(repatriation: Repatriation) -> list[Deadline]:
+    """The clocks still running on the repatriation, soonest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Deadline.objects.filter(
+            object_type=ContentType.objects.get_for_model(Repatriation),
+            object_id=repatriation.pk,
+            closed_at__isnull=True,
+        ).order_by("due_at")
+    )
+
+
+def residence_staff(case) -> list:
+    """The director and staff of the shelter where the case's person lives now (none when they
+    live outside a shelter): they prepare the person's departure."""
+    stay = (
+        Placement.objects.filter(case=case, status=PlacementStatus.ADMITTED)
+        .select_related("unit__shelter__organisation")
+        .first()
+    )
+    if stay is None:
+        return []
+    return list(
+        member_users(
+            organisation=stay.unit.shelter.organisation,
+            roles=[Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF],
+        )
+    )
