@@ -68,6 +68,7 @@ MENU = [
     Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Shelter stays"), "shelters:placements", WORKING, group=LISTS),
+    Entry(_("Outcomes"), "outcomes:list", WORKING, group=LISTS),
 ]
 
 

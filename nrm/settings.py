@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "shelters",
+    "outcomes",
     "sla",
     "notifications",
     "audit",

@@ -77,7 +77,6 @@ def detail(request, case_id):
             # Several forms on one page: distinct ids, so each label names its own field.
             "close_form": CloseForm(auto_id="close_%s"),
             "note_form": NoteForm(),
-            "follow_up_form": NoteForm(auto_id="follow_up_%s"),
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
             "permits": case.permits.all(),
