@@ -39,10 +39,12 @@ REACHED = {
 }
 
 
-def left_shelter(worker, director, **person):
+def left_shelter(worker, director, reviewer=None, **person):
     """A case of `worker`'s office whose person stayed at Kredtrakarn and went home: the
-    3-month follow-up clock runs."""
-    placement = admission(worker, director, person={"estimated_age": 30, **person})
+    3-month follow-up clock runs (and the referral's central review, unless `reviewer`
+    endorsed it)."""
+    review = {"review": "endorsed", "reviewer": reviewer} if reviewer else {}
+    placement = admission(worker, director, person={"estimated_age": 30, **person}, **review)
     shelters.placement_discharge(placement_id=placement.pk, actor=director, reason="reintegrated")
     return Case.objects.get(pk=placement.case_id)
 
@@ -245,13 +247,21 @@ def test_only_the_lead_worker_or_a_supervisor_closes_a_case_with_its_outcome(
     assert Outcome.objects.count() == 1
 
 
-def test_a_case_whose_follow_up_still_runs_does_not_close(worker_chiangmai, director_kredtrakarn):
-    case = left_shelter(worker_chiangmai, director_kredtrakarn)
-    with pytest.raises(ValidationError):
-        services.closure_outcome_record(
-            case_id=case.pk, actor=worker_chiangmai, reason="x", **REACHED
-        )
-    assert not Outcome.objects.exists() and Case.objects.get(pk=case.pk).status == "open"
+def test_a_case_closes_with_its_outcome_once_its_follow_ups_are_done(
+    worker_chiangmai, director_kredtrakarn, central_reviewer
+):
+    case = left_shelter(worker_chiangmai, director_kredtrakarn, central_reviewer)
+    for _ in range(2):
+        services.follow_up_outcome_record(case_id=case.pk, actor=worker_chiangmai, **REACHED)
+        with pytest.raises(ValidationError):  # the next follow-up's clock still runs
+            services.closure_outcome_record(
+                case_id=case.pk, actor=worker_chiangmai, reason="x", **REACHED
+            )
+    assert not case.outcomes.filter(moment="closure").exists()
+    assert Case.objects.get(pk=case.pk).status == "open"
+    services.follow_up_outcome_record(case_id=case.pk, actor=worker_chiangmai, **REACHED)
+    services.closure_outcome_record(case_id=case.pk, actor=worker_chiangmai, reason="x", **REACHED)
+    assert Case.objects.get(pk=case.pk).status == "closed"
 
 
 def test_a_reopened_case_closes_again_with_a_new_outcome(worker_chiangmai):
