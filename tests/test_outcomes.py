@@ -4,6 +4,7 @@ timeline says what was found) and at the case's closure (closing asks for it); w
 the list, its export and the API."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -199,6 +200,27 @@ def test_another_office_records_no_follow_up_on_a_case_it_does_not_own(
     with pytest.raises(ActionForbidden):
         services.follow_up_outcome_record(case_id=case.pk, actor=director_kredtrakarn, **REACHED)
     assert running_follow_up(case).state == "pending"
+
+
+def test_the_follow_up_reminder_reaches_the_owning_office_and_opens_the_case(
+    client, worker_chiangmai, supervisor_chiangmai, director_kredtrakarn
+):
+    """Seven days before the follow-up is due, the sweep reminds the lead worker and the
+    supervisor; the reminder opens the case page, where the follow-up is recorded (not the
+    stay's page, which is the shelter's)."""
+    from sla.sweep import sweep
+
+    case = left_shelter(worker_chiangmai, director_kredtrakarn)
+    clock = running_follow_up(case)
+    sweep(now=clock.due_at - dt.timedelta(days=6))
+    told = Notification.objects.filter(topic="deadline")
+    assert {note.recipient for note in told} == {worker_chiangmai, supervisor_chiangmai}
+    link = told.first().link
+    assert link == case.get_absolute_url()
+    client.force_login(worker_chiangmai)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert reverse("outcomes:follow_up", args=[case.pk]) in page.content.decode()
 
 
 # --- Closure ------------------------------------------------------------------------------
