@@ -121,8 +121,8 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
-        verbose_name = _("outcome")
-        verbose_name_plural = _("outcomes")
+        verbose_name = _("person's outcome")
+        verbose_name_plural = _("persons' outcomes")
         constraints = [
             # One outcome per follow-up of a stay (shelters' clock is closed once).
             models.UniqueConstraint(
