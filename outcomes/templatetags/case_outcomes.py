@@ -16,10 +16,11 @@ def case_outcomes(context, case):
     the owning office), and closing the case with the person's outcome (its lead worker or a
     supervisor)."""
     user = context["request"].user
-    may_work = can_work_on(user, case)
+    due = follow_up_due(case) if can_work_on(user, case) else None
     return {
         "case": case,
         "outcomes": list(case_outcomes_for(user=user, case=case)),
-        "due": follow_up_due(case) if may_work else None,
-        "may_close": case.is_open and can_close(user, case),
+        "due": due,
+        # A follow-up still due keeps the case open (its clock runs): record it first.
+        "may_close": case.is_open and can_close(user, case) and due is None,
     }
