@@ -100,7 +100,6 @@ RULES = {
     "cases:document": ("get", SEES_PRIVATE_CASE),
     "cases:add_consent": ("post", OWN_OFFICE),
     "cases:add_permit": ("post", OWN_OFFICE),
-    "shelters:follow_up": ("post", OWN_OFFICE),
     "outcomes:list": ("get", PROVINCIAL | SHELTER | {"central"}),  # each sees their own, or none
     "outcomes:export": ("get", EXPORTERS),
     "outcomes:follow_up": ("post", OWN_OFFICE),
@@ -398,7 +397,7 @@ SEES = {
         for name in RULES
         if name.startswith(("api:case-", "api:screening-"))
         or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
-        or name in ("shelters:follow_up", "outcomes:close", "outcomes:follow_up")
+        or name in ("outcomes:close", "outcomes:follow_up")
         or name in ("api:outcome-follow-up", "api:outcome-close-case")
         or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))
     },
