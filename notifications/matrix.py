@@ -74,6 +74,7 @@ class Topic(models.TextChoices):
     ACCESS = "access", _("Access to cases")
     INTAKE = "intake", _("Mass intake")
     DEADLINE = "deadline", _("Deadlines")
+    OUTCOME = "outcome", _("Outcomes after closure and follow-ups")
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,12 @@ EVENTS: dict[str, Rule] = {
     ),
     "intake.failed": Rule(
         (A.UPLOADER,), _("The intake file {file} could not be imported; nothing was saved")
+    ),
+    # Outcomes (outcomes.services): recorded at closure and at the follow-ups
+    "outcome.recorded": nobody(_("The owning office records it; the figures count it.")),
+    "outcome.revictimisation": Rule(
+        (A.CASE_TEAM, A.CENTRAL),
+        _("Case {number}: a sign of re-victimisation was recorded ({moment})"),
     ),
     # Deadlines (sla.sweep)
     "deadline.reminder": Rule(

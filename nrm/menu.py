@@ -69,6 +69,7 @@ MENU = [
     Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Shelter stays"), "shelters:placements", WORKING, group=LISTS),
     Entry(_("Returns home"), "repatriation:list", WORKING, group=LISTS),
+    Entry(_("Outcomes"), "outcomes:list", WORKING, group=LISTS),
 ]
 
 

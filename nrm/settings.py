@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "referrals",
     "shelters",
     "repatriation",
+    "outcomes",
     "sla",
     "notifications",
     "audit",

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from outcomes.api import OutcomeViewSet
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
@@ -25,6 +26,7 @@ router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("repatriations", RepatriationViewSet, basename="repatriation")
 router.register("counterparts", CounterpartViewSet, basename="counterpart")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
 
 api_v1 = [
     *router.urls,
@@ -48,6 +50,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("shelters/", include("shelters.urls")),
     path("repatriation/", include("repatriation.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

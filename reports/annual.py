@@ -8,12 +8,15 @@ Persons are counted once however many cases or screenings they had in the year.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Outcome, Permit, Screening
 from cases.selectors import case_list_visible_to
 from cases.workflow import ScreeningStatus
+from outcomes.models import Answer, Contact, Health, OwnView
+from outcomes.models import Moment as OutcomeMoment
+from outcomes.selectors import outcome_list_visible_to
 from referrals.models import Kind
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
@@ -25,6 +28,7 @@ from .statistics import (
     breakdowns,
     by_nationality,
     moments_between,
+    outcome_figures,
     sla_compliance,
 )
 
@@ -136,6 +140,7 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
         _("Deadlines met on time (%)"),
         [{"label": row["label"], "count": row["percent"]} for row in sla["by_clock"]],
     )
+    figures.extend(outcome_annual_figures(user=user, start=start, end=end))
     return figures
 
 
@@ -150,3 +155,71 @@ def victims_identified(*, user, start: dt.date, end: dt.date):
             **_during("decided_at", start, end),
         ).values("case_id")
     )
+
+
+# --- Outcomes (issue 18): the cases closed in the period with the person's outcome, counted on
+# the list of outcomes' FilterSet (outcomes.filters) as the dashboard counts them.
+
+
+def outcome_annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
+    """The outcome indicators of the period: the cases closed with the person's outcome, those
+    with a 12-month follow-up outcome (and the share), the persons re-trafficked within 24
+    months; the follow-ups made, by result; the persons reached at the 12-month follow-up,
+    by their situation."""
+    period = Filters(start=start, end=end)
+    closed = outcome_figures(user=user, filters=period)
+    section = _("Outcomes of the cases closed in the period")
+    figures = [
+        Figure(str(section), str(label), count)
+        for label, count in [
+            (_("Cases closed with the person's outcome"), closed["closed"]),
+            (_("Of which with a 12-month follow-up outcome"), closed["twelve_months"]),
+            (_("Share with a 12-month follow-up outcome (%)"), closed["twelve_months_percent"]),
+            (_("Re-trafficked within 24 months of closure"), closed["retrafficked"]),
+        ]
+    ]
+    outcomes = outcome_list_visible_to(user=user).filter(**_during("recorded_at", start, end))
+    follow_ups = outcomes.exclude(moment=OutcomeMoment.CLOSURE)
+    by_contact = dict(follow_ups.order_by().values_list("contact").annotate(n=Count("pk")))
+    section = _("Follow-ups after a shelter stay, by result")
+    figures += [
+        Figure(str(section), str(label), by_contact.get(value, 0))
+        for value, label in Contact.choices
+    ]
+    reached = outcomes.filter(moment=OutcomeMoment.MONTHS_12, contact=Contact.REACHED)
+    persons = Count("case__person", distinct=True)
+    situation = reached.aggregate(
+        total=persons,
+        **{
+            field: Count("case__person", distinct=True, filter=Q(**{field: value}))
+            for field, value in TWELVE_MONTH_SITUATION
+        },
+    )
+    section = _("Persons reached at the 12-month follow-up, by their situation")
+    figures.append(Figure(str(section), str(_("Persons reached")), situation["total"]))
+    figures += [
+        Figure(str(section), str(label), situation[field])
+        for (field, _value), label in zip(TWELVE_MONTH_SITUATION, TWELVE_MONTH_LABELS, strict=True)
+    ]
+    return figures
+
+
+# What counts as doing well at 12 months, one figure each (a person may count in several).
+TWELVE_MONTH_SITUATION = [
+    ("safe_housing", Answer.YES),
+    ("income", Answer.YES),
+    ("documents", Answer.YES),
+    ("compensation", Answer.YES),
+    ("education", Answer.YES),
+    ("health", Health.GOOD),
+    ("own_view", OwnView.BETTER),
+]
+TWELVE_MONTH_LABELS = [
+    _("In safe housing"),
+    _("With an income or work"),
+    _("With identity documents or a permit"),
+    _("Compensation received"),
+    _("In education or training"),
+    _("In good health"),
+    _("Say their situation is better"),
+]

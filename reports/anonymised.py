@@ -9,10 +9,22 @@ cannot be worked back out of the total either. A table of fewer than 11 persons 
 shown at all.
 """
 
+from collections import Counter
+
+from django.db.models import Min, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.models import Contact, Moment, Outcome
+from outcomes.selectors import outcome_list_visible_to, retrafficked
+
 from .annual import victims_identified
-from .statistics import breakdowns, by_main_exploitation, by_nationality, by_province
+from .statistics import (
+    breakdowns,
+    by_main_exploitation,
+    by_nationality,
+    by_province,
+    moments_between,
+)
 
 SMALLEST_GROUP = 11
 
@@ -52,4 +64,44 @@ def anonymised_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]
             suppress_small_groups(by_main_exploitation(victims, persons=True)),
         ),
         (_("By province of intake"), suppress_small_groups(by_province(victims, persons=True))),
+        *outcome_tables(user=user, start=start, end=end),
+    ]
+
+
+# --- Outcomes (issue 18): persons whose case closed in the year, each once (by the first of
+# their outcomes at closure), in one-way tables whose groups share no person.
+
+
+def outcome_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]]:
+    """(title, rows or None when suppressed) for the outcomes of the cases closed in the year:
+    by the result of the 12-month follow-up, and by re-trafficking within 24 months."""
+    closed = outcome_list_visible_to(user=user).filter(
+        moment=Moment.CLOSURE, **moments_between("recorded_at", start, end)
+    )
+    first = closed.order_by().values("case__person_id").annotate(first=Min("pk")).values("first")
+    persons = Outcome.objects.filter(pk__in=first)
+    twelve = Outcome.objects.filter(case_id=OuterRef("case_id"), moment=Moment.MONTHS_12)
+    results = Counter(
+        persons.annotate(result=Subquery(twelve.order_by("-recorded_at").values("contact")[:1]))
+        .values_list("result", flat=True)
+        .order_by()
+    )
+    labels = dict(Contact.choices) | {None: _("No 12-month follow-up recorded")}
+    again = persons.filter(retrafficked()).count()
+    return [
+        (
+            _("Persons whose case closed, by the 12-month follow-up"),
+            suppress_small_groups(
+                [{"label": labels[key], "count": count} for key, count in results.items()]
+            ),
+        ),
+        (
+            _("Persons whose case closed, by re-trafficking within 24 months"),
+            suppress_small_groups(
+                [
+                    {"label": _("Re-trafficked"), "count": again},
+                    {"label": _("Not known to be re-trafficked"), "count": persons.count() - again},
+                ]
+            ),
+        ),
     ]

@@ -62,6 +62,21 @@ class DashboardShelterSerializer(serializers.Serializer):
         return sum(unit.occupied for unit in shelter.units.all())
 
 
+class DashboardOutcomesSerializer(serializers.Serializer):
+    """The outcome indicators (issue 18): /api/v1/outcomes/ with `queries` lists each one."""
+
+    closed = serializers.IntegerField(help_text="Cases closed with the person's outcome")
+    twelve_months = serializers.IntegerField(help_text="Of those, with a 12-month outcome")
+    twelve_months_percent = serializers.FloatField(allow_null=True)
+    retrafficked = serializers.IntegerField(
+        help_text="Of those, re-trafficked within 24 months of closure"
+    )
+    revictimised = serializers.IntegerField(
+        help_text="Outcomes recorded in the period with a sign of re-victimisation"
+    )
+    queries = serializers.DictField(child=serializers.CharField())
+
+
 class DashboardSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=["national", "provincial", "shelter"])
     start = serializers.DateField()
@@ -84,6 +99,7 @@ class DashboardSerializer(serializers.Serializer):
         help_text="Deadlines overdue now: /api/v1/deadlines/board/?status=breached lists them"
     )
     shelters = DashboardShelterSerializer(many=True)
+    outcomes = DashboardOutcomesSerializer()
 
 
 @extend_schema(

@@ -23,6 +23,7 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,10 @@ from cases.models import CHILD_AGE, Case, ExploitationType, Outcome, Screening, 
 from cases.reference import country_name
 from cases.selectors import case_list_visible_to
 from cases.workflow import OPEN_CASE_STATES
+from core.lists import filtered
+from outcomes.filters import OutcomeFilter
+from outcomes.models import Moment as OutcomeMoment
+from outcomes.selectors import has_twelve_month_outcome, outcome_list_visible_to, retrafficked
 from referrals.models import DeclineReason
 from referrals.selectors import referral_list_visible_to
 from referrals.workflow import State as ReferralState
@@ -42,8 +47,8 @@ from sla.selectors import deadline_board, deadlines_answered_by
 # never runs out while beat runs.
 CACHE_SECONDS = 120
 # Raised whenever the figures change shape, so that a release never reads the older shape that
-# its predecessor left in the cache (2: declines by reason).
-FIGURES_VERSION = 2
+# its predecessor left in the cache (2: declines by reason; 3: outcomes).
+FIGURES_VERSION = 3
 
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
@@ -508,4 +513,48 @@ def _count_figures(*, user, filters: Filters) -> dict:
         "declines": declines,
         "sla": sla_compliance(user=user, filters=filters),
         "breaches": current_breaches(user=user, filters=filters).count(),
+        "outcomes": outcome_figures(user=user, filters=filters),
+    }
+
+
+# --- Outcomes (issue 18): the outcome indicators, counted on the list of outcomes' own
+# FilterSet (outcomes.filters), so that each figure is the number of rows its link shows.
+
+
+def outcomes_query(filters: Filters, **narrower) -> dict[str, str]:
+    """The GET parameters of the list of outcomes (outcomes:list) for the cases closed with
+    their outcome in the period and province, narrowed by `narrower` (a None drops one)."""
+    query = {"moment": OutcomeMoment.CLOSURE.value} | filters.list_query()
+    query |= narrower
+    return {key: value for key, value in query.items() if value is not None}
+
+
+def _outcomes_counted(user, query: dict):
+    return filtered(OutcomeFilter(query, queryset=outcome_list_visible_to(user=user)))
+
+
+def outcome_figures(*, user, filters: Filters) -> dict:
+    """Of the cases closed with the person's outcome in the period: how many, how many have an
+    outcome of the 12-month follow-up (and the share), how many persons were re-trafficked
+    within 24 months (identified again in a new case, or a sign of re-victimisation); and the
+    outcomes of the period with a sign of re-victimisation. Two queries; each figure comes with
+    the query string of the list it counts."""
+    closed = _outcomes_counted(user, outcomes_query(filters)).aggregate(
+        total=Count("pk"),
+        twelve_months=Count("pk", filter=has_twelve_month_outcome()),
+        retrafficked=Count("pk", filter=retrafficked()),
+    )
+    flagged_query = outcomes_query(filters, moment=None, revictimised="yes")
+    return {
+        "closed": closed["total"],
+        "twelve_months": closed["twelve_months"],
+        "twelve_months_percent": _percent(closed["twelve_months"], closed["total"]),
+        "retrafficked": closed["retrafficked"],
+        "revictimised": _outcomes_counted(user, flagged_query).count(),
+        "queries": {
+            "closed": urlencode(outcomes_query(filters)),
+            "twelve_months": urlencode(outcomes_query(filters, twelve_months="yes")),
+            "retrafficked": urlencode(outcomes_query(filters, retrafficked="yes")),
+            "revictimised": urlencode(flagged_query),
+        },
     }

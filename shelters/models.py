@@ -146,6 +146,14 @@ class Placement(models.Model):
     def get_absolute_url(self):
         return reverse("shelters:resident", args=[self.pk])
 
+    def deadline_url(self):
+        """Where a clock on the stay is answered: the stay's page while the person lives
+        there (the care plan, the shelter's), the case's page once they left (the follow-ups,
+        the owning office's, who may not open a stay's page)."""
+        if self.status == PlacementStatus.ADMITTED:
+            return self.get_absolute_url()
+        return self.case.get_absolute_url()
+
 
 class CarePlanItem(models.Model):
     """One service in a resident's care plan (Act s.33), with its status and due date."""

@@ -9,7 +9,6 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("admit/<int:referral_id>/", views.admit, name="admit"),
     path("units/<int:unit_id>/capacity/", views.set_capacity, name="set_capacity"),
-    path("cases/<int:case_id>/follow-up/", views.record_follow_up, name="follow_up"),
     path("placements/", views.placement_list, name="placements"),
     path("placements/export/", views.placement_export, name="placements_export"),
     path("placements/<int:placement_id>/", views.resident, name="resident"),

@@ -14,8 +14,6 @@ from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, has_role, may_export, role_required
 from audit.exports import list_export
 from audit.reads import audited_list_page, record_list
-from cases.forms import NoteForm
-from cases.selectors import case_get_visible
 from core.actions import perform
 from core.lists import Column, labels
 from referrals.selectors import referral_get_visible, urgent_unanswered
@@ -343,17 +341,3 @@ def placement_export(request):
         filterset=_filtered_placements(request),
         columns=placement_columns(),
     )
-
-
-@require_POST
-@role_required(Role.SOCIAL_WORKER, Role.SUPERVISOR)
-def record_follow_up(request, case_id):
-    """The owning office records a visit to a person who left a shelter (on the case page)."""
-    case = case_get_visible(user=request.user, case_id=case_id)
-    perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: services.follow_up_record(case=case, actor=request.user, note=data["text"]),
-        _("Follow-up visit recorded."),
-    )
-    return redirect(case)

@@ -36,7 +36,10 @@ def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
     for type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         for obj in model.objects.filter(pk__in=ids).select_related("case"):
-            subjects[(type_id, obj.pk)] = (obj.case.number, obj.get_absolute_url())
+            # An object answered elsewhere than on its own page says where (a stay's
+            # follow-up is the owning office's, on the case).
+            link = getattr(obj, "deadline_url", obj.get_absolute_url)()
+            subjects[(type_id, obj.pk)] = (obj.case.number, link)
     return subjects
 
 

@@ -25,6 +25,7 @@ from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from exports import services as exports
 from notifications.services import Message, notify_many
+from outcomes.models import Outcome
 from shelters import services as shelters
 from shelters.models import Shelter
 from sla.calendar import is_working_day
@@ -101,7 +102,10 @@ RULES = {
     "cases:document": ("get", SEES_PRIVATE_CASE),
     "cases:add_consent": ("post", OWN_OFFICE),
     "cases:add_permit": ("post", OWN_OFFICE),
-    "shelters:follow_up": ("post", OWN_OFFICE),
+    "outcomes:list": ("get", PROVINCIAL | SHELTER | {"central"}),  # each sees their own, or none
+    "outcomes:export": ("get", EXPORTERS),
+    "outcomes:follow_up": ("post", OWN_OFFICE),
+    "outcomes:close": ("post", OWN_OFFICE),
     "cases:give_access": ("post", {"supervisor"}),
     "cases:revoke_access": ("post", {"supervisor"}),
     "cases:start_screening": ("post", OWN_OFFICE),
@@ -204,6 +208,10 @@ RULES = {
     "api:repatriation-confirm": ("post", OWN_OFFICE),
     "api:repatriation-cancel": ("post", OWN_OFFICE),
     "api:counterpart-list": ("get", EVERYONE),
+    "api:outcome-list": ("get", EVERYONE),
+    "api:outcome-detail": ("get", SEES_PRIVATE_CASE),
+    "api:outcome-follow-up": ("post", OWN_OFFICE),
+    "api:outcome-close-case": ("post", OWN_OFFICE),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -281,6 +289,10 @@ def world(
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
     AccessGrant.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    # An outcome of the private case (as recorded when a follow-up found contact lost).
+    outcome = Outcome.objects.create(
+        case=private, moment="closure", contact="contact_lost", recorded_by=worker_chiangmai
+    )
 
     kredtrakarn = Organisation.objects.get(code="shelter-kredtrakarn")
     placement = admission(
@@ -364,8 +376,11 @@ def world(
         "shelter": Shelter.objects.get(organisation=kredtrakarn).pk,
         "placement": placement.pk,
         "repatriation": repatriation.pk,
+        "outcome": outcome.pk,
     }
     bodies = {
+        "api:outcome-follow-up": {"case": private.pk, "contact": "reached"},
+        "api:outcome-close-case": {"case": private.pk, "contact": "reached", "reason": "x"},
         "api:placement-admit": {"referral": referral.pk, "unit": unit.pk},
         "api:placement-transfer": {
             "to_shelter": "shelter-narisawat",
@@ -404,7 +419,8 @@ SEES = {
         for name in RULES
         if name.startswith(("api:case-", "api:screening-"))
         or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
-        or name == "shelters:follow_up"
+        or name in ("outcomes:close", "outcomes:follow_up")
+        or name in ("api:outcome-follow-up", "api:outcome-close-case")
         or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))
     },
     **{name: SEES_REFERRAL for name in RULES if name.startswith("api:referral-")},

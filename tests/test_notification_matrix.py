@@ -28,6 +28,7 @@ from exports import services as exports
 from notifications import services as notifications
 from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
 from notifications.models import Delivery, Notification
+from outcomes import services as outcomes
 from referrals import services as referrals
 from shelters import services as shelters
 from shelters.models import ShelterUnit
@@ -162,6 +163,33 @@ def _discharge(p):
     placement = _adult(p)
     shelters.placement_discharge(placement_id=placement.pk, actor=p.director, reason="reintegrated")
     return team(p)
+
+
+SITUATION = {
+    "safe_housing": "yes",
+    "income": "yes",
+    "documents": "partly",
+    "compensation": "no",
+    "education": "unknown",
+    "health": "fair",
+    "own_view": "better",
+}
+
+
+def _outcome(p, *, revictimised=False):
+    """The 3-month follow-up after a stay, recorded by the lead worker with the outcome."""
+    placement = _adult(p)
+    shelters.placement_discharge(placement_id=placement.pk, actor=p.director, reason="reintegrated")
+    outcomes.follow_up_outcome_record(
+        case_id=placement.case_id,
+        actor=p.worker,
+        contact="reached",
+        revictimised=revictimised,
+        note="นายจ้างเดิมติดต่อมาอีก" if revictimised else "",
+        **SITUATION,
+    )
+    # The lead worker records it: the team's supervisor and the central division are told.
+    return {A.CASE_TEAM: {p.supervisor}, A.CENTRAL: everyone_central(p)} if revictimised else {}
 
 
 def _capacity(p):
@@ -340,6 +368,8 @@ SCENARIOS = {
     "repatriation.handed_over": lambda p: _return_told(p, "handed_over", team=True, residence=True),
     "repatriation.confirmed": lambda p: _return_told(p, "confirmed", team=True),
     "repatriation.cancelled": lambda p: _return_told(p, "cancelled", team=True, residence=True),
+    "outcome.recorded": _outcome,
+    "outcome.revictimisation": lambda p: _outcome(p, revictimised=True),
     "access.granted": lambda p: _grant(p) and {A.GRANTEE: {p.partner}},
     "access.revoked": _revoke,
     "access.expired": _expire,

@@ -76,3 +76,28 @@ def test_the_demo_sysadmin_can_open_the_admin(settings, client):
     call_command("seed_demo")
     client.force_login(User.objects.get(username="sysadmin"))
     assert client.get("/admin/accounts/organisation/").status_code == 200
+
+
+def test_the_demo_shows_outcomes_in_every_state(settings):
+    """Issue 18: at closure, at 3, 6 and 12 months, not possible with its reason, contact lost,
+    and a sign of re-victimisation; a case closed after its 12-month follow-up."""
+    from outcomes.models import Outcome
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    outcomes = Outcome.objects.all()
+    assert set(outcomes.values_list("moment", flat=True)) == {
+        "closure",
+        "months_3",
+        "months_6",
+        "months_12",
+    }
+    assert set(outcomes.values_list("contact", flat=True)) == {
+        "reached",
+        "not_possible",
+        "contact_lost",
+    }
+    assert outcomes.filter(contact="not_possible").exclude(not_possible_reason="").exists()
+    assert outcomes.filter(revictimised=True).exists()
+    twelve = outcomes.get(moment="months_12")
+    assert twelve.case.status == "closed" and twelve.case.outcomes.filter(moment="closure")

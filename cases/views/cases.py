@@ -146,7 +146,6 @@ def detail(request, case_id):
             # Several forms on one page: distinct ids, so each label names its own field.
             "close_form": CloseForm(auto_id="close_%s"),
             "note_form": NoteForm(),
-            "follow_up_form": NoteForm(auto_id="follow_up_%s"),
             "document_form": DocumentForm(),
             "permits": case.permits.all(),
             "placements": selectors.case_stays_for(user=request.user, case=case),
