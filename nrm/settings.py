@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "shelters",
+    "justice",
     "sla",
     "notifications",
     "audit",

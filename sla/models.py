@@ -26,6 +26,8 @@ class Clock(models.TextChoices):
     CARE_PLAN = "care_plan", _("Care plan after admission")
     PERMIT_EXPIRY = "permit_expiry", _("Stay and work permit expiry (s.37)")
     FOLLOW_UP = "follow_up", _("Follow-up after reintegration")
+    HEARING = "hearing", _("Court hearing")
+    HEARING_SHELTER = "hearing_shelter", _("Court hearing of a resident")
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -44,6 +46,9 @@ CLOCK_ACTORS = {
     Clock.CARE_PLAN: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
     Clock.PERMIT_EXPIRY: _PROVINCIAL,
     Clock.FOLLOW_UP: _PROVINCIAL,
+    # justice: the case's office prepares the person for court, the shelter takes them there.
+    Clock.HEARING: _PROVINCIAL,
+    Clock.HEARING_SHELTER: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
 }
 
 

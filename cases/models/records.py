@@ -35,6 +35,7 @@ class CaseEvent(models.Model):
         DISCHARGED = "discharged", _("Left the shelter")
         MOVED = "moved", _("Moved to another section")
         FOLLOW_UP = "follow_up", _("Follow-up visit")
+        JUSTICE = "justice", _("Court case or compensation")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
