@@ -68,6 +68,8 @@ MENU = [
     Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Shelter stays"), "shelters:placements", WORKING, group=LISTS),
+    Entry(_("Court cases"), "justice:prosecutions", WORKING, group=LISTS),
+    Entry(_("Compensation claims"), "justice:claims", WORKING, group=LISTS),
 ]
 
 

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from referrals.api import ReferralViewSet
 from reports import audit_log
 from reports.api import DashboardView
@@ -22,6 +23,9 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
+router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
+router.register("hearings", HearingViewSet, basename="hearing")
+router.register("compensation-claims", ClaimViewSet, basename="claim")
 
 api_v1 = [
     *router.urls,
@@ -44,6 +48,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("shelters/", include("shelters.urls")),
+    path("justice/", include("justice.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(
