@@ -24,6 +24,7 @@ from .statistics import (
     Filters,
     breakdowns,
     by_nationality,
+    compensation_figures,
     moments_between,
     sla_compliance,
 )
@@ -131,6 +132,8 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
         ],
     )
 
+    figures.extend(compensation_annual(user=user, start=start, end=end))
+
     sla = sla_compliance(user=user, filters=Filters(start=start, end=end))
     add(
         _("Deadlines met on time (%)"),
@@ -150,3 +153,21 @@ def victims_identified(*, user, start: dt.date, end: dt.date):
             **_during("decided_at", start, end),
         ).values("case_id")
     )
+
+
+def compensation_annual(*, user, start: dt.date, end: dt.date) -> list[Figure]:
+    """The year's compensation (justice): claims made, awarded and paid to the persons, each
+    counted in the year of its step, as numbers of claims and sums in baht, by source."""
+    compensation = compensation_figures(user=user, filters=Filters(start=start, end=end))
+    words = {
+        "claimed": (_("Claims made"), _("Baht claimed")),
+        "awarded": (_("Claims awarded"), _("Baht awarded")),
+        "received": (_("Claims paid to the person"), _("Baht received")),
+    }
+    figures = []
+    for group in [{"label": _("All sources")} | compensation, *compensation["by_source"]]:
+        section = f"{_('Compensation')}: {group['label']}"
+        for step, (count_label, amount_label) in words.items():
+            figures.append(Figure(section, str(count_label), group[step]["count"]))
+            figures.append(Figure(section, str(amount_label), float(group[step]["amount"])))
+    return figures

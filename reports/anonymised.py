@@ -9,7 +9,10 @@ cannot be worked back out of the total either. A table of fewer than 11 persons 
 shown at all.
 """
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+from justice.selectors import claim_list_visible_to
 
 from .annual import victims_identified
 from .statistics import breakdowns, by_main_exploitation, by_nationality, by_province
@@ -52,4 +55,25 @@ def anonymised_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]
             suppress_small_groups(by_main_exploitation(victims, persons=True)),
         ),
         (_("By province of intake"), suppress_small_groups(by_province(victims, persons=True))),
+        *compensation_tables(user=user, start=start, end=end),
+    ]
+
+
+def compensation_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]]:
+    """Persons who claimed compensation in the period, and persons who received some: each a
+    one-row table, left out under 11 persons (sums of money are not published here: a sum over
+    few persons tells what each received)."""
+    claims = claim_list_visible_to(user=user)
+    persons = Count("case__person", distinct=True)
+    claimed = claims.filter(claimed_on__gte=start, claimed_on__lte=end).aggregate(n=persons)
+    received = claims.filter(received_on__gte=start, received_on__lte=end).aggregate(n=persons)
+    return [
+        (
+            _("Persons who claimed compensation"),
+            suppress_small_groups([{"label": _("All"), "count": claimed["n"]}]),
+        ),
+        (
+            _("Persons who received compensation"),
+            suppress_small_groups([{"label": _("All"), "count": received["n"]}]),
+        ),
     ]

@@ -62,6 +62,26 @@ class DashboardShelterSerializer(serializers.Serializer):
         return sum(unit.occupied for unit in shelter.units.all())
 
 
+class DashboardMoneySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Claims")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Baht")
+
+
+class DashboardCompensationSerializer(serializers.Serializer):
+    claimed = DashboardMoneySerializer()
+    awarded = DashboardMoneySerializer()
+    received = DashboardMoneySerializer()
+
+
+class DashboardCompensationSourceSerializer(DashboardCompensationSerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DashboardCompensationFiguresSerializer(DashboardCompensationSerializer):
+    by_source = DashboardCompensationSourceSerializer(many=True)
+
+
 class DashboardSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=["national", "provincial", "shelter"])
     start = serializers.DateField()
@@ -84,6 +104,10 @@ class DashboardSerializer(serializers.Serializer):
         help_text="Deadlines overdue now: /api/v1/deadlines/board/?status=breached lists them"
     )
     shelters = DashboardShelterSerializer(many=True)
+    compensation = DashboardCompensationFiguresSerializer(
+        help_text="Compensation claimed, awarded and received in the period (each on the day "
+        "of its step), in claims and baht, in all and by source"
+    )
 
 
 @extend_schema(

@@ -30,7 +30,7 @@ from justice.workflow import (
 from notifications.models import Notification
 from sla.models import Clock, Deadline
 from sla.sweep import sweep
-from tests.factories import UserFactory, admission, member, register_case
+from tests.factories import UserFactory, admission, register_case
 
 pytestmark = pytest.mark.django_db
 
