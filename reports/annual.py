@@ -166,7 +166,7 @@ def compensation_annual(*, user, start: dt.date, end: dt.date) -> list[Figure]:
     }
     figures = []
     for group in [{"label": _("All sources")} | compensation, *compensation["by_source"]]:
-        section = f"{_('Compensation')}: {group['label']}"
+        section = str(_("Compensation: %(source)s")) % {"source": group["label"]}
         for step, (count_label, amount_label) in words.items():
             figures.append(Figure(section, str(count_label), group[step]["count"]))
             figures.append(Figure(section, str(amount_label), float(group[step]["amount"])))

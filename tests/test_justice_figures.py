@@ -86,7 +86,7 @@ def test_the_annual_figures_give_claims_and_baht_of_the_year(central_reviewer, w
     _claims(worker_chiangmai, count=2, awarded=2, received=1)
     year = _this_year()
     rows = annual_figures(user=central_reviewer, start=year.start, end=year.end)
-    section = f"{_('Compensation')}: {_('All sources')}"
+    section = _("Compensation: %(source)s") % {"source": _("All sources")}
     assert {f.label: f.count for f in rows if f.section == section} == {
         _("Claims made"): 2,
         _("Baht claimed"): 20000.0,
