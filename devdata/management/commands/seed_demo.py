@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from devdata.demo_cases import seed_demo_cases
+from devdata.demo_justice import seed_demo_justice
 from devdata.demo_referrals import seed_demo_referrals
 from devdata.demo_users import seed_demo_users
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts: {created} created."))
         self.stdout.write(f"Demo cases: {seed_demo_cases()} created.")
         self.stdout.write(f"Demo referrals: {seed_demo_referrals()} created.")
+        self.stdout.write(f"Demo court cases: {seed_demo_justice()} created.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership
