@@ -680,3 +680,32 @@ def test_the_api_hides_other_provinces_records_and_refuses_readers_moves(
         f"/api/v1/prosecutions/{prosecution.pk}/drop/", {"reason": "x"}, format="json"
     )
     assert refused.status_code == 403
+
+
+def test_the_lists_cost_the_same_queries_for_2_rows_as_for_8(
+    client, supervisor_chiangmai, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    client.force_login(supervisor_chiangmai)
+
+    def grow(n):
+        for _ in range(n):
+            case = register_case(supervisor_chiangmai)
+            _claim(case, supervisor_chiangmai, _record(case, supervisor_chiangmai), "offender")
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as run:
+            assert client.get(url).status_code == 200
+        return len(run)
+
+    grow(2)
+    urls = [reverse("justice:prosecutions"), reverse("justice:claims")]
+    for url in urls:
+        client.get(url)  # per-process caches filled
+    few = [queries(url) for url in urls]
+    grow(6)
+    assert [queries(url) for url in urls] == few
+    assert max(few) <= 9, few
