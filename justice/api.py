@@ -133,7 +133,7 @@ class ConcludeSerializer(serializers.Serializer):
     sentence = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class JusticeReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -212,7 +212,7 @@ class ProsecutionViewSet(
         )
 
     @extend_schema(
-        request=ReasonSerializer, responses={200: ProsecutionSerializer, **TRANSITION_ERRORS}
+        request=JusticeReasonSerializer, responses={200: ProsecutionSerializer, **TRANSITION_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
@@ -221,7 +221,7 @@ class ProsecutionViewSet(
             services.prosecution_drop(
                 prosecution_id=prosecution.pk,
                 actor=request.user,
-                **_body(request, ReasonSerializer),
+                **_body(request, JusticeReasonSerializer),
             )
         )
 
@@ -231,7 +231,7 @@ class PostponeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(serializers.Serializer):
+class HearingNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -261,11 +261,15 @@ class HearingViewSet(
             prosecution_id=data.pop("prosecution").pk, actor=self.request.user, **data
         )
 
-    @extend_schema(request=NoteSerializer, responses={200: HearingSerializer, **TRANSITION_ERRORS})
+    @extend_schema(
+        request=HearingNoteSerializer, responses={200: HearingSerializer, **TRANSITION_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         hearing = services.hearing_record_held(
-            hearing_id=self.get_object().pk, actor=request.user, **_body(request, NoteSerializer)
+            hearing_id=self.get_object().pk,
+            actor=request.user,
+            **_body(request, HearingNoteSerializer),
         )
         return Response(self.get_serializer(hearing).data)
 
@@ -387,17 +391,21 @@ class ClaimViewSet(
     def reject(self, request, pk=None):
         return self._move(services.claim_reject, RejectSerializer)
 
-    @extend_schema(request=ReasonSerializer, responses={200: ClaimSerializer, **TRANSITION_ERRORS})
+    @extend_schema(
+        request=JusticeReasonSerializer, responses={200: ClaimSerializer, **TRANSITION_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._move(services.claim_withdraw, ReasonSerializer)
+        return self._move(services.claim_withdraw, JusticeReasonSerializer)
 
     @extend_schema(request=ReceiveSerializer, responses={200: ClaimSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
         return self._move(services.claim_receive, ReceiveSerializer)
 
-    @extend_schema(request=ReasonSerializer, responses={200: ClaimSerializer, **TRANSITION_ERRORS})
+    @extend_schema(
+        request=JusticeReasonSerializer, responses={200: ClaimSerializer, **TRANSITION_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def unpaid(self, request, pk=None):
-        return self._move(services.claim_mark_unpaid, ReasonSerializer)
+        return self._move(services.claim_mark_unpaid, JusticeReasonSerializer)
