@@ -75,6 +75,7 @@ class Topic(models.TextChoices):
     INTAKE = "intake", _("Mass intake")
     DEADLINE = "deadline", _("Deadlines")
     OUTCOME = "outcome", _("Outcomes after closure and follow-ups")
+    JUSTICE = "justice", _("Court cases and compensation")
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,31 @@ EVENTS: dict[str, Rule] = {
     "deadline.escalated": Rule(
         (A.ESCALATION,), _("Escalated to you: {clock} for case {number} is overdue")
     ),
+    # Court cases and compensation (justice)
+    "justice.prosecution_recorded": nobody(_("The office that records it follows the case.")),
+    "justice.charged": nobody(_("The office that follows the case records it.")),
+    "justice.witness_updated": nobody(_("The office that follows the case records it.")),
+    "justice.concluded": Rule(
+        (A.RESIDENCE,), _("Case {number}: the court gave its judgment ({verdict})")
+    ),
+    "justice.dropped": nobody(_("The office that follows the case records it.")),
+    "justice.hearing_scheduled": Rule(
+        (A.RESIDENCE,),
+        _("Case {number}: a court hearing on {when} at {court}; the person is expected there"),
+    ),
+    "justice.hearing_postponed": Rule(
+        (A.RESIDENCE,), _("Case {number}: the court hearing moved to {when} at {court}")
+    ),
+    "justice.hearing_cancelled": Rule(
+        (A.RESIDENCE,), _("Case {number}: the court hearing of {when} is cancelled")
+    ),
+    "justice.hearing_held": nobody(_("The office that follows the case records it.")),
+    "justice.claim_filed": nobody(_("The office that follows the case records it.")),
+    "justice.claim_awarded": nobody(_("The office that follows the case records it.")),
+    "justice.claim_rejected": nobody(_("The office that follows the case records it.")),
+    "justice.claim_withdrawn": nobody(_("The office that follows the case records it.")),
+    "justice.claim_received": nobody(_("The office that follows the case records it.")),
+    "justice.claim_unpaid": nobody(_("The office that follows the case records it.")),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),

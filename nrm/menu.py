@@ -70,6 +70,8 @@ MENU = [
     Entry(_("Shelter stays"), "shelters:placements", WORKING, group=LISTS),
     Entry(_("Returns home"), "repatriation:list", WORKING, group=LISTS),
     Entry(_("Outcomes"), "outcomes:list", WORKING, group=LISTS),
+    Entry(_("Court cases"), "justice:prosecutions", WORKING, group=LISTS),
+    Entry(_("Compensation claims"), "justice:claims", WORKING, group=LISTS),
 ]
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shelters",
     "repatriation",
     "outcomes",
+    "justice",
     "sla",
     "notifications",
     "audit",

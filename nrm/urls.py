@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from outcomes.api import OutcomeViewSet
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
@@ -27,6 +28,9 @@ router.register("placements", PlacementViewSet, basename="placement")
 router.register("repatriations", RepatriationViewSet, basename="repatriation")
 router.register("counterparts", CounterpartViewSet, basename="counterpart")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
+router.register("hearings", HearingViewSet, basename="hearing")
+router.register("compensation-claims", ClaimViewSet, basename="claim")
 
 api_v1 = [
     *router.urls,
@@ -51,6 +55,7 @@ urlpatterns = [
     path("shelters/", include("shelters.urls")),
     path("repatriation/", include("repatriation.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("justice/", include("justice.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

@@ -5,11 +5,8 @@ owner's office, the central division, the shelter of a resident, and a person gr
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role
-from accounts.selectors import member_users
 from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
-from shelters.models import Placement, PlacementStatus
 from sla.models import Deadline
 
 from .models import CounterpartAgency, Repatriation
@@ -49,22 +46,4 @@ def running_deadlines(repatriation: Repatriation) -> list[Deadline]:
             object_id=repatriation.pk,
             closed_at__isnull=True,
         ).order_by("due_at")
-    )
-
-
-def residence_staff(case) -> list:
-    """The director and staff of the shelter where the case's person lives now (none when they
-    live outside a shelter): they prepare the person's departure."""
-    stay = (
-        Placement.objects.filter(case=case, status=PlacementStatus.ADMITTED)
-        .select_related("unit__shelter__organisation")
-        .first()
-    )
-    if stay is None:
-        return []
-    return list(
-        member_users(
-            organisation=stay.unit.shelter.organisation,
-            roles=[Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF],
-        )
     )

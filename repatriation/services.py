@@ -22,12 +22,12 @@ from cases.services import case_event_add
 from core.dates import format_date
 from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.matrix import EVENTS, Audience, announce
+from shelters.selectors import residence_staff
 from sla.models import Clock
 from sla.services import deadline_cancel, deadline_close, deadline_open
 
 from .models import CounterpartAgency, DataTransfer, Kind, Repatriation, RepatriationEvent
 from .permissions import can_manage
-from .selectors import residence_staff
 from .workflow import OPEN_STATES, TRANSITIONS, Status
 
 STATUS_LABELS = dict(Status.choices)

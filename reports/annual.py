@@ -27,6 +27,7 @@ from .statistics import (
     Filters,
     breakdowns,
     by_nationality,
+    compensation_figures,
     moments_between,
     outcome_figures,
     sla_compliance,
@@ -135,6 +136,8 @@ def annual_figures(*, user, start: dt.date, end: dt.date) -> list[Figure]:
         ],
     )
 
+    figures.extend(compensation_annual(user=user, start=start, end=end))
+
     sla = sla_compliance(user=user, filters=Filters(start=start, end=end))
     add(
         _("Deadlines met on time (%)"),
@@ -223,3 +226,21 @@ TWELVE_MONTH_LABELS = [
     _("In good health"),
     _("Say their situation is better"),
 ]
+
+
+def compensation_annual(*, user, start: dt.date, end: dt.date) -> list[Figure]:
+    """The year's compensation (justice): claims made, awarded and paid to the persons, each
+    counted in the year of its step, as numbers of claims and sums in baht, by source."""
+    compensation = compensation_figures(user=user, filters=Filters(start=start, end=end))
+    words = {
+        "claimed": (_("Claims made"), _("Baht claimed")),
+        "awarded": (_("Claims awarded"), _("Baht awarded")),
+        "received": (_("Claims paid to the person"), _("Baht received")),
+    }
+    figures = []
+    for group in [{"label": _("All sources")} | compensation, *compensation["by_source"]]:
+        section = str(_("Compensation: %(source)s")) % {"source": group["label"]}
+        for step, (count_label, amount_label) in words.items():
+            figures.append(Figure(section, str(count_label), group[step]["count"]))
+            figures.append(Figure(section, str(amount_label), float(group[step]["amount"])))
+    return figures

@@ -11,9 +11,10 @@ shown at all.
 
 from collections import Counter
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from justice.selectors import claim_list_visible_to
 from outcomes.models import Contact, Moment, Outcome
 from outcomes.selectors import outcome_list_visible_to, retrafficked
 
@@ -65,6 +66,7 @@ def anonymised_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]
         ),
         (_("By province of intake"), suppress_small_groups(by_province(victims, persons=True))),
         *outcome_tables(user=user, start=start, end=end),
+        *compensation_tables(user=user, start=start, end=end),
     ]
 
 
@@ -103,5 +105,25 @@ def outcome_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]]:
                     {"label": _("Not known to be re-trafficked"), "count": persons.count() - again},
                 ]
             ),
+        ),
+    ]
+
+
+def compensation_tables(*, user, start, end) -> list[tuple[str, list[dict] | None]]:
+    """Persons who claimed compensation in the period, and persons who received some: each a
+    one-row table, left out under 11 persons (sums of money are not published here: a sum over
+    few persons tells what each received)."""
+    claims = claim_list_visible_to(user=user)
+    persons = Count("case__person", distinct=True)
+    claimed = claims.filter(claimed_on__gte=start, claimed_on__lte=end).aggregate(n=persons)
+    received = claims.filter(received_on__gte=start, received_on__lte=end).aggregate(n=persons)
+    return [
+        (
+            _("Persons who claimed compensation"),
+            suppress_small_groups([{"label": _("All"), "count": claimed["n"]}]),
+        ),
+        (
+            _("Persons who received compensation"),
+            suppress_small_groups([{"label": _("All"), "count": received["n"]}]),
         ),
     ]

@@ -77,6 +77,26 @@ class DashboardOutcomesSerializer(serializers.Serializer):
     queries = serializers.DictField(child=serializers.CharField())
 
 
+class DashboardMoneySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Claims")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Baht")
+
+
+class DashboardCompensationSerializer(serializers.Serializer):
+    claimed = DashboardMoneySerializer()
+    awarded = DashboardMoneySerializer()
+    received = DashboardMoneySerializer()
+
+
+class DashboardCompensationSourceSerializer(DashboardCompensationSerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DashboardCompensationFiguresSerializer(DashboardCompensationSerializer):
+    by_source = DashboardCompensationSourceSerializer(many=True)
+
+
 class DashboardSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=["national", "provincial", "shelter"])
     start = serializers.DateField()
@@ -100,6 +120,10 @@ class DashboardSerializer(serializers.Serializer):
     )
     shelters = DashboardShelterSerializer(many=True)
     outcomes = DashboardOutcomesSerializer()
+    compensation = DashboardCompensationFiguresSerializer(
+        help_text="Compensation claimed, awarded and received in the period (each on the day "
+        "of its step), in claims and baht, in all and by source"
+    )
 
 
 @extend_schema(

@@ -9,6 +9,7 @@ of queries, whatever the amount of data.
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import models
@@ -33,6 +34,8 @@ from cases.reference import country_name
 from cases.selectors import case_list_visible_to
 from cases.workflow import OPEN_CASE_STATES
 from core.lists import filtered
+from justice.models import ClaimSource
+from justice.selectors import claim_list_visible_to
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Moment as OutcomeMoment
 from outcomes.selectors import has_twelve_month_outcome, outcome_list_visible_to, retrafficked
@@ -47,8 +50,8 @@ from sla.selectors import deadline_board, deadlines_answered_by
 # never runs out while beat runs.
 CACHE_SECONDS = 120
 # Raised whenever the figures change shape, so that a release never reads the older shape that
-# its predecessor left in the cache (2: declines by reason; 3: outcomes).
-FIGURES_VERSION = 3
+# its predecessor left in the cache (2: declines by reason; 3: outcomes; 4: compensation).
+FIGURES_VERSION = 4
 
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
@@ -514,6 +517,7 @@ def _count_figures(*, user, filters: Filters) -> dict:
         "sla": sla_compliance(user=user, filters=filters),
         "breaches": current_breaches(user=user, filters=filters).count(),
         "outcomes": outcome_figures(user=user, filters=filters),
+        "compensation": compensation_figures(user=user, filters=filters),
     }
 
 
@@ -557,4 +561,54 @@ def outcome_figures(*, user, filters: Filters) -> dict:
             "retrafficked": urlencode(outcomes_query(filters, retrafficked="yes")),
             "revictimised": urlencode(flagged_query),
         },
+    }
+
+
+# --- Compensation (justice) -----------------------------------------------------------------
+
+# Each step of a claim, counted on the day it happened: (the step's date, its amount).
+COMPENSATION_STEPS = {
+    "claimed": ("claimed_on", "amount_claimed"),
+    "awarded": ("decided_on", "amount_awarded"),
+    "received": ("received_on", "amount_received"),
+}
+BAHT = models.DecimalField(max_digits=16, decimal_places=2)
+
+
+def claims_in_scope(*, user, filters: Filters):
+    """The compensation claims of the cases the user may see, in the province (by intake)."""
+    claims = claim_list_visible_to(user=user)
+    if filters.province is not None:
+        claims = claims.filter(case__intake_province=filters.province)
+    return claims
+
+
+def compensation_figures(*, user, filters: Filters) -> dict:
+    """Compensation claimed, awarded and received in the period, each counted on the day of its
+    step (claimed, decided, received): the number of claims and the sum in baht, in all and by
+    source (the offender through the court, the Anti-Trafficking Fund). One aggregate query."""
+    period = {"gte": filters.start, "lte": filters.end}
+    aggregates = {}
+    for source in ("all", *ClaimSource.values):
+        for step, (day, amount) in COMPENSATION_STEPS.items():
+            condition = Q(**{f"{day}__{lookup}": value for lookup, value in period.items()})
+            condition &= Q(**{f"{amount}__isnull": False})
+            if source != "all":
+                condition &= Q(source=source)
+            aggregates[f"{source}_{step}_count"] = Count("pk", filter=condition)
+            aggregates[f"{source}_{step}_amount"] = Coalesce(
+                models.Sum(amount, filter=condition), Value(Decimal(0)), output_field=BAHT
+            )
+    row = claims_in_scope(user=user, filters=filters).order_by().aggregate(**aggregates)
+
+    def steps(source):
+        return {
+            step: {"count": row[f"{source}_{step}_count"], "amount": row[f"{source}_{step}_amount"]}
+            for step in COMPENSATION_STEPS
+        }
+
+    return steps("all") | {
+        "by_source": [
+            {"key": source, "label": label} | steps(source) for source, label in ClaimSource.choices
+        ]
     }

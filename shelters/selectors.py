@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role
+from accounts.selectors import member_users
 from audit.reads import read_for_display
 from cases.selectors import case_list_visible_to
 from core.dates import format_date
@@ -292,4 +293,27 @@ def accepted_referrals_waiting(*, shelter: Shelter):
         )
         .select_related("case__person", "from_organisation")
         .order_by("-urgency", "submitted_at")
+    )
+
+
+def residence_shelter(case):
+    """The organisation of the shelter where the case's person lives now under this case, or
+    None (a stay under another case is another office's, and that shelter does not see this
+    case)."""
+    stay = (
+        case.placements.filter(status=PlacementStatus.ADMITTED)
+        .select_related("unit__shelter__organisation")
+        .first()
+    )
+    return stay.unit.shelter.organisation if stay is not None else None
+
+
+def residence_staff(case) -> list:
+    """The director and staff of that shelter (notifications' Audience.RESIDENCE): what
+    concerns a resident (a court hearing, a return home) is theirs to prepare."""
+    shelter = residence_shelter(case)
+    if shelter is None:
+        return []
+    return list(
+        member_users(organisation=shelter, roles=[Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF])
     )

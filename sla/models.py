@@ -32,6 +32,8 @@ class Clock(models.TextChoices):
         "repatriation_confirmation",
         _("Counterpart's confirmation of a hand-over"),
     )
+    HEARING = "hearing", _("Court hearing")
+    HEARING_SHELTER = "hearing_shelter", _("Court hearing of a resident")
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -53,6 +55,9 @@ CLOCK_ACTORS = {
     Clock.REPATRIATION_ANSWER: _PROVINCIAL,
     Clock.REPATRIATION_HANDOVER: _PROVINCIAL,
     Clock.REPATRIATION_CONFIRMATION: _PROVINCIAL,
+    # justice: the case's office prepares the person for court, the shelter takes them there.
+    Clock.HEARING: _PROVINCIAL,
+    Clock.HEARING_SHELTER: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
 }
 
 

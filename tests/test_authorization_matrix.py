@@ -9,6 +9,7 @@ must get 403 or 404 (405 for a GET on a POST-only page), and nobody a server err
 
 import datetime as dt
 import re
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +25,7 @@ from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from exports import services as exports
+from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
 from shelters import services as shelters
@@ -212,6 +214,47 @@ RULES = {
     "api:outcome-detail": ("get", SEES_PRIVATE_CASE),
     "api:outcome-follow-up": ("post", OWN_OFFICE),
     "api:outcome-close-case": ("post", OWN_OFFICE),
+    # Court cases and compensation (justice): read as the case is read, recorded by its office.
+    "justice:case": ("get", SEES_PRIVATE_CASE),
+    "justice:record_prosecution": ("post", OWN_OFFICE),
+    "justice:file_claim": ("post", OWN_OFFICE),
+    "justice:prosecutions": ("get", PROVINCIAL | SHELTER | {"central"}),
+    "justice:prosecutions_export": ("get", EXPORTERS),
+    "justice:prosecution": ("get", SEES_PRIVATE_CASE),
+    "justice:charge": ("post", OWN_OFFICE),
+    "justice:witness": ("post", OWN_OFFICE),
+    "justice:conclude": ("post", OWN_OFFICE),
+    "justice:drop": ("post", OWN_OFFICE),
+    "justice:schedule_hearing": ("post", OWN_OFFICE),
+    "justice:hearing_held": ("post", OWN_OFFICE),
+    "justice:hearing_postpone": ("post", OWN_OFFICE),
+    "justice:hearing_cancel": ("post", OWN_OFFICE),
+    "justice:claims": ("get", PROVINCIAL | SHELTER | {"central"}),
+    "justice:claims_export": ("get", EXPORTERS),
+    "justice:claim": ("get", SEES_PRIVATE_CASE),
+    "justice:claim_award": ("post", OWN_OFFICE),
+    "justice:claim_reject": ("post", OWN_OFFICE),
+    "justice:claim_withdraw": ("post", OWN_OFFICE),
+    "justice:claim_receive": ("post", OWN_OFFICE),
+    "justice:claim_unpaid": ("post", OWN_OFFICE),
+    "api:prosecution-list": ("get", EVERYONE),
+    "api:prosecution-detail": ("get", SEES_PRIVATE_CASE),
+    "api:prosecution-charge": ("post", OWN_OFFICE),
+    "api:prosecution-witness": ("post", OWN_OFFICE),
+    "api:prosecution-conclude": ("post", OWN_OFFICE),
+    "api:prosecution-drop": ("post", OWN_OFFICE),
+    "api:hearing-list": ("get", EVERYONE),
+    "api:hearing-detail": ("get", SEES_PRIVATE_CASE),
+    "api:hearing-held": ("post", OWN_OFFICE),
+    "api:hearing-postpone": ("post", OWN_OFFICE),
+    "api:hearing-cancel": ("post", OWN_OFFICE),
+    "api:claim-list": ("get", EVERYONE),
+    "api:claim-detail": ("get", SEES_PRIVATE_CASE),
+    "api:claim-award": ("post", OWN_OFFICE),
+    "api:claim-reject": ("post", OWN_OFFICE),
+    "api:claim-withdraw": ("post", OWN_OFFICE),
+    "api:claim-receive": ("post", OWN_OFFICE),
+    "api:claim-unpaid": ("post", OWN_OFFICE),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -336,6 +379,28 @@ def world(
     holiday = holiday_change_add(
         actor=sysadmin, day=next_working_day, kind="added", note="มติคณะรัฐมนตรี"
     )
+    prosecution = justice.prosecution_record(
+        case=private,
+        actor=worker_chiangmai,
+        offence="trafficking",
+        police_station="สภ.เมือง",
+        police_case_number="1/2569",
+        officer_name="ร.ต.อ. หนึ่ง",
+        reported_on=dt.date(2026, 11, 1),
+    )
+    hearing = justice.hearing_schedule(
+        prosecution_id=prosecution.pk,
+        actor=worker_chiangmai,
+        kind="witness",
+        scheduled_at=timezone.now() + dt.timedelta(days=10),
+    )
+    claim = justice.claim_file(
+        case=private,
+        actor=worker_chiangmai,
+        source="fund",
+        amount_claimed=Decimal("1000"),
+        claimed_on=dt.date(2026, 11, 2),
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -364,6 +429,9 @@ def world(
         "notification_id": notification.pk,
         "change_id": holiday.pk,
         "job_id": export_job.pk,
+        "prosecution_id": prosecution.pk,
+        "hearing_id": hearing.pk,
+        "claim_id": claim.pk,
         "action": "acknowledge",
         "repatriation_id": repatriation.pk,
         "move": "assess",
@@ -377,6 +445,9 @@ def world(
         "placement": placement.pk,
         "repatriation": repatriation.pk,
         "outcome": outcome.pk,
+        "prosecution": prosecution.pk,
+        "hearing": hearing.pk,
+        "claim": claim.pk,
     }
     bodies = {
         "api:outcome-follow-up": {"case": private.pk, "contact": "reached"},
@@ -435,6 +506,12 @@ SEES = {
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES
         if name.startswith("api:repatriation-")
+    },
+    **{
+        name: SEES_PRIVATE_CASE
+        for name, rule in RULES.items()
+        if name.startswith(("justice:", "api:prosecution-", "api:hearing-", "api:claim-"))
+        and rule[0] == "post"
     },
 }
 

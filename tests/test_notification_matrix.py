@@ -8,6 +8,7 @@ import ast
 import datetime as dt
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,6 +26,7 @@ from cases import intake
 from cases import services as cases
 from cases.models import Person
 from exports import services as exports
+from justice import services as justice
 from notifications import services as notifications
 from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
 from notifications.models import Delivery, Notification
@@ -291,6 +293,103 @@ def _escalated(p):
     return {A.ESCALATION: {p.supervisor}}
 
 
+def _prosecution(p, *, resident=False, charged=False):
+    """A police case on a Chiang Mai case (whose person lives in Kredtrakarn if `resident`),
+    charged before a court if `charged`."""
+    case = _adult(p).case if resident else register_case(p.worker)
+    prosecution = justice.prosecution_record(
+        case=case,
+        actor=p.worker,
+        offence="trafficking",
+        police_station="สภ.เมือง",
+        police_case_number="5/2569",
+        officer_name="ร.ต.อ. สอง",
+        reported_on=dt.date(2026, 11, 1),
+    )
+    if charged:
+        justice.prosecution_charge(
+            prosecution_id=prosecution.pk,
+            actor=p.worker,
+            prosecutor_office="",
+            court="ศาลอาญาคดีค้ามนุษย์",
+            court_case_number="คม.1/2569",
+            charged_on=dt.date(2026, 11, 2),
+        )
+    return prosecution
+
+
+def _hearing(p, resident=True):
+    return justice.hearing_schedule(
+        prosecution_id=_prosecution(p, resident=resident).pk,
+        actor=p.worker,
+        kind="witness",
+        scheduled_at=timezone.now() + dt.timedelta(days=10),
+    )
+
+
+def _justice(p, step):
+    """A step of justice's workflows that tells the shelter where the person lives (its
+    director here), or nobody."""
+    shelter = {A.RESIDENCE: {p.director}}
+    if step == "concluded":
+        prosecution = _prosecution(p, resident=True, charged=True)
+        justice.prosecution_conclude(
+            prosecution_id=prosecution.pk,
+            actor=p.worker,
+            verdict="convicted",
+            judgment_on=dt.date(2026, 11, 3),
+        )
+        return shelter
+    if step == "scheduled":
+        _hearing(p)
+        return shelter
+    if step == "postponed":
+        hearing = _hearing(p)
+        later = hearing.scheduled_at + dt.timedelta(days=7)
+        justice.hearing_postpone(hearing_id=hearing.pk, actor=p.worker, scheduled_at=later)
+        return shelter
+    if step == "cancelled":
+        justice.hearing_cancel(hearing_id=_hearing(p).pk, actor=p.worker, note="ศาลงดนัด")
+        return shelter
+    if step == "held":
+        hearing = _hearing(p, resident=False)
+        hearing.__class__.objects.filter(pk=hearing.pk).update(scheduled_at=timezone.now())
+        justice.hearing_record_held(hearing_id=hearing.pk, actor=p.worker)
+        return {}
+    if step in ("charged", "dropped", "witness"):
+        prosecution = _prosecution(p, charged=step == "charged")
+        if step == "dropped":
+            justice.prosecution_drop(prosecution_id=prosecution.pk, actor=p.worker, reason="x")
+        if step == "witness":
+            justice.prosecution_witness_update(
+                prosecution_id=prosecution.pk, actor=p.worker, witness="willing"
+            )
+        return {}
+    claim = justice.claim_file(
+        case=register_case(p.worker),
+        actor=p.worker,
+        source="fund",
+        amount_claimed=Decimal("1000"),
+        claimed_on=dt.date(2026, 11, 2),
+    )
+    day = dt.date(2026, 11, 3)
+    if step in ("awarded", "received", "unpaid"):
+        justice.claim_award(
+            claim_id=claim.pk, actor=p.worker, amount_awarded=Decimal("900"), decided_on=day
+        )
+    if step == "received":
+        justice.claim_receive(
+            claim_id=claim.pk, actor=p.worker, amount_received=Decimal("900"), received_on=day
+        )
+    if step == "unpaid":
+        justice.claim_mark_unpaid(claim_id=claim.pk, actor=p.worker, reason="ไม่มีทรัพย์สิน")
+    if step == "rejected":
+        justice.claim_reject(claim_id=claim.pk, actor=p.worker, decided_on=day, reason="x")
+    if step == "withdrawn":
+        justice.claim_withdraw(claim_id=claim.pk, actor=p.worker, reason="x")
+    return {}
+
+
 SCENARIOS = {
     "screening.started": lambda p: screening_in_state(p.worker) and {},
     "screening.extended": _extend,
@@ -382,6 +481,21 @@ SCENARIOS = {
     "deadline.escalated": _escalated,
     "export.ready": _export,
     "export.failed": lambda p: _export(p, fail=True),
+    "justice.prosecution_recorded": lambda p: _prosecution(p) and {},
+    "justice.charged": lambda p: _justice(p, "charged"),
+    "justice.witness_updated": lambda p: _justice(p, "witness"),
+    "justice.concluded": lambda p: _justice(p, "concluded"),
+    "justice.dropped": lambda p: _justice(p, "dropped"),
+    "justice.hearing_scheduled": lambda p: _justice(p, "scheduled"),
+    "justice.hearing_postponed": lambda p: _justice(p, "postponed"),
+    "justice.hearing_cancelled": lambda p: _justice(p, "cancelled"),
+    "justice.hearing_held": lambda p: _justice(p, "held"),
+    "justice.claim_filed": lambda p: _justice(p, "filed"),
+    "justice.claim_awarded": lambda p: _justice(p, "awarded"),
+    "justice.claim_rejected": lambda p: _justice(p, "rejected"),
+    "justice.claim_withdrawn": lambda p: _justice(p, "withdrawn"),
+    "justice.claim_received": lambda p: _justice(p, "received"),
+    "justice.claim_unpaid": lambda p: _justice(p, "unpaid"),
 }
 
 

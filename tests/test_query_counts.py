@@ -31,7 +31,8 @@ BUDGETS = {
     ("worker", "cases:list", None): 11,
     ("worker", "cases:operation_list", None): 8,
     ("worker", "cases:operation_detail", "operation"): 11,
-    ("worker", "cases:detail", "case"): 20,
+    # 20, and the court case section (justice): the case's proceedings and claims.
+    ("worker", "cases:detail", "case"): 22,
     ("worker", "cases:summary", "case"): 15,
     ("worker", "cases:person", "person"): 14,
     ("worker", "cases:screening", "screening"): 14,

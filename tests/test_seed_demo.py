@@ -101,3 +101,30 @@ def test_the_demo_shows_outcomes_in_every_state(settings):
     assert outcomes.filter(revictimised=True).exists()
     twelve = outcomes.get(moment="months_12")
     assert twelve.case.status == "closed" and twelve.case.outcomes.filter(moment="closure")
+
+
+def test_the_demo_shows_court_cases_and_compensation_in_several_states(settings):
+    """Issue 18: proceedings, hearings and claims in their states, a hearing the shelter where
+    the person lives is reminded of, and an s.37 permit."""
+    from justice.models import CompensationClaim, Prosecution
+    from sla.models import Deadline
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert set(Prosecution.objects.values_list("status", flat=True)) == {
+        "investigation",
+        "before_court",
+        "concluded",
+        "dropped",
+    }
+    assert set(CompensationClaim.objects.values_list("status", flat=True)) == {
+        "filed",
+        "awarded",
+        "received",
+        "unpaid",
+        "rejected",
+        "withdrawn",
+    }
+    assert Deadline.objects.filter(clock="hearing_shelter", closed_at__isnull=True).exists()
+    call_command("seed_demo")  # idempotent
+    assert Prosecution.objects.count() == 6

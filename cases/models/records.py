@@ -36,6 +36,7 @@ class CaseEvent(models.Model):
         MOVED = "moved", _("Moved to another section")
         FOLLOW_UP = "follow_up", _("Follow-up visit")
         REPATRIATION = "repatriation", _("Repatriation or reintegration")
+        JUSTICE = "justice", _("Court case or compensation")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from devdata.demo_cases import seed_demo_cases
+from devdata.demo_justice import seed_demo_justice
 from devdata.demo_outcomes import seed_demo_outcomes
 from devdata.demo_referrals import seed_demo_referrals
 from devdata.demo_repatriation import seed_demo_repatriations
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo referrals: {seed_demo_referrals()} created.")
         self.stdout.write(f"Demo repatriations: {seed_demo_repatriations()} created.")
         self.stdout.write(f"Demo outcomes: {seed_demo_outcomes()} created.")
+        self.stdout.write(f"Demo court cases: {seed_demo_justice()} created.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership
