@@ -235,7 +235,7 @@ class HearingNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class HearingCancelSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
@@ -286,12 +286,12 @@ class HearingViewSet(
         return Response(self.get_serializer(hearing).data)
 
     @extend_schema(
-        request=CancelSerializer, responses={200: HearingSerializer, **TRANSITION_ERRORS}
+        request=HearingCancelSerializer, responses={200: HearingSerializer, **TRANSITION_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         hearing = services.hearing_cancel(
-            hearing_id=self.get_object().pk, actor=request.user, **_body(request, CancelSerializer)
+            hearing_id=self.get_object().pk, actor=request.user, **_body(request, HearingCancelSerializer)
         )
         return Response(self.get_serializer(hearing).data)
 

@@ -398,6 +398,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStateEnum": "referrals.workflow.State",
         "ReferralKindEnum": "referrals.models.Kind",
         "RepatriationStatusEnum": "repatriation.workflow.Status",
+        "OutcomeAnswerEnum": "outcomes.models.Answer",
+        "CountryEnum": "cases.reference.country_choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

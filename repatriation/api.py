@@ -134,7 +134,7 @@ class ConfirmSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class RepatriationCancelSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -191,7 +191,7 @@ class RepatriationViewSet(
         "hand_over", RepatriationNoteSerializer, services.repatriation_hand_over, "hand-over"
     )
     confirm = _action("confirm", ConfirmSerializer, services.repatriation_confirm)
-    cancel = _action("cancel", CancelSerializer, services.repatriation_cancel)
+    cancel = _action("cancel", RepatriationCancelSerializer, services.repatriation_cancel)
 
 
 @extend_schema_view(list=extend_schema(summary="The active counterpart agencies"))
