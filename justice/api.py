@@ -291,7 +291,9 @@ class HearingViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         hearing = services.hearing_cancel(
-            hearing_id=self.get_object().pk, actor=request.user, **_body(request, HearingCancelSerializer)
+            hearing_id=self.get_object().pk,
+            actor=request.user,
+            **_body(request, HearingCancelSerializer),
         )
         return Response(self.get_serializer(hearing).data)
 
