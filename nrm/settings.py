@@ -71,7 +71,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the client's address behind the configured proxies, for everything after it.
+    # First: the request id on every log line, then the time of the whole request (core/logs.py,
+    # core/metrics.py).
+    "core.logs.RequestIdMiddleware",
+    "core.metrics.RequestMetricsMiddleware",
+    # The client's address behind the configured proxies, for everything after it.
     "core.network.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -222,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.tasks.purge_export_files",
         "schedule": 60 * 60,
     },
+    # Beat -> broker -> worker, end to end: /readyz and the metrics report its age.
+    "worker-heartbeat": {
+        "task": "core.tasks.record_heartbeat",
+        "schedule": 30,
+    },
 }
 # A list's Excel file of more rows than this is prepared by a worker, not during the request
 # (exports/services.py; a national list takes about a minute, docs/PERFORMANCE.md).
@@ -294,8 +303,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
 # believed (core/network.py): the audit log and the sign-in lockout then see the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-# Health probes come from the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Health probes and Prometheus come from inside the network over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Content-Security-Policy: every script, style, font and image comes from the app itself.
 CONTENT_SECURITY_POLICY = {
@@ -413,12 +422,39 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": 10,
 }
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Operations: metrics, readiness, logs -----------------------------------------------------
+# /metrics answers only `Authorization: Bearer <this>`; unset, the endpoint does not exist.
+NRM_METRICS_TOKEN = env.str("NRM_METRICS_TOKEN", default="")
+# /readyz says "degraded" when no worker has run beat's heartbeat task (every 30 s) for this
+# long, or when an e-mail has been due in the outbox for this long.
+NRM_HEARTBEAT_STALE_SECONDS = env.int("NRM_HEARTBEAT_STALE_SECONDS", default=180)
+NRM_OUTBOX_STALE_SECONDS = env.int("NRM_OUTBOX_STALE_SECONDS", default=900)
+
+# One JSON object a line in production (LOG_FORMAT=json, for a log collector), plain text on a
+# developer's machine; both carry the request id (core/logs.py), in the web and in the tasks
+# that a request queued.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The worker logs through the handler above (JSON, request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
