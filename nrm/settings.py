@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # Dashboards, statistics and exports read from the replica, if any (core/db_router.py).
+    "core.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -143,6 +145,43 @@ else:
     # running them (a 1,000-row intake against 200,000 persons: 450 s with it, 35 s without).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# PgBouncer in transaction mode in front of PostgreSQL (docs/DEPLOY.md): a connection is a
+# server's only for one transaction, so no server-side cursors and no prepared statements, and
+# the session settings above go to the role instead (ALTER ROLE nrm_app SET jit = off).
+if env.bool("DATABASE_PGBOUNCER", default=False) and "OPTIONS" in DATABASES["default"]:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+
+# A read replica (streaming replication) for dashboards, statistics and exports: only the
+# views of NRM_REPLICA_VIEWS read from it, and never after their own request wrote
+# (core/db_router.py). Unset, everything reads the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get(
+            "DISABLE_SERVER_SIDE_CURSORS", False
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+NRM_REPLICA_VIEWS = env.list(
+    "NRM_REPLICA_VIEWS",
+    default=[
+        "reports:*",
+        "api:dashboard",
+        "audit:export",
+        "cases:export",
+        "referrals:export",
+        "shelters:placements_export",
+    ],
+)
+NRM_REPLICA_APPS = {"cases", "referrals", "shelters", "sla", "audit"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
