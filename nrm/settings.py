@@ -404,6 +404,27 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded documents on S3-compatible object storage (MinIO, Ceph, a cloud's) when a bucket is
+# named, so that every web and worker container reads the same files without a shared disk.
+# Credentials the usual AWS way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's
+# role). Objects are private; the app serves them only through its access-checked view.
+NRM_S3_BUCKET = env.str("NRM_S3_BUCKET", default="")
+if NRM_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": NRM_S3_BUCKET,
+            "endpoint_url": env.str("NRM_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("NRM_S3_REGION", default="") or None,
+            "location": env.str("NRM_S3_PREFIX", default="media"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env.bool("NRM_S3_ENCRYPT", default=True)
+            else {},
+        },
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
