@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,15 +40,20 @@ MUST_REACH = {
 }
 
 
-def fresh_postgresql_url() -> str:
-    """DATABASE_URL's server, with an empty database named after it (nrm_ops -> nrm_ops_fresh)."""
+@contextmanager
+def fresh_postgresql_database():
+    """DATABASE_URL's server, with an empty database named after it (nrm -> nrm_fresh)."""
     url = urlsplit(os.environ["DATABASE_URL"])
     name = url.path.lstrip("/") + "_fresh"
     admin = urlunsplit(url._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(url._replace(path="/" + name))
+    try:
+        yield urlunsplit(url._replace(path="/" + name))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(args, environment):
@@ -71,16 +77,19 @@ def test_a_migrate_only_deployment_serves_every_page(engine, tmp_path):
     }
     (tmp_path / "var").mkdir()
     environment.update(DEBUG="1", NRM_REQUIRE_MFA="0", NRM_VAR_DIR=str(tmp_path / "var"))
-    if engine == "postgresql":
-        environment["DATABASE_URL"] = fresh_postgresql_url()
+    with ExitStack() as stack:
+        if engine == "postgresql":
+            environment["DATABASE_URL"] = stack.enter_context(fresh_postgresql_database())
+        report, stderr = migrate_and_open_every_page(environment)
+    assert report["errors"] == [], stderr
+    assert set(report["reached"]) >= MUST_REACH, MUST_REACH - set(report["reached"])
+    assert len(report["opened"]) > 150
 
+
+def migrate_and_open_every_page(environment):
     migrate = run(["manage.py", "migrate", "--noinput", "-v", "0"], environment)
     assert migrate.returncode == 0, migrate.stderr[-3000:]
     # Nothing else: no createcachetable, no loaddata. Then every page, as every demo user.
     crawl = run(["-m", "tests.fresh_site"], environment)
     assert crawl.returncode == 0, crawl.stderr[-3000:]
-    report = json.loads(crawl.stdout.strip().splitlines()[-1])
-
-    assert report["errors"] == [], crawl.stderr[-3000:]
-    assert set(report["reached"]) >= MUST_REACH, MUST_REACH - set(report["reached"])
-    assert len(report["opened"]) > 150
+    return json.loads(crawl.stdout.strip().splitlines()[-1]), crawl.stderr[-3000:]

@@ -171,3 +171,18 @@ def test_the_embedded_brokers_queue_is_counted_from_its_folder(scrape, settings,
         (folder / name).write_text("{}")
     samples = scrape()
     assert value(samples, "nrm_task_queue_length", queue="celery") == 3
+
+
+def test_every_series_the_alert_rules_name_is_one_the_metrics_give(scrape, worker_chiangmai):
+    import yaml
+    from django.conf import settings as django_settings
+
+    record_heartbeat()
+    Client().get("/healthz")
+    given = {name for name, _labels in scrape()}
+    given |= {re.sub(r"_(bucket|count|sum)$", "", name) for name in given}
+    rules = (django_settings.BASE_DIR / "deploy" / "prometheus" / "alerts.yml").read_text()
+    expressions = [r["expr"] for g in yaml.safe_load(rules)["groups"] for r in g["rules"]]
+    named = {n for e in expressions for n in re.findall(r"\bnrm_[a-z0-9_]+", e)}
+    assert named, "the rules name no series"
+    assert named - given == set()
