@@ -77,6 +77,9 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Closed at each start too: a request whose response was never closed (the client went
+        # away) must not leave the window open for the thread's next request.
+        _window.set(None)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -93,3 +93,13 @@ def test_without_a_replica_everything_reads_the_primary(client, central_reviewer
         _window.reset(token)
     client.force_login(central_reviewer)
     assert client.get("/reports/").status_code == 200
+
+
+def test_a_window_left_open_by_a_response_never_closed_does_not_reach_the_next_request(
+    client, replica, worker_chiangmai
+):
+    register_case(worker_chiangmai, name_th="อยู่บนฐานหลัก")
+    client.force_login(worker_chiangmai)
+    _window.set({"wrote": False})  # a dashboard request on this thread whose client went away
+    page = client.get("/cases/")
+    assert "อยู่บนฐานหลัก" in page.content.decode()  # read from the primary
