@@ -8,7 +8,7 @@ persons it finds there, it never looks at anyone else.
 """
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
@@ -115,22 +115,28 @@ def _similar_names(key: str, persons: QuerySet[Person]) -> dict[int, int]:
     spellings = romanisations(key)
     squeezed = key.replace(" ", "")
     block = Q(name_key__contains=key) | Q(name_key_squeezed__contains=squeezed)
+    trigrams = connection.vendor == "postgresql" and len(squeezed) >= 3
     if connection.vendor != "postgresql":
         # Elsewhere (SQLite, the laptop's demo): every person is scored, slower and never fewer.
         block = Q()
-    elif len(squeezed) >= 3:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                [WORD_SIMILARITY],
-            )
+    elif trigrams:
         for spelling in spellings:
             block |= Q(TrigramWordSimilar(F("name_key"), Value(spelling)))
-    rows = (
-        persons.annotate(name_key_squeezed=Replace("name_key", Value(" "), Value("")))
-        .filter(block)
-        .values_list("pk", "name_key")[:MAX_BLOCK]
-    )
+    # The threshold is set for this transaction only, and the query runs in it: behind PgBouncer
+    # in transaction mode a session setting would reach another client's connection, and the
+    # query might run on a connection without it.
+    with transaction.atomic():
+        if trigrams:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    [WORD_SIMILARITY],
+                )
+        rows = list(
+            persons.annotate(name_key_squeezed=Replace("name_key", Value(" "), Value("")))
+            .filter(block)
+            .values_list("pk", "name_key")[:MAX_BLOCK]
+        )
     similar = {}
     for person_id, name_key in rows:
         keys = name_key.split("|")

@@ -23,3 +23,23 @@ timeout = 120
 accesslog = "-"
 forwarded_allow_ips = "*"  # X-Forwarded-Proto of the TLS proxy (client addresses: TRUSTED_PROXIES)
 control_socket_disable = True  # gunicorn 25+ would open a control socket in $HOME
+
+# Prometheus (nrm/metrics.py): with several worker processes each keeps its request figures in
+# PROMETHEUS_MULTIPROC_DIR and /metrics sums them. The folder must start empty (a previous run's
+# files would be counted again) and a worker that exits is marked so its gauges are dropped.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server):
+    if _metrics_dir:
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for name in os.listdir(_metrics_dir):
+            if name.endswith(".db"):
+                os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server, worker):
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,7 +1,9 @@
 """Health probes for load balancers and orchestrators: /healthz (the process answers) and
 /readyz (the database answers: without it nothing works, 503; the broker and the cache are
-speed-ups, so without them the answer is 200 "degraded", saying which). Neither needs a login
-nor reveals any data."""
+speed-ups, so without them the answer is 200 "degraded", saying which). /readyz also reports
+the worker heartbeat (beat queued it, a worker ran it: reminders and e-mails are flowing) and
+the e-mail outbox's backlog, "degraded" when the heartbeat is stale or an e-mail has waited too
+long. Neither needs a login nor reveals any data (counts and ages only)."""
 
 import logging
 
@@ -11,6 +13,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .metrics import heartbeat_age, outbox_figures
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +52,47 @@ def check_cache() -> None:
     cache.get("readyz")
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "cache": check_cache}
+def check_worker() -> None:
+    age = heartbeat_age()
+    if age is None:
+        raise RuntimeError("no worker has run beat's heartbeat task yet")
+    if age > settings.NRM_HEARTBEAT_STALE_SECONDS:
+        raise RuntimeError(f"last heartbeat {age:.0f} s ago: beat or the workers have stopped")
+
+
+def check_outbox() -> None:
+    waited = outbox_figures()["oldest_due_seconds"]
+    if waited is not None and waited > settings.NRM_OUTBOX_STALE_SECONDS:
+        raise RuntimeError(f"an e-mail has waited {waited:.0f} s to be sent")
+
+
+def figures() -> dict:
+    """The worker heartbeat and the outbox, as numbers (None where unreadable)."""
+    try:
+        outbox = outbox_figures()
+        return {
+            "worker_heartbeat_age_seconds": _rounded(heartbeat_age()),
+            "outbox_backlog": outbox["backlog"],
+            "outbox_oldest_due_seconds": _rounded(outbox["oldest_due_seconds"]),
+        }
+    except Exception as exc:  # the database check already says why
+        logger.warning("readiness figures unreadable: %s", exc)
+        return {}
+
+
+def _rounded(value):
+    return None if value is None else round(value)
+
+
+CHECKS = {
+    "database": check_database,
+    "broker": check_broker,
+    "cache": check_cache,
+    "worker": check_worker,
+    "outbox": check_outbox,
+}
 # Without these the pages still work (slower, e-mails later): "degraded", not "unavailable".
-OPTIONAL = {"broker", "cache"}
+OPTIONAL = {"broker", "cache", "worker", "outbox"}
 
 
 @never_cache
@@ -74,5 +116,6 @@ def readyz(request):
     failed = {name for name, result in results.items() if result != "ok"}
     status = "unavailable" if failed - OPTIONAL else ("degraded" if failed else "ok")
     return JsonResponse(
-        {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
+        {"status": status, "checks": results, "figures": figures()},
+        status=503 if status == "unavailable" else 200,
     )

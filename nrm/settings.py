@@ -74,7 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the client's address behind the configured proxies, for everything after it.
+    # First: the request id on every log line, then the time of the whole request (core/logs.py,
+    # core/metrics.py).
+    "core.logs.RequestIdMiddleware",
+    "core.metrics.RequestMetricsMiddleware",
+    # The client's address behind the configured proxies, for everything after it.
     "core.network.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # Dashboards, statistics and exports read from the replica, if any (core/db_router.py).
+    "core.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -143,6 +149,43 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# PgBouncer in transaction mode in front of PostgreSQL (docs/DEPLOY.md): a connection is a
+# server's only for one transaction, so no server-side cursors and no prepared statements, and
+# the session settings above go to the role instead (ALTER ROLE nrm_app SET jit = off).
+if env.bool("DATABASE_PGBOUNCER", default=False) and "OPTIONS" in DATABASES["default"]:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+
+# A read replica (streaming replication) for dashboards, statistics and exports: only the
+# views of NRM_REPLICA_VIEWS read from it, and never after their own request wrote
+# (core/db_router.py). Unset, everything reads the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get(
+            "DISABLE_SERVER_SIDE_CURSORS", False
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+NRM_REPLICA_VIEWS = env.list(
+    "NRM_REPLICA_VIEWS",
+    default=[
+        "reports:*",
+        "api:dashboard",
+        "audit:export",
+        "cases:export",
+        "referrals:export",
+        "shelters:placements_export",
+    ],
+)
+NRM_REPLICA_APPS = {"cases", "referrals", "shelters", "sla", "audit"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, cache and Celery ---------------------------------------------------------------
@@ -190,7 +233,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, run only by the beat that holds a lock (core/beat.py).
+CELERY_BEAT_SCHEDULER = "core.beat:SingleBeatScheduler"
 # Periodic work; beat copies these into django-celery-beat's tables, where a sysadmin sees them.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -224,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-export-files": {
         "task": "exports.tasks.purge_export_files",
         "schedule": 60 * 60,
+    },
+    # Beat -> broker -> worker, end to end: /readyz and the metrics report its age.
+    "worker-heartbeat": {
+        "task": "core.tasks.record_heartbeat",
+        "schedule": 30,
     },
 }
 # A list's Excel file of more rows than this is prepared by a worker, not during the request
@@ -297,8 +346,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
 # believed (core/network.py): the audit log and the sign-in lockout then see the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-# Health probes come from the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Health probes and Prometheus come from inside the network over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Content-Security-Policy: every script, style, font and image comes from the app itself.
 CONTENT_SECURITY_POLICY = {
@@ -358,6 +407,27 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded documents on S3-compatible object storage (MinIO, Ceph, a cloud's) when a bucket is
+# named, so that every web and worker container reads the same files without a shared disk.
+# Credentials the usual AWS way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's
+# role). Objects are private; the app serves them only through its access-checked view.
+NRM_S3_BUCKET = env.str("NRM_S3_BUCKET", default="")
+if NRM_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": NRM_S3_BUCKET,
+            "endpoint_url": env.str("NRM_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("NRM_S3_REGION", default="") or None,
+            "location": env.str("NRM_S3_PREFIX", default="media"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env.bool("NRM_S3_ENCRYPT", default=True)
+            else {},
+        },
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -422,12 +492,39 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": 10,
 }
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Operations: metrics, readiness, logs -----------------------------------------------------
+# /metrics answers only `Authorization: Bearer <this>`; unset, the endpoint does not exist.
+NRM_METRICS_TOKEN = env.str("NRM_METRICS_TOKEN", default="")
+# /readyz says "degraded" when no worker has run beat's heartbeat task (every 30 s) for this
+# long, or when an e-mail has been due in the outbox for this long.
+NRM_HEARTBEAT_STALE_SECONDS = env.int("NRM_HEARTBEAT_STALE_SECONDS", default=180)
+NRM_OUTBOX_STALE_SECONDS = env.int("NRM_OUTBOX_STALE_SECONDS", default=900)
+
+# One JSON object a line in production (LOG_FORMAT=json, for a log collector), plain text on a
+# developer's machine; both carry the request id (core/logs.py), in the web and in the tasks
+# that a request queued.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The worker logs through the handler above (JSON, request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -16,7 +16,7 @@ from reports.api import DashboardView
 from shelters.api import PlacementViewSet, ShelterViewSet
 from sla.api import DeadlineBoardView
 
-from . import health
+from . import health, metrics
 
 router = SimpleRouter()
 router.register("persons", PersonViewSet, basename="person")
@@ -76,4 +76,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -263,6 +263,8 @@ RULES = {
     "api:docs": ("get", EVERYONE),
     "healthz": None,
     "readyz": None,
+    # A bearer token from the environment, not a user's session (tests/test_metrics.py).
+    "metrics": None,
 }
 
 

@@ -67,3 +67,31 @@ def test_debug_is_off_unless_asked_for(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(64),
     )
     assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
+
+
+def test_behind_pgbouncer_in_transaction_mode_no_server_side_cursor_or_prepared_statement(
+    tmp_path,
+):
+    """PgBouncer in transaction mode gives a server connection for one transaction only: a
+    named cursor or a prepared statement would land on another client's connection."""
+    script = (
+        "from django.conf import settings; d = settings.DATABASES;"
+        "print(d['default']['DISABLE_SERVER_SIDE_CURSORS'],"
+        " d['default']['OPTIONS'], d['replica']['DISABLE_SERVER_SIDE_CURSORS'],"
+        " d['replica']['TEST']['MIRROR'], settings.DATABASE_ROUTERS)"
+    )
+    database = os.environ.get("DATABASE_URL", "postgres://nrm@127.0.0.1:5432/nrm")
+    result = run_django(
+        tmp_path,
+        "shell",
+        "-c",
+        script,
+        DEBUG="1",
+        DATABASE_URL=database,
+        DATABASE_PGBOUNCER="1",
+        DATABASE_REPLICA_URL=database.rsplit("/", 1)[0] + "/replica",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        "True {'prepare_threshold': None} True default ['core.db_router.ReplicaRouter']"
+    )
