@@ -32,8 +32,9 @@ from .models import Membership
 # not carry (an organisation or a device), shows at most this long after.
 ACCOUNT_STATES = GenerationCache("account", timeout=5 * 60)
 
-# Where an attached user keeps its devices.
+# Where an attached user keeps its devices, and what its request has already looked up.
 _DEVICES = "_confirmed_devices"
+_MEMO = "_request_memo"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,19 @@ def account_state_attach(user) -> None:
     user.membership = membership
     if state.devices is not None:
         setattr(user, _DEVICES, state.devices)
+    setattr(user, _MEMO, {})
+
+
+def request_memo(user, key: str, compute):
+    """`compute()`, looked up once per request for the request's own user (an attached user
+    lives as long as its request); every time for any other user object, which a task or a
+    test may keep across changes."""
+    memo = getattr(user, _MEMO, None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def account_state_forget(*user_ids: int) -> None:

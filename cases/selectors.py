@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import member_users
+from accounts.state import request_memo
 from audit.reads import read_for_display
 from sla.models import DUE_SOON
 
@@ -57,12 +58,16 @@ def _by_role(membership) -> Q | None:
 
 
 def _has_live_grant(user) -> bool:
-    """Whether any explicit grant of a case to the user is live (one indexed lookup). Most
-    users have none: their lists then go without the grant's two subqueries, which cost the
-    planner more than this query costs."""
-    return AccessGrant.objects.filter(
-        user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
+    """Whether any explicit grant of a case to the user is live (one indexed lookup, once per
+    request: a case page's sections each ask). Most users have none: their lists then go
+    without the grant's two subqueries, which cost the planner more than this query costs."""
+    return request_memo(
+        user,
+        "live_grant",
+        lambda: AccessGrant.objects.filter(
+            user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).exists(),
+    )
 
 
 def _case_visibility(user) -> Q | None:

@@ -27,15 +27,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 # data, which gains notes, events, referrals and stays as the data grows.
 BUDGETS = {
     # A provincial social worker's pages and lists.
-    ("worker", "cases:home", None): 9,
+    ("worker", "cases:home", None): 8,
     ("worker", "cases:list", None): 10,
     ("worker", "cases:operation_list", None): 5,
-    ("worker", "cases:operation_detail", "operation"): 11,
+    ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
     # The case page: its own sections and those of justice, repatriation and outcomes.
-    ("worker", "cases:detail", "case"): 26,
+    ("worker", "cases:detail", "case"): 22,
     ("worker", "cases:summary", "case"): 12,
-    ("worker", "cases:person", "person"): 11,
+    ("worker", "cases:person", "person"): 10,
     ("worker", "cases:screening", "screening"): 14,
     ("worker", "referrals:sent", None): 6,
     ("worker", "referrals:inbox", None): 5,
