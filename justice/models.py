@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Case
 
@@ -20,7 +21,7 @@ class Offence(models.TextChoices):
 
 
 class Willingness(models.TextChoices):
-    UNDECIDED = "undecided", _("Not decided yet")
+    UNDECIDED = "undecided", pgettext_lazy("witness", "Not decided yet")
     WILLING = "willing", _("Willing to testify")
     UNWILLING = "unwilling", _("Not willing to testify")
 

@@ -448,7 +448,7 @@ def claim_list(request):
         request,
         _filtered_claims(request),
         "justice/claims.html",
-        name="compensation claims",
+        name="compensation-claims",
         columns=claim_columns(),
         may_export=may_export(request.user),
     )

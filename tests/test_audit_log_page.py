@@ -6,6 +6,8 @@ that is itself an entry of the log."""
 import csv
 import datetime as dt
 import io
+import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,6 +21,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import services as cases
+from reports.audit_log.entries import LISTS
 from tests.factories import admission, register_case
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +282,23 @@ def test_a_page_of_the_log_costs_the_same_queries_however_many_entries_and_kinds
     assert len(entries(search(client, size=50))) == 50
     assert many == few
     assert few <= 22
+
+
+LOGGED_LIST = re.compile(
+    r"\b(?:audited_list_page|list_export|record_list)\((?:[^()]|\([^()]*\))*?\bname=\"([^\"]+)\"",
+    re.S,
+)
+
+
+def test_every_list_that_logs_its_pages_has_a_name_in_the_log():
+    """A list page or export logged under a name the log does not know shows that name, in
+    English, to a Thai reader: every name the code logs is in LISTS."""
+    root = Path(settings.BASE_DIR)
+    logged = {
+        name
+        for path in root.glob("*/**/*.py")
+        if ".venv" not in path.parts and "tests" not in path.parts
+        for name in LOGGED_LIST.findall(path.read_text())
+    }
+    assert {"cases", "prosecutions", "outcomes", "repatriations"} <= logged  # the regex reads
+    assert logged - set(LISTS) == set()

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -33,6 +33,14 @@ from sla.sweep import sweep
 from tests.factories import UserFactory, admission, register_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_thai():
+    """The services' refusals are read in Thai, whatever language an earlier test left active."""
+    with translation.override("th"):
+        yield
+
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 TODAY = dt.date(2026, 11, 20)

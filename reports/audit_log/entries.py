@@ -21,7 +21,10 @@ from audit.models import AuditEvent
 from cases.filters import CaseFilter
 from core.dates import format_date, parse_date
 from core.lists import Column, labels
+from justice.filters import ClaimFilter, ProsecutionFilter
+from outcomes.filters import OutcomeFilter
 from referrals.filters import ReferralFilter
+from repatriation.filters import RepatriationFilter
 from shelters.filters import PlacementFilter
 
 from .filters import AuditLogFilter
@@ -48,6 +51,10 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "bed board: waiting for a bed": (gettext_lazy("Bed board: waiting for a bed"), None, None),
     "residents": (gettext_lazy("Residents"), None, None),
     "review-queue": (gettext_lazy("Referrals to review"), "referrals:home", None),
+    "prosecutions": (gettext_lazy("Court cases"), "justice:prosecutions", ProsecutionFilter),
+    "compensation-claims": (gettext_lazy("Compensation claims"), "justice:claims", ClaimFilter),
+    "repatriations": (gettext_lazy("Returns home"), "repatriation:list", RepatriationFilter),
+    "outcomes": (gettext_lazy("Outcomes"), "outcomes:list", OutcomeFilter),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.
