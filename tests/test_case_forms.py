@@ -63,3 +63,36 @@ def test_no_screening_form_for_a_closed_case(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
     assert client.get(form_url(case, "screening"), **HTMX).status_code == 403
     assert form_url(case, "screening") not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_refused_form_comes_back_with_what_was_typed_and_why(client, worker_chiangmai):
+    case = register_case(worker_chiangmai, nationality="MM")
+    client.force_login(worker_chiangmai)
+    refused = client.post(
+        reverse("cases:add_permit", args=[case.pk]),
+        {"reference": "WP-123/2569", "issued_on": "10/11/2569", "expires_on": "01/11/2569"},
+    )
+    assert refused.status_code == 200  # the form's page, not a redirect to an empty form
+    html = refused.content.decode()
+    assert 'value="WP-123/2569"' in html and 'value="01/11/2569"' in html
+    assert "วันหมดอายุต้องอยู่หลังวันที่ออกใบอนุญาต" in html  # the service's reason, in Thai
+    assert not case.permits.exists()
+    done = client.post(
+        reverse("cases:add_permit", args=[case.pk]),
+        {"reference": "WP-123/2569", "issued_on": "01/11/2569", "expires_on": "01/11/2570"},
+    )
+    assert done.status_code == 302 and done["Location"] == case.get_absolute_url()
+    assert case.permits.get().reference == "WP-123/2569"
+
+
+def test_a_form_refused_by_its_own_checks_keeps_the_input_too(client, worker_chiangmai):
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    refused = client.post(
+        reverse("cases:start_screening", args=[case.pk]),
+        {"custody_started_at": "99/99/2569 25:00", "interpreter_name": "คุณมา"},
+    )
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert 'value="99/99/2569 25:00"' in html and 'value="คุณมา"' in html
+    assert not case.screenings.exists()

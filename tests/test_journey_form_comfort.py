@@ -30,6 +30,8 @@ def test_a_social_worker_types_a_few_thai_letters_to_pick_the_interpreters_langu
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     page.locator("summary", has_text=th("Start a screening")).click()
     start = form(page, reverse("cases:start_screening", args=[case.pk]))
+    # The form comes when opened: its type-ahead box is made once it is in the page.
+    expect(start.locator(".ts-wrapper")).to_have_count(1)
 
     # The box is named by its label, as a screen reader reads it, and typed into.
     picker = start.get_by_role("combobox", name=th("Interpreter's language"))

@@ -4,18 +4,23 @@ The screening, consent, permit and access forms carry long choice lists (languag
 colleagues): rendered into every case page they were most of its weight and time
 (docs/PERFORMANCE.md). The page now holds a link per form; htmx swaps the form in when the user
 opens it, and without JavaScript the link opens the same form on a page of its own. Who gets a
-form is who the case page offers it to; posting it runs the same views as before.
+form is who the case page offers it to. A posted form that is refused (its own checks or the
+service's) comes back on its page with what the user typed and the reason beside the field,
+rather than as a message over an empty form.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.domain import ActionForbidden, TransitionNotAllowed
 
 from .. import selectors
 from ..forms import AccessGrantForm, ConsentForm, PermitForm, ScreeningStartForm
@@ -63,13 +68,46 @@ def case_form(request, case_id, name):
     case = selectors.case_get_visible(user=request.user, case_id=case_id)
     if not spec.offered(request.user, case):
         raise PermissionDenied
-    context = {
+    context = _context(case, name, spec.form_class())
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_case_form.html", context)
+    return render(request, "cases/case_form.html", context)
+
+
+def case_form_post(request, case_id, name, action, success, *, go_to_result=False):
+    """Run `action(case, cleaned_data)` for the posted form `name` on a visible case. Done:
+    back to the case (or to what the service made, `go_to_result`) with `success` as a message.
+    Refused: the form's page, with the user's input and the reasons."""
+    case = selectors.case_get_visible(user=request.user, case_id=case_id)
+    form = CASE_FORMS[name].form_class(request.POST)
+    if form.is_valid():
+        try:
+            result = action(case, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except (TransitionNotAllowed, ActionForbidden) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return redirect(result if go_to_result and result is not None else case)
+    return render(request, "cases/case_form.html", _context(case, name, form))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names, when the form has that field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _context(case, name, form) -> dict:
+    spec = CASE_FORMS[name]
+    return {
         "case": case,
-        "form": spec.form_class(),
+        "form": form,
         "action": reverse(spec.action, args=[case.pk]),
         "title": spec.title,
         "button": spec.button,
     }
-    if request.headers.get("HX-Request"):
-        return render(request, "cases/_case_form.html", context)
-    return render(request, "cases/case_form.html", context)

@@ -16,7 +16,6 @@ from ..forms import (
     CloseForm,
     DocumentForm,
     NoteForm,
-    ScreeningStartForm,
 )
 from ..models import RiskLevel
 from ..models.person import display_name
@@ -26,6 +25,7 @@ from ..workflow import (
     CaseStatus,
 )
 from ._common import PROVINCIAL, case_action
+from .case_forms import case_form_post
 
 # The home page shows the soonest clocks and the newest open cases; the deadlines page and the
 # case list show them all.
@@ -188,10 +188,10 @@ def reopen(request, case_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def start_screening(request, case_id):
-    return case_action(
+    return case_form_post(
         request,
         case_id,
-        ScreeningStartForm,
+        "screening",
         lambda case, data: services.screening_start(case_id=case.pk, actor=request.user, **data),
         _("Screening started: the identification clock is running."),
         go_to_result=True,

@@ -14,13 +14,11 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import (
-    AccessGrantForm,
-    ConsentForm,
     DocumentForm,
     NoteForm,
-    PermitForm,
 )
 from ._common import PROVINCIAL, case_action
+from .case_forms import case_form_post
 
 DOMAIN_ERRORS = (TransitionNotAllowed, ActionForbidden)
 
@@ -57,10 +55,10 @@ def add_document(request, case_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def add_consent(request, case_id):
-    return case_action(
+    return case_form_post(
         request,
         case_id,
-        ConsentForm,
+        "consent",
         lambda case, data: services.consent_record(case=case, actor=request.user, **data),
         _("Consent recorded."),
     )
@@ -69,10 +67,10 @@ def add_consent(request, case_id):
 @require_POST
 @role_required(Role.SUPERVISOR)
 def give_access(request, case_id):
-    return case_action(
+    return case_form_post(
         request,
         case_id,
-        AccessGrantForm,
+        "access",
         lambda case, data: services.access_grant_give(case=case, actor=request.user, **data),
         _("Access given. It ends by itself at the time you chose."),
     )
@@ -97,10 +95,10 @@ def revoke_access(request, case_id, grant_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def add_permit(request, case_id):
-    return case_action(
+    return case_form_post(
         request,
         case_id,
-        PermitForm,
+        "permit",
         lambda case, data: services.permit_record(case=case, actor=request.user, **data),
         _("Permit recorded: its expiry is watched."),
     )
