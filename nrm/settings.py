@@ -219,6 +219,9 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The worker looks for a new file this often (kombu's default, 1 s, let the demo's
+        # seeding queue a backlog that took minutes to drain, one message a second).
+        "polling_interval": 0.1,
     }
     CACHES = {
         "default": {

@@ -88,19 +88,19 @@ def test_a_social_worker_takes_a_repatriation_to_myanmar_from_plan_to_hand_over(
     page.get_by_role("button", name=th("Record the hand-over")).click()
     expect(status).to_have_text(th("Handed over"))
 
-    # The case stays open until the counterpart confirms, and says so in Thai.
-    page.goto(f"{live_server.url}{case.get_absolute_url()}")
-    closing = form(page, reverse("cases:close", args=[case.pk]))
-    closing.locator("[name=reason]").fill("ส่งกลับเรียบร้อย")
-    closing.get_by_role("button").click()
+    # The case stays open until the counterpart confirms, and says so in Thai (closing asks
+    # for the person's outcome at closure: abroad now, out of the office's reach).
+    close_with_outcome(page, live_server, case)
     expect(
-        page.get_by_role("status").filter(
-            has_text=th(
+        page.get_by_text(
+            th(
                 "A repatriation or reintegration of this person is under way: the case can "
                 "close once the counterpart confirms the hand-over, or the plan is cancelled."
             )
         )
     ).to_be_visible()
+    expect(page.locator("[name=reason]")).to_have_value("ส่งกลับเรียบร้อย")  # kept
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
     expect(page.get_by_test_id("case-status")).to_have_text(th("Open"))
     shoot(page, "h3-case-stays-open")
 
@@ -111,10 +111,17 @@ def test_a_social_worker_takes_a_repatriation_to_myanmar_from_plan_to_hand_over(
     confirmation.locator("[name=reference]").fill("DSW-MWD/2569/041")
     confirmation.get_by_role("button").click()
     expect(status).to_have_text(th("Confirmed by the counterpart"))
-    page.goto(f"{live_server.url}{case.get_absolute_url()}")
-    closing = form(page, reverse("cases:close", args=[case.pk]))
-    closing.locator("[name=reason]").fill("ส่งกลับเรียบร้อย")
-    closing.get_by_role("button").click()
+    close_with_outcome(page, live_server, case)
     expect(page.get_by_test_id("case-status")).to_have_text(th("Closed"))
     repatriation.refresh_from_db()
     assert repatriation.status == Status.CONFIRMED
+
+
+def close_with_outcome(page, live_server, case):
+    """Close the case with the person's outcome at closure: could not be asked, abroad."""
+    page.goto(f"{live_server.url}{reverse('outcomes:close', args=[case.pk])}")
+    closing = page.get_by_test_id("outcome-form")
+    closing.locator("[name=reason]").fill("ส่งกลับเรียบร้อย")
+    closing.locator("[name=contact][value=not_possible]").check()
+    closing.locator("[name=not_possible_reason]").select_option("abroad")
+    closing.locator("button[type=submit]").click()
