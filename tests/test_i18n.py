@@ -44,23 +44,27 @@ def test_an_unknown_language_falls_back_to_thai(client):
 
 
 def po_entries(text: str) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, plural forms joined."""
+    """(msgid, msgstr, fuzzy) for each entry of a .po file, plural forms joined; a msgid with
+    a context (msgctxt) is given as "context|msgid"."""
     entries = []
     for block in text.split("\n\n"):
         lines = [line for line in block.strip().splitlines() if line]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        current, fields = None, {"msgid": "", "msgstr": ""}
+        current, fields = None, {"msgctxt": "", "msgid": "", "msgstr": ""}
         for line in lines:
             if line.startswith("#"):
                 continue
-            if line.startswith(("msgid ", "msgid_plural ")):
+            if line.startswith("msgctxt "):
+                current = "msgctxt"
+            elif line.startswith(("msgid ", "msgid_plural ")):
                 current = "msgid"
             elif line.startswith("msgstr"):
                 current = "msgstr"
             literal = line[line.index('"') :] if '"' in line else '""'
             fields[current] += literal[1:-1]
         if fields["msgid"]:
-            entries.append((fields["msgid"], fields["msgstr"], fuzzy))
+            context = f"{fields['msgctxt']}|" if fields["msgctxt"] else ""
+            entries.append((context + fields["msgid"], fields["msgstr"], fuzzy))
     return entries
 
 
