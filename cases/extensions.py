@@ -6,9 +6,9 @@ AppConfig.ready(), and `cases` asks the registry:
 
 - `visibility(role, organisation_id)`: the extra cases an organisation of that role sees (a
   referral's receiver sees the referred case; a shelter sees its residents);
-- `linked_rows(case)` / `running_work(case)`: the rows of other apps hanging off a case (their
-  clocks are the case's clocks), and those still running (which keep the case from closing,
-  in the words of `running_work_reasons(case)` where the app gave them);
+- `linked_rows(case)` / `running_work_reasons(case)`: the rows of other apps hanging off a case
+  (their clocks are the case's clocks), and, in each app's words, what of them still runs and
+  keeps the case from closing;
 - `living_elsewhere(case)`: where the case's person lives now under another of their cases
   (a shelter bed), which refuses a second bed.
 """
@@ -19,8 +19,7 @@ from collections.abc import Callable
 from django.db.models import Model, Q, QuerySet
 
 _visibility: dict[str, list[Callable[[int], Q]]] = defaultdict(list)
-_linked: list[tuple[type[Model], Q]] = []
-_blocking: list[tuple[type[Model], Q, object]] = []
+_linked: list[tuple[type[Model], Q, object]] = []
 _residence: list[Callable] = []
 
 
@@ -30,13 +29,10 @@ def register_visibility(*roles: str, condition: Callable[[int], Q]) -> None:
         _visibility[role].append(condition)
 
 
-def register_linked_model(model: type[Model], *, running: Q, why_open=None) -> None:
+def register_linked_model(model: type[Model], *, running: Q, why_open) -> None:
     """`model` has a `case` foreign key; `running` selects its rows still in progress.
-    `why_open`, when given, is what the close form says while one runs (in the user's
-    language: a lazy translation), instead of the general refusal."""
-    _linked.append((model, running))
-    if why_open is not None:
-        _blocking.append((model, running, why_open))
+    `why_open` is what a refused close says while one runs (a lazy translation)."""
+    _linked.append((model, running, why_open))
 
 
 def visibility(role: str, organisation_id: int) -> Q:
@@ -47,18 +43,14 @@ def visibility(role: str, organisation_id: int) -> Q:
 
 
 def linked_rows(case) -> list[QuerySet]:
-    return [model.objects.filter(case=case) for model, _ in _linked]
-
-
-def running_work(case) -> bool:
-    return any(model.objects.filter(running, case=case).exists() for model, running in _linked)
+    return [model.objects.filter(case=case) for model, _, _ in _linked]
 
 
 def running_work_reasons(case) -> list[str]:
-    """The words of each registered `why_open` whose rows still run on the case."""
+    """What still runs on the case: the `why_open` of each registered model with running rows."""
     return [
         str(why)
-        for model, running, why in _blocking
+        for model, running, why in _linked
         if model.objects.filter(running, case=case).exists()
     ]
 

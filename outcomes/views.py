@@ -14,6 +14,7 @@ from audit.exports import list_export
 from audit.reads import audited_list_page
 from cases.permissions import can_close
 from cases.selectors import case_get_visible
+from cases.services import case_close_blockers
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.lists import Column, labels
 
@@ -100,6 +101,8 @@ def close(request, case_id):
         _("The case is closed."),
         "outcomes/record.html",
         title=_("Close the case with the person's outcome"),
+        # Said before the form is filled in, not after (the service checks them again).
+        blockers=case_close_blockers(case) if request.method == "GET" else [],
     )
 
 

@@ -18,4 +18,8 @@ class ReferralsConfig(AppConfig):
         register_visibility(
             Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR, condition=cases_referred_to
         )
-        register_linked_model(Referral, running=Q(state__in=OPEN_STATES))
+        register_linked_model(
+            Referral,
+            running=Q(state__in=OPEN_STATES),
+            why_open=_("A referral of this case is still open: it is answered or withdrawn first."),
+        )

@@ -27,5 +27,9 @@ class SheltersConfig(AppConfig):
         register_visibility(
             Role.SHELTER_STAFF, condition=partial(cases_resident_in, current_only=True)
         )
-        register_linked_model(Placement, running=Q(status=PlacementStatus.ADMITTED))
+        register_linked_model(
+            Placement,
+            running=Q(status=PlacementStatus.ADMITTED),
+            why_open=_("The person still lives in a shelter under this case: discharge first."),
+        )
         register_residence(living_elsewhere)

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from cases import services
@@ -176,6 +176,9 @@ def test_concurrent_registrations_get_distinct_case_numbers(worker_chiangmai):
 
 def test_a_case_cannot_be_closed_while_a_referral_is_open(worker_chiangmai):
     case = referral_in_state(worker_chiangmai, "submitted", person={"estimated_age": 30}).case
-    with pytest.raises(ValidationError):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
+    assert refused.value.messages == [
+        "A referral of this case is still open: it is answered or withdrawn first."
+    ]
     assert Case.objects.get(pk=case.pk).status == "open"

@@ -275,10 +275,12 @@ def test_a_case_closes_with_its_outcome_once_its_follow_ups_are_done(
     case = left_shelter(worker_chiangmai, director_kredtrakarn, central_reviewer)
     for _ in range(2):
         services.follow_up_outcome_record(case_id=case.pk, actor=worker_chiangmai, **REACHED)
-        with pytest.raises(ValidationError):  # the next follow-up's clock still runs
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
             services.closure_outcome_record(
                 case_id=case.pk, actor=worker_chiangmai, reason="x", **REACHED
             )
+        [why] = refused.value.messages  # the next follow-up's clock still runs, by its name
+        assert why.startswith("The clock “Follow-up after reintegration” still runs on the case")
     assert not case.outcomes.filter(moment="closure").exists()
     assert Case.objects.get(pk=case.pk).status == "open"
     services.follow_up_outcome_record(case_id=case.pk, actor=worker_chiangmai, **REACHED)
@@ -320,6 +322,27 @@ def test_a_social_worker_records_a_follow_up_in_the_browser(
     assert [str(m) for m in done.context["messages"]] == [th("Follow-up visit recorded.")]
     assert th("6-month follow-up") in done.content.decode()  # the next one is due
     assert case.outcomes.get().own_words == REACHED["own_words"]
+
+
+def test_the_closing_page_says_first_what_keeps_the_case_open(
+    client, worker_chiangmai, director_kredtrakarn
+):
+    case = admission(worker_chiangmai, director_kredtrakarn).case  # lives in a shelter
+    client.force_login(worker_chiangmai)
+    page = client.get(reverse("outcomes:close", args=[case.pk]))
+    assert page.context["blockers"] == [
+        th("The person still lives in a shelter under this case: discharge first.")
+    ]
+    html = page.content.decode()
+    assert 'data-testid="close-blockers"' in html and "disabled>" in html
+    refused = client.post(reverse("outcomes:close", args=[case.pk]), {"reason": "x", **REACHED})
+    assert th("The person still lives in a shelter under this case: discharge first.") in (
+        refused.content.decode()
+    )
+    assert Case.objects.get(pk=case.pk).status == "open"
+    open_case = register_case(worker_chiangmai)
+    ready = client.get(reverse("outcomes:close", args=[open_case.pk]))
+    assert ready.context["blockers"] == [] and "close-blockers" not in ready.content.decode()
 
 
 def test_the_follow_up_page_of_a_case_with_none_due_says_so(client, worker_chiangmai):

@@ -6,6 +6,7 @@ One module per entity; every public function is importable from `cases.services`
 
 from .cases import (
     case_close,
+    case_close_blockers,
     case_event_add,
     case_open,
     case_reopen,
@@ -66,6 +67,7 @@ __all__ = [
     "case_open",
     "possible_duplicate_report",
     "case_reopen",
+    "case_close_blockers",
     "case_running_deadlines",
     "case_transfer_ownership",
     "consent_record",

@@ -14,12 +14,13 @@ from accounts.models import Organisation, Province, User
 from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.dates import format_datetime
 from core.domain import ensure, ensure_transition
 from notifications.matrix import Audience, announce
 from sla.models import Deadline
 from sla.services import deadline_reassign
 
-from ..extensions import linked_rows, running_work, running_work_reasons
+from ..extensions import linked_rows, running_work_reasons
 from ..models import Case, CaseEvent, CaseNumberCounter, Operation, Person
 from ..permissions import can_close, can_register
 from ..workflow import CASE_TRANSITIONS, OPEN_SCREENING_STATES, CaseStatus
@@ -164,6 +165,25 @@ def case_running_deadlines(case: Case):
     return Deadline.objects.filter(condition, closed_at__isnull=True)
 
 
+def case_close_blockers(case: Case) -> list[str]:
+    """What keeps the case from closing, one sentence each in the user's language: an open
+    screening, the other apps' running work (cases/extensions.py), and, once those are done, each
+    clock still running on it. Empty when the case may close."""
+    blockers = [
+        _("The screening is still open (%(status)s): decide it first.")
+        % {"status": screening.get_status_display()}
+        for screening in case.screenings.filter(status__in=OPEN_SCREENING_STATES)
+    ]
+    blockers += running_work_reasons(case)
+    if blockers:
+        return blockers
+    return [
+        _("The clock “%(clock)s” still runs on the case, due %(due)s: meet or close it first.")
+        % {"clock": deadline.get_clock_display(), "due": format_datetime(deadline.due_at)}
+        for deadline in case_running_deadlines(case).order_by("due_at")
+    ]
+
+
 @transaction.atomic
 def case_transfer_ownership(
     *, case_id: int, to_organisation: Organisation, lead_worker: User | None, actor: User
@@ -204,19 +224,8 @@ def case_close(*, case_id: int, actor: User, reason: str) -> Case:
     ensure(can_close(actor, case), _("Only the lead worker or a supervisor closes a case."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
-    if reasons := running_work_reasons(case):
-        raise ValidationError(" ".join(reasons))
-    if (
-        case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
-        or running_work(case)
-        or case_running_deadlines(case).exists()
-    ):
-        raise ValidationError(
-            _(
-                "The case still has a screening, a referral, a shelter stay or a deadline "
-                "running; finish it first."
-            )
-        )
+    if blockers := case_close_blockers(case):
+        raise ValidationError(blockers)
     case.status = CaseStatus.CLOSED
     case.closed_reason = reason.strip()
     case.save(update_fields=["status", "closed_reason", "updated_at"])
