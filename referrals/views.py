@@ -105,7 +105,7 @@ def home(request):
     )
 
 
-@role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
+@role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR)  # the staff answer no referral
 def inbox(request):
     """Referrals waiting for the user's organisation: urgent first, then newest, with the time
     left on each deadline."""

@@ -121,7 +121,7 @@ RULES = {
     "cases:screening_decide": ("post", OWN_OFFICE),
     "cases:screening_second_review": ("post", {"central"}),
     "referrals:home": ("get", {"central"}),
-    "referrals:inbox": ("get", PROVINCIAL | SHELTER),
+    "referrals:inbox": ("get", PROVINCIAL | {"director"}),  # the staff answer no referral
     "referrals:sent": ("get", PROVINCIAL),
     "referrals:list": ("get", PROVINCIAL | {"director", "central"}),
     "referrals:export": ("get", EXPORTERS),
