@@ -2,7 +2,7 @@
 of DESIGN.md §6 (cases.selectors), so whoever sees a case sees its justice records: the owning
 office, a shelter its residents, the central division all, a partner only with a live grant."""
 
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 
 from audit.reads import read_for_display
@@ -11,6 +11,7 @@ from cases.selectors import case_list_visible_to
 from sla.models import Clock, Deadline
 
 from .models import CompensationClaim, Hearing, Prosecution
+from .workflow import HearingStatus
 
 
 def _visible_cases(user):
@@ -70,6 +71,20 @@ def claim_get_visible(*, user, claim_id) -> CompensationClaim:
 def claim_get_for_display(*, user, claim_id) -> CompensationClaim:
     """A claim for its page: visible (404 otherwise), the reading logged."""
     return read_for_display(claim_get_visible, user=user, claim_id=claim_id)
+
+
+def prosecutions_and_claims_of_shown_case(
+    case: Case,
+) -> tuple[QuerySet[Prosecution], QuerySet[CompensationClaim]]:
+    """The proceedings (with their next hearing) and claims of a case that the caller has
+    already read through cases.selectors (the case page): whoever sees a case sees these, so
+    the case's visibility is not worked out again. Never for a case id taken from a request."""
+    prosecutions = Prosecution.objects.filter(case=case).annotate(
+        next_hearing=Min(
+            "hearings__scheduled_at", filter=Q(hearings__status=HearingStatus.SCHEDULED)
+        )
+    )
+    return prosecutions, CompensationClaim.objects.filter(case=case)
 
 
 def permits_with_deadlines(case: Case) -> list[tuple[Permit, Deadline | None]]:

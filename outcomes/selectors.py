@@ -40,12 +40,16 @@ def outcome_list_visible_to(*, user) -> QuerySet[Outcome]:
     outcomes = Outcome.objects.select_related(
         "case__person", "case__intake_province", "recorded_by"
     ).filter(case__in=case_list_visible_to(user=user).values("pk"))
+    return _as_shelter_sees(outcomes, user)
+
+
+def _as_shelter_sees(outcomes: QuerySet[Outcome], user) -> QuerySet[Outcome]:
     shelter = _shelter_of(user)
-    if shelter is not None:
-        outcomes = outcomes.filter(
-            Q(placement__isnull=True) | Q(placement__unit__shelter__organisation_id=shelter)
-        )
-    return outcomes
+    if shelter is None:
+        return outcomes
+    return outcomes.filter(
+        Q(placement__isnull=True) | Q(placement__unit__shelter__organisation_id=shelter)
+    )
 
 
 def outcome_get_visible(*, user, outcome_id) -> Outcome:
@@ -61,9 +65,10 @@ def outcome_get_for_display(*, user, outcome_id) -> Outcome:
 
 
 def case_outcomes_for(*, user, case: Case) -> QuerySet[Outcome]:
-    """The outcomes of a case (already visible to the user) that the user may see, the
-    latest first."""
-    return outcome_list_visible_to(user=user).filter(case=case)
+    """The outcomes that the user may see of a case that the caller has already read through
+    cases.selectors (the case page), the latest first: the case's visibility is not worked out
+    again. Never for a case id taken from a request."""
+    return _as_shelter_sees(Outcome.objects.filter(case=case), user)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,13 @@ def repatriation_get_for_display(*, user, repatriation_id) -> Repatriation:
     return read_for_display(repatriation_get_visible, user=user, repatriation_id=repatriation_id)
 
 
+def repatriations_of_shown_case(case) -> QuerySet[Repatriation]:
+    """The repatriations of a case that the caller has already read through cases.selectors
+    (the case page): whoever sees a case sees them, so its visibility is not worked out again.
+    Never for a case id taken from a request."""
+    return Repatriation.objects.filter(case=case).select_related("counterpart", "province")
+
+
 def counterparts_active() -> QuerySet[CounterpartAgency]:
     return CounterpartAgency.objects.filter(is_active=True)
 

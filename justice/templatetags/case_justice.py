@@ -3,32 +3,23 @@ importing `justice` (which is built on it), through `{% load case_justice %}` an
 `{% case_justice case %}`."""
 
 from django import template
-from django.db.models import Min, Q
 
 from justice.permissions import can_record
-from justice.selectors import claim_list_visible_to, prosecution_list_visible_to
-from justice.workflow import HearingStatus
+from justice.selectors import prosecutions_and_claims_of_shown_case
 
 register = template.Library()
 
 
 @register.inclusion_tag("justice/_case_card.html", takes_context=True)
 def case_justice(context, case):
-    """The case's proceedings (with their next hearing) and claims the signed-in user may see."""
+    """The case's proceedings (with their next hearing) and claims: the page has shown the case
+    to the signed-in user, who therefore sees these."""
     user = context["request"].user
-    prosecutions = (
-        prosecution_list_visible_to(user=user)
-        .filter(case=case)
-        .annotate(
-            next_hearing=Min(
-                "hearings__scheduled_at", filter=Q(hearings__status=HearingStatus.SCHEDULED)
-            )
-        )
-    )
+    prosecutions, claims = prosecutions_and_claims_of_shown_case(case)
     return {
         "case": case,
         "prosecutions": prosecutions,
-        "claims": claim_list_visible_to(user=user).filter(case=case),
+        "claims": claims,
         "may_record": can_record(user, case) and case.is_open,
         "request": context["request"],
     }

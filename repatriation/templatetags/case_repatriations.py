@@ -5,18 +5,18 @@
 from django import template
 
 from cases.permissions import can_work_on
-from repatriation.selectors import repatriation_list_visible_to
+from repatriation.selectors import repatriations_of_shown_case
 
 register = template.Library()
 
 
 @register.inclusion_tag("repatriation/_case_section.html", takes_context=True)
 def case_repatriations(context, case):
-    """The case's repatriations that the signed-in user may see, and the link to plan one for
-    the office that owns an open case."""
+    """The case's repatriations (the page has shown the case to the signed-in user, who
+    therefore sees them), and the link to plan one for the office that owns an open case."""
     user = context["request"].user
     return {
         "case": case,
-        "repatriations": repatriation_list_visible_to(user=user).filter(case=case),
+        "repatriations": repatriations_of_shown_case(case),
         "may_plan": case.is_open and can_work_on(user, case),
     }
