@@ -23,10 +23,15 @@ class AdmitForm(StyledFormMixin, forms.Form):
     planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
     override_reason = override_reason_field()
 
-    def __init__(self, *args, shelter=None, **kwargs):
+    def __init__(self, *args, shelter=None, units=None, **kwargs):
+        """`units`: the shelter's sections already read by the page (the bed board's), offered
+        as they are instead of each form of the page reading them again."""
         super().__init__(*args, **kwargs)
         if shelter is not None:
-            self.fields["unit"].queryset = shelter.units.all()
+            field = self.fields["unit"]
+            field.queryset = shelter.units.all()
+            if units is not None:
+                field.choices = [("", field.empty_label), *((unit.pk, str(unit)) for unit in units)]
 
 
 class MoveSectionForm(StyledFormMixin, forms.Form):

@@ -65,18 +65,19 @@ def home(request):
     record_list(residents, user=request.user, name="bed board")
     record_list(waiting, user=request.user, name="bed board: waiting for a bed")
     soon = timezone.localdate() + DEPARTURES_WITHIN
+    units = selectors.bed_board(shelter=shelter, residents=residents)
     return render(
         request,
         "shelters/home.html",
         {
             "shelter": shelter,
-            "units": selectors.bed_board(shelter=shelter, residents=residents),
+            "units": units,
             "urgent": urgent_unanswered(user=request.user) if is_director else [],
             "today": timezone.localdate(),
             "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
             # Who is coming is the director's business; staff see residents only.
             "waiting": [
-                (referral, AdmitForm(shelter=shelter, prefix=f"r{referral.pk}"))
+                (referral, AdmitForm(shelter=shelter, units=units, prefix=f"r{referral.pk}"))
                 for referral in waiting
             ],
             "is_director": is_director,

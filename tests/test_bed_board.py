@@ -6,6 +6,8 @@ sees the urgent referrals waiting for an answer with the time left."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shelters import services
@@ -93,3 +95,29 @@ def test_the_director_sees_urgent_referrals_with_the_time_left(
     assert "เหลืออีก" in section  # "… left", in Thai
     # Staff see residents, not who is coming.
     assert 'data-testid="urgent-incoming"' not in home(client, staff_kredtrakarn)
+
+
+@pytest.mark.django_db
+def test_each_referral_waiting_for_a_bed_offers_the_sections_without_reading_them_again(
+    client, worker_chiangmai, director_kredtrakarn
+):
+    """The admit form of every accepted referral lists the shelter's sections, read once for
+    the whole board: three referrals waiting cost no more queries than one."""
+    client.force_login(director_kredtrakarn)
+
+    def waiting(count: int) -> tuple[int, str]:
+        for _ in range(count):
+            referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
+        client.get(reverse("shelters:home"))  # the user's own look-ups now cached
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("shelters:home")).content.decode()
+        return len(queries), page
+
+    one, _ = waiting(1)
+    three, page = waiting(2)
+    assert three == one
+    sections = ShelterUnit.objects.filter(
+        shelter__organisation=director_kredtrakarn.membership.organisation
+    )
+    for unit in sections:
+        assert page.count(f'<option value="{unit.pk}">{unit}</option>') == 3
