@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from core.exports import FORMATS, export_refused, export_response
-from core.lists import Column, export_columns
+from core.lists import Column, export_columns, only_columns
 
 from .models import AuditEvent
 from .services import audit_record
@@ -74,14 +74,6 @@ def register_export_handler(handler: ExportHandler) -> None:
     _handlers.append(handler)
 
 
-def _loaded(queryset: QuerySet, columns: list[Column]) -> QuerySet:
-    """Only what the columns read, joined in the same query: one query per chunk of rows,
-    however many rows there are."""
-    fields = [field for column in columns for field in column.fields]
-    relations = {field.rsplit("__", 1)[0] for field in fields if "__" in field}
-    return queryset.select_related(None).select_related(*relations).only(*fields)
-
-
 def _filter_errors(filterset: FilterSet) -> str:
     form = filterset.form
     return "; ".join(
@@ -122,7 +114,7 @@ def list_export(
             _("Some filters are not valid: %(errors)s") % {"errors": _filter_errors(filterset)}
         )
     columns = export_columns(columns)
-    rows = _loaded(filterset.qs, columns)
+    rows = only_columns(filterset.qs, columns)
     export = ListExport(
         name=name,
         format=format,

@@ -158,26 +158,34 @@ class StyledFormMixin:
 class _OptionsInPython:
     """A select whose options are written in Python instead of one template include each:
     the language list has over 600 options, and a case page with two of them spent most of its time
-    in the includes (docs/PERFORMANCE.md). Same HTML as Django's select template; choices in
-    groups take Django's own path."""
+    in the includes (docs/PERFORMANCE.md). Same HTML as Django's select template, option groups
+    included."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
-            return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final["multiple"] = True
         chosen = set(self.format_value(value))
-        parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
-        for option_value, label in self.choices:
+
+        def option(option_value, label) -> str:
+            nonlocal chosen
             text = "" if option_value is None else str(option_value)
             selected = text in chosen
             if selected and not self.allow_multiple_selected:
                 chosen = set()  # as Django's Select: only the first match is selected
-            parts.append(
+            return (
                 f'<option value="{escape(text)}"{" selected" if selected else ""}>'
                 f"{escape(str(label))}</option>"
             )
+
+        parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(str(option_value))}">')
+                parts.extend(option(*choice) for choice in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(option(option_value, label))
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 (names, values and labels escaped)
 

@@ -72,7 +72,13 @@ def board_columns() -> list[Column]:
     """The columns of the deadline board, in the active language."""
     return [
         Column(_("Deadline"), ("clock",), lambda row: row.deadline.get_clock_display()),
-        Column(_("Case"), ("object_id",), lambda row: row.case_number, html=_case, nowrap=True),
+        Column(
+            _("Case"),
+            ("object_type", "object_id"),
+            lambda row: row.case_number,
+            html=_case,
+            nowrap=True,
+        ),
         Column(
             _("Responsible organisation"),
             ("organisation__name_th", "organisation__name_en"),
