@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+# One worker reads the catalogue while makemessages rewrites it (and puts it back) here.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("translation_catalogue")]
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "th" / "LC_MESSAGES" / "django.po"
 

@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 240
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
-pytestmark = [pytest.mark.smoke, pytest.mark.slow, pytest.mark.integration]
+pytestmark = [
+    pytest.mark.smoke,
+    pytest.mark.slow,
+    pytest.mark.integration,
+    pytest.mark.xdist_group("smoke_run"),  # one running system, its tests in file order
+]
 
 
 def free_port() -> int:
