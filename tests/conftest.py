@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Role
 from tests.factories import member
+from tests.shared_data import FAST_HASHERS
 
 PASSWORD = "correct-horse-battery"
 
@@ -14,7 +15,7 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords cheaply: the real hasher costs half a second per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 _REFERENCE_DATA: dict[str, str] = {}

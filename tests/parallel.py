@@ -11,8 +11,10 @@ settings, because nrm/settings.py reads these from the environment once.
 - Ports: live servers, bin/run, our own redis-servers and SMTP sinks all ask the system for a
   free port; no test uses a fixed one.
 
-Tests that share something no worker can have of its own carry `pytest.mark.xdist_group`
-(bin/test distributes with --dist loadgroup): such a group runs on one worker, in file order.
+Tests that share something no worker can have of its own, or data built once for them, are
+listed in ONE_WORKER below: each entry's tests run on one worker, one after another in file
+order (the others go one by one to whichever worker is free). xdist's own `xdist_group` mark
+cannot do it here: it renames the tests' node ids in a way pytest 9 no longer has.
 
 A serial run (`bin/test -n 0`, or plain `python -m pytest`) changes nothing here.
 """
@@ -23,7 +25,17 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
 REDIS_DATABASES = 16  # redis.conf's default `databases`
+
+# Node id (a file, or a class in a file) -> why its tests keep to one worker.
+ONE_WORKER = {
+    "tests/test_smoke_run.py": "one running bin/run for the module, whose last test stops it",
+    "tests/test_i18n.py": "a test rewrites the Thai catalogue (and puts it back), others read it",
+    "tests/test_seed_demo.py::TestTheSeededDemo": "the demo seeded once for the class",
+    "tests/test_load_data.py::TestAGeneratedDataSet": "one data set generated for the class",
+}
 
 
 def worker_number() -> int | None:
@@ -56,3 +68,24 @@ def give_this_worker_its_own() -> None:
 
 
 give_this_worker_its_own()
+
+
+def one_worker_group(nodeid: str) -> str | None:
+    for prefix in ONE_WORKER:
+        if nodeid.startswith(prefix + "::"):
+            return prefix
+    return None
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup (pyproject.toml), with the groups of ONE_WORKER."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class OneWorkerGroups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return one_worker_group(nodeid) or super()._split_scope(nodeid)
+
+    return OneWorkerGroups(config, log)

@@ -3,36 +3,25 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 
 from accounts.models import User
 from cases.models import Person
 from devdata.demo_users import DEMO_USERS
 from shelters.models import Placement
+from tests.shared_data import built_once
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.slow,  # the whole demo data set
-    pytest.mark.xdist_group("seed_demo"),  # seeded once, on one worker
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the whole demo data set
 
 
 @pytest.fixture(scope="class")
 def demo_database(django_db_setup, django_db_blocker):
-    """seed_demo run once for a class of tests that read what it made: in a transaction that
-    each test's own (a savepoint) nests in, rolled back after the class. Run as on a test
-    system with DEBUG off: with --force (without, it refuses: see below)."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py's
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=False, PASSWORD_HASHERS=hashers),
-        transaction.atomic(),
-    ):
+    """seed_demo run once for a class of tests (on one xdist worker: tests/parallel.py), as on a
+    test system with DEBUG off: with --force (without, it refuses: see below)."""
+    with built_once(django_db_blocker, DEBUG=False):
         call_command("seed_demo", "--force")
         yield
-        transaction.set_rollback(True)
 
 
 # --- Once the demo is seeded: what a newcomer finds in it ---------------------------------------

@@ -26,12 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 240
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
-pytestmark = [
-    pytest.mark.smoke,
-    pytest.mark.slow,
-    pytest.mark.integration,
-    pytest.mark.xdist_group("smoke_run"),  # one running system, its tests in file order
-]
+# On one xdist worker, in file order (tests/parallel.py's ONE_WORKER).
+pytestmark = [pytest.mark.smoke, pytest.mark.slow, pytest.mark.integration]
 
 
 def free_port() -> int:
