@@ -1,6 +1,7 @@
 """Personas (healthchecks' alice/bob idea): one per role, in named offices, built on the
 reference data that the migrations load."""
 
+import os
 import shutil
 
 import pytest
@@ -10,6 +11,11 @@ from tests.factories import member
 from tests.shared_data import FAST_HASHERS
 
 PASSWORD = "correct-horse-battery"
+
+# The ORM is called from the tests while Playwright's event loop runs, and the loop runs on for
+# the rest of the session, so on an xdist worker for every test it runs after a browser test
+# (tests only; tests/test_settings.py keeps it out of its checks).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
