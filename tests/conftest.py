@@ -1,20 +1,27 @@
 """Personas (healthchecks' alice/bob idea): one per role, in named offices, built on the
 reference data that the migrations load."""
 
+import os
 import shutil
 
 import pytest
 
 from accounts.models import Role
 from tests.factories import member
+from tests.shared_data import FAST_HASHERS
 
 PASSWORD = "correct-horse-battery"
+
+# The ORM is called from the tests while Playwright's event loop runs, and the loop runs on for
+# the rest of the session, so on an xdist worker for every test it runs after a browser test
+# (tests only; tests/test_settings.py keeps it out of its checks).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords cheaply: the real hasher costs half a second per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 _REFERENCE_DATA: dict[str, str] = {}

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+# On one xdist worker (tests/parallel.py's ONE_WORKER): no test reads the catalogue while
+# makemessages rewrites it (and puts it back) here.
 pytestmark = pytest.mark.django_db
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "th" / "LC_MESSAGES" / "django.po"

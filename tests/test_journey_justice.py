@@ -5,7 +5,6 @@ and time typed) and a compensation claim; the shelter is told of the hearing and
 office and the shelter have its reminder clock. Screenshots: docs/screenshots/journey-j*.png."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.urls import reverse
@@ -18,8 +17,6 @@ from notifications.models import Notification
 from sla.models import Clock, Deadline
 from tests.factories import admission
 from tests.test_journeys import form, reference_data, shoot, sign_in, th  # noqa: F401
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,

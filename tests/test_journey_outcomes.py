@@ -3,8 +3,6 @@ opens the case of a person who went home from the Kredtrakarn shelter, records t
 follow-up with the person's outcome (first forgetting part of it, which the page says in
 Thai and keeps the answers given), and finds it on the case with the 6-month one due."""
 
-import os
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -15,8 +13,6 @@ from shelters import services as shelters
 from sla.models import Deadline
 from tests.factories import admission
 from tests.test_journeys import patient_pages, reference_data, shoot, sign_in, th  # noqa: F401
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,7 +13,6 @@ test stands alone) and saves screenshots to docs/screenshots/journey-*.png for t
 """
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -34,10 +33,6 @@ from sla.models import Deadline
 from sla.tasks import sweep_deadlines
 from tests.conftest import PASSWORD
 from tests.factories import admission, referral_in_state
-
-# The ORM is called from the tests while Playwright's event loop runs, and the loop runs on
-# for the rest of the session (tests only; tests/test_settings.py keeps it out of its checks).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

@@ -10,121 +10,117 @@ from accounts.models import User
 from cases.models import Person
 from devdata.demo_users import DEMO_USERS
 from shelters.models import Placement
+from tests.shared_data import built_once
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the whole demo data set, each time
-
-
-def test_seed_demo_creates_every_demo_login_with_the_demo_password(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    for username, organisation_code, role, *_ in DEMO_USERS:
-        request = RequestFactory().post("/accounts/login/")
-        user = authenticate(request, username=username, password=settings.NRM_DEMO_PASSWORD)
-        assert user is not None, username
-        assert user.membership.role == role
-        assert user.membership.organisation.code == organisation_code
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the whole demo data set
 
 
-def test_the_demo_shows_the_safeguards_children_and_a_person_with_two_cases(settings):
-    """Issue 15: the rules for children and for one bed per person are visible in the demo."""
-    settings.DEBUG = True
-    call_command("seed_demo")
-    persons = Person.objects.annotate(n_cases=Count("cases"))
-    assert any(person.is_child for person in persons)
-    assert persons.filter(n_cases__gte=2).exists()
-    assert Placement.objects.filter(status="admitted").exists()
+@pytest.fixture(scope="class")
+def demo_database(django_db_setup, django_db_blocker):
+    """seed_demo run once for a class of tests (on one xdist worker: tests/parallel.py), as on a
+    test system with DEBUG off: with --force (without, it refuses: see below)."""
+    with built_once(django_db_blocker, DEBUG=False):
+        call_command("seed_demo", "--force")
+        yield
 
 
-def test_the_demo_shows_repatriations_in_several_states(settings):
-    """Issue 18: a repatriation to Myanmar confirmed, one under way, a Thai reintegration."""
-    from repatriation.models import Repatriation
+# --- Once the demo is seeded: what a newcomer finds in it ---------------------------------------
+@pytest.mark.usefixtures("demo_database")
+class TestTheSeededDemo:
+    def test_seed_demo_forced_creates_every_demo_login_with_the_demo_password(self, settings):
+        assert User.objects.count() == len(DEMO_USERS)
+        for username, organisation_code, role, *_ in DEMO_USERS:
+            request = RequestFactory().post("/accounts/login/")
+            user = authenticate(request, username=username, password=settings.NRM_DEMO_PASSWORD)
+            assert user is not None, username
+            assert user.membership.role == role
+            assert user.membership.organisation.code == organisation_code
 
-    settings.DEBUG = True
-    call_command("seed_demo")
-    rows = {(r.kind, r.status, r.case.person.nationality) for r in Repatriation.objects.all()}
-    assert ("repatriation", "confirmed", "MM") in rows
-    assert ("repatriation", "scheduled", "MM") in rows
-    assert ("reintegration", "assessed", "TH") in rows
-    call_command("seed_demo")
-    assert Repatriation.objects.count() == 3
+    def test_the_demo_shows_the_safeguards_children_and_a_person_with_two_cases(self):
+        """Issue 15: the rules for children and for one bed per person are visible in the demo."""
+        persons = Person.objects.annotate(n_cases=Count("cases"))
+        assert any(person.is_child for person in persons)
+        assert persons.filter(n_cases__gte=2).exists()
+        assert Placement.objects.filter(status="admitted").exists()
+
+    def test_the_demo_shows_repatriations_in_several_states(self, settings):
+        """Issue 18: a repatriation to Myanmar confirmed, one under way, a Thai reintegration."""
+        from repatriation.models import Repatriation
+
+        rows = {(r.kind, r.status, r.case.person.nationality) for r in Repatriation.objects.all()}
+        assert ("repatriation", "confirmed", "MM") in rows
+        assert ("repatriation", "scheduled", "MM") in rows
+        assert ("reintegration", "assessed", "TH") in rows
+        settings.DEBUG = True
+        call_command("seed_demo")  # idempotent
+        assert Repatriation.objects.count() == 3
+
+    def test_seed_demo_is_idempotent(self, settings):
+        settings.DEBUG = True
+        call_command("seed_demo")  # the second time
+        assert User.objects.count() == len(DEMO_USERS)
+
+    def test_the_demo_sysadmin_can_open_the_admin(self, client):
+        client.force_login(User.objects.get(username="sysadmin"))
+        assert client.get("/admin/accounts/organisation/").status_code == 200
+
+    def test_the_demo_shows_outcomes_in_every_state(self):
+        """Issue 18: at closure, at 3, 6 and 12 months, not possible with its reason, contact lost,
+        and a sign of re-victimisation; a case closed after its 12-month follow-up."""
+        from outcomes.models import Outcome
+
+        outcomes = Outcome.objects.all()
+        assert set(outcomes.values_list("moment", flat=True)) == {
+            "closure",
+            "months_3",
+            "months_6",
+            "months_12",
+        }
+        assert set(outcomes.values_list("contact", flat=True)) == {
+            "reached",
+            "not_possible",
+            "contact_lost",
+        }
+        assert outcomes.filter(contact="not_possible").exclude(not_possible_reason="").exists()
+        assert outcomes.filter(revictimised=True).exists()
+        twelve = outcomes.get(moment="months_12")
+        assert twelve.case.status == "closed" and twelve.case.outcomes.filter(moment="closure")
+
+    def test_the_demo_shows_court_cases_and_compensation_in_several_states(self, settings):
+        """Issue 18: proceedings, hearings and claims in their states, a hearing the shelter where
+        the person lives is reminded of, and an s.37 permit."""
+        from justice.models import CompensationClaim, Prosecution
+        from sla.models import Deadline
+
+        assert set(Prosecution.objects.values_list("status", flat=True)) == {
+            "investigation",
+            "before_court",
+            "concluded",
+            "dropped",
+        }
+        assert set(CompensationClaim.objects.values_list("status", flat=True)) == {
+            "filed",
+            "awarded",
+            "received",
+            "unpaid",
+            "rejected",
+            "withdrawn",
+        }
+        assert Deadline.objects.filter(clock="hearing_shelter", closed_at__isnull=True).exists()
+        settings.DEBUG = True
+        call_command("seed_demo")  # idempotent
+        assert Prosecution.objects.count() == 6
 
 
-def test_seed_demo_is_idempotent(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
-    assert User.objects.count() == len(DEMO_USERS)
-
-
+# --- On a database of its own -------------------------------------------------------------------
 def test_seed_demo_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo")
     assert not User.objects.exists()
-    call_command("seed_demo", "--force")
-    assert User.objects.count() == len(DEMO_USERS)
 
 
 def test_seed_demo_if_empty_leaves_a_database_with_users_alone(settings, worker_chiangmai):
     settings.DEBUG = True
     call_command("seed_demo", "--if-empty")
     assert User.objects.count() == 1
-
-
-def test_the_demo_sysadmin_can_open_the_admin(settings, client):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    client.force_login(User.objects.get(username="sysadmin"))
-    assert client.get("/admin/accounts/organisation/").status_code == 200
-
-
-def test_the_demo_shows_outcomes_in_every_state(settings):
-    """Issue 18: at closure, at 3, 6 and 12 months, not possible with its reason, contact lost,
-    and a sign of re-victimisation; a case closed after its 12-month follow-up."""
-    from outcomes.models import Outcome
-
-    settings.DEBUG = True
-    call_command("seed_demo")
-    outcomes = Outcome.objects.all()
-    assert set(outcomes.values_list("moment", flat=True)) == {
-        "closure",
-        "months_3",
-        "months_6",
-        "months_12",
-    }
-    assert set(outcomes.values_list("contact", flat=True)) == {
-        "reached",
-        "not_possible",
-        "contact_lost",
-    }
-    assert outcomes.filter(contact="not_possible").exclude(not_possible_reason="").exists()
-    assert outcomes.filter(revictimised=True).exists()
-    twelve = outcomes.get(moment="months_12")
-    assert twelve.case.status == "closed" and twelve.case.outcomes.filter(moment="closure")
-
-
-def test_the_demo_shows_court_cases_and_compensation_in_several_states(settings):
-    """Issue 18: proceedings, hearings and claims in their states, a hearing the shelter where
-    the person lives is reminded of, and an s.37 permit."""
-    from justice.models import CompensationClaim, Prosecution
-    from sla.models import Deadline
-
-    settings.DEBUG = True
-    call_command("seed_demo")
-    assert set(Prosecution.objects.values_list("status", flat=True)) == {
-        "investigation",
-        "before_court",
-        "concluded",
-        "dropped",
-    }
-    assert set(CompensationClaim.objects.values_list("status", flat=True)) == {
-        "filed",
-        "awarded",
-        "received",
-        "unpaid",
-        "rejected",
-        "withdrawn",
-    }
-    assert Deadline.objects.filter(clock="hearing_shelter", closed_at__isnull=True).exists()
-    call_command("seed_demo")  # idempotent
-    assert Prosecution.objects.count() == 6

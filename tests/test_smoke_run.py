@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 240
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
+# On one xdist worker, in file order (tests/parallel.py's ONE_WORKER).
 pytestmark = [pytest.mark.smoke, pytest.mark.slow, pytest.mark.integration]
 
 
