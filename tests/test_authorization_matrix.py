@@ -29,11 +29,11 @@ from exports import services as exports
 from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
+from partners.services import plan_task_add
 from shelters import services as shelters
 from shelters.models import Shelter
 from sla.calendar import is_working_day
 from sla.services import holiday_change_add
-from partners.services import plan_task_add
 from tests.factories import (
     UserFactory,
     admission,
