@@ -183,8 +183,8 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_th", "name_en", "kind", "province", "is_active"]
-    list_filter = ["kind", "is_active", "province__region"]
+    list_display = ["code", "name_th", "name_en", "kind", "agency", "province", "is_active"]
+    list_filter = ["kind", "agency", "is_active", "province__region"]
     list_select_related = ["province"]
     search_fields = ["code", "name_th", "name_en"]
     autocomplete_fields = ["province"]

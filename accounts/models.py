@@ -67,8 +67,25 @@ class Organisation(BilingualName):
         REGIONAL_OFFICE = "regional_office", _("Regional office")
         PARTNER = "partner", _("Partner agency")
 
+    class Agency(models.TextChoices):
+        """What a partner agency does on a multidisciplinary team (the 2022 NRM)."""
+
+        POLICE = "police", _("Police")
+        LABOUR = "labour", _("Labour")
+        IMMIGRATION = "immigration", _("Immigration")
+        HEALTH = "health", _("Health")
+        NGO = "ngo", _("NGO")
+        INTERPRETER = "interpreter", _("Interpreter service")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    agency = models.CharField(
+        _("agency type"),
+        max_length=20,
+        choices=Agency.choices,
+        blank=True,
+        help_text=_("For a partner agency: what it does on the multidisciplinary team."),
+    )
     province = models.ForeignKey(
         Province,
         on_delete=models.PROTECT,
@@ -89,12 +106,23 @@ class Organisation(BilingualName):
                 condition=Q(kind="partner") | Q(province__isnull=False),
                 name="organisation_province_required",
             ),
+            # Only a partner agency has an agency type (clean() asks a new one for it).
+            models.CheckConstraint(
+                condition=Q(kind="partner") | Q(agency=""),
+                name="organisation_agency_for_partners",
+            ),
             models.UniqueConstraint(
                 fields=["province"],
                 condition=Q(kind="provincial_office"),
                 name="one_provincial_office_per_province",
             ),
         ]
+
+    def clean(self):
+        if self.kind == self.Kind.PARTNER and not self.agency:
+            raise ValidationError({"agency": _("Say what the partner agency does.")})
+        if self.kind != self.Kind.PARTNER and self.agency:
+            raise ValidationError({"agency": _("Only a partner agency has an agency type.")})
 
 
 class User(AbstractUser):
@@ -146,6 +174,7 @@ class Role(models.TextChoices):
     SHELTER_STAFF = "shelter_staff", _("Shelter staff")
     CENTRAL_REVIEWER = "central_reviewer", _("Central reviewer")
     SYSADMIN = "sysadmin", _("System administrator")
+    PARTNER = "partner", _("Partner agency officer")
 
 
 # Which kind of organisation each role works in (DESIGN.md §1, §6).
@@ -156,6 +185,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.SHELTER_STAFF: Organisation.Kind.SHELTER,
     Role.CENTRAL_REVIEWER: Organisation.Kind.CENTRAL,
     Role.SYSADMIN: Organisation.Kind.CENTRAL,
+    Role.PARTNER: Organisation.Kind.PARTNER,
 }
 
 

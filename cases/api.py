@@ -27,6 +27,7 @@ from .models import (
     Indicator,
     IntakeChannel,
     Interview,
+    InterviewTopic,
     Outcome,
     Person,
     RiskLevel,
@@ -157,10 +158,23 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class InterviewSerializer(serializers.ModelSerializer):
     language = iso_code(3, "ISO 639")
+    topics = serializers.ListField(
+        child=serializers.ChoiceField(choices=InterviewTopic.choices), required=False
+    )
 
     class Meta:
         model = Interview
-        fields = ["id", "held_at", "interviewer", "interpreter", "language", "location", "summary"]
+        fields = [
+            "id",
+            "held_at",
+            "interviewer",
+            "interpreter",
+            "language",
+            "location",
+            "topics",
+            "summary",
+            "recording_reference",
+        ]
 
 
 class ScreeningSerializer(serializers.ModelSerializer):

@@ -1,8 +1,9 @@
 from django import forms
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Province, User
+from accounts.models import Membership, Organisation, Province, Role, User
 from core.forms import (
     DateInput,
     DateTimeInput,
@@ -18,10 +19,12 @@ from .models import (
     IdentityDocument,
     Indicator,
     IntakeChannel,
+    InterviewTopic,
     Outcome,
     Person,
     RiskLevel,
     ScreeningMember,
+    SharedPart,
 )
 from .reference import country_choices, language_choices
 from .validators import validate_phone
@@ -184,7 +187,19 @@ class InterviewForm(StyledFormMixin, forms.Form):
         widget=TypeAheadSelect,
     )
     location = forms.CharField(label=_("Place"), required=False, max_length=200)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics covered"),
+        choices=InterviewTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    recording_reference = forms.CharField(
+        label=_("Recording reference"),
+        required=False,
+        max_length=200,
+        help_text=_("Only when the person agreed to be recorded (their consent to the interview)."),
+    )
 
 
 class ExtensionForm(StyledFormMixin, forms.Form):
@@ -221,16 +236,56 @@ class PermitForm(StyledFormMixin, forms.Form):
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput())
 
 
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_agency_display()})"
+
+
+class PartnerOfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        agencies = ", ".join(str(m.organisation) for m in obj.partner_memberships)
+        return f"{obj.display_name} · {agencies}"
+
+
+def partner_officers():
+    """The active officers of active partner agencies, each with their agency for the label.
+    Only the supervisor who shares the case is offered the list (cases.permissions.can_grant):
+    nobody else learns from it who has an account."""
+    working = Membership.objects.working().filter(
+        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
+    )
+    return (
+        User.objects.filter(is_active=True, memberships__in=working)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        .prefetch_related(Prefetch("memberships", working, to_attr="partner_memberships"))
+    )
+
+
 class AccessGrantForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(
-        label=_("User name of the person"),
-        queryset=User.objects.filter(is_active=True),
-        to_field_name="username",
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("No active account has this user name.")},
+    """Share a case with a partner agency's officer: the agency and the person chosen from
+    lists with type-ahead (nobody types a user name), the parts shared, why and until when."""
+
+    organisation = PartnerChoiceField(
+        label=_("Partner agency"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.PARTNER, is_active=True),
+        widget=TypeAheadSelect,
+    )
+    user = PartnerOfficerChoiceField(
+        label=_("Person"), queryset=User.objects.none(), widget=TypeAheadSelect
+    )
+    parts = forms.MultipleChoiceField(
+        label=_("Parts shared"),
+        choices=SharedPart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[SharedPart.IDENTITY, SharedPart.SCREENING, SharedPart.INTERVIEWS],
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     expires_at = forms.DateTimeField(label=_("Access ends"), widget=DateTimeInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = partner_officers()
 
 
 class PersonMergeForm(StyledFormMixin, forms.Form):

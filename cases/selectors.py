@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import member_users
 from accounts.state import request_memo
-from audit.reads import read_for_display
+from audit.reads import read_for_display, record_display
 from sla.models import DUE_SOON
 
 from .extensions import visibility
@@ -21,9 +21,11 @@ from .models import (
     ConsentStep,
     IdentityDocument,
     IntakeBatch,
+    Interview,
     Operation,
     Person,
     Screening,
+    SharedPart,
 )
 from .workflow import ACTIVE_SCREENING_STATES, OPEN_CASE_STATES, ScreeningStatus
 
@@ -48,6 +50,10 @@ def _by_role(membership) -> Q | None:
         return Q(pk__in=[])
     if membership.role == Role.CENTRAL_REVIEWER:
         return None
+    if membership.role == Role.PARTNER:
+        # A partner agency never reads the case itself, only the parts shared with it
+        # (case_share_get below), whatever its grants say.
+        return Q(pk__in=[])
     organisation = membership.organisation_id
     # Referrals and shelters add what a receiver and a shelter see (cases/extensions.py); a
     # sysadmin sees no victim data.
@@ -77,7 +83,7 @@ def _case_visibility(user) -> Q | None:
     by_role = _by_role(user.membership)
     if by_role is None:
         return None
-    if user.membership is not None and user.membership.role == Role.SYSADMIN:
+    if user.membership is not None and user.membership.role in (Role.SYSADMIN, Role.PARTNER):
         return by_role
     if not _has_live_grant(user):
         return by_role
@@ -293,3 +299,102 @@ def referral_consent_refused(case: Case) -> Consent | None:
     """The person's latest recorded will on being referred, when it is a refusal."""
     latest = consent_latest(case, ConsentStep.REFERRAL)
     return latest if latest is not None and latest.decision == Consent.Decision.REFUSED else None
+
+
+# --- What a partner agency sees: the parts of a case shared with it, until the expiry ---------
+
+
+def _live_shares(user) -> QuerySet[AccessGrant]:
+    if not user.is_authenticated or user.membership is None:
+        return AccessGrant.objects.none()
+    if user.membership.role != Role.PARTNER:
+        return AccessGrant.objects.none()
+    return AccessGrant.objects.filter(
+        user_id=user.pk,
+        organisation_id=user.membership.organisation_id,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def case_shares_of(*, user) -> QuerySet[AccessGrant]:
+    """A partner officer's live shares, soonest expiry first, with the case and the person the
+    home page names (the person's name only where identity is shared: the page asks
+    `share.shows(IDENTITY)`). Not the partner role, or shared by another organisation than the
+    officer works in now: none."""
+    return _live_shares(user).select_related("case__person", "case__owner").order_by("expires_at")
+
+
+class CaseShare:
+    """A case as a partner sees it: the case, the live grants to the officer, and the union of
+    their parts. Nothing but the shared parts is read through it."""
+
+    def __init__(self, case: Case, grants: list[AccessGrant]):
+        self.case = case
+        self.grants = grants
+        self.parts = {part for grant in grants for part in grant.parts}
+        self.expires_at = max(grant.expires_at for grant in grants)
+        self.purpose = grants[0].purpose
+
+    def shows(self, part: str) -> bool:
+        return part in self.parts
+
+    @property
+    def person(self) -> Person | None:
+        return self.case.person if self.shows(SharedPart.IDENTITY) else None
+
+    def screenings(self) -> QuerySet[Screening]:
+        if not self.shows(SharedPart.SCREENING):
+            return Screening.objects.none()
+        return self.case.screenings.prefetch_related("members", "indicators")
+
+    def interviews(self) -> QuerySet[Interview]:
+        """The person's interviews on this case (every screening's), oldest first."""
+        if not self.shows(SharedPart.INTERVIEWS):
+            return Interview.objects.none()
+        return Interview.objects.filter(screening__case=self.case).order_by("held_at", "pk")
+
+    def files(self) -> QuerySet[CaseDocument]:
+        if not self.shows(SharedPart.DOCUMENTS):
+            return CaseDocument.objects.none()
+        return self.case.files.all()
+
+
+def case_share_get(*, user, case_id: int) -> CaseShare:
+    """The case shared with a partner officer, with its live grants; 404 when none is live (an
+    expired share is as if it never existed)."""
+    grants = list(
+        _live_shares(user).filter(case_id=case_id).select_related("case__person", "case__owner")
+    )
+    if not grants:
+        raise Http404
+    return CaseShare(grants[0].case, grants)
+
+
+def case_share_get_for_display(*, user, case_id: int) -> CaseShare:
+    """The shared case for the partner's page, the reading logged against the case."""
+    share = case_share_get(user=user, case_id=case_id)
+    record_display(share.case, user=user)
+    return share
+
+
+def shared_document_get_for_display(*, user, case_id: int, document_id: int) -> CaseDocument:
+    """A document of a case shared with the partner with its documents: 404 otherwise; the
+    reading logged."""
+    share = case_share_get(user=user, case_id=case_id)
+    try:
+        document = share.files().get(pk=document_id)
+    except (CaseDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return record_display(document, user=user)
+
+
+def interview_counts(*, person_ids) -> dict[int, int]:
+    """How many times each person was interviewed, over all their cases (the target: at most
+    two, so that a victim tells the story once to the whole team)."""
+    rows = (
+        Interview.objects.filter(screening__case__person_id__in=person_ids)
+        .values("screening__case__person_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["screening__case__person_id"]: row["count"] for row in rows}

@@ -145,6 +145,9 @@ def _play(scenario, case, worker, reviewer, now, rng):
         actor=worker,
         held_at=now - dt.timedelta(hours=1),
         interviewer=worker.get_full_name(),
+        interpreter="Ko Zaw" if case.person.nationality == "MM" else "",
+        language="my" if case.person.nationality == "MM" else "",
+        topics=["recruitment", "work", "exploitation", "debt"],
         summary="สัมภาษณ์โดยทีมสหวิชาชีพ บันทึกไว้เพื่อไม่ต้องสัมภาษณ์ซ้ำ",
     )
     services.screening_update(

@@ -3,7 +3,7 @@ are visible when one signs in as each."""
 
 from django.db import transaction
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Province, Role, User
 from accounts.services import user_create
 
 # username, organisation code, role, first name, last name, language
@@ -17,7 +17,43 @@ DEMO_USERS = [
     ("staff.kredtrakarn", "shelter-kredtrakarn", Role.SHELTER_STAFF, "จันทร์เพ็ญ", "สายใจ", "th"),
     ("central.reviewer", "central", Role.CENTRAL_REVIEWER, "ธนพร", "เที่ยงธรรม", "th"),
     ("sysadmin", "central", Role.SYSADMIN, "ผู้ดูแล", "ระบบ", "en"),
+    ("pol.chiangmai", "partner-police-50", Role.PARTNER, "ประยุทธ์", "มีชัย", "th"),
+    ("labour.chiangmai", "partner-labour-50", Role.PARTNER, "สุดา", "แรงงานดี", "th"),
 ]
+
+# Partner agencies of Chiang Mai's multidisciplinary team (issue 21): code, Thai and English
+# names, agency type, province code.
+DEMO_PARTNERS = [
+    (
+        "partner-police-50",
+        "ตำรวจภูธรจังหวัดเชียงใหม่",
+        "Chiang Mai Provincial Police",
+        Organisation.Agency.POLICE,
+        "50",
+    ),
+    (
+        "partner-labour-50",
+        "สำนักงานสวัสดิการและคุ้มครองแรงงานจังหวัดเชียงใหม่",
+        "Chiang Mai Labour Protection and Welfare Office",
+        Organisation.Agency.LABOUR,
+        "50",
+    ),
+]
+
+
+def seed_demo_partners() -> None:
+    """The demo's partner agencies, unless they exist."""
+    for code, name_th, name_en, agency, province in DEMO_PARTNERS:
+        Organisation.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_th": name_th,
+                "name_en": name_en,
+                "kind": Organisation.Kind.PARTNER,
+                "agency": agency,
+                "province": Province.objects.get(code=province),
+            },
+        )
 
 
 @transaction.atomic
@@ -26,6 +62,7 @@ def seed_demo_users(*, password: str) -> list[tuple[User, bool]]:
 
     Existing accounts are left as they are (their passwords too), so running it twice is safe.
     """
+    seed_demo_partners()
     organisations = Organisation.objects.in_bulk(
         {code for _u, code, *_rest in DEMO_USERS}, field_name="code"
     )

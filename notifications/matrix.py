@@ -50,6 +50,13 @@ class Audience(models.TextChoices):
         _("The director and staff of the shelter where the person lives now, if any"),
     )
     GRANTEE = "grantee", _("The person given access to the case")
+    TASK_OWNERS = (
+        "task_owners",
+        _(
+            "The organisation that owns a task on the plan: its officers with live access to "
+            "the case, or the case's team when it is the case's own office"
+        ),
+    )
     UPLOADER = "uploader", _("Who uploaded the intake file")
     REQUESTER = "requester", _("Who asked for the file")
     CLOCK_HOLDERS = (
@@ -76,6 +83,7 @@ class Topic(models.TextChoices):
     DEADLINE = "deadline", _("Deadlines")
     OUTCOME = "outcome", _("Outcomes after closure and follow-ups")
     JUSTICE = "justice", _("Court cases and compensation")
+    PLAN = "plan", _("Plans across agencies")
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,16 @@ EVENTS: dict[str, Rule] = {
     "access.granted": Rule((A.GRANTEE,), _("You were given access to case {number} until {until}")),
     "access.revoked": Rule((A.GRANTEE,), _("Your access to case {number} was ended")),
     "access.expired": nobody(_("The person was told the end date when access was given.")),
+    # One plan across agencies (partners)
+    "plan.assigned": Rule(
+        (A.TASK_OWNERS,),
+        _("Case {number}: a task for {organisation} on the plan across agencies, due {due}"),
+    ),
+    "plan.started": nobody(_("The plan on the case shows it to everyone on the case.")),
+    "plan.done": Rule((A.CASE_TEAM,), _("Case {number}: {organisation} finished its task")),
+    "plan.cancelled": Rule(
+        (A.TASK_OWNERS,), _("Case {number}: a task of {organisation} on the plan was cancelled")
+    ),
     # Mass intake
     "intake.imported": Rule(
         (A.UPLOADER,), _("The intake file {file} is imported: {count} cases opened")

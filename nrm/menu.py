@@ -17,7 +17,9 @@ from accounts.models import Role
 NO_MEMBERSHIP = ""  # signed in, in no organisation: a person given one case by a grant
 PROVINCIAL = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
 SHELTER = frozenset({Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF})
-WORKING = frozenset(Role.values) - {Role.SYSADMIN}  # who works with victims' records
+# Who works with victims' records; a partner agency reads only what is shared with it, from
+# its home page (partners).
+WORKING = frozenset(Role.values) - {Role.SYSADMIN, Role.PARTNER}
 EVERYONE = frozenset(Role.values) | {NO_MEMBERSHIP}
 OVERSEERS = frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR})
 # Who finds persons from the search box on the bar (it searches the case list, cases/search.py).

@@ -9,6 +9,7 @@ from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from outcomes.api import OutcomeViewSet
+from partners.api import PlanTaskViewSet
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
@@ -31,6 +32,7 @@ router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
+router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
 
 api_v1 = [
     *router.urls,
@@ -56,6 +58,7 @@ urlpatterns = [
     path("repatriation/", include("repatriation.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("justice/", include("justice.urls")),
+    path("partners/", include("partners.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

@@ -77,6 +77,16 @@ class DashboardOutcomesSerializer(serializers.Serializer):
     queries = serializers.DictField(child=serializers.CharField())
 
 
+class DashboardInterviewsSerializer(serializers.Serializer):
+    """Interview once: how often the persons of the period's cases were interviewed."""
+
+    persons = serializers.IntegerField(help_text="Persons interviewed at least once")
+    interviews = serializers.IntegerField(help_text="Their interviews")
+    average = serializers.FloatField(allow_null=True, help_text="Interviews per person")
+    over_target = serializers.IntegerField(help_text="Persons interviewed more than the target")
+    target = serializers.IntegerField(help_text="At most this many interviews of a person")
+
+
 class DashboardMoneySerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Claims")
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Baht")
@@ -108,6 +118,7 @@ class DashboardSerializer(serializers.Serializer):
     by_province = DashboardCountSerializer(many=True)
     monthly = DashboardMonthSerializer(many=True)
     screenings = DashboardCountSerializer(many=True)
+    interviews = DashboardInterviewsSerializer()
     referrals = DashboardCountSerializer(many=True)
     declines = DashboardCountSerializer(
         many=True,

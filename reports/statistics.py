@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, Role
-from cases.models import CHILD_AGE, Case, ExploitationType, Outcome, Screening, Sex
+from cases.models import CHILD_AGE, Case, ExploitationType, Interview, Outcome, Screening, Sex
 from cases.reference import country_name
 from cases.selectors import case_list_visible_to
 from cases.workflow import OPEN_CASE_STATES
@@ -51,7 +51,7 @@ from sla.selectors import deadline_board, deadlines_answered_by
 CACHE_SECONDS = 120
 # Raised whenever the figures change shape, so that a release never reads the older shape that
 # its predecessor left in the cache (2: declines by reason; 3: outcomes; 4: compensation).
-FIGURES_VERSION = 4
+FIGURES_VERSION = 5
 
 VICTIM_OUTCOMES = [Outcome.VICTIM_TRAFFICKING, Outcome.VICTIM_FORCED_LABOUR]
 
@@ -330,6 +330,33 @@ def screenings_by_outcome(*, user, filters: Filters) -> list[dict]:
     return figures
 
 
+# Interview once (the MDT reads the record instead of asking again): at most two interviews
+# of a person is the target.
+INTERVIEW_TARGET = 2
+
+
+def interview_figures(*, user, filters: Filters) -> dict:
+    """How often the persons of the cases registered in the period were interviewed, over
+    those cases: persons interviewed, interviews, the average per person, and the persons
+    interviewed more often than the target. One grouped query (a row per person)."""
+    registered = cases_registered(user=user, filters=filters).values("pk")
+    counts = list(
+        Interview.objects.filter(screening__case__in=registered)
+        .order_by()
+        .values("screening__case__person_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    persons, interviews = len(counts), sum(counts)
+    return {
+        "persons": persons,
+        "interviews": interviews,
+        "average": round(interviews / persons, 1) if persons else None,
+        "over_target": sum(1 for n in counts if n > INTERVIEW_TARGET),
+        "target": INTERVIEW_TARGET,
+    }
+
+
 def referrals_in_scope(*, user, filters: Filters):
     """Referrals the user may see, submitted in the period, of cases of the province."""
     referrals = referral_list_visible_to(user=user).filter(**filters.moments("submitted_at"))
@@ -512,6 +539,7 @@ def _count_figures(*, user, filters: Filters) -> dict:
         "by_province": by_province(registered),
         "monthly": monthly_trend(user=user, filters=filters),
         "screenings": screenings_by_outcome(user=user, filters=filters),
+        "interviews": interview_figures(user=user, filters=filters),
         "referrals": referrals,
         "declines": declines,
         "sla": sla_compliance(user=user, filters=filters),

@@ -34,6 +34,7 @@ class Clock(models.TextChoices):
     )
     HEARING = "hearing", _("Court hearing")
     HEARING_SHELTER = "hearing_shelter", _("Court hearing of a resident")
+    PLAN_TASK = "plan_task", _("Task on a case's plan across agencies")
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -58,6 +59,8 @@ CLOCK_ACTORS = {
     # justice: the case's office prepares the person for court, the shelter takes them there.
     Clock.HEARING: _PROVINCIAL,
     Clock.HEARING_SHELTER: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
+    # partners: the organisation that owns the task, a partner agency or the case's office.
+    Clock.PLAN_TASK: (Role.PARTNER, *_PROVINCIAL),
 }
 
 

@@ -356,3 +356,33 @@ def repatriation_in_state(actor, state: str = "planned", *, case=None, person=No
     for step in _REPATRIATION_PATHS[state]:
         repatriation = steps[step](repatriation.pk)
     return repatriation
+
+
+def partner_officer(agency: str = "police", username: str | None = None, code: str = "") -> User:
+    """An officer of a partner agency of Chiang Mai (the agency made when it does not exist)."""
+    organisation, _created = Organisation.objects.get_or_create(
+        code=code or f"partner-{agency}-50",
+        defaults={
+            "name_th": f"หน่วยงานภาคี {agency}",
+            "name_en": f"Partner {agency}",
+            "kind": Organisation.Kind.PARTNER,
+            "agency": agency,
+            "province": Organisation.objects.get(code="pso-50").province,
+        },
+    )
+    return member(Role.PARTNER, organisation.code, username)
+
+
+def share_case(case, supervisor, officer, parts, *, days: int = 7, purpose: str = "MDT"):
+    """`case` shared by `supervisor` with a partner `officer` (their agency) for `parts`."""
+    from cases import services
+
+    return services.access_grant_give(
+        case=case,
+        actor=supervisor,
+        user=officer,
+        organisation=officer.membership.organisation,
+        parts=list(parts),
+        purpose=purpose,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )

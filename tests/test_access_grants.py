@@ -12,9 +12,9 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from cases import services
 from cases.models import CaseUserObjectPermission
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_to, case_shares_of
 from core.domain import ActionForbidden
-from tests.factories import UserFactory, member, register_case
+from tests.factories import UserFactory, member, partner_officer, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +90,16 @@ def test_access_is_never_open_ended_or_given_to_a_sysadmin(
 
 
 def test_the_supervisor_gives_and_revokes_access_on_the_case_page(
-    client, case, supervisor_chiangmai, police_officer
+    client, case, supervisor_chiangmai
 ):
+    police_officer = partner_officer("police", "pol.page")
     client.force_login(supervisor_chiangmai)
     given = client.post(
         reverse("cases:give_access", args=[case.pk]),
         {
-            "user": "pol.somchai",
+            "organisation": police_officer.membership.organisation.pk,
+            "user": police_officer.pk,
+            "parts": ["identity"],
             "purpose": "Court hearing",
             "expires_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         },
@@ -107,7 +110,7 @@ def test_the_supervisor_gives_and_revokes_access_on_the_case_page(
     assert revoked.status_code == 302
     grant.refresh_from_db()
     assert grant.revoked_at is not None
-    assert not case_list_visible_to(user=police_officer).exists()
+    assert not case_shares_of(user=police_officer).exists()
 
 
 def test_a_refusal_to_share_information_blocks_a_grant(

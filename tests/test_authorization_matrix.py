@@ -1,6 +1,7 @@
 """Who may reach what: every endpoint of the URL configuration, HTML and API, against every
 persona (own office, another province, the shelter, the central division, a sysadmin, a person
-granted one case, a person whose grant has expired).
+granted one case, a person whose grant has expired, a partner agency's officer the case is
+shared with: its partner pages only, never the case's own addresses).
 
 The list of endpoints is read from the URL configuration: a new endpoint without a rule here
 fails the suite. For each endpoint the rule names the personas who may succeed; everyone else
@@ -28,6 +29,7 @@ from exports import services as exports
 from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
+from partners.services import plan_task_add
 from shelters import services as shelters
 from shelters.models import Shelter
 from sla.calendar import is_working_day
@@ -35,10 +37,12 @@ from sla.services import holiday_change_add
 from tests.factories import (
     UserFactory,
     admission,
+    partner_officer,
     referral_in_state,
     register_case,
     repatriation_in_state,
     screening_in_state,
+    share_case,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +57,7 @@ PERSONAS = [
     "sysadmin",
     "granted",
     "expired",
+    "partner",
 ]
 PROVINCIAL = {"owner", "supervisor", "other"}
 OWN_OFFICE = {"owner", "supervisor"}
@@ -60,6 +65,8 @@ SEES_PRIVATE_CASE = {"owner", "supervisor", "central", "granted"}
 SEES_REFERRAL = {"owner", "supervisor", "director", "central"}
 SHELTER = {"director", "staff"}
 MEMBERS = set(PERSONAS) - {"granted", "expired"}
+# A partner officer reads the parts shared with them on their own pages, and nothing else.
+NOT_PARTNER = set(PERSONAS) - {"partner"}
 EXPORTERS = {"supervisor", "director", "central"}  # accountable for the personal data they take
 EVERYONE = set(PERSONAS)
 
@@ -261,6 +268,15 @@ RULES = {
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
+    # Partner agencies (issue 21): the shared parts of a case, its plan across agencies.
+    "partners:home": ("get", {"partner"}),
+    "partners:case": ("get", {"partner"}),
+    "partners:document": ("get", set()),  # the police officer is not shown the documents
+    "partners:task_add": ("post", OWN_OFFICE),
+    "partners:task_move": ("post", {"partner", "owner", "supervisor"}),
+    "api:plan-task-list": ("get", EVERYONE),  # each sees the tasks of their cases, or none
+    "api:plan-task-detail": ("get", {"owner", "supervisor", "central", "granted", "partner"}),
+    "api:plan-task-move": ("post", {"partner", "owner", "supervisor"}),
     "healthz": None,
     "readyz": None,
     # A bearer token from the environment, not a user's session (tests/test_metrics.py).
@@ -334,6 +350,15 @@ def world(
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
     AccessGrant.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    partner = partner_officer("police", "police3")
+    share_case(private, supervisor_chiangmai, partner, ["identity", "screening", "interviews"])
+    task = plan_task_add(
+        case=private,
+        actor=supervisor_chiangmai,
+        organisation=partner.membership.organisation,
+        title="สอบปากคำ",
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
     # An outcome of the private case (as recorded when a follow-up found contact lost).
     outcome = Outcome.objects.create(
         case=private, moment="closure", contact="contact_lost", recorded_by=worker_chiangmai
@@ -413,6 +438,7 @@ def world(
         "sysadmin": sysadmin,
         "granted": granted,
         "expired": expired,
+        "partner": partner,
     }
     args = {
         "case_id": private.pk,
@@ -437,6 +463,7 @@ def world(
         "action": "acknowledge",
         "repatriation_id": repatriation.pk,
         "move": "assess",
+        "task_id": task.pk,
     }
     api_objects = {
         "person": private.person_id,
@@ -450,8 +477,11 @@ def world(
         "prosecution": prosecution.pk,
         "hearing": hearing.pk,
         "claim": claim.pk,
+        "plan": task.pk,
     }
     bodies = {
+        "partners:task_move": {"to": "in_progress"},
+        "api:plan-task-move": {"to": "in_progress"},
         "api:outcome-follow-up": {"case": private.pk, "contact": "reached"},
         "api:outcome-close-case": {"case": private.pk, "contact": "reached", "reason": "x"},
         "api:placement-admit": {"referral": referral.pk, "unit": unit.pk},
@@ -504,6 +534,9 @@ SEES = {
         or name in ("shelters:discharge", "shelters:transfer", "shelters:move_section")
     },
     "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
+    # Everyone on the case sees its plan; only the task's agency and the case's office move it.
+    "partners:task_move": SEES_PRIVATE_CASE | {"partner"},
+    "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},
     **{
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES

@@ -40,10 +40,12 @@ from tests.factories import (
     admission,
     case_in_state,
     member,
+    partner_officer,
     referral_in_state,
     register_case,
     repatriation_in_state,
     screening_in_state,
+    share_case,
 )
 
 A = Audience
@@ -102,6 +104,36 @@ def _expire(p):
     _grant(p)
     cases.access_grants_expire(now=timezone.now() + dt.timedelta(days=8))
     return {}
+
+
+def _plan_task(p, organisation=None):
+    from partners import services as partners
+
+    case = register_case(p.worker)
+    police = partner_officer("police", "pol.plan")
+    share_case(case, p.supervisor, police, ["interviews"])
+    task = partners.plan_task_add(
+        case=case,
+        actor=p.supervisor,
+        organisation=organisation or police.membership.organisation,
+        title="บันทึกคำให้การ",
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    return task, police
+
+
+def _plan(p, to):
+    from partners import services as partners
+
+    if to == "assigned":
+        _task, police = _plan_task(p)
+        return {A.TASK_OWNERS: {police}}
+    task, police = _plan_task(p)
+    if to == "cancelled":
+        partners.plan_task_move(task_id=task.pk, actor=p.supervisor, to="cancelled")
+        return {A.TASK_OWNERS: {police}}
+    partners.plan_task_move(task_id=task.pk, actor=police, to=to, note="สอบปากคำแล้ว")
+    return team(p) if to == "done" else {}
 
 
 def _extend(p):
@@ -472,6 +504,10 @@ SCENARIOS = {
     "access.granted": lambda p: _grant(p) and {A.GRANTEE: {p.partner}},
     "access.revoked": _revoke,
     "access.expired": _expire,
+    "plan.assigned": lambda p: _plan(p, "assigned"),
+    "plan.started": lambda p: _plan(p, "in_progress"),
+    "plan.done": lambda p: _plan(p, "done"),
+    "plan.cancelled": lambda p: _plan(p, "cancelled"),
     "intake.imported": _intake,
     "intake.matches_elsewhere": _intake_matching_elsewhere,
     "case.possible_duplicate_elsewhere": _possible_duplicate,

@@ -32,8 +32,9 @@ BUDGETS = {
     ("worker", "cases:operation_list", None): 5,
     ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
-    # The case page: its own sections and those of justice, repatriation and outcomes.
-    ("worker", "cases:detail", "case"): 22,
+    # The case page: its own sections and those of justice, repatriation and outcomes; 26 with
+    # the plan across agencies (partners: its tasks, who a task may go to, the interviews).
+    ("worker", "cases:detail", "case"): 26,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     ("worker", "cases:screening", "screening"): 14,
@@ -56,7 +57,7 @@ BUDGETS = {
     ("reviewer", "referrals:list", None): 13,
     ("reviewer", "shelters:national", None): 6,
     ("reviewer", "shelters:placements", None): 9,
-    ("reviewer", "reports:dashboard", None): 23,
+    ("reviewer", "reports:dashboard", None): 24,  # 23, and the interviews per person
     # The log names each entry's record with one query per kind of record on the page: a
     # search by case number, whose newest 50 entries hold the same kinds as the data grows.
     ("reviewer", "/audit/?case=NRM", None): 21,
@@ -73,7 +74,7 @@ BUDGETS = {
     ("director", "/api/v1/referrals/", None): 5,
     ("reviewer", "/api/v1/cases/", None): 5,
     ("reviewer", "/api/v1/referrals/", None): 5,
-    ("reviewer", "/api/v1/reports/dashboard/", None): 20,
+    ("reviewer", "/api/v1/reports/dashboard/", None): 21,
     ("reviewer", "/api/v1/deadlines/board/", None): 8,
 }
 

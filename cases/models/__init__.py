@@ -3,7 +3,7 @@
 One module per entity group; every model and public name is importable from `cases.models`.
 """
 
-from .access import AccessGrant, CaseGroupObjectPermission, CaseUserObjectPermission
+from .access import AccessGrant, CaseGroupObjectPermission, CaseUserObjectPermission, SharedPart
 from .case import Case, CaseNumberCounter, ExploitationType, IntakeChannel, RiskLevel
 from .intake import IntakeBatch
 from .operation import Operation
@@ -18,10 +18,11 @@ from .records import (
     ConsentStep,
     document_path,
 )
-from .screening import Indicator, Interview, Outcome, Screening, ScreeningMember
+from .screening import Indicator, Interview, InterviewTopic, Outcome, Screening, ScreeningMember
 
 __all__ = [
     "AccessGrant",
+    "SharedPart",
     "CHILD_AGE",
     "Case",
     "CaseDocument",
@@ -39,6 +40,7 @@ __all__ = [
     "IntakeBatch",
     "IntakeChannel",
     "Interview",
+    "InterviewTopic",
     "Operation",
     "Outcome",
     "Permit",

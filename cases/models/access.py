@@ -11,6 +11,16 @@ from core.dates import format_date
 from .case import Case
 
 
+class SharedPart(models.TextChoices):
+    """The parts of a case a partner agency may be shown; nothing else of the case reaches it
+    (its notes, referrals, stays, consents, court cases and timeline stay with the office)."""
+
+    IDENTITY = "identity", _("Identity")
+    SCREENING = "screening", _("Screening")
+    INTERVIEWS = "interviews", _("Interview records")
+    DOCUMENTS = "documents", _("Documents")
+
+
 class AccessGrant(models.Model):
     """A named person's time-limited access to one case (an MDT police officer, say), given by
     a supervisor of the owning office for a stated purpose. The access itself is a
@@ -25,6 +35,16 @@ class AccessGrant(models.Model):
         related_name="access_grants",
         verbose_name=_("person given access"),
     )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="case_shares",
+        null=True,
+        blank=True,
+        verbose_name=_("partner agency"),
+    )
+    # SharedPart values: what a partner agency's officer sees of the case, nothing else.
+    parts = models.JSONField(_("parts shared"), default=list, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -47,6 +67,9 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.case} ({format_date(self.expires_at)})"
+
+    def get_parts_display(self) -> str:
+        return ", ".join(str(SharedPart(part).label) for part in self.parts)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -162,8 +162,25 @@ class ScreeningMember(models.Model):
         return f"{self.name} ({self.get_agency_display()})"
 
 
+class InterviewTopic(models.TextChoices):
+    """What an interview covered, so that the next agency asks only what is still missing."""
+
+    RECRUITMENT = "recruitment", _("Recruitment")
+    JOURNEY = "journey", _("Journey and border crossing")
+    WORK = "work", _("Work and living conditions")
+    EXPLOITATION = "exploitation", _("Exploitation and control")
+    DEBT = "debt", _("Debts and pay")
+    DOCUMENTS = "documents", _("Identity documents")
+    OFFENDERS = "offenders", _("Offenders")
+    HEALTH = "health", _("Health")
+    FAMILY = "family", _("Family")
+    WISHES = "wishes", _("The person's wishes")
+
+
 class Interview(models.Model):
-    """One interview, recorded so that the person is not made to tell their story again."""
+    """One interview, recorded so that the person is not made to tell their story again: who
+    asked, through which interpreter, what it covered, and where its recording is (only when
+    the person agreed to be recorded)."""
 
     screening = models.ForeignKey(
         Screening,
@@ -176,7 +193,14 @@ class Interview(models.Model):
     interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=3, choices=language_choices, blank=True)
     location = models.CharField(_("place"), max_length=200, blank=True)
+    topics = models.JSONField(_("topics covered"), default=list, blank=True)  # InterviewTopic
     summary = models.TextField(_("summary"))
+    recording_reference = models.CharField(
+        _("recording reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the recording is kept; only when the person agreed to be recorded."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -189,3 +213,6 @@ class Interview(models.Model):
 
     def __str__(self):
         return f"{format_datetime(self.held_at)} {self.interviewer}"
+
+    def get_topics_display(self) -> str:
+        return ", ".join(str(InterviewTopic(topic).label) for topic in self.topics)

@@ -4,19 +4,20 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.dates import format_date, format_datetime
 from core.domain import ensure
 from notifications.matrix import Audience, announce
 
-from ..models import AccessGrant, Case, Consent, ConsentStep
+from ..models import AccessGrant, Case, Consent, ConsentStep, SharedPart
 from ..permissions import can_grant
 from ..selectors import consent_latest
 
@@ -27,20 +28,50 @@ lazy_format_datetime = lazy(format_datetime, str)
 MAX_GRANT = dt.timedelta(days=90)
 
 
+def _partner_errors(user: User, organisation: Organisation | None, parts: list[str]) -> dict:
+    """What is wrong with sharing with a partner agency's officer: the agency is an active
+    partner, the person works in it, and at least one known part is shared. A partner
+    officer is only ever given parts of a case, through their agency."""
+    membership = user.membership
+    is_partner = membership is not None and membership.role == Role.PARTNER
+    if organisation is None and not is_partner:
+        return {}
+    errors = {}
+    if organisation is None or organisation.kind != Organisation.Kind.PARTNER:
+        errors["organisation"] = _("Choose a partner agency.")
+    elif not organisation.is_active:
+        errors["organisation"] = _("This partner agency is no longer active.")
+    elif not is_partner or membership.organisation_id != organisation.pk:
+        errors["user"] = _("Choose a person of the partner agency you chose.")
+    if not parts or set(parts) - set(SharedPart.values):
+        errors["parts"] = _("Choose at least one part of the case to share.")
+    return errors
+
+
 @transaction.atomic
 def access_grant_give(
-    *, case: Case, actor: User, user: User, purpose: str, expires_at: dt.datetime
+    *,
+    case: Case,
+    actor: User,
+    user: User,
+    purpose: str,
+    expires_at: dt.datetime,
+    organisation: Organisation | None = None,
+    parts: list[str] | None = None,
 ) -> AccessGrant:
-    """Give a named person read access to one case until `expires_at` (at most 90 days).
+    """Give a named person read access to one case until `expires_at` (at most 90 days). With
+    a partner agency (`organisation`): its officer sees only the `parts` shared (identity,
+    screening, interviews, documents) on the partner's pages, nothing else of the case.
 
     The person's latest recorded will on sharing their information governs: after a refusal
     the case is not shared (a lawful duty to share goes through the authorities, not here).
 
     Side effects: a django-guardian object permission (view_case) for that user on that case,
-    an AuditEvent.
+    an AuditEvent, the person told (access.granted).
     """
     ensure(can_grant(actor, case), _("Only a supervisor of the owning office gives access."))
-    errors = {}
+    parts = sorted(set(parts or []))
+    errors = _partner_errors(user, organisation, parts)
     sharing = consent_latest(case, ConsentStep.DATA_SHARING)
     if sharing is not None and sharing.decision == Consent.Decision.REFUSED:
         errors["user"] = _(
@@ -58,20 +89,32 @@ def access_grant_give(
     if errors:
         raise ValidationError(errors)
     grant = AccessGrant.objects.create(
-        case=case, user=user, purpose=purpose.strip(), granted_by=actor, expires_at=expires_at
+        case=case,
+        user=user,
+        organisation=organisation,
+        parts=parts if organisation else [],
+        purpose=purpose.strip(),
+        granted_by=actor,
+        expires_at=expires_at,
     )
     assign_perm("cases.view_case", user, case)
     audit_record(
         action=AuditEvent.Action.CREATE,
         actor=actor,
         obj=grant,
-        changes={"user": user.username, "case": case.number, "expires_at": expires_at.isoformat()},
+        changes={
+            "user": user.username,
+            "case": case.number,
+            "expires_at": expires_at.isoformat(),
+            **({"organisation": organisation.code, "parts": parts} if organisation else {}),
+        },
     )
     announce(
         "access.granted",
         to={Audience.GRANTEE: [user]},
         actor=actor,
-        link=case.get_absolute_url(),
+        # A partner's home page lists what is shared with it; the case page is not theirs.
+        link=reverse("home") if organisation else case.get_absolute_url(),
         number=case.number,
         until=lazy_format_datetime(expires_at),
     )

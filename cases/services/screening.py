@@ -22,15 +22,17 @@ from sla.services import deadline_close, deadline_move, deadline_open, due_at_fo
 from ..models import (
     Case,
     CaseEvent,
+    Consent,
     ConsentStep,
     Indicator,
     Interview,
+    InterviewTopic,
     Outcome,
     Screening,
     ScreeningMember,
 )
 from ..permissions import can_second_review, can_work_on
-from ..selectors import case_team
+from ..selectors import case_team, consent_latest
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     OPEN_SCREENING_STATES,
@@ -236,10 +238,30 @@ def interview_record(
     interpreter: str = "",
     language: str = "",
     location: str = "",
+    topics: list[str] | None = None,
+    recording_reference: str = "",
 ) -> Interview:
-    """Record one interview, so that the person need not tell their story again."""
+    """Record one interview, so that the person need not tell their story again: who asked,
+    the interpreter and language, the topics covered, and the recording's reference, kept
+    only when the person's latest will on being interviewed is a consent.
+
+    Side effects: an Interview row, the case's timeline (CaseEvent), an AuditEvent."""
     screening = _lock_screening(screening_id)
     ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
+    topics = sorted(set(topics or []))
+    if set(topics) - set(InterviewTopic.values):
+        raise ValidationError({"topics": _("Unknown topic.")})
+    if recording_reference.strip():
+        consent = consent_latest(screening.case, ConsentStep.INTERVIEW)
+        if consent is None or consent.decision != Consent.Decision.GIVEN:
+            raise ValidationError(
+                {
+                    "recording_reference": _(
+                        "Record the person's consent to the interview before you keep a "
+                        "reference to its recording."
+                    )
+                }
+            )
     if held_at > timezone.now():
         raise ValidationError({"held_at": _("This date is in the future.")})
     if held_at < screening.custody_started_at:
@@ -254,6 +276,8 @@ def interview_record(
         interpreter=interpreter.strip(),
         language=language,
         location=location.strip(),
+        topics=topics,
+        recording_reference=recording_reference.strip(),
         recorded_by=actor,
     )
     interview.full_clean()

@@ -53,8 +53,8 @@ CASE_FORMS = {
     "access": CaseForm(
         AccessGrantForm,
         "cases:give_access",
-        _("Give a named person access"),
-        _("Give access"),
+        _("Share with a partner agency"),
+        _("Share"),
         can_grant,
     ),
 }

@@ -150,7 +150,7 @@ def detail(request, case_id):
             "permits": case.permits.all(),
             "placements": selectors.case_stays_for(user=request.user, case=case),
             "may_grant": can_grant(request.user, case),
-            "grants": case.access_grants.select_related("user", "granted_by")
+            "grants": case.access_grants.select_related("user", "granted_by", "organisation")
             if can_grant(request.user, case)
             else [],
         },

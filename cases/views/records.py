@@ -72,7 +72,7 @@ def give_access(request, case_id):
         case_id,
         "access",
         lambda case, data: services.access_grant_give(case=case, actor=request.user, **data),
-        _("Access given. It ends by itself at the time you chose."),
+        _("Shared. The person is told; access ends by itself at the time you chose."),
     )
 
 
@@ -110,6 +110,11 @@ def document(request, case_id, document_id):
     record = selectors.document_get_for_display(
         user=request.user, case_id=case_id, document_id=document_id
     )
+    return document_response(record)
+
+
+def document_response(record) -> FileResponse:
+    """An uploaded document as a download (never shown inline: it may hold anything)."""
     return FileResponse(
         record.file.open("rb"),
         as_attachment=True,

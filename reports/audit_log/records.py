@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.selectors import case_list_visible_to, person_list_visible_to
 from core.dates import format_date, format_datetime
+from partners.models import PlanTask
 from referrals.models import Referral
 from repatriation.models import CounterpartAgency, DataTransfer, Repatriation
 from shelters.models import CarePlanItem, MovementRecord, Placement, ShelterUnit
@@ -139,6 +140,12 @@ KINDS: dict[type[models.Model], RecordKind] = {
         related=("user",),
         detail=lambda grant: _("to %(user)s") % {"user": _user_name(grant.user)},
         url=_case_page("case"),
+    ),
+    PlanTask: RecordKind(
+        case="case",
+        related=("organisation",),
+        detail=lambda task: f"{task.organisation.name} · {task.get_status_display()}",
+        url=lambda task: task.get_absolute_url(),
     ),
     Operation: RecordKind(detail=lambda operation: operation.name),
     IntakeBatch: RecordKind(related=("operation",), detail=str),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devdata.demo_cases import seed_demo_cases
 from devdata.demo_justice import seed_demo_justice
 from devdata.demo_outcomes import seed_demo_outcomes
+from devdata.demo_partners import seed_demo_partners_on_a_case
 from devdata.demo_referrals import seed_demo_referrals
 from devdata.demo_repatriation import seed_demo_repatriations
 from devdata.demo_users import seed_demo_users
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo repatriations: {seed_demo_repatriations()} created.")
         self.stdout.write(f"Demo outcomes: {seed_demo_outcomes()} created.")
         self.stdout.write(f"Demo court cases: {seed_demo_justice()} created.")
+        self.stdout.write(f"Demo shares with partner agencies: {seed_demo_partners_on_a_case()}.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership

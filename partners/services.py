@@ -1,0 +1,142 @@
+"""Writes of the plan across agencies: tasks added by the case's office, moved by their owner."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.models import AccessGrant, Case
+from cases.selectors import case_team
+from core.dates import format_date
+from core.domain import ensure, ensure_transition
+from notifications.matrix import Audience, announce
+from sla.models import Clock
+from sla.services import deadline_cancel, deadline_close, deadline_open
+
+from .models import PlanTask
+from .permissions import can_plan, can_update_task
+from .selectors import task_owners
+from .workflow import TASK_TRANSITIONS, TaskStatus
+
+# Rendered in each recipient's language when the notification is written.
+lazy_format_date = lazy(format_date, str)
+lazy_name = lazy(lambda organisation: organisation.name, str)
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """The task is due by the end of its day, in Thailand's time."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _on_the_case(case: Case, organisation: Organisation) -> bool:
+    """The case's own office, or a partner agency someone of which sees the case now."""
+    if organisation.pk == case.owner_id:
+        return True
+    return AccessGrant.objects.filter(
+        case=case,
+        organisation=organisation,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+@transaction.atomic
+def plan_task_add(
+    *, case: Case, actor: User, organisation: Organisation, title: str, due_on: dt.date
+) -> PlanTask:
+    """Add a task to the case's plan across agencies, owned by `organisation` (the case's
+    office, or a partner agency the case is shared with now), due by the end of `due_on`.
+
+    Side effects: the task's clock (sla Clock.PLAN_TASK) for the owning organisation, an
+    AuditEvent, the owning organisation told (plan.assigned).
+    """
+    ensure(can_plan(actor, case), _("Only the case's own office sets its plan."))
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Say what is to be done.")
+    if due_on < timezone.localdate():
+        errors["due_on"] = _("This date is in the past.")
+    if not _on_the_case(case, organisation):
+        errors["organisation"] = _(
+            "Share the case with this agency first: a task goes to an agency on the case."
+        )
+    if errors:
+        raise ValidationError(errors)
+    task = PlanTask.objects.create(
+        case=case, organisation=organisation, title=title.strip(), due_on=due_on, created_by=actor
+    )
+    deadline_open(
+        clock=Clock.PLAN_TASK,
+        obj=task,
+        organisation=organisation,
+        start=timezone.now(),
+        due_at=_end_of_day(due_on),
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=task,
+        changes={"case": case.number, "organisation": organisation.code, "due_on": str(due_on)},
+    )
+    announce(
+        "plan.assigned",
+        to={Audience.TASK_OWNERS: task_owners(task)},
+        actor=actor,
+        link=task.deadline_url(),
+        number=case.number,
+        organisation=lazy_name(organisation),
+        due=lazy_format_date(due_on),
+    )
+    return task
+
+
+@transaction.atomic
+def plan_task_move(*, task_id: int, actor: User, to: str, note: str = "") -> PlanTask:
+    """Move a task on: started, done or cancelled, with a note of what was done.
+
+    Side effects: the task's clock closed when it is done (met, or breached if late) or
+    cancelled, an AuditEvent, the case's team told when it is done (plan.done) and the owning
+    agency when it is cancelled (plan.cancelled).
+    """
+    task = (
+        PlanTask.objects.select_for_update().select_related("case", "organisation").get(pk=task_id)
+    )
+    ensure(can_update_task(actor, task), _("Only the organisation that owns the task updates it."))
+    ensure_transition(task.status, to, TASK_TRANSITIONS, dict(TaskStatus.choices))
+    before = task.status
+    task.status = to
+    task.note = note.strip() or task.note
+    task.updated_by = actor
+    task.save(update_fields=["status", "note", "updated_by", "updated_at"])
+    if to == TaskStatus.DONE:
+        deadline_close(clock=Clock.PLAN_TASK, obj=task)
+    elif to == TaskStatus.CANCELLED:
+        deadline_cancel(clock=Clock.PLAN_TASK, obj=task)
+    audit_record(
+        action=AuditEvent.Action.TRANSITION,
+        actor=actor,
+        obj=task,
+        changes={"status": [before, to], **({"note": task.note} if note.strip() else {})},
+    )
+    words = {
+        "actor": actor,
+        "number": task.case.number,
+        "organisation": lazy_name(task.organisation),
+    }
+    if to == TaskStatus.DONE:
+        team = case_team(task.case)
+        announce("plan.done", to={Audience.CASE_TEAM: team}, link=task.get_absolute_url(), **words)
+    elif to == TaskStatus.CANCELLED:
+        owners = task_owners(task)
+        announce(
+            "plan.cancelled", to={Audience.TASK_OWNERS: owners}, link=task.deadline_url(), **words
+        )
+    else:
+        announce("plan.started", **words)
+    return task
