@@ -161,6 +161,8 @@ RULES = {
     "audit:search": ("get", {"central"}),
     "audit:export": ("get", {"central"}),
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
+    "insights:stage_times": ("get", {"supervisor", "director", "central"}),
+    "insights:stage_cases": ("get", {"supervisor", "director", "central"}),
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
@@ -258,6 +260,7 @@ RULES = {
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
+    "api:stage_times": ("get", {"supervisor", "director", "central"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
@@ -437,6 +440,7 @@ def world(
         "action": "acknowledge",
         "repatriation_id": repatriation.pk,
         "move": "assess",
+        "stage": "identification",
     }
     api_objects = {
         "person": private.person_id,

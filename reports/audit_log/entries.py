@@ -55,6 +55,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "compensation-claims": (gettext_lazy("Compensation claims"), "justice:claims", ClaimFilter),
     "repatriations": (gettext_lazy("Returns home"), "repatriation:list", RepatriationFilter),
     "outcomes": (gettext_lazy("Outcomes"), "outcomes:list", OutcomeFilter),
+    "stage cases": (gettext_lazy("Cases behind a stage time"), None, None),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.
