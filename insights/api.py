@@ -25,6 +25,11 @@ class FigureSerializer(serializers.Serializer):
     within = serializers.IntegerField(help_text="Done within the stage's limit")
     limited = serializers.IntegerField(help_text="With a limit (0: the stage has none)")
     share = serializers.FloatField(allow_null=True, help_text="Percent within the limit")
+    blocked = serializers.FloatField(help_text="Seconds of the stage spent waiting on blockers")
+    blocked_count = serializers.IntegerField(help_text="People held up by a blocker")
+    blocked_share = serializers.FloatField(
+        allow_null=True, help_text="Percent of the stage's time spent waiting on blockers"
+    )
 
 
 class StageSerializer(serializers.Serializer):

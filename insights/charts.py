@@ -37,6 +37,7 @@ def _rows(stage_key: str, figures: list[Figure], filters: Filters, unit: int) ->
                 in_unit(figure.p90, unit),
                 figure.share,
                 figure.late if figure.limited else None,
+                figure.blocked_share,
             ],
         }
         for figure in figures
@@ -50,6 +51,7 @@ def _headers(unit_name: str) -> list[str]:
         _("90th percentile (%(unit)s)") % {"unit": unit_name},
         _("Within the limit (%)"),
         _("Past the limit"),
+        _("Time waiting on blockers (%)"),
     ]
 
 

@@ -13,7 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Func, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -21,6 +33,7 @@ from accounts.models import Province
 from cases.selectors import case_list_visible_to
 
 from .dimensions import DIMENSION_BY_KEY, Dimension
+from .models import Blocker
 from .stages import STAGES, Stage
 
 PERCENTILES = {"median": 0.5, "p90": 0.9}
@@ -110,6 +123,13 @@ class Figure:
     total: float = 0.0
     within: int = 0  # done within the stage's limit
     limited: int = 0  # with a limit to be within
+    blocked: float = 0.0  # seconds of `total` spent waiting on a blocker
+    blocked_count: int = 0  # people held up by one
+
+    @property
+    def blocked_share(self) -> float | None:
+        """The percentage of the stage's time spent waiting on blockers."""
+        return round(100 * self.blocked / self.total, 1) if self.total else None
 
     @property
     def share(self) -> float | None:
@@ -127,16 +147,36 @@ class StageFigures:
     groups: list[Figure] = field(default_factory=list)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def blocked_seconds(stage: Stage):
+    """The seconds of a row's stage spent waiting on a blocker (insights.Blocker) of its
+    record: each blocker's time within the stage's start and end (a running one until now)."""
+    if stage.blocked_on is None:
+        return Value(0.0)
+    field, path = stage.blocked_on
+    overlapping = Blocker.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("start")),
+        **{field: OuterRef(path)},
+        started_at__lt=OuterRef("end"),
+    )
+    overlap = Seconds(
+        Greatest("started_at", OuterRef("start")),
+        Least(Coalesce("ended_at", Value(timezone.now())), OuterRef("end")),
+    )
+    total = overlapping.order_by().values(field).annotate(total=Sum(overlap)).values("total")
+    return Coalesce(Subquery(total, output_field=FloatField()), Value(0.0))
 
 
 def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
     """The stage's rows that the figures count: begun in the period, in the province or
-    region, on cases the user may see; annotated with `seconds`."""
+    region, on cases the user may see; annotated with `seconds` and `waited` (of them,
+    waiting on a blocker)."""
     rows = stage.rows().filter(
-        start__gte=_midnight(filters.start),
-        start__lt=_midnight(filters.end + dt.timedelta(days=1)),
+        start__gte=midnight(filters.start),
+        start__lt=midnight(filters.end + dt.timedelta(days=1)),
     )
     if filters.province is not None:
         rows = rows.filter(case__intake_province=filters.province)
@@ -145,7 +185,7 @@ def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
     visible = case_list_visible_to(user=user)
     if visible.query.has_filters():
         rows = rows.filter(case__in=visible.order_by().values("pk"))
-    return rows.annotate(seconds=Seconds("start", "end"))
+    return rows.annotate(seconds=Seconds("start", "end"), waited=blocked_seconds(stage))
 
 
 def _aggregates(condition: Q | None = None) -> dict:
@@ -161,6 +201,8 @@ def _aggregates(condition: Q | None = None) -> dict:
             for name, fraction in PERCENTILES.items()
         },
         "total": Sum("seconds", filter=where()),
+        "blocked": Sum("waited", filter=where()),
+        "blocked_count": Count("pk", filter=where(Q(waited__gt=0))),
         "within": Count("pk", filter=where(Q(in_time=True))),
         "limited": Count("pk", filter=where(Q(in_time__isnull=False))),
     }
@@ -202,12 +244,14 @@ def in_python(rows: QuerySet, dimension: Dimension, stage: Stage) -> dict:
     """The same figures as the database counts them, from the rows' lengths (SQLite)."""
     lengths = defaultdict(list)
     within = defaultdict(lambda: [0, 0])
+    blocked = defaultdict(list)
     listed = rows.annotate(group=dimension.expression(stage)).values_list(
-        "group", "seconds", "in_time"
+        "group", "seconds", "in_time", "waited"
     )
-    for group, seconds, done_within in listed:
+    for group, seconds, done_within, waited in listed:
         for key in (group or []) if dimension.many else [group]:
             lengths[key].append(seconds)
+            blocked[key].append(waited)
             if done_within is not None:
                 within[key][0] += bool(done_within)
                 within[key][1] += 1
@@ -220,6 +264,8 @@ def in_python(rows: QuerySet, dimension: Dimension, stage: Stage) -> dict:
             "total": sum(values),
             "within": within[key][0],
             "limited": within[key][1],
+            "blocked": sum(blocked[key]),
+            "blocked_count": sum(1 for waited in blocked[key] if waited > 0),
         }
     return found
 
@@ -242,6 +288,7 @@ def stage_figures(*, user, filters: Filters) -> list[StageFigures]:
         ]
         for figure in groups:
             figure.total = figure.total or 0.0
+            figure.blocked = figure.blocked or 0.0
         # Periods in time order, other groups by name.
         groups.sort(key=lambda f: (f.key if isinstance(f.key, int) else 0, str(f.label)))
         result.append(StageFigures(stage=stage, groups=groups))

@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, Region
+from cases.reference import language_choices
 from core.forms import DateInput, StyledFormMixin, check_period
 
 from .dimensions import DIMENSIONS
 from .figures import Filters
+from .models import Reason
 
 
 def last_twelve_months() -> tuple[dt.date, dt.date]:
@@ -73,3 +75,15 @@ class StageFiltersForm(StyledFormMixin, forms.Form):
             region=data.get("region") or "",
             by=data["by"] or "all",
         )
+
+
+class BlockerForm(StyledFormMixin, forms.Form):
+    """Waiting because ...: the reason, the language for a missing interpreter, a note."""
+
+    reason = forms.ChoiceField(label=_("Waiting because"), choices=Reason.choices)
+    language = forms.ChoiceField(
+        label=_("Language (for an interpreter)"),
+        choices=lambda: [("", "—"), *language_choices()],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -42,6 +42,8 @@ class Stage:
     rows: Callable[[], QuerySet]
     shelter: str | None = None  # the path from a row to the shelter's organisation, if any
     clocks: tuple[str, ...] = ()  # the sla clocks whose limit the stage is held to
+    # The blockers that hold a row up: (the Blocker's field, the path from the row to it).
+    blocked_on: tuple[str, str] | None = None
 
 
 CLOSED = (Deadline.State.MET, Deadline.State.BREACHED)
@@ -188,26 +190,39 @@ def _follow_up():
 
 
 STAGES = [
-    Stage("screening_started", _("Intake to screening started"), _screening_started),
+    Stage(
+        "screening_started",
+        _("Intake to screening started"),
+        _screening_started,
+        blocked_on=("screening", "pk"),
+    ),
     Stage(
         "identification",
         _("Screening started to decision"),
         _identification,
         clocks=(Clock.IDENTIFICATION,),
+        blocked_on=("screening", "pk"),
     ),
     Stage(
         "second_review",
         _("Decision to second review"),
         _second_review,
         clocks=(Clock.SECOND_REVIEW,),
+        blocked_on=("screening", "pk"),
     ),
-    Stage("referral_submitted", _("Decision to referral submitted"), _first_referral),
+    Stage(
+        "referral_submitted",
+        _("Decision to referral submitted"),
+        _first_referral,
+        blocked_on=("referral", "pk"),
+    ),
     Stage(
         "acknowledged",
         _("Referral submitted to acknowledged"),
         _acknowledged,
         shelter="to_organisation__shelter__organisation_id",
         clocks=ACK_CLOCKS,
+        blocked_on=("referral", "pk"),
     ),
     Stage(
         "accepted",
@@ -215,12 +230,14 @@ STAGES = [
         _accepted,
         shelter="to_organisation__shelter__organisation_id",
         clocks=DECISION_CLOCKS,
+        blocked_on=("referral", "pk"),
     ),
     Stage(
         "admitted",
         _("Accepted to admitted"),
         _admitted,
         shelter="unit__shelter__organisation_id",
+        blocked_on=("referral", "referral_id"),
     ),
     Stage(
         "care_plan",
@@ -228,12 +245,14 @@ STAGES = [
         _care_plan,
         shelter="unit__shelter__organisation_id",
         clocks=(Clock.CARE_PLAN,),
+        blocked_on=("placement", "pk"),
     ),
     Stage(
         "stay",
         _("Admitted to discharged"),
         _stay,
         shelter="unit__shelter__organisation_id",
+        blocked_on=("placement", "pk"),
     ),
     Stage(
         "repatriation",
@@ -247,6 +266,7 @@ STAGES = [
         _follow_up,
         shelter="unit__shelter__organisation_id",
         clocks=(Clock.FOLLOW_UP,),
+        blocked_on=("placement", "pk"),
     ),
 ]
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}

@@ -1,19 +1,30 @@
 """The stage-time pages. Thin: parse the filters, read the figures, render."""
 
+from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Region, Role
 from accounts.permissions import role_required
 from audit.reads import record_list
+from core.actions import perform
 from core.charts import chart_data
 
+from . import services
 from .charts import share_chart, stage_charts
 from .figures import stage_figures, time_lost
-from .forms import StageFiltersForm
-from .selectors import sees_many_provinces, stage_cases_visible_to
+from .forms import BlockerForm, StageFiltersForm
+from .selectors import (
+    blocker_list_visible_to,
+    sees_many_provinces,
+    stage_cases_visible_to,
+    top_blockers,
+)
 from .stages import STAGE_BY_KEY
 
 VIEWER_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
@@ -72,3 +83,43 @@ def stage_cases(request, stage):
             "back_query": urlencode(filters.query()),
         },
     )
+
+
+@role_required(*VIEWER_ROLES)
+def blockers(request):
+    """The most frequent blockers, nationally (all the viewer sees) and by province."""
+    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    filters = form.filters()
+    return render(
+        request,
+        "insights/blockers.html",
+        {"form": form, "filters": filters, "top": top_blockers(user=request.user, filters=filters)},
+    )
+
+
+@require_POST
+@login_required
+def blocker_start(request, record, record_id):
+    obj = services.blocked_record(user=request.user, record=record, record_id=record_id)
+    perform(
+        request,
+        BlockerForm(request.POST),
+        lambda data: services.blocker_start(
+            actor=request.user, record=record, record_id=obj.pk, **data
+        ),
+        _("The wait is recorded."),
+    )
+    return redirect(obj.case)
+
+
+@require_POST
+@login_required
+def blocker_end(request, blocker_id):
+    blocker = get_object_or_404(blocker_list_visible_to(user=request.user), pk=blocker_id)
+    perform(
+        request,
+        forms.Form(request.POST),
+        lambda _data: services.blocker_end(actor=request.user, blocker_id=blocker.pk),
+        _("The wait is over."),
+    )
+    return redirect(blocker.case)

@@ -25,6 +25,7 @@ from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from exports import services as exports
+from insights import services as insights
 from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
@@ -163,6 +164,11 @@ RULES = {
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
     "insights:stage_times": ("get", {"supervisor", "director", "central"}),
     "insights:stage_cases": ("get", {"supervisor", "director", "central"}),
+    "insights:blockers": ("get", {"supervisor", "director", "central"}),
+    # Said by the offices (and the shelter) the record waits on: the screening's office here;
+    # the referral's sender and its receiving shelter for the end of a wait.
+    "insights:blocker_start": ("post", OWN_OFFICE),
+    "insights:blocker_end": ("post", {"owner", "supervisor", "director"}),
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
@@ -360,6 +366,9 @@ def world(
         worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
     repatriation = repatriation_in_state(worker_chiangmai, "sent", case=placement.case)
+    blocker = insights.blocker_start(
+        actor=worker_chiangmai, record="referral", record_id=referral.pk, reason="police"
+    )
     operation = cases.operation_create(
         actor=worker_chiangmai,
         name="ปฏิบัติการ",
@@ -441,6 +450,9 @@ def world(
         "repatriation_id": repatriation.pk,
         "move": "assess",
         "stage": "identification",
+        "record": "screening",
+        "record_id": screening.pk,
+        "blocker_id": blocker.pk,
     }
     api_objects = {
         "person": private.person_id,
@@ -508,6 +520,8 @@ SEES = {
         or name in ("shelters:discharge", "shelters:transfer", "shelters:move_section")
     },
     "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
+    "insights:blocker_start": SEES_PRIVATE_CASE,
+    "insights:blocker_end": SEES_REFERRAL,
     **{
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES

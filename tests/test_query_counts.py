@@ -33,7 +33,9 @@ BUDGETS = {
     ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
     # The case page: its own sections and those of justice, repatriation and outcomes.
-    ("worker", "cases:detail", "case"): 22,
+    # 22, and the "waiting because ..." section (insights): the case's blockers and the
+    # screenings, referrals and stays that may wait.
+    ("worker", "cases:detail", "case"): 26,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     ("worker", "cases:screening", "screening"): 14,
