@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     FloatField,
     Func,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -167,7 +169,14 @@ def blocked_seconds(stage: Stage):
         Least(Coalesce("ended_at", Value(timezone.now())), OuterRef("end")),
     )
     total = overlapping.order_by().values(field).annotate(total=Sum(overlap)).values("total")
-    return Coalesce(Subquery(total, output_field=FloatField()), Value(0.0))
+    # Most rows never waited: a hashed look-up of the records with blockers spares them the
+    # correlated sum (PostgreSQL runs the uncorrelated IN once, as a hash).
+    held_up = Blocker.objects.filter(**{f"{field}__isnull": False}).values(field)
+    return Case(
+        When(Q(**{f"{path}__in": held_up}), then=Subquery(total, output_field=FloatField())),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
 
 
 def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
