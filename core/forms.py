@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +26,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+# The Anti-Trafficking in Persons Act B.E. 2551 came into force in 2008: no case is older.
+FIRST_DAY = dt.date(2008, 1, 1)
+
+
+def check_period(form: forms.Form, start_field: str, end_field: str) -> None:
+    """The errors of a period of figures asked for: before the Act, after today, or
+    backwards; added to the form's fields."""
+    start, end = form.cleaned_data.get(start_field), form.cleaned_data.get(end_field)
+    if start and start < FIRST_DAY:
+        form.add_error(start_field, _("The figures begin in 2008, when the Act B.E. 2551 came in."))
+    if end and end > timezone.localdate():
+        form.add_error(end_field, _("The period cannot end after today."))
+    if start and end and start > end:
+        form.add_error(end_field, _("The end of the period comes before its start."))
 
 
 class DateInput(forms.DateInput):

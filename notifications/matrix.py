@@ -84,6 +84,7 @@ class Topic(models.TextChoices):
     OUTCOME = "outcome", _("Outcomes after closure and follow-ups")
     JUSTICE = "justice", _("Court cases and compensation")
     PLAN = "plan", _("Plans across agencies")
+    BLOCKER = "blocker", _("Records waiting, and why")
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ EVENTS: dict[str, Rule] = {
     "justice.claim_withdrawn": nobody(_("The office that follows the case records it.")),
     "justice.claim_received": nobody(_("The office that follows the case records it.")),
     "justice.claim_unpaid": nobody(_("The office that follows the case records it.")),
+    # Blockers (insights): "waiting because ..." on a screening, a referral or a stay
+    "blocker.started": Rule((A.CASE_TEAM,), _("Case {number} waits: {reason}")),
+    "blocker.ended": nobody(_("Whoever waited records it; the figures count the time.")),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),

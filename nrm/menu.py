@@ -52,6 +52,7 @@ MENU = [
     Entry(_("My work"), "home", EVERYONE),
     Entry(_("My deadlines"), "sla:mine", EVERYONE, group=DEADLINES),
     Entry(_("Deadline board"), "sla:board", OVERSEERS, "board-link", DEADLINES),
+    Entry(_("Stage times"), "insights:stage_times", OVERSEERS, "stage-times-link", DEADLINES),
     Entry(_("Dashboard"), "reports:dashboard", OVERSEERS, "dashboard-link"),
     Entry(_("Operations"), "cases:operation_list", PROVINCIAL),
     Entry(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "outcomes",
     "justice",
     "partners",
+    "insights",
     "sla",
     "notifications",
     "audit",

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from insights.api import StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from outcomes.api import OutcomeViewSet
 from partners.api import PlanTaskViewSet
@@ -39,6 +40,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
@@ -59,6 +61,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("justice/", include("justice.urls")),
     path("partners/", include("partners.urls")),
+    path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

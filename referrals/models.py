@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from cases.models import Case
+from sla.models import deadlines_relation
 
 from .workflow import OPEN_STATES, ReviewState, State
 
@@ -117,6 +118,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    deadlines = deadlines_relation()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualName
 from cases.reference import country_choices, country_name
+from sla.models import deadlines_relation
 
 from .workflow import OPEN_STATES, Status
 
@@ -118,6 +119,8 @@ class Repatriation(models.Model):
     created_at = models.DateTimeField(_("planned"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    deadlines = deadlines_relation()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

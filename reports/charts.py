@@ -135,9 +135,3 @@ def dashboard_charts(figures: dict, list_url: str, declines_url: str) -> list[di
             "headers": [_("Due"), _("Met on time"), "%"],
         },
     ]
-
-
-def chart_data(charts: list[dict]) -> list[dict]:
-    """What the page's script needs to draw the charts (the tables are in the page)."""
-    keys = ("id", "type", "labels", "series")
-    return [{key: chart[key] for key in keys} | {"percent": "percent" in chart} for chart in charts]

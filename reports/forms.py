@@ -6,14 +6,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, check_period
 
 from .statistics import Filters
 from .years import YearKind, year_label
 
 YEARS_BACK = 10
-# The Anti-Trafficking in Persons Act B.E. 2551 came into force in 2008: no case is older.
-FIRST_DAY = dt.date(2008, 1, 1)
 
 
 class DashboardForm(StyledFormMixin, forms.Form):
@@ -52,13 +50,7 @@ class DashboardForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("from"), cleaned.get("to")
-        if start and start < FIRST_DAY:
-            self.add_error("from", _("The figures begin in 2008, when the Act B.E. 2551 came in."))
-        if end and end > timezone.localdate():
-            self.add_error("to", _("The period cannot end after today."))
-        if start and end and start > end:
-            self.add_error("to", _("The end of the period comes before its start."))
+        check_period(self, "from", "to")
         return cleaned
 
     def filters(self) -> Filters:

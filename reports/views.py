@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.exports import audited_export
+from core.charts import chart_data
 from core.exports import FORMATS, export_refused
 
 from . import statistics
 from .annual import annual_figures
 from .anonymised import SMALLEST_GROUP, anonymised_tables
-from .charts import chart_data, dashboard_charts
+from .charts import dashboard_charts
 from .forms import AnnualFiguresForm, DashboardForm
 from .years import YearKind
 

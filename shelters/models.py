@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.dates import format_datetime
+from sla.models import deadlines_relation
 
 from .workflow import PlacementStatus
 
@@ -119,6 +120,8 @@ class Placement(models.Model):
     admitted_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("admitted by")
     )
+
+    deadlines = deadlines_relation()
 
     class Meta:
         ordering = ["-admitted_at", "-pk"]

@@ -5,6 +5,7 @@ change applies to clocks opened after it, never to those already running."""
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -240,6 +241,12 @@ class Deadline(models.Model):
     def escalation_label(self) -> str:
         """The escalation level in words ("Escalated once"), for pages and the API."""
         return EscalationLevel(self.escalation_level).label
+
+
+def deadlines_relation() -> GenericRelation:
+    """A record's clocks, for the queries that join them (a stage's end and whether it was
+    in time: insights/stages.py). Declared on the records that clocks run on."""
+    return GenericRelation(Deadline, content_type_field="object_type", object_id_field="object_id")
 
 
 class HolidayChange(models.Model):

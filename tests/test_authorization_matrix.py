@@ -26,6 +26,7 @@ from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import AccessGrant, IntakeBatch
 from exports import services as exports
+from insights import services as insights
 from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
@@ -168,6 +169,13 @@ RULES = {
     "audit:search": ("get", {"central"}),
     "audit:export": ("get", {"central"}),
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
+    "insights:stage_times": ("get", {"supervisor", "director", "central"}),
+    "insights:stage_cases": ("get", {"supervisor", "director", "central"}),
+    "insights:blockers": ("get", {"supervisor", "director", "central"}),
+    # Said by the offices (and the shelter) the record waits on: the screening's office here;
+    # the referral's sender and its receiving shelter for the end of a wait.
+    "insights:blocker_start": ("post", OWN_OFFICE),
+    "insights:blocker_end": ("post", {"owner", "supervisor", "director"}),
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
@@ -265,6 +273,7 @@ RULES = {
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
+    "api:stage_times": ("get", {"supervisor", "director", "central"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
@@ -382,6 +391,9 @@ def world(
         worker_chiangmai, "submitted", person={"name_th": "ส่งต่อ", "estimated_age": 30}
     )
     repatriation = repatriation_in_state(worker_chiangmai, "sent", case=placement.case)
+    blocker = insights.blocker_start(
+        actor=worker_chiangmai, record="referral", record_id=referral.pk, reason="police"
+    )
     operation = cases.operation_create(
         actor=worker_chiangmai,
         name="ปฏิบัติการ",
@@ -464,6 +476,10 @@ def world(
         "repatriation_id": repatriation.pk,
         "move": "assess",
         "task_id": task.pk,
+        "stage": "identification",
+        "record": "screening",
+        "record_id": screening.pk,
+        "blocker_id": blocker.pk,
     }
     api_objects = {
         "person": private.person_id,
@@ -537,6 +553,8 @@ SEES = {
     # Everyone on the case sees its plan; only the task's agency and the case's office move it.
     "partners:task_move": SEES_PRIVATE_CASE | {"partner"},
     "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},
+    "insights:blocker_start": SEES_PRIVATE_CASE,
+    "insights:blocker_end": SEES_REFERRAL,
     **{
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES

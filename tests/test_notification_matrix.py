@@ -26,6 +26,7 @@ from cases import intake
 from cases import services as cases
 from cases.models import Person
 from exports import services as exports
+from insights import services as insights
 from justice import services as justice
 from notifications import services as notifications
 from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
@@ -532,7 +533,21 @@ SCENARIOS = {
     "justice.claim_withdrawn": lambda p: _justice(p, "withdrawn"),
     "justice.claim_received": lambda p: _justice(p, "received"),
     "justice.claim_unpaid": lambda p: _justice(p, "unpaid"),
+    "blocker.started": lambda p: _blocker(p),
+    "blocker.ended": lambda p: _blocker(p, end=True),
 }
+
+
+def _blocker(p, end=False):
+    screening = screening_in_state(p.worker, "open")
+    blocker = insights.blocker_start(
+        actor=p.worker, record="screening", record_id=screening.pk, reason="no_interpreter",
+        language="my",
+    )  # fmt: skip
+    if end:
+        insights.blocker_end(actor=p.worker, blocker_id=blocker.pk)
+        return {}
+    return {A.CASE_TEAM: {p.supervisor}}
 
 
 def test_every_event_has_a_scenario():

@@ -32,8 +32,10 @@ BUDGETS = {
     ("worker", "cases:operation_list", None): 5,
     ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
-    # The case page: its own sections and those of justice, repatriation and outcomes; 26 with
-    # the plan across agencies (partners: its tasks, who a task may go to, the interviews).
+    # The case page: its own sections and those of justice, repatriation and outcomes, the plan
+    # across agencies (partners: its tasks, who a task may go to, the interviews) and the
+    # "waiting because ..." section (insights: the case's blockers and the screenings,
+    # referrals and stays that may wait).
     ("worker", "cases:detail", "case"): 26,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualName
 from core.dates import format_datetime
+from sla.models import deadlines_relation
 
 from ..reference import language_choices
 from ..validators import validate_not_future
@@ -89,6 +90,8 @@ class Screening(models.Model):
     second_reviewed_at = models.DateTimeField(_("second review"), null=True, blank=True)
     second_review_note = models.TextField(_("second review note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    deadlines = deadlines_relation()
 
     class Meta:
         ordering = ["-custody_started_at", "-pk"]

@@ -56,6 +56,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "repatriations": (gettext_lazy("Returns home"), "repatriation:list", RepatriationFilter),
     "outcomes": (gettext_lazy("Outcomes"), "outcomes:list", OutcomeFilter),
     "partner_cases": (gettext_lazy("Cases shared with a partner agency"), "partners:home", None),
+    "stage cases": (gettext_lazy("Cases behind a stage time"), None, None),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.

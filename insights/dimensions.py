@@ -1,0 +1,163 @@
+"""What the stage figures can be broken down by: each dimension is an expression on a stage's
+rows (through their case) and the words for its values."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractQuarter,
+    ExtractYear,
+    TruncDate,
+)
+from django.db.models.lookups import LessThan
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from accounts.models import Organisation, Province, Region
+from cases.models import CHILD_AGE, ExploitationType
+from cases.reference import country_name
+from core.dates import BUDDHIST_ERA_OFFSET
+
+from .stages import Stage
+
+CHILD, ADULT = "child", "adult"
+
+
+def _years_to_intake(date: str):
+    """Whole years from `date` to the case's intake date (the birthday rule), in SQL."""
+    intake = "case__intake_date"
+    not_yet = Case(
+        When(
+            Q(**{f"{intake}__month__lt": ExtractMonth(date)})
+            | Q(**{f"{intake}__month": ExtractMonth(date), f"{intake}__day__lt": ExtractDay(date)}),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return ExtractYear(intake) - ExtractYear(date) - not_yet
+
+
+def child_at_intake():
+    """ "child" or "adult" at the case's intake, by Person.is_child's presumption of minority:
+    under 18, of disputed age or of unknown age is a child."""
+    person = "case__person__"
+    age = Coalesce(
+        _years_to_intake(f"{person}date_of_birth"),
+        F(f"{person}estimated_age")
+        + _years_to_intake(Coalesce(f"{person}age_estimated_on", TruncDate(f"{person}created_at"))),
+        output_field=IntegerField(),
+    )
+    return Case(
+        When(Q(**{f"{person}age_disputed": True}), then=Value(CHILD)),
+        When(
+            Q(**{f"{person}date_of_birth__isnull": True, f"{person}estimated_age__isnull": True}),
+            then=Value(CHILD),
+        ),
+        When(LessThan(age, CHILD_AGE), then=Value(CHILD)),
+        default=Value(ADULT),
+    )
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: Promise
+    # The expression of a stage's group (None: the stage has no such group, e.g. a shelter
+    # before the referral), and the words for the values found.
+    expression: Callable[[Stage], object]
+    labels: Callable[[list], dict]
+    # A case may be in several groups at once (its forms of exploitation): a list per row.
+    many: bool = False
+
+
+def _province_labels(codes):
+    return {province.code: province.name for province in Province.objects.filter(code__in=codes)}
+
+
+def _organisation_labels(ids):
+    return {pk: str(o) for pk, o in Organisation.objects.in_bulk(ids).items()}
+
+
+def _year_labels(years):
+    return {year: str(year + BUDDHIST_ERA_OFFSET) for year in years if year is not None}
+
+
+def _quarter_labels(keys):
+    return {
+        key: pgettext("quarter of a year", "Q%(quarter)s/%(year)s")
+        % {"quarter": key % 10, "year": key // 10 + BUDDHIST_ERA_OFFSET}
+        for key in keys
+        if key is not None
+    }
+
+
+def _nationality_labels(codes):
+    return {code: country_name(code) if code else _("Stateless or unknown") for code in codes}
+
+
+def _child_labels(_keys):
+    return {CHILD: _("Children"), ADULT: _("Adults")}
+
+
+def _exploitation_labels(_keys):
+    return dict(ExploitationType.choices)
+
+
+def _rows_age(stage: Stage):
+    return child_at_intake()
+
+
+DIMENSIONS = [
+    Dimension(
+        "all",
+        _("No breakdown"),
+        lambda stage: Value("all"),
+        lambda _k: {"all": _("All cases in view")},
+    ),
+    Dimension(
+        "province",
+        _("Province"),
+        lambda stage: F("case__intake_province__code"),
+        _province_labels,
+    ),
+    Dimension(
+        "region",
+        _("Region"),
+        lambda stage: F("case__intake_province__region"),
+        lambda _k: dict(Region.choices),
+    ),
+    Dimension(
+        "shelter",
+        _("Shelter"),
+        lambda stage: F(stage.shelter) if stage.shelter else None,
+        _organisation_labels,
+    ),
+    Dimension(
+        "exploitation",
+        _("Form of exploitation"),
+        lambda stage: F("case__exploitation_types"),
+        _exploitation_labels,
+        many=True,
+    ),
+    Dimension(
+        "nationality",
+        _("Nationality"),
+        lambda stage: F("case__person__nationality"),
+        _nationality_labels,
+    ),
+    Dimension("age", _("Child or adult"), _rows_age, _child_labels),
+    Dimension("year", _("Year (B.E.)"), lambda stage: ExtractYear("start"), _year_labels),
+    Dimension(
+        "quarter",
+        _("Quarter (B.E.)"),
+        lambda stage: ExtractYear("start") * 10 + ExtractQuarter("start"),
+        _quarter_labels,
+    ),
+]
+DIMENSION_BY_KEY = {dimension.key: dimension for dimension in DIMENSIONS}

@@ -1,0 +1,317 @@
+"""The stage figures: for each stage of the journey, how many people went through it, the
+median and 90th percentile of its length, and the share done within its limit, by a
+dimension (insights/dimensions.py), over the cases the viewer may see.
+
+Counted by the database: PostgreSQL's percentile_cont, one grouped query per stage. The
+embedded SQLite has no percentile function: there the lengths are read and the same
+percentiles (linear interpolation between the closest ranks) are computed in Python.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from accounts.models import Province
+from cases.selectors import case_list_visible_to
+
+from .dimensions import DIMENSION_BY_KEY, Dimension
+from .models import Blocker
+from .stages import STAGES, Stage
+
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+
+
+class Seconds(Func):
+    """The seconds from `start` to `end`, as a float, on PostgreSQL and SQLite."""
+
+    output_field = FloatField()
+
+    def __init__(self, start, end):
+        super().__init__(end, start)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::float",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation) of an expression."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """percentile_cont in Python: `values` sorted ascending."""
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Stages that started from `start` to `end` inclusive (Bangkok days), of cases taken in
+    in one province or region, or all the viewer may see; broken down by `by`."""
+
+    start: dt.date
+    end: dt.date
+    province: Province | None = None
+    region: str = ""
+    by: str = "all"
+
+    @property
+    def dimension(self) -> Dimension:
+        return DIMENSION_BY_KEY[self.by]
+
+    def query(self) -> dict:
+        """The GET parameters of these filters (for links to the cases behind a figure)."""
+        query = {"start": self.start.isoformat(), "end": self.end.isoformat(), "by": self.by}
+        if self.province is not None:
+            query["province"] = self.province.code
+        if self.region:
+            query["region"] = self.region
+        return query
+
+
+@dataclass
+class Figure:
+    """One stage in one group."""
+
+    key: object
+    label: str | Promise
+    count: int = 0
+    median: float | None = None  # seconds
+    p90: float | None = None
+    total: float = 0.0
+    within: int = 0  # done within the stage's limit
+    limited: int = 0  # with a limit to be within
+    blocked: float = 0.0  # seconds of `total` spent waiting on a blocker
+    blocked_count: int = 0  # people held up by one
+
+    @property
+    def blocked_share(self) -> float | None:
+        """The percentage of the stage's time spent waiting on blockers."""
+        return round(100 * self.blocked / self.total, 1) if self.total else None
+
+    @property
+    def share(self) -> float | None:
+        """The percentage done within the limit, or None for a stage without one."""
+        return round(100 * self.within / self.limited, 1) if self.limited else None
+
+    @property
+    def late(self) -> int:
+        return self.limited - self.within
+
+
+@dataclass
+class StageFigures:
+    stage: Stage
+    groups: list[Figure] = field(default_factory=list)
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def blocked_seconds(stage: Stage):
+    """The seconds of a row's stage spent waiting on a blocker (insights.Blocker) of its
+    record: each blocker's time within the stage's start and end (a running one until now)."""
+    if stage.blocked_on is None:
+        return Value(0.0)
+    field, path = stage.blocked_on
+    overlapping = Blocker.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("start")),
+        **{field: OuterRef(path)},
+        started_at__lt=OuterRef("end"),
+    )
+    overlap = Seconds(
+        Greatest("started_at", OuterRef("start")),
+        Least(Coalesce("ended_at", Value(timezone.now())), OuterRef("end")),
+    )
+    total = overlapping.order_by().values(field).annotate(total=Sum(overlap)).values("total")
+    # Most rows never waited: a hashed look-up of the records with blockers spares them the
+    # correlated sum (PostgreSQL runs the uncorrelated IN once, as a hash).
+    held_up = Blocker.objects.filter(**{f"{field}__isnull": False}).values(field)
+    return Case(
+        When(Q(**{f"{path}__in": held_up}), then=Subquery(total, output_field=FloatField())),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
+    """The stage's rows that the figures count: begun in the period, in the province or
+    region, on cases the user may see; annotated with `seconds` and `waited` (of them,
+    waiting on a blocker)."""
+    rows = stage.rows().filter(
+        start__gte=midnight(filters.start),
+        start__lt=midnight(filters.end + dt.timedelta(days=1)),
+    )
+    if filters.province is not None:
+        rows = rows.filter(case__intake_province=filters.province)
+    if filters.region:
+        rows = rows.filter(case__intake_province__region=filters.region)
+    visible = case_list_visible_to(user=user)
+    if visible.query.has_filters():
+        rows = rows.filter(case__in=visible.order_by().values("pk"))
+    return rows.annotate(seconds=Seconds("start", "end"), waited=blocked_seconds(stage))
+
+
+def _aggregates(condition: Q | None = None) -> dict:
+    def where(extra: Q | None = None) -> Q | None:
+        if condition is None:
+            return extra
+        return condition if extra is None else condition & extra
+
+    return {
+        "count": Count("pk", filter=where()),
+        **{
+            name: Percentile("seconds", fraction, filter=where())
+            for name, fraction in PERCENTILES.items()
+        },
+        "total": Sum("seconds", filter=where()),
+        "blocked": Sum("waited", filter=where()),
+        "blocked_count": Count("pk", filter=where(Q(waited__gt=0))),
+        "within": Count("pk", filter=where(Q(in_time=True))),
+        "limited": Count("pk", filter=where(Q(in_time__isnull=False))),
+    }
+
+
+def has_value(dimension: Dimension, value) -> Q:
+    """The rows whose case has `value` among its values of a many-valued dimension."""
+    if connection.vendor == "postgresql":
+        return Q(case__exploitation_types__contains=[value])
+    return Q(case__exploitation_types__icontains=f'"{value}"')
+
+
+def _in_database(rows: QuerySet, dimension: Dimension, stage: Stage) -> dict:
+    """{group: {count, median, ...}} counted by PostgreSQL."""
+    if dimension.many:
+        values = dimension.labels([])
+        sums = rows.aggregate(
+            **{
+                f"{value}__{name}": aggregate
+                for value in values
+                for name, aggregate in _aggregates(has_value(dimension, value)).items()
+            }
+        )
+        found = {value: {} for value in values}
+        for key, number in sums.items():
+            value, name = key.rsplit("__", 1)
+            found[value][name] = number
+        return found
+    grouped = (
+        rows.annotate(group=dimension.expression(stage))
+        .order_by()
+        .values("group")
+        .annotate(**_aggregates())
+    )
+    return {row.pop("group"): row for row in grouped}
+
+
+def in_python(rows: QuerySet, dimension: Dimension, stage: Stage) -> dict:
+    """The same figures as the database counts them, from the rows' lengths (SQLite)."""
+    lengths = defaultdict(list)
+    within = defaultdict(lambda: [0, 0])
+    blocked = defaultdict(list)
+    listed = rows.annotate(group=dimension.expression(stage)).values_list(
+        "group", "seconds", "in_time", "waited"
+    )
+    for group, seconds, done_within, waited in listed:
+        for key in (group or []) if dimension.many else [group]:
+            lengths[key].append(seconds)
+            blocked[key].append(waited)
+            if done_within is not None:
+                within[key][0] += bool(done_within)
+                within[key][1] += 1
+    found = {}
+    for key, values in lengths.items():
+        values.sort()
+        found[key] = {
+            "count": len(values),
+            **{name: percentile(values, p) for name, p in PERCENTILES.items()},
+            "total": sum(values),
+            "within": within[key][0],
+            "limited": within[key][1],
+            "blocked": sum(blocked[key]),
+            "blocked_count": sum(1 for waited in blocked[key] if waited > 0),
+        }
+    return found
+
+
+def stage_figures(*, user, filters: Filters) -> list[StageFigures]:
+    """Every stage's figures by the filters' dimension (a stage that has no such group, like
+    the shelter of a screening, is left out)."""
+    dimension = filters.dimension
+    count = _in_database if connection.vendor == "postgresql" else in_python
+    result = []
+    for stage in STAGES:
+        if dimension.expression(stage) is None:
+            continue
+        found = count(stage_rows(stage, user=user, filters=filters), dimension, stage)
+        labels = dimension.labels([key for key in found if key is not None])
+        groups = [
+            Figure(key=key, label=labels.get(key, key), **numbers)
+            for key, numbers in found.items()
+            if numbers.get("count")
+        ]
+        for figure in groups:
+            figure.total = figure.total or 0.0
+            figure.blocked = figure.blocked or 0.0
+        # Periods in time order, other groups by name.
+        groups.sort(key=lambda f: (f.key if isinstance(f.key, int) else 0, str(f.label)))
+        result.append(StageFigures(stage=stage, groups=groups))
+    return result
+
+
+RANKED = 15
+
+
+def time_lost(figures: list[StageFigures]) -> list[tuple[Stage, Figure]]:
+    """Where time is lost: the groups of the stages held to a limit, the most people past
+    it first (then the slowest tenth), the first RANKED of them."""
+    cells = [
+        (stages.stage, figure) for stages in figures for figure in stages.groups if figure.late > 0
+    ]
+    cells.sort(key=lambda cell: (-cell[1].late, -(cell[1].p90 or 0)))
+    return cells[:RANKED]

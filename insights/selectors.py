@@ -1,0 +1,122 @@
+"""Reads of the stage figures' rows that depend on the viewer."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Province, Role
+from cases.reference import language_name
+from cases.selectors import case_list_visible_to
+
+from .dimensions import Dimension
+from .figures import Filters, Seconds, has_value, midnight, stage_rows
+from .models import Blocker, Reason
+from .stages import Stage
+
+
+def sees_many_provinces(user) -> bool:
+    """Whether the viewer's figures span provinces (and may be narrowed to one)."""
+    return user.membership is not None and user.membership.role == Role.CENTRAL_REVIEWER
+
+
+def _in_group(rows: QuerySet, dimension: Dimension, stage: Stage, group: str) -> QuerySet:
+    if dimension.many:
+        return rows.filter(has_value(dimension, group))
+    expression = dimension.expression(stage)
+    if expression is None:
+        return rows.none()
+    rows = rows.annotate(group=expression)
+    if group == "":
+        return rows.filter(group__isnull=True)
+    try:
+        return rows.filter(group=group)
+    except (ValueError, ValidationError):  # not a value of the group's kind ("abc" for a year)
+        return rows.none()
+
+
+def stage_cases_visible_to(*, user, stage: Stage, filters: Filters, group: str) -> QuerySet:
+    """The rows of `stage` in one group of the filters' dimension, on cases the user may
+    see, the longest first, with their case."""
+    rows = stage_rows(stage, user=user, filters=filters)
+    return (
+        _in_group(rows, filters.dimension, stage, group)
+        .select_related("case__intake_province")
+        .order_by("-seconds", "pk")
+    )
+
+
+TOP = 10
+
+
+def blocker_list_visible_to(*, user) -> QuerySet[Blocker]:
+    """The blockers of the cases the user may see."""
+    visible = case_list_visible_to(user=user)
+    blockers = Blocker.objects.all()
+    if visible.query.has_filters():
+        blockers = blockers.filter(case__in=visible.order_by().values("pk"))
+    return blockers
+
+
+def _blocker_label(reason: str, language: str) -> str:
+    label = str(Reason(reason).label)
+    return f"{label} ({language_name(language)})" if language else label
+
+
+def top_blockers(*, user, filters: Filters) -> dict:
+    """The most frequent blockers begun in the period, the first TOP nationally (all the
+    user sees) and in each province: [{label, count, people waiting now, days waited}]."""
+    now = timezone.now()
+    blockers = blocker_list_visible_to(user=user).filter(
+        started_at__gte=midnight(filters.start),
+        started_at__lt=midnight(filters.end + dt.timedelta(days=1)),
+    )
+    if filters.province is not None:
+        blockers = blockers.filter(case__intake_province=filters.province)
+    if filters.region:
+        blockers = blockers.filter(case__intake_province__region=filters.region)
+    rows = (
+        blockers.order_by()
+        .values("reason", "language", province=F("case__intake_province__code"))
+        .annotate(
+            count=Count("pk"),
+            open=Count("pk", filter=Q(ended_at__isnull=True)),
+            seconds=Sum(Seconds("started_at", Coalesce("ended_at", Value(now)))),
+        )
+    )
+    national, provinces = defaultdict(lambda: [0, 0, 0.0]), defaultdict(dict)
+    for row in rows:
+        key = (row["reason"], row["language"])
+        for totals in (national[key], provinces[row["province"]].setdefault(key, [0, 0, 0.0])):
+            totals[0] += row["count"]
+            totals[1] += row["open"]
+            totals[2] += row["seconds"] or 0.0
+
+    def ranked(found: dict) -> list[dict]:
+        ordered = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][2]))
+        return [
+            {
+                "reason": reason,
+                "language": language,
+                "label": _blocker_label(reason, language),
+                "count": count,
+                "open": open_now,
+                "days": round(seconds / 86400, 1),
+            }
+            for (reason, language), (count, open_now, seconds) in ordered[:TOP]
+        ]
+
+    names = {p.code: p.name for p in Province.objects.filter(code__in=provinces)}
+    return {
+        "national": ranked(national),
+        "provinces": sorted(
+            (
+                {"code": code, "name": names[code], "top": ranked(found)}
+                for code, found in provinces.items()
+            ),
+            key=lambda province: province["name"],
+        ),
+    }

@@ -1,0 +1,125 @@
+"""The stage-time pages. Thin: parse the filters, read the figures, render."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Region, Role
+from accounts.permissions import role_required
+from audit.reads import record_list
+from core.actions import perform
+from core.charts import chart_data
+
+from . import services
+from .charts import share_chart, stage_charts
+from .figures import stage_figures, time_lost
+from .forms import BlockerForm, StageFiltersForm
+from .selectors import (
+    blocker_list_visible_to,
+    sees_many_provinces,
+    stage_cases_visible_to,
+    top_blockers,
+)
+from .stages import STAGE_BY_KEY
+
+VIEWER_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
+CASES_PER_PAGE = 50
+LIST_NAME = "stage cases"
+
+
+@role_required(*VIEWER_ROLES)
+def stage_times(request):
+    """Each stage's median, 90th percentile and share within its limit, by the dimension
+    asked for, over the cases the viewer may see; where time is lost, ranked."""
+    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    filters = form.filters()
+    figures = stage_figures(user=request.user, filters=filters)
+    charts = [share_chart(figures), *stage_charts(figures, filters)]
+    return render(
+        request,
+        "insights/stage_times.html",
+        {
+            "form": form,
+            "filters": filters,
+            "figures": figures,
+            "ranked": time_lost(figures),
+            "region_label": Region(filters.region).label if filters.region else "",
+            "charts": charts,
+            "chart_data": chart_data(charts),
+        },
+    )
+
+
+@role_required(*VIEWER_ROLES)
+def stage_cases(request, stage):
+    """The cases behind one figure: the stage's rows of one group, the longest first."""
+    if stage not in STAGE_BY_KEY:
+        raise Http404
+    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    filters = form.filters()
+    rows = stage_cases_visible_to(
+        user=request.user,
+        stage=STAGE_BY_KEY[stage],
+        filters=filters,
+        group=request.GET.get("group", ""),
+    )
+    page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    record_list(list(page), user=request.user, name=LIST_NAME, query=request.GET.dict())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "insights/stage_cases.html",
+        {
+            "stage": STAGE_BY_KEY[stage],
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "back_query": urlencode(filters.query()),
+        },
+    )
+
+
+@role_required(*VIEWER_ROLES)
+def blockers(request):
+    """The most frequent blockers, nationally (all the viewer sees) and by province."""
+    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    filters = form.filters()
+    return render(
+        request,
+        "insights/blockers.html",
+        {"form": form, "filters": filters, "top": top_blockers(user=request.user, filters=filters)},
+    )
+
+
+@require_POST
+@login_required
+def blocker_start(request, record, record_id):
+    obj = services.blocked_record(user=request.user, record=record, record_id=record_id)
+    perform(
+        request,
+        BlockerForm(request.POST),
+        lambda data: services.blocker_start(
+            actor=request.user, record=record, record_id=obj.pk, **data
+        ),
+        _("The wait is recorded."),
+    )
+    return redirect(obj.case)
+
+
+@require_POST
+@login_required
+def blocker_end(request, blocker_id):
+    blocker = get_object_or_404(blocker_list_visible_to(user=request.user), pk=blocker_id)
+    perform(
+        request,
+        forms.Form(request.POST),
+        lambda _data: services.blocker_end(actor=request.user, blocker_id=blocker.pk),
+        _("The wait is over."),
+    )
+    return redirect(blocker.case)
