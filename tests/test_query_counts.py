@@ -36,7 +36,7 @@ BUDGETS = {
     # across agencies (partners: its tasks, who a task may go to, the interviews) and the
     # "waiting because ..." section (insights: the case's blockers and the screenings,
     # referrals and stays that may wait).
-    ("worker", "cases:detail", "case"): 26,
+    ("worker", "cases:detail", "case"): 29,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     ("worker", "cases:screening", "screening"): 14,
