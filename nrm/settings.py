@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "repatriation",
     "outcomes",
     "justice",
+    "webhooks",
     "sla",
     "notifications",
     "audit",
@@ -256,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_outbox",
         "schedule": 60,
     },
+    "deliver-webhooks": {
+        "task": "webhooks.tasks.deliver_webhooks",
+        "schedule": 60,
+    },
     "expire-access-grants": {
         "task": "cases.tasks.expire_access_grants",
         "schedule": 60,
@@ -439,6 +444,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NRM <no-reply@nrm.localhost>")
 # The address people open the system at, for links in e-mails.
 NRM_SITE_URL = env.str("NRM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Webhooks go to public HTTPS addresses only; this lets them reach http:// and the local and
+# private networks, for tests and development; ignored when DEBUG is off.
+NRM_WEBHOOKS_ALLOW_LOCAL = env.bool("NRM_WEBHOOKS_ALLOW_LOCAL", default=False) and DEBUG
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -------------------------------------------------------------------------------

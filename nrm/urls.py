@@ -57,6 +57,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("justice/", include("justice.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("deadlines/", include("sla.urls")),
     path(
         "audit/",

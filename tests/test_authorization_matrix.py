@@ -40,6 +40,9 @@ from tests.factories import (
     repatriation_in_state,
     screening_in_state,
 )
+from webhooks.models import Delivery as WebhookDelivery
+from webhooks.models import Endpoint
+from webhooks.models import Message as WebhookMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +81,13 @@ RULES = {
     "accounts:token_revoke": None,
     "accounts:sign_out_everywhere": None,
     "accounts:sysadmin_home": ("get", {"sysadmin"}),
+    # A sysadmin manages any organisation's webhooks, a supervisor or director their own: the
+    # world's endpoint is the Chiang Mai office's (tests/test_webhooks.py).
+    "webhooks:list": ("get", {"supervisor", "director", "sysadmin"}),
+    "webhooks:new": ("get", {"supervisor", "director", "sysadmin"}),
+    "webhooks:detail": ("get", {"supervisor", "sysadmin"}),
+    "webhooks:disable": ("post", {"supervisor", "sysadmin"}),
+    "webhooks:send_again": ("post", {"supervisor", "sysadmin"}),
     "cases:home": ("get", PROVINCIAL),
     "cases:operation_list": ("get", PROVINCIAL),
     "cases:operation_create": ("get", PROVINCIAL),
@@ -403,6 +413,17 @@ def world(
         amount_claimed=Decimal("1000"),
         claimed_on=dt.date(2026, 11, 2),
     )
+    endpoint = Endpoint.objects.create(
+        organisation=supervisor_chiangmai.membership.organisation,
+        url="https://partner.example.org/hooks",
+        event_kinds=["referral.submitted"],
+        created_by=supervisor_chiangmai,
+    )
+    failed_call = WebhookDelivery.objects.create(
+        message=WebhookMessage.objects.create(kind="referral.submitted", body="{}"),
+        endpoint=endpoint,
+        state=WebhookDelivery.State.FAILED,
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -437,6 +458,8 @@ def world(
         "action": "acknowledge",
         "repatriation_id": repatriation.pk,
         "move": "assess",
+        "endpoint_id": endpoint.pk,
+        "delivery_id": failed_call.pk,
     }
     api_objects = {
         "person": private.person_id,

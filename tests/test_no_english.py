@@ -56,6 +56,7 @@ ALLOWED = {
     "Google",
     "Authenticator",
     "HTTP",
+    "HTTPS",
     "URL",
     "English",
     "IOM",
