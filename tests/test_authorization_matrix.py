@@ -174,6 +174,8 @@ RULES = {
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
+    "reports:htcds_export": ("get", EXPORTERS),  # 400 without a format, refused or not
+    "reports:htcds_anonymised_export": ("get", {"central"}),
     # A prepared export file: its page and download are for who asked for it alone.
     "exports:job": ("get", {"supervisor"}),
     "exports:download": ("get", {"supervisor"}),

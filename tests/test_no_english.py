@@ -60,6 +60,8 @@ ALLOWED = {
     "URL",
     "English",
     "IOM",
+    "HTCDS",
+    "CTDC",
     "NGO",
     "UNHCR",
     "ILO",
