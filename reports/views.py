@@ -94,6 +94,17 @@ def may_share(kind: str, end: dt.date) -> bool:
     return kind == YearKind.CALENDAR and end < timezone.localdate()
 
 
+def _shareable_year(request) -> tuple[dt.date, dt.date, HttpResponseBadRequest | None]:
+    """The period of an anonymised download, or why it cannot be given as asked."""
+    form, start, end, kind = _year(request)
+    if refusal := _download_refusal(request, form):
+        return start, end, refusal
+    if not may_share(kind, end):
+        message = _("Anonymised statistics are given for a calendar year that has ended.")
+        return start, end, export_refused(message)
+    return start, end, None
+
+
 def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
     period = {"from": start.isoformat(), "to": end.isoformat()}
     return audited_export(
@@ -150,13 +161,9 @@ def annual_export(request):
 @role_required(Role.CENTRAL_REVIEWER)
 def anonymised_export(request):
     """The anonymised statistics: no group of fewer than 11 persons."""
-    form, start, end, kind = _year(request)
-    if refusal := _download_refusal(request, form):
+    start, end, refusal = _shareable_year(request)
+    if refusal:
         return refusal
-    if not may_share(kind, end):
-        return export_refused(
-            _("Anonymised statistics are given for a calendar year that has ended.")
-        )
     rows = []
     for title, table in anonymised_tables(user=request.user, start=start, end=end):
         if table is None:
@@ -198,13 +205,9 @@ def htcds_export(request):
 def htcds_anonymised_export(request):
     """The year's identified victims for the CTDC: counts by HTCDS gender, age group,
     nationality and form of exploitation, no cell under 11 persons."""
-    form, start, end, kind = _year(request)
-    if refusal := _download_refusal(request, form):
+    start, end, refusal = _shareable_year(request)
+    if refusal:
         return refusal
-    if not may_share(kind, end):
-        return export_refused(
-            _("Anonymised statistics are given for a calendar year that has ended.")
-        )
     victims = victims_identified(user=request.user, start=start, end=end)
     return _audited_download(
         request,
