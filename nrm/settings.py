@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "outcomes",
     "justice",
     "webhooks",
+    "sso",
     "sla",
     "notifications",
     "audit",
@@ -299,6 +300,27 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on through an organisation's OpenID Connect provider (Keycloak, ThaID, ...):
+# off unless NRM_OIDC_CLIENT_ID is set (docs/DEPLOY.md). It signs in existing accounts only,
+# named by the claim NRM_OIDC_USERNAME_CLAIM; central reviewers and sysadmins keep signing in
+# locally with their second factor (sso.services).
+OIDC_RP_CLIENT_ID = env.str("NRM_OIDC_CLIENT_ID", default="")
+NRM_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+NRM_OIDC_USERNAME_CLAIM = env.str("NRM_OIDC_USERNAME_CLAIM", default="preferred_username")
+NRM_OIDC_ORGANISATIONS = env.list("NRM_OIDC_ORGANISATIONS", default=[])
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if NRM_OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("NRM_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("NRM_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("NRM_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("NRM_OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("NRM_OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("NRM_OIDC_SIGN_ALGO", default="RS256")
+    AUTHENTICATION_BACKENDS.insert(1, "sso.backends.MappedUserBackend")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Django's rules, worded in accounts/passwords.py (Django's Thai catalogue lacks them).

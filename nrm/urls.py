@@ -58,6 +58,7 @@ urlpatterns = [
     path("justice/", include("justice.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("sso/", include("sso.urls")),
     path("deadlines/", include("sla.urls")),
     path(
         "audit/",

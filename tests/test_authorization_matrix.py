@@ -77,6 +77,9 @@ RULES = {
     "accounts:devices": ("get", EVERYONE),
     "accounts:password_change": ("get", EVERYONE),
     "accounts:password_reset_confirm": None,  # a one-time link, before signing in
+    # Single sign-on, before signing in (404 unless configured; tests/test_sso.py).
+    "sso:start": None,
+    "sso:callback": None,
     # Each acts on the signed-in user's own tokens and sessions only (tests/test_api_me.py).
     "accounts:token_revoke": None,
     "accounts:sign_out_everywhere": None,
