@@ -3,6 +3,7 @@ call the statistics, render or download."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
@@ -191,9 +192,15 @@ def htcds_export(request):
     if format not in FORMATS:
         return export_refused(_("Choose the format of the file: csv or xlsx."))
     cases = case_list_visible_to(user=request.user)
+    count = cases.count()
+    if format == "xlsx" and count > settings.NRM_EXPORT_IMMEDIATE_ROWS:
+        return export_refused(
+            _("%(count)s cases are too many for an Excel file made now: take the CSV file.")
+            % {"count": count}
+        )
     return audited_export(
         request,
-        changes={"report": "htcds", "format": format, "rows": cases.count()},
+        changes={"report": "htcds", "format": format, "rows": count},
         format=format,
         filename="nrm-htcds",
         headers=htcds.headers(),

@@ -115,7 +115,7 @@ def test_the_export_of_generated_data_uses_only_the_standards_fields_and_codes(
 
 
 def test_the_excel_file_has_the_same_columns_and_only_exporters_get_it(
-    client, supervisor_chiangmai, worker_chiangmai, sysadmin
+    client, settings, supervisor_chiangmai, worker_chiangmai, sysadmin
 ):
     register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)  # a social worker takes no file away
@@ -127,6 +127,9 @@ def test_the_excel_file_has_the_same_columns_and_only_exporters_get_it(
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert [cell.value for cell in sheet[1]] == htcds.headers()
     assert sheet.max_row == 2
+    settings.NRM_EXPORT_IMMEDIATE_ROWS = 0  # a national list: CSV, which streams
+    refused = client.get(reverse("reports:htcds_export"), {"format": "xlsx"})
+    assert refused.status_code == 400 and "CSV" in refused.content.decode()
 
 
 def test_the_anonymised_form_for_the_ctdc_has_no_cell_under_eleven(
