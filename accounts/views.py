@@ -41,6 +41,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # The sign-in through the organisation's identity provider (the sso app), when set up.
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.NRM_OIDC_ENABLED}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The language in use at sign-in is the one e-mails to this user will be written in.

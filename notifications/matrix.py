@@ -283,10 +283,12 @@ def compose(
     to: Mapping[Audience, Iterable] | None = None,
     actor=None,
     link: str = "",
+    subject=None,
     **fields,
 ) -> Message | None:
     """The message `event` sends to the people of each audience in `to` (its author left
-    out: they know), or None when the table tells nobody. Signals `workflow_event`."""
+    out: they know), or None when the table tells nobody. Signals `workflow_event` with the
+    event's `subject`, the record it is about (webhooks tells other systems of it)."""
     rule = EVENTS[event]
     to = dict(to or {})
     if set(to) != set(rule.tell):
@@ -297,7 +299,9 @@ def compose(
         for user in to[audience]
         if actor is None or user.pk != actor.pk
     }
-    workflow_event.send(sender=None, event=event, recipients=list(recipients.values()))
+    workflow_event.send(
+        sender=None, event=event, recipients=list(recipients.values()), subject=subject
+    )
     if not rule.tell:
         return None
     return Message(

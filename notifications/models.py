@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import OutboxRow
+
 
 class Notification(models.Model):
     """One message to one user, with a link to what it is about."""
@@ -62,7 +64,7 @@ class Preference(models.Model):
         return self.email and topic not in self.email_off_topics
 
 
-class Delivery(models.Model):
+class Delivery(OutboxRow):
     """The outbox: one row per (notification, channel) to deliver, written in the same
     transaction as the change that caused it. A task claims and sends each row once; a Redis or
     worker outage only delays it, since the periodic flush finds what is still pending."""
@@ -70,22 +72,10 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -1,7 +1,6 @@
 """Writes to the inbox and the outbox, and the sending of what waits in the outbox."""
 
 import datetime as dt
-import logging
 import smtplib
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -9,22 +8,14 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.outbox import Outbox
 from core.queueing import enqueue
 
 from .models import Delivery, Notification, Preference
 from .selectors import UNREAD_COUNTS
-
-logger = logging.getLogger(__name__)
-
-CLAIM_BATCH = 50
-MAX_ATTEMPTS = 8
-# A row claimed this long ago and still "sending" belongs to a worker that died mid-send.
-STALE_CLAIM = dt.timedelta(minutes=10)
-MAX_BACKOFF = dt.timedelta(hours=1)
 
 
 @transaction.atomic
@@ -108,22 +99,6 @@ def request_delivery() -> None:
     enqueue(deliver_outbox)
 
 
-def _claim(now: dt.datetime) -> list[int]:
-    """Take a batch of waiting e-mails for this worker. SKIP LOCKED and the committed state
-    change mean two workers never take the same row."""
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:CLAIM_BATCH]
-        )
-        Delivery.objects.filter(pk__in=ids).update(
-            state=Delivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return ids
-
-
 def _email(notification: Notification) -> EmailMultiAlternatives:
     user = notification.recipient
     with translation.override(user.language):
@@ -140,42 +115,23 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def outbox_deliver(*, now: dt.datetime | None = None) -> int:
-    """Send every e-mail waiting in the outbox; returns how many were sent.
+def _send(delivery: Delivery) -> None:
+    _email(delivery.notification).send()
 
-    Each row is marked sent as soon as the mail server has accepted it. A failure is retried
-    with a growing pause (1, 2, 4 ... minutes, at most an hour), up to MAX_ATTEMPTS tries.
-    Rows left "sending" by a worker that died are put back (the one case where an e-mail may
-    go out twice: the server accepted it, the worker died before recording it).
-    """
-    now = now or timezone.now()
-    stale = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    stale.filter(attempts__gte=MAX_ATTEMPTS).update(state=Delivery.State.FAILED)
-    stale.update(state=Delivery.State.PENDING)
-    sent = 0
-    while ids := _claim(now):
-        for delivery in Delivery.objects.filter(pk__in=ids).select_related(
-            "notification__recipient"
-        ):
-            try:
-                _email(delivery.notification).send()
-            except Exception as exc:  # any failure: this row waits for its next try
-                if not isinstance(exc, smtplib.SMTPException | OSError):
-                    logger.exception("outbox: delivery %s failed unexpectedly", delivery.pk)
-                delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
-                if delivery.attempts >= MAX_ATTEMPTS:
-                    delivery.state = Delivery.State.FAILED
-                else:
-                    delivery.state = Delivery.State.PENDING
-                    pause = dt.timedelta(minutes=2 ** (delivery.attempts - 1))
-                    delivery.next_attempt_at = timezone.now() + min(pause, MAX_BACKOFF)
-                logger.warning("outbox: delivery %s failed: %s", delivery.pk, exc)
-            else:
-                delivery.state = Delivery.State.SENT
-                delivery.sent_at = timezone.now()
-                sent += 1
-            delivery.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error"])
-    return sent
+
+EMAIL_OUTBOX = Outbox(
+    Delivery,
+    send=_send,
+    related=("notification__recipient",),
+    expected=(smtplib.SMTPException, OSError),
+)
+MAX_ATTEMPTS = EMAIL_OUTBOX.max_attempts
+
+
+def outbox_deliver(*, now: dt.datetime | None = None) -> int:
+    """Send every e-mail waiting in the outbox; returns how many were sent (core.outbox:
+    claimed once, retried with a growing pause, put back when a worker died mid-send)."""
+    return EMAIL_OUTBOX.deliver(now=now)
 
 
 @transaction.atomic

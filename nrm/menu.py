@@ -77,6 +77,16 @@ MENU = [
     Entry(_("Compensation claims"), "justice:claims", WORKING, group=LISTS),
 ]
 
+# The user's own drop-down (under their name), below the account's own pages.
+ACCOUNT_MENU = [
+    Entry(
+        _("Webhooks"),
+        "webhooks:list",
+        frozenset({Role.SYSADMIN, Role.SUPERVISOR, Role.SHELTER_DIRECTOR}),
+        "webhooks-link",
+    ),
+]
+
 
 @dataclass(frozen=True)
 class DropDown:
@@ -108,4 +118,8 @@ def menu(request):
     if user is None or not user.is_authenticated:
         return {}
     role = user.membership.role if user.membership else NO_MEMBERSHIP
-    return {"menu": bar(role), "header_search": role in SEARCHERS}
+    return {
+        "menu": bar(role),
+        "account_menu": [entry for entry in ACCOUNT_MENU if role in entry.roles],
+        "header_search": role in SEARCHERS,
+    }

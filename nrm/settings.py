@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "justice",
     "partners",
     "insights",
+    "webhooks",
+    "sso",
     "sla",
     "notifications",
     "audit",
@@ -258,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_outbox",
         "schedule": 60,
     },
+    "deliver-webhooks": {
+        "task": "webhooks.tasks.deliver_webhooks",
+        "schedule": 60,
+    },
     "expire-access-grants": {
         "task": "cases.tasks.expire_access_grants",
         "schedule": 60,
@@ -296,6 +302,27 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on through an organisation's OpenID Connect provider (Keycloak, ThaID, ...):
+# off unless NRM_OIDC_CLIENT_ID is set (docs/DEPLOY.md). It signs in existing accounts only,
+# named by the claim NRM_OIDC_USERNAME_CLAIM; central reviewers and sysadmins keep signing in
+# locally with their second factor (sso.services).
+OIDC_RP_CLIENT_ID = env.str("NRM_OIDC_CLIENT_ID", default="")
+NRM_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+NRM_OIDC_USERNAME_CLAIM = env.str("NRM_OIDC_USERNAME_CLAIM", default="preferred_username")
+NRM_OIDC_ORGANISATIONS = env.list("NRM_OIDC_ORGANISATIONS", default=[])
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if NRM_OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("NRM_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("NRM_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("NRM_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("NRM_OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("NRM_OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("NRM_OIDC_SIGN_ALGO", default="RS256")
+    AUTHENTICATION_BACKENDS.insert(1, "sso.backends.MappedUserBackend")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Django's rules, worded in accounts/passwords.py (Django's Thai catalogue lacks them).
@@ -441,6 +468,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NRM <no-reply@nrm.localhost>")
 # The address people open the system at, for links in e-mails.
 NRM_SITE_URL = env.str("NRM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Webhooks go to public HTTPS addresses only; this lets them reach http:// and the local and
+# private networks, for tests and development; ignored when DEBUG is off.
+NRM_WEBHOOKS_ALLOW_LOCAL = env.bool("NRM_WEBHOOKS_ALLOW_LOCAL", default=False) and DEBUG
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("sso/", include("sso.urls")),
     path("deadlines/", include("sla.urls")),
     path(
         "audit/",

@@ -104,6 +104,7 @@ def _announce(event: str, referral: Referral, actor: User, reason: str = "", **t
         to={Audience(name): people for name, people in to.items()},
         actor=actor,
         link=referral.get_absolute_url(),
+        subject=referral,
         number=referral.case.number,
         **({"reason": reason} if reason else {}),
     )

@@ -3,6 +3,9 @@ call the statistics, render or download."""
 
 import datetime as dt
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,13 +14,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import may_export, role_required
 from audit.exports import audited_export
+from cases.selectors import case_list_visible_to
 from core.charts import chart_data
 from core.exports import FORMATS, export_refused
 
-from . import statistics
-from .annual import annual_figures
+from . import htcds, statistics
+from .annual import annual_figures, victims_identified
 from .anonymised import SMALLEST_GROUP, anonymised_tables
 from .charts import dashboard_charts
 from .forms import AnnualFiguresForm, DashboardForm
@@ -92,6 +96,17 @@ def may_share(kind: str, end: dt.date) -> bool:
     return kind == YearKind.CALENDAR and end < timezone.localdate()
 
 
+def _shareable_year(request) -> tuple[dt.date, dt.date, HttpResponseBadRequest | None]:
+    """The period of an anonymised download, or why it cannot be given as asked."""
+    form, start, end, kind = _year(request)
+    if refusal := _download_refusal(request, form):
+        return start, end, refusal
+    if not may_share(kind, end):
+        message = _("Anonymised statistics are given for a calendar year that has ended.")
+        return start, end, export_refused(message)
+    return start, end, None
+
+
 def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
     period = {"from": start.isoformat(), "to": end.isoformat()}
     return audited_export(
@@ -148,13 +163,9 @@ def annual_export(request):
 @role_required(Role.CENTRAL_REVIEWER)
 def anonymised_export(request):
     """The anonymised statistics: no group of fewer than 11 persons."""
-    form, start, end, kind = _year(request)
-    if refusal := _download_refusal(request, form):
+    start, end, refusal = _shareable_year(request)
+    if refusal:
         return refusal
-    if not may_share(kind, end):
-        return export_refused(
-            _("Anonymised statistics are given for a calendar year that has ended.")
-        )
     rows = []
     for title, table in anonymised_tables(user=request.user, start=start, end=end):
         if table is None:
@@ -169,4 +180,49 @@ def anonymised_export(request):
         format=request.GET["format"],
         headers=[_("Table"), _("Group"), _("Persons")],
         rows=rows,
+    )
+
+
+@login_required
+def htcds_export(request):
+    """Every case the user may see, in the HTCDS fields and codes (reports/htcds.py), for
+    those who take personal data away in files; audited like every export."""
+    if not may_export(request.user):
+        raise PermissionDenied
+    format = request.GET.get("format", "")
+    if format not in FORMATS:
+        return export_refused(_("Choose the format of the file: csv or xlsx."))
+    cases = case_list_visible_to(user=request.user)
+    count = cases.count()
+    if format == "xlsx" and count > settings.NRM_EXPORT_IMMEDIATE_ROWS:
+        return export_refused(
+            _("%(count)s cases are too many for an Excel file made now: take the CSV file.")
+            % {"count": count}
+        )
+    return audited_export(
+        request,
+        changes={"report": "htcds", "format": format, "rows": count},
+        format=format,
+        filename="nrm-htcds",
+        headers=htcds.headers(),
+        rows=htcds.htcds_rows(cases),
+    )
+
+
+@role_required(Role.CENTRAL_REVIEWER)
+def htcds_anonymised_export(request):
+    """The year's identified victims for the CTDC: counts by HTCDS gender, age group,
+    nationality and form of exploitation, no cell under 11 persons."""
+    start, end, refusal = _shareable_year(request)
+    if refusal:
+        return refusal
+    victims = victims_identified(user=request.user, start=start, end=end)
+    return _audited_download(
+        request,
+        report="htcds-anonymised",
+        start=start,
+        end=end,
+        format=request.GET["format"],
+        headers=htcds.ANONYMISED_HEADERS,
+        rows=htcds.anonymised_rows(victims),
     )

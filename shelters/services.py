@@ -171,6 +171,7 @@ def _announce(event: str, placement: Placement, actor: User, **fields) -> None:
         to={audience: rule_audiences[audience]() for audience in EVENTS[event].tell},
         actor=actor,
         link=placement.get_absolute_url(),
+        subject=placement,
         number=placement.case.number,
         **fields,
     )

@@ -112,6 +112,7 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
                 "deadline.missed",
                 to={Audience.CLOCK_HOLDERS: others},
                 link=link,
+                subject=row,
                 clock=clock,
                 number=number,
             )

@@ -45,6 +45,9 @@ from tests.factories import (
     screening_in_state,
     share_case,
 )
+from webhooks.models import Delivery as WebhookDelivery
+from webhooks.models import Endpoint
+from webhooks.models import Message as WebhookMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -82,10 +85,20 @@ RULES = {
     "accounts:devices": ("get", EVERYONE),
     "accounts:password_change": ("get", EVERYONE),
     "accounts:password_reset_confirm": None,  # a one-time link, before signing in
+    # Single sign-on, before signing in (404 unless configured; tests/test_sso.py).
+    "sso:start": None,
+    "sso:callback": None,
     # Each acts on the signed-in user's own tokens and sessions only (tests/test_api_me.py).
     "accounts:token_revoke": None,
     "accounts:sign_out_everywhere": None,
     "accounts:sysadmin_home": ("get", {"sysadmin"}),
+    # A sysadmin manages any organisation's webhooks, a supervisor or director their own: the
+    # world's endpoint is the Chiang Mai office's (tests/test_webhooks.py).
+    "webhooks:list": ("get", {"supervisor", "director", "sysadmin"}),
+    "webhooks:new": ("get", {"supervisor", "director", "sysadmin"}),
+    "webhooks:detail": ("get", {"supervisor", "sysadmin"}),
+    "webhooks:disable": ("post", {"supervisor", "sysadmin"}),
+    "webhooks:send_again": ("post", {"supervisor", "sysadmin"}),
     "cases:home": ("get", PROVINCIAL),
     "cases:operation_list": ("get", PROVINCIAL),
     "cases:operation_create": ("get", PROVINCIAL),
@@ -179,6 +192,8 @@ RULES = {
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
+    "reports:htcds_export": ("get", EXPORTERS),  # 400 without a format, refused or not
+    "reports:htcds_anonymised_export": ("get", {"central"}),
     # A prepared export file: its page and download are for who asked for it alone.
     "exports:job": ("get", {"supervisor"}),
     "exports:download": ("get", {"supervisor"}),
@@ -440,6 +455,17 @@ def world(
         amount_claimed=Decimal("1000"),
         claimed_on=dt.date(2026, 11, 2),
     )
+    endpoint = Endpoint.objects.create(
+        organisation=supervisor_chiangmai.membership.organisation,
+        url="https://partner.example.org/hooks",
+        event_kinds=["referral.submitted"],
+        created_by=supervisor_chiangmai,
+    )
+    failed_call = WebhookDelivery.objects.create(
+        message=WebhookMessage.objects.create(kind="referral.submitted", body="{}"),
+        endpoint=endpoint,
+        state=WebhookDelivery.State.FAILED,
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -480,6 +506,8 @@ def world(
         "record": "screening",
         "record_id": screening.pk,
         "blocker_id": blocker.pk,
+        "endpoint_id": endpoint.pk,
+        "delivery_id": failed_call.pk,
     }
     api_objects = {
         "person": private.person_id,

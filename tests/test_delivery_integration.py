@@ -268,8 +268,9 @@ def worker_database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
-def start_worker(redis_server, smtp_sink, directory: Path) -> Worker:
-    """`celery -A nrm worker` on the test database, our Redis and the SMTP sink, ready."""
+def start_worker(redis_server, smtp_sink, directory: Path, **extra_env: str) -> Worker:
+    """`celery -A nrm worker` on the test database, our Redis and the SMTP sink, ready (with
+    `extra_env` added to its environment)."""
     var_dir = directory / "var"
     var_dir.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
@@ -281,6 +282,7 @@ def start_worker(redis_server, smtp_sink, directory: Path) -> Worker:
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_sink.port}",
         NRM_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
+        **extra_env,
     )
     log_path = directory / f"worker-{time.monotonic_ns()}.log"
     with log_path.open("w") as log:

@@ -381,10 +381,11 @@ def screening_decide(*, screening_id: int, actor: User, outcome: str, reason: st
             to={Audience.CENTRAL: central_reviewers()},
             actor=actor,
             link=screening.get_absolute_url(),
+            subject=screening,
             number=case.number,
         )
     else:
-        announce("screening.decided", actor=actor)
+        announce("screening.decided", actor=actor, subject=screening)
     return screening
 
 
