@@ -146,6 +146,7 @@ class Role(models.TextChoices):
     SHELTER_STAFF = "shelter_staff", _("Shelter staff")
     CENTRAL_REVIEWER = "central_reviewer", _("Central reviewer")
     SYSADMIN = "sysadmin", _("System administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 # Which kind of organisation each role works in (DESIGN.md §1, §6).
@@ -156,6 +157,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.SHELTER_STAFF: Organisation.Kind.SHELTER,
     Role.CENTRAL_REVIEWER: Organisation.Kind.CENTRAL,
     Role.SYSADMIN: Organisation.Kind.CENTRAL,
+    Role.DATA_PROTECTION_OFFICER: Organisation.Kind.CENTRAL,
 }
 
 
@@ -182,7 +184,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

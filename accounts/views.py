@@ -32,6 +32,7 @@ ROLE_HOMES = {
     Role.SHELTER_STAFF: "shelters:home",
     Role.CENTRAL_REVIEWER: "referrals:home",
     Role.SYSADMIN: "accounts:sysadmin_home",
+    Role.DATA_PROTECTION_OFFICER: "privacy:home",
 }
 
 

@@ -52,6 +52,10 @@ class Audience(models.TextChoices):
     GRANTEE = "grantee", _("The person given access to the case")
     UPLOADER = "uploader", _("Who uploaded the intake file")
     REQUESTER = "requester", _("Who asked for the file")
+    DATA_PROTECTION = (
+        "data_protection",
+        _("The data protection officers of the central division"),
+    )
     CLOCK_HOLDERS = (
         "clock_holders",
         _("Who acts on the clock in the organisation that holds it (sla.models.CLOCK_ACTORS)"),
@@ -76,6 +80,7 @@ class Topic(models.TextChoices):
     DEADLINE = "deadline", _("Deadlines")
     OUTCOME = "outcome", _("Outcomes after closure and follow-ups")
     JUSTICE = "justice", _("Court cases and compensation")
+    PRIVACY = "privacy", _("Personal data protection")
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,29 @@ EVENTS: dict[str, Rule] = {
     "justice.claim_withdrawn": nobody(_("The office that follows the case records it.")),
     "justice.claim_received": nobody(_("The office that follows the case records it.")),
     "justice.claim_unpaid": nobody(_("The office that follows the case records it.")),
+    # Personal data protection (privacy): breaches, requests, break-glass access
+    "privacy.breach_recorded": Rule(
+        (A.DATA_PROTECTION, A.CENTRAL_HEAD),
+        _("Personal data breach {number} recorded: the regulator must be told by {due}"),
+    ),
+    "privacy.breach_assessed": nobody(_("The officer who assesses it reports it next.")),
+    "privacy.breach_reported": Rule(
+        (A.CENTRAL_HEAD,), _("Personal data breach {number} was reported to the regulator")
+    ),
+    "privacy.breach_not_reportable": Rule(
+        (A.CENTRAL_HEAD,),
+        _("Personal data breach {number} is unlikely to harm anyone: not reported"),
+    ),
+    "privacy.breach_persons_told": nobody(_("The officer records it on the breach.")),
+    "privacy.breach_closed": nobody(_("The officer closes it once the measures are taken.")),
+    "privacy.request_received": Rule(
+        (A.DATA_PROTECTION,),
+        _("Data subject's request {number} received: answer by {due}"),
+    ),
+    "privacy.request_verified": nobody(_("The officer who checks the identity decides next.")),
+    "privacy.request_decided": nobody(_("The officer answers the person.")),
+    "privacy.copy_prepared": nobody(_("The officer who decided reviews the copy.")),
+    "privacy.request_answered": nobody(_("The officer answers the person.")),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "repatriation",
     "outcomes",
     "justice",
+    "privacy",
     "sla",
     "notifications",
     "audit",

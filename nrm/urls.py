@@ -56,6 +56,7 @@ urlpatterns = [
     path("repatriation/", include("repatriation.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("justice/", include("justice.urls")),
+    path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("sla.urls")),
     path(

@@ -28,6 +28,7 @@ from exports import services as exports
 from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
+from privacy import services as privacy
 from shelters import services as shelters
 from shelters.models import Shelter
 from sla.calendar import is_working_day
@@ -53,6 +54,7 @@ PERSONAS = [
     "sysadmin",
     "granted",
     "expired",
+    "dpo",
 ]
 PROVINCIAL = {"owner", "supervisor", "other"}
 OWN_OFFICE = {"owner", "supervisor"}
@@ -62,6 +64,7 @@ SHELTER = {"director", "staff"}
 MEMBERS = set(PERSONAS) - {"granted", "expired"}
 EXPORTERS = {"supervisor", "director", "central"}  # accountable for the personal data they take
 EVERYONE = set(PERSONAS)
+PRIVACY_READERS = {"dpo", "central"}  # the data protection register (privacy.permissions)
 
 # name: (method, personas who may succeed). None: not checked here (public, or sign-in flow).
 RULES = {
@@ -255,6 +258,17 @@ RULES = {
     "api:claim-withdraw": ("post", OWN_OFFICE),
     "api:claim-receive": ("post", OWN_OFFICE),
     "api:claim-unpaid": ("post", OWN_OFFICE),
+    # Personal data protection (privacy): kept by the officer, read by the central division.
+    "privacy:home": ("get", PRIVACY_READERS),
+    "privacy:breaches": ("get", PRIVACY_READERS),
+    "privacy:breach_new": ("get", {"dpo"}),
+    "privacy:breach": ("get", PRIVACY_READERS),
+    "privacy:breach_act": ("post", {"dpo"}),
+    "privacy:requests": ("get", PRIVACY_READERS),
+    "privacy:request_new": ("get", {"dpo"}),
+    "privacy:request": ("get", PRIVACY_READERS),
+    "privacy:request_act": ("post", {"dpo"}),
+    "privacy:transfers": ("get", PRIVACY_READERS),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -304,6 +318,7 @@ def world(
     staff_kredtrakarn,
     central_reviewer,
     sysadmin,
+    data_protection_officer,
     settings,
     tmp_path,
 ):
@@ -403,6 +418,17 @@ def world(
         amount_claimed=Decimal("1000"),
         claimed_on=dt.date(2026, 11, 2),
     )
+    breach = privacy.breach_record(
+        actor=data_protection_officer, summary="x", discovered_at=timezone.now()
+    )
+    subject_request = privacy.request_record(
+        actor=data_protection_officer,
+        kind="access",
+        case_number=private.number,
+        requester="x",
+        received_at=timezone.now(),
+        received_by=central_reviewer.membership.organisation,
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -413,6 +439,7 @@ def world(
         "sysadmin": sysadmin,
         "granted": granted,
         "expired": expired,
+        "dpo": data_protection_officer,
     }
     args = {
         "case_id": private.pk,
@@ -437,6 +464,9 @@ def world(
         "action": "acknowledge",
         "repatriation_id": repatriation.pk,
         "move": "assess",
+        "breach_id": breach.pk,
+        "request_id": subject_request.pk,
+        "step": "verify",
     }
     api_objects = {
         "person": private.person_id,

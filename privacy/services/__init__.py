@@ -1,0 +1,24 @@
+"""Every write to the data protection records, one module per area; callers import from here."""
+
+from .breaches import (
+    breach_assess,
+    breach_close,
+    breach_not_reportable,
+    breach_persons_told,
+    breach_record,
+    breach_report,
+)
+from .requests import request_decide, request_record, request_release, request_verify
+
+__all__ = [
+    "breach_assess",
+    "breach_close",
+    "breach_not_reportable",
+    "breach_persons_told",
+    "breach_record",
+    "breach_report",
+    "request_decide",
+    "request_record",
+    "request_release",
+    "request_verify",
+]
