@@ -271,6 +271,9 @@ EVENTS: dict[str, Rule] = {
     "privacy.request_decided": nobody(_("The officer answers the person.")),
     "privacy.copy_prepared": nobody(_("The officer who decided reviews the copy.")),
     "privacy.request_answered": nobody(_("The officer answers the person.")),
+    "privacy.retention_anonymised": nobody(
+        _("A scheduled job; its runs are listed for the data protection officer.")
+    ),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),

@@ -71,6 +71,7 @@ MENU = [
     Entry(_("Breach register"), "privacy:breaches", DPO, group=PRIVACY),
     Entry(_("Data subjects' requests"), "privacy:requests", DPO, group=PRIVACY),
     Entry(_("Transfers abroad"), "privacy:transfers", DPO, group=PRIVACY),
+    Entry(_("Retention"), "privacy:retention", DPO, group=PRIVACY),
     Entry(_("Cases"), "cases:list", frozenset({NO_MEMBERSHIP})),
     Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),

@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.tasks.purge_export_files",
         "schedule": 60 * 60,
     },
+    # Records past their retention time after a case closed (privacy), once a day.
+    "run-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": 24 * 60 * 60,
+    },
     # Beat -> broker -> worker, end to end: /readyz and the metrics report its age.
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",

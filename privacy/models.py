@@ -196,3 +196,79 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request} → {self.to_status}"
+
+
+class RecordKind(models.TextChoices):
+    """What a retention rule keeps for a time after a case closes, then erases."""
+
+    NOTES_AND_DOCUMENTS = (
+        "notes_documents",
+        _("Case notes and uploaded documents"),
+    )
+    IDENTITY = (
+        "identity",
+        _("The person's names, telephone and identity documents"),
+    )
+
+
+class RetentionRule(models.Model):
+    """How long one kind of record is kept after the case closes (editable by a sysadmin in
+    the admin; defaults loaded by migration). The statistics' fields (sex, date of birth,
+    nationality, the case's dates, statuses and outcomes) are never erased."""
+
+    kind = models.CharField(
+        _("kind of record"), max_length=20, choices=RecordKind.choices, unique=True
+    )
+    years_after_closure = models.PositiveSmallIntegerField(_("years kept after the case closes"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class RetentionRun(models.Model):
+    """One pass of the retention job: a dry run lists what it would erase and what a legal
+    hold keeps; a real run erases it."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    dry_run = models.BooleanField(_("dry run"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    # {"erase": [[case number, kind], ...], "held": [[case number, kind, reason], ...]}
+    plan = models.JSONField(_("what it did or would do"), default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Erasure(models.Model):
+    """One kind of record of one case erased by a retention run: never erased twice."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=RecordKind.choices)
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="erasures")
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_erasure_per_case_and_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind}"

@@ -13,5 +13,7 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/<slug:step>/", views.request_act, name="request_act"),
+    path("retention/", views.retention, name="retention"),
+    path("retention/dry-run/", views.retention_dry_run, name="retention_dry_run"),
     path("transfers/", views.transfer_list, name="transfers"),
 ]

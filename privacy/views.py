@@ -28,11 +28,13 @@ from .forms import (
     ToldForm,
     VerifyForm,
 )
-from .models import COPY_KINDS
+from .models import COPY_KINDS, RecordKind, RetentionRule, RetentionRun
 from .permissions import OFFICER, READERS, is_officer
+from .services.retention import HOLDS
 from .workflow import BreachStatus, RequestStatus
 
 PAGE = 50
+KINDS = dict(RecordKind.choices)
 
 
 def _page(request, rows):
@@ -217,6 +219,29 @@ def request_act(request, request_id, step):
     return _act(request, subject_request, REQUEST_ACTIONS, step, request_id=subject_request.pk)
 
 
+# --- Retention ----------------------------------------------------------------------------------
+
+
+@role_required(*OFFICER)
+def retention(request):
+    """The retention rules, and the latest runs with what each erased, or would erase, and
+    what the legal holds kept."""
+    runs = RetentionRun.objects.select_related("actor")[:10]
+    return render(
+        request,
+        "privacy/retention.html",
+        {"rules": RetentionRule.objects.all(), "runs": runs, "holds": HOLDS, "kinds": KINDS},
+    )
+
+
+@require_POST
+@role_required(*OFFICER)
+def retention_dry_run(request):
+    services.retention_run(dry_run=True, actor=request.user)
+    messages.success(request, _("The dry run is listed below: nothing was erased."))
+    return redirect("privacy:retention")
+
+
 # --- Transfers abroad ---------------------------------------------------------------------------
 
 
@@ -224,5 +249,7 @@ def request_act(request, request_id, step):
 def transfer_list(request):
     """Every hand-over of a person's data abroad (repatriation.DataTransfer), newest first."""
     page = _page(request, selectors.transfers_abroad())
-    record_list(list(page), user=request.user, name="privacy_transfers")
-    return render(request, "privacy/transfers.html", {"page": page})
+    record_list(list(page), user=request.user, name="transfers-abroad")
+    return render(
+        request, "privacy/transfers.html", {"page": page, "is_officer": is_officer(request.user)}
+    )

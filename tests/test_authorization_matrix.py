@@ -269,6 +269,8 @@ RULES = {
     "privacy:request": ("get", PRIVACY_READERS),
     "privacy:request_act": ("post", {"dpo"}),
     "privacy:transfers": ("get", PRIVACY_READERS),
+    "privacy:retention": ("get", {"dpo"}),
+    "privacy:retention_dry_run": ("post", {"dpo"}),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),

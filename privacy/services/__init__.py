@@ -9,6 +9,7 @@ from .breaches import (
     breach_report,
 )
 from .requests import request_decide, request_record, request_release, request_verify
+from .retention import retention_plan, retention_run
 
 __all__ = [
     "breach_assess",
@@ -21,4 +22,6 @@ __all__ = [
     "request_record",
     "request_release",
     "request_verify",
+    "retention_plan",
+    "retention_run",
 ]

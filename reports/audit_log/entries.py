@@ -55,6 +55,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "compensation-claims": (gettext_lazy("Compensation claims"), "justice:claims", ClaimFilter),
     "repatriations": (gettext_lazy("Returns home"), "repatriation:list", RepatriationFilter),
     "outcomes": (gettext_lazy("Outcomes"), "outcomes:list", OutcomeFilter),
+    "transfers-abroad": (gettext_lazy("Transfers abroad"), "privacy:transfers", None),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.
