@@ -630,6 +630,7 @@ ADMIN_RULES = {
     "admin:shelters_shelter_changelist": {"sysadmin"},
     "admin:sla_clockpolicy_changelist": {"sysadmin"},
     "admin:repatriation_counterpartagency_changelist": {"sysadmin"},
+    "admin:privacy_retentionrule_changelist": {"sysadmin"},
     "admin:accounts_membership_add": set(),  # roles are given on the user's page, audited
     "admin:audit_auditevent_changelist": set(),  # the log is read through its own page
     "admin:auth_user_password_change": set(),  # nobody sets another's password
