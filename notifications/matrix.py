@@ -271,6 +271,11 @@ EVENTS: dict[str, Rule] = {
     "privacy.request_decided": nobody(_("The officer answers the person.")),
     "privacy.copy_prepared": nobody(_("The officer who decided reviews the copy.")),
     "privacy.request_answered": nobody(_("The officer answers the person.")),
+    "privacy.break_glass": Rule(
+        (A.CENTRAL, A.CASE_TEAM),
+        _("{user} opened case {number} in an emergency until {until}; the reason is on the list"),
+    ),
+    "privacy.break_glass_reviewed": nobody(_("The officer records the review on the list.")),
     "privacy.retention_anonymised": nobody(
         _("A scheduled job; its runs are listed for the data protection officer.")
     ),

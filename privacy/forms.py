@@ -117,3 +117,16 @@ class ReleaseForm(StyledFormMixin, forms.Form):
         label=_("I have read the copy: it holds nothing of another person or kept back by law."),
         required=False,
     )
+
+
+class BreakGlassForm(StyledFormMixin, forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=30)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The emergency: the central division and the case's office will read it."),
+    )
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Review"), max_length=300)

@@ -272,3 +272,33 @@ class Erasure(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind}"
+
+
+class BreakGlass(models.Model):
+    """Emergency access to one case by a supervisor of another office or by the data
+    protection officer, given to themself for a named reason for a few hours: an
+    `cases.AccessGrant` (so the case's visibility and the grant's expiry work as for any
+    grant), told to the central division and the case's team, listed for review."""
+
+    grant = models.OneToOneField(
+        "cases.AccessGrant", on_delete=models.PROTECT, related_name="+", verbose_name=_("access")
+    )
+    reason = models.TextField(_("reason"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.CharField(_("review"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+
+    def __str__(self):
+        return str(self.grant)

@@ -10,7 +10,7 @@ from cases.models import Case, Person
 from repatriation.models import DataTransfer
 from sla.models import Deadline
 
-from .models import Breach, SubjectRequest
+from .models import Breach, BreakGlass, SubjectRequest
 from .permissions import reads_register
 
 
@@ -110,3 +110,11 @@ def transfers_abroad() -> QuerySet[DataTransfer]:
     """The register of transfers of persons' data abroad: the case, the recipient, the
     country, the basis and what was handed over (the data protection officer's read)."""
     return DataTransfer.objects.select_related("case", "sent_by")
+
+
+def break_glass_list_visible_to(*, user) -> QuerySet[BreakGlass]:
+    """Every emergency access for the register's readers, to review; a supervisor's own."""
+    rows = BreakGlass.objects.select_related("grant__case__owner", "grant__user", "reviewed_by")
+    if reads_register(user):
+        return rows
+    return rows.filter(grant__user_id=user.pk) if user.is_authenticated else rows.none()

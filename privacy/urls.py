@@ -15,5 +15,7 @@ urlpatterns = [
     path("requests/<int:request_id>/<slug:step>/", views.request_act, name="request_act"),
     path("retention/", views.retention, name="retention"),
     path("retention/dry-run/", views.retention_dry_run, name="retention_dry_run"),
+    path("break-glass/", views.break_glass_list, name="break_glass"),
+    path("break-glass/<int:glass_id>/review/", views.break_glass_review, name="break_glass_review"),
     path("transfers/", views.transfer_list, name="transfers"),
 ]

@@ -2,14 +2,15 @@
 requests, transfers abroad. Thin: parse, call one selector or service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.permissions import has_role, role_required
 from audit.reads import record_list
 from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
@@ -19,17 +20,20 @@ from . import selectors, services
 from .forms import (
     AssessForm,
     BreachForm,
+    BreakGlassForm,
     CloseForm,
     DecideForm,
     EmptyForm,
     ReleaseForm,
     ReportForm,
     RequestForm,
+    ReviewForm,
     ToldForm,
     VerifyForm,
 )
 from .models import COPY_KINDS, RecordKind, RetentionRule, RetentionRun
-from .permissions import OFFICER, READERS, is_officer
+from .permissions import BREAK_GLASS_ROLES, OFFICER, READERS, is_officer
+from .services.break_glass import BREAK_GLASS_HOURS
 from .services.retention import HOLDS
 from .workflow import BreachStatus, RequestStatus
 
@@ -240,6 +244,54 @@ def retention_dry_run(request):
     services.retention_run(dry_run=True, actor=request.user)
     messages.success(request, _("The dry run is listed below: nothing was erased."))
     return redirect("privacy:retention")
+
+
+# --- Break-glass access ---------------------------------------------------------------------------
+
+
+@role_required(*BREAK_GLASS_ROLES, *READERS)
+def break_glass_list(request):
+    """Every emergency access (the officer and the central division review them); a
+    supervisor sees their own and opens one here."""
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, *BREAK_GLASS_ROLES):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                glass = services.break_glass_open(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The case is open to you until the time shown."))
+                return redirect(glass.grant.case)
+    page = _page(request, selectors.break_glass_list_visible_to(user=request.user))
+    return render(
+        request,
+        "privacy/break_glass.html",
+        {
+            "page": page,
+            "form": form,
+            "may_open": has_role(request.user, *BREAK_GLASS_ROLES),
+            "is_officer": is_officer(request.user),
+            "review_form": ReviewForm(),
+            "now": timezone.now(),
+            "hours": BREAK_GLASS_HOURS,
+        },
+    )
+
+
+@require_POST
+@role_required(*OFFICER)
+def break_glass_review(request, glass_id):
+    glass = get_object_or_404(selectors.break_glass_list_visible_to(user=request.user), pk=glass_id)
+    perform(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.break_glass_review(glass_id=glass.pk, actor=request.user, **data),
+        _("Saved."),
+    )
+    return redirect("privacy:break_glass")
 
 
 # --- Transfers abroad ---------------------------------------------------------------------------

@@ -270,6 +270,8 @@ RULES = {
     "privacy:request_act": ("post", {"dpo"}),
     "privacy:transfers": ("get", PRIVACY_READERS),
     "privacy:retention": ("get", {"dpo"}),
+    "privacy:break_glass": ("get", PRIVACY_READERS | {"supervisor"}),
+    "privacy:break_glass_review": ("post", {"dpo"}),
     "privacy:retention_dry_run": ("post", {"dpo"}),
     "api:token": None,
     "api:me": ("get", EVERYONE),
@@ -431,6 +433,11 @@ def world(
         received_at=timezone.now(),
         received_by=central_reviewer.membership.organisation,
     )
+    glass = privacy.break_glass_open(  # on a case of Tak that no rule here reads
+        actor=data_protection_officer,
+        case_number=register_case(worker_tak, name_th="อื่น").number,
+        reason="ตรวจสอบเหตุละเมิดข้อมูล",
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -469,6 +476,7 @@ def world(
         "breach_id": breach.pk,
         "request_id": subject_request.pk,
         "step": "verify",
+        "glass_id": glass.pk,
     }
     api_objects = {
         "person": private.person_id,

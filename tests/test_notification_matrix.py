@@ -444,6 +444,19 @@ def _subject_request(p, step="received", kind="access"):
     return {}
 
 
+def _break_glass(p, review=False):
+    officer, _other = _privacy_officers(p)
+    glass = privacy.break_glass_open(
+        actor=officer,
+        case_number=register_case(p.worker).number,
+        reason="ตรวจสอบเหตุละเมิดข้อมูลที่แจ้งเข้ามา",
+    )
+    if review:
+        privacy.break_glass_review(glass_id=glass.pk, actor=officer, note="เหมาะสม")
+        return {}
+    return {A.CENTRAL: everyone_central(p), **team(p)}
+
+
 SCENARIOS = {
     "screening.started": lambda p: screening_in_state(p.worker) and {},
     "screening.extended": _extend,
@@ -561,6 +574,9 @@ SCENARIOS = {
     "privacy.request_decided": lambda p: _subject_request(p, "decided", kind="objection"),
     "privacy.copy_prepared": lambda p: _subject_request(p, "decided"),
     "privacy.request_answered": lambda p: _subject_request(p, "answered"),
+    "privacy.break_glass": _break_glass,
+    "privacy.break_glass_reviewed": lambda p: _break_glass(p, review=True),
+    "privacy.retention_anonymised": lambda p: privacy.retention_run(dry_run=False) and {},
 }
 
 

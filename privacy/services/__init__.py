@@ -8,10 +8,13 @@ from .breaches import (
     breach_record,
     breach_report,
 )
+from .break_glass import break_glass_open, break_glass_review
 from .requests import request_decide, request_record, request_release, request_verify
 from .retention import retention_plan, retention_run
 
 __all__ = [
+    "break_glass_open",
+    "break_glass_review",
     "breach_assess",
     "breach_close",
     "breach_not_reportable",
