@@ -72,6 +72,8 @@ MENU = [
     Entry(_("Data subjects' requests"), "privacy:requests", DPO, group=PRIVACY),
     Entry(_("Transfers abroad"), "privacy:transfers", DPO, group=PRIVACY),
     Entry(_("Retention"), "privacy:retention", DPO, group=PRIVACY),
+    Entry(_("Record of processing"), "privacy:processing", DPO, group=PRIVACY),
+    Entry(_("Record of processing"), "privacy:processing", frozenset({Role.SYSADMIN})),
     Entry(_("Emergency access"), "privacy:break_glass", DPO, group=PRIVACY),
     # A supervisor opens a case of another office in an emergency (privacy.services.break_glass).
     Entry(_("Emergency access"), "privacy:break_glass", frozenset({Role.SUPERVISOR}), group=LISTS),

@@ -17,5 +17,6 @@ urlpatterns = [
     path("retention/dry-run/", views.retention_dry_run, name="retention_dry_run"),
     path("break-glass/", views.break_glass_list, name="break_glass"),
     path("break-glass/<int:glass_id>/review/", views.break_glass_review, name="break_glass_review"),
+    path("processing/", views.processing, name="processing"),
     path("transfers/", views.transfer_list, name="transfers"),
 ]

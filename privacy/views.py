@@ -15,6 +15,7 @@ from audit.reads import record_list
 from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
+from core.processing import record_of_processing
 
 from . import selectors, services
 from .forms import (
@@ -32,7 +33,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import COPY_KINDS, RecordKind, RetentionRule, RetentionRun
-from .permissions import BREAK_GLASS_ROLES, OFFICER, READERS, is_officer
+from .permissions import BREAK_GLASS_ROLES, OFFICER, PROCESSING_READERS, READERS, is_officer
 from .services.break_glass import BREAK_GLASS_HOURS
 from .services.retention import HOLDS
 from .workflow import BreachStatus, RequestStatus
@@ -292,6 +293,19 @@ def break_glass_review(request, glass_id):
         _("Saved."),
     )
     return redirect("privacy:break_glass")
+
+
+# --- Record of processing ------------------------------------------------------------------------
+
+
+@role_required(*PROCESSING_READERS)
+def processing(request):
+    """The record of processing activities (PDPA s.39), as the apps declare it."""
+    return render(
+        request,
+        "privacy/processing.html",
+        {"activities": record_of_processing(), "is_officer": is_officer(request.user)},
+    )
 
 
 # --- Transfers abroad ---------------------------------------------------------------------------

@@ -270,6 +270,7 @@ RULES = {
     "privacy:request_act": ("post", {"dpo"}),
     "privacy:transfers": ("get", PRIVACY_READERS),
     "privacy:retention": ("get", {"dpo"}),
+    "privacy:processing": ("get", {"dpo", "sysadmin"}),
     "privacy:break_glass": ("get", PRIVACY_READERS | {"supervisor"}),
     "privacy:break_glass_review": ("post", {"dpo"}),
     "privacy:retention_dry_run": ("post", {"dpo"}),

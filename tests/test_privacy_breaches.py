@@ -174,3 +174,16 @@ def test_the_officer_sees_the_register_in_thai_with_the_time_left(data_protectio
     assert breach.number in page and "รายงานภายใน" in page
     page = client.get(breach.get_absolute_url()).content.decode()
     assert "ทะเบียนการละเมิด" in page and "2569" in page
+
+
+def test_the_record_of_processing_comes_from_every_app_that_holds_personal_data(
+    client, sysadmin, data_protection_officer
+):
+    from core.processing import record_of_processing
+
+    apps = {activity.app for activity in record_of_processing()}
+    assert {"cases", "referrals", "shelters", "repatriation", "justice", "outcomes"} <= apps
+    for user in (sysadmin, data_protection_officer):
+        client.force_login(user)
+        page = client.get("/privacy/processing/").content.decode()
+        assert "บันทึกรายการกิจกรรมการประมวลผล" in page and "มาตรา 28" in page
