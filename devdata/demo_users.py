@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("staff.kredtrakarn", "shelter-kredtrakarn", Role.SHELTER_STAFF, "จันทร์เพ็ญ", "สายใจ", "th"),
     ("central.reviewer", "central", Role.CENTRAL_REVIEWER, "ธนพร", "เที่ยงธรรม", "th"),
     ("sysadmin", "central", Role.SYSADMIN, "ผู้ดูแล", "ระบบ", "en"),
+    ("dpo", "central", Role.DATA_PROTECTION_OFFICER, "พิมพ์ชนก", "คุ้มครอง", "th"),
 ]
 
 
