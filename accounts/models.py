@@ -175,6 +175,7 @@ class Role(models.TextChoices):
     CENTRAL_REVIEWER = "central_reviewer", _("Central reviewer")
     SYSADMIN = "sysadmin", _("System administrator")
     PARTNER = "partner", _("Partner agency officer")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 # Which kind of organisation each role works in (DESIGN.md §1, §6).
@@ -186,6 +187,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.CENTRAL_REVIEWER: Organisation.Kind.CENTRAL,
     Role.SYSADMIN: Organisation.Kind.CENTRAL,
     Role.PARTNER: Organisation.Kind.PARTNER,
+    Role.DATA_PROTECTION_OFFICER: Organisation.Kind.CENTRAL,
 }
 
 
@@ -212,7 +214,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -28,6 +28,7 @@ SYSADMIN_MODELS = {
     "shelters": ["shelter", "shelterunit"],
     "sla": ["clockpolicy"],
     "repatriation": ["counterpartagency"],
+    "privacy": ["retentionrule"],
     "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
 }
 

@@ -33,6 +33,7 @@ ROLE_HOMES = {
     Role.CENTRAL_REVIEWER: "referrals:home",
     Role.SYSADMIN: "accounts:sysadmin_home",
     Role.PARTNER: "partners:home",
+    Role.DATA_PROTECTION_OFFICER: "privacy:home",
 }
 
 

@@ -1,6 +1,22 @@
 from django.contrib import admin
 
 from .models import AuditEvent
+from .services import audit_record
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Reference data a sysadmin edits in the admin: each save is an audit event naming the
+    fields changed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            actor=request.user,
+            obj=obj,
+            changes={"fields": sorted(form.changed_data)},
+            request=request,
+        )
 
 
 @admin.register(AuditEvent)

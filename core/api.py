@@ -1,7 +1,9 @@
 """API-wide behaviour: the services' errors become JSON with the right status code."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,7 +23,18 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, Throttled):
+        seconds = int(exc.wait or 1)
+        response.data = {
+            "detail": ngettext(
+                "Too many requests: wait %(seconds)d second, then try again.",
+                "Too many requests: wait %(seconds)d seconds, then try again.",
+                seconds,
+            )
+            % {"seconds": seconds}
+        }
+    return response
 
 
 class NewestFirstPagination(CursorPagination):

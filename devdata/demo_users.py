@@ -19,6 +19,7 @@ DEMO_USERS = [
     ("sysadmin", "central", Role.SYSADMIN, "ผู้ดูแล", "ระบบ", "en"),
     ("pol.chiangmai", "partner-police-50", Role.PARTNER, "ประยุทธ์", "มีชัย", "th"),
     ("labour.chiangmai", "partner-labour-50", Role.PARTNER, "สุดา", "แรงงานดี", "th"),
+    ("dpo", "central", Role.DATA_PROTECTION_OFFICER, "พิมพ์ชนก", "คุ้มครอง", "th"),
 ]
 
 # Partner agencies of Chiang Mai's multidisciplinary team (issue 21): code, Thai and English

@@ -59,6 +59,10 @@ class Audience(models.TextChoices):
     )
     UPLOADER = "uploader", _("Who uploaded the intake file")
     REQUESTER = "requester", _("Who asked for the file")
+    DATA_PROTECTION = (
+        "data_protection",
+        _("The data protection officers of the central division"),
+    )
     CLOCK_HOLDERS = (
         "clock_holders",
         _("Who acts on the clock in the organisation that holds it (sla.models.CLOCK_ACTORS)"),
@@ -85,6 +89,7 @@ class Topic(models.TextChoices):
     JUSTICE = "justice", _("Court cases and compensation")
     PLAN = "plan", _("Plans across agencies")
     BLOCKER = "blocker", _("Records waiting, and why")
+    PRIVACY = "privacy", _("Personal data protection")
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,37 @@ EVENTS: dict[str, Rule] = {
     # Blockers (insights): "waiting because ..." on a screening, a referral or a stay
     "blocker.started": Rule((A.CASE_TEAM,), _("Case {number} waits: {reason}")),
     "blocker.ended": nobody(_("Whoever waited records it; the figures count the time.")),
+    # Personal data protection (privacy): breaches, requests, break-glass access
+    "privacy.breach_recorded": Rule(
+        (A.DATA_PROTECTION, A.CENTRAL_HEAD),
+        _("Personal data breach {number} recorded: the regulator must be told by {due}"),
+    ),
+    "privacy.breach_assessed": nobody(_("The officer who assesses it reports it next.")),
+    "privacy.breach_reported": Rule(
+        (A.CENTRAL_HEAD,), _("Personal data breach {number} was reported to the regulator")
+    ),
+    "privacy.breach_not_reportable": Rule(
+        (A.CENTRAL_HEAD,),
+        _("Personal data breach {number} is unlikely to harm anyone: not reported"),
+    ),
+    "privacy.breach_persons_told": nobody(_("The officer records it on the breach.")),
+    "privacy.breach_closed": nobody(_("The officer closes it once the measures are taken.")),
+    "privacy.request_received": Rule(
+        (A.DATA_PROTECTION,),
+        _("Data subject's request {number} received: answer by {due}"),
+    ),
+    "privacy.request_verified": nobody(_("The officer who checks the identity decides next.")),
+    "privacy.request_decided": nobody(_("The officer answers the person.")),
+    "privacy.copy_prepared": nobody(_("The officer who decided reviews the copy.")),
+    "privacy.request_answered": nobody(_("The officer answers the person.")),
+    "privacy.break_glass": Rule(
+        (A.CENTRAL, A.CASE_TEAM),
+        _("{user} opened case {number} in an emergency until {until}; the reason is on the list"),
+    ),
+    "privacy.break_glass_reviewed": nobody(_("The officer records the review on the list.")),
+    "privacy.retention_anonymised": nobody(
+        _("A scheduled job; its runs are listed for the data protection officer.")
+    ),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),

@@ -17,9 +17,10 @@ from accounts.models import Role
 NO_MEMBERSHIP = ""  # signed in, in no organisation: a person given one case by a grant
 PROVINCIAL = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
 SHELTER = frozenset({Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF})
-# Who works with victims' records; a partner agency reads only what is shared with it, from
-# its home page (partners).
-WORKING = frozenset(Role.values) - {Role.SYSADMIN, Role.PARTNER}
+# Who works with victims' records: not a sysadmin, not the data protection officer; a partner
+# agency reads only what is shared with it, from its home page (partners).
+WORKING = frozenset(Role.values) - {Role.SYSADMIN, Role.DATA_PROTECTION_OFFICER, Role.PARTNER}
+DPO = frozenset({Role.DATA_PROTECTION_OFFICER})
 EVERYONE = frozenset(Role.values) | {NO_MEMBERSHIP}
 OVERSEERS = frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR})
 # Who finds persons from the search box on the bar (it searches the case list, cases/search.py).
@@ -37,6 +38,7 @@ class Group:
 DEADLINES = Group(_("Deadlines"), "deadlines-menu")
 REFERRALS = Group(_("Referrals"), "referrals-menu")
 LISTS = Group(_("Lists"), "lists")
+PRIVACY = Group(_("Data protection"), "privacy-menu")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ MENU = [
     Entry(_("Occupancy"), "shelters:national", frozenset({Role.CENTRAL_REVIEWER})),
     Entry(_("Audit log"), "audit:search", frozenset({Role.CENTRAL_REVIEWER})),
     Entry(_("Public holidays"), "sla:holidays", frozenset({Role.SYSADMIN})),
+    Entry(_("Open work"), "privacy:home", DPO, "privacy-home", PRIVACY),
+    Entry(_("Breach register"), "privacy:breaches", DPO, group=PRIVACY),
+    Entry(_("Data subjects' requests"), "privacy:requests", DPO, group=PRIVACY),
+    Entry(_("Transfers abroad"), "privacy:transfers", DPO, group=PRIVACY),
+    Entry(_("Retention"), "privacy:retention", DPO, group=PRIVACY),
+    Entry(_("Record of processing"), "privacy:processing", DPO, group=PRIVACY),
+    Entry(_("Record of processing"), "privacy:processing", frozenset({Role.SYSADMIN})),
+    Entry(_("Emergency access"), "privacy:break_glass", DPO, group=PRIVACY),
+    # A supervisor opens a case of another office in an emergency (privacy.services.break_glass).
+    Entry(_("Emergency access"), "privacy:break_glass", frozenset({Role.SUPERVISOR}), group=LISTS),
     Entry(_("Cases"), "cases:list", frozenset({NO_MEMBERSHIP})),
     Entry(_("Cases"), "cases:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),
     Entry(_("Referrals"), "referrals:list", WORKING - {Role.SHELTER_STAFF}, group=LISTS),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "insights",
     "webhooks",
     "sso",
+    "privacy",
     "sla",
     "notifications",
     "audit",
@@ -280,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.tasks.purge_export_files",
         "schedule": 60 * 60,
     },
+    # Records past their retention time after a case closed (privacy), once a day.
+    "run-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": 24 * 60 * 60,
+    },
     # Beat -> broker -> worker, end to end: /readyz and the metrics report its age.
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
@@ -483,8 +489,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.UserRateThrottle",
+        "core.throttling.AddressRateThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.NewestFirstPagination",
     "PAGE_SIZE": 25,
+}
+# API rate limits (429 with a message in the user's language beyond them), counted in the
+# cache: per user, and per client address (an office behind one address: set it higher).
+NRM_API_RATES = {
+    "user": env.str("NRM_API_RATE_PER_USER", default="600/minute"),
+    "address": env.str("NRM_API_RATE_PER_ADDRESS", default="1200/minute"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NRM case management API",

@@ -62,6 +62,7 @@ urlpatterns = [
     path("justice/", include("justice.urls")),
     path("partners/", include("partners.urls")),
     path("insights/", include("insights.urls")),
+    path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("sso/", include("sso.urls")),

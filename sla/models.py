@@ -36,6 +36,8 @@ class Clock(models.TextChoices):
     HEARING = "hearing", _("Court hearing")
     HEARING_SHELTER = "hearing_shelter", _("Court hearing of a resident")
     PLAN_TASK = "plan_task", _("Task on a case's plan across agencies")
+    BREACH_REPORT = "breach_report", _("Report of a personal data breach (PDPA s.37(4))")
+    SUBJECT_REQUEST = "subject_request", _("Answer to a data subject's request (PDPA s.30)")
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -62,6 +64,9 @@ CLOCK_ACTORS = {
     Clock.HEARING_SHELTER: (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF),
     # partners: the organisation that owns the task, a partner agency or the case's office.
     Clock.PLAN_TASK: (Role.PARTNER, *_PROVINCIAL),
+    # privacy: the data protection officer of the central division answers both.
+    Clock.BREACH_REPORT: (Role.DATA_PROTECTION_OFFICER,),
+    Clock.SUBJECT_REQUEST: (Role.DATA_PROTECTION_OFFICER,),
 }
 
 
@@ -119,6 +124,9 @@ class ClockStatus(models.TextChoices):
 # Clocks whose length the law sets: a rule may be shorter, never longer.
 LEGAL_LIMITS = {
     Clock.IDENTIFICATION: (dt.timedelta(hours=24), _("Act s.29 allows at most 24 hours.")),
+    # Real hours and calendar days: a working-day rule would let the legal limit pass.
+    Clock.BREACH_REPORT: (dt.timedelta(hours=72), _("PDPA s.37(4) allows at most 72 hours.")),
+    Clock.SUBJECT_REQUEST: (dt.timedelta(days=30), _("PDPA s.30 allows at most 30 days.")),
 }
 LENGTHS = {Unit.HOURS: dt.timedelta(hours=1), Unit.DAYS: dt.timedelta(days=1)}
 

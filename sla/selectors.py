@@ -35,12 +35,19 @@ def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
     subjects = {}
     for type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        for obj in model.objects.filter(pk__in=ids).select_related("case"):
+        on_case = _on_a_case(model)
+        objects = model.objects.filter(pk__in=ids)
+        for obj in objects.select_related("case") if on_case else objects:
             # An object answered elsewhere than on its own page says where (a stay's
             # follow-up is the owning office's, on the case).
             link = getattr(obj, "deadline_url", obj.get_absolute_url)()
-            subjects[(type_id, obj.pk)] = (obj.case.number, link)
+            # A clock on no case (a breach, a data subject's request) names its own record.
+            subjects[(type_id, obj.pk)] = (obj.case.number if on_case else obj.number, link)
     return subjects
+
+
+def _on_a_case(model) -> bool:
+    return any(field.name == "case" for field in model._meta.get_fields())
 
 
 def running_deadlines_of(*, user) -> QuerySet[Deadline]:
@@ -74,6 +81,8 @@ def _on_cases_owned_by(organisation_id: int) -> Q:
     condition = Q(pk__in=[])
     kinds = ContentType.objects.filter(Exists(Deadline.objects.filter(object_type=OuterRef("pk"))))
     for kind in kinds:
+        if not _on_a_case(kind.model_class()):
+            continue
         objects = kind.model_class().objects.filter(case__owner_id=organisation_id)
         condition |= Q(object_type=kind, object_id__in=objects.values("pk"))
     return condition

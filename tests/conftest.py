@@ -106,6 +106,11 @@ def sysadmin(db):
     return member(Role.SYSADMIN, "central", "itadmin")
 
 
+@pytest.fixture
+def data_protection_officer(db):
+    return member(Role.DATA_PROTECTION_OFFICER, "central", "pimchanok")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright cannot download its own browser on these machines

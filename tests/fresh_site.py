@@ -33,6 +33,7 @@ DEMO_USERS = [
     "staff.kredtrakarn",
     "central.reviewer",
     "sysadmin",
+    "dpo",
 ]
 PER_NAME = 2  # pages of one URL name opened per user (case 1, case 2: same template)
 # Not pages: they end the session or change something on a GET.

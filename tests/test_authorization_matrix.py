@@ -31,6 +31,7 @@ from justice import services as justice
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
 from partners.services import plan_task_add
+from privacy import services as privacy
 from shelters import services as shelters
 from shelters.models import Shelter
 from sla.calendar import is_working_day
@@ -62,6 +63,7 @@ PERSONAS = [
     "granted",
     "expired",
     "partner",
+    "dpo",
 ]
 PROVINCIAL = {"owner", "supervisor", "other"}
 OWN_OFFICE = {"owner", "supervisor"}
@@ -73,6 +75,7 @@ MEMBERS = set(PERSONAS) - {"granted", "expired"}
 NOT_PARTNER = set(PERSONAS) - {"partner"}
 EXPORTERS = {"supervisor", "director", "central"}  # accountable for the personal data they take
 EVERYONE = set(PERSONAS)
+PRIVACY_READERS = {"dpo", "central"}  # the data protection register (privacy.permissions)
 
 # name: (method, personas who may succeed). None: not checked here (public, or sign-in flow).
 RULES = {
@@ -285,6 +288,22 @@ RULES = {
     "api:claim-withdraw": ("post", OWN_OFFICE),
     "api:claim-receive": ("post", OWN_OFFICE),
     "api:claim-unpaid": ("post", OWN_OFFICE),
+    # Personal data protection (privacy): kept by the officer, read by the central division.
+    "privacy:home": ("get", PRIVACY_READERS),
+    "privacy:breaches": ("get", PRIVACY_READERS),
+    "privacy:breach_new": ("get", {"dpo"}),
+    "privacy:breach": ("get", PRIVACY_READERS),
+    "privacy:breach_act": ("post", {"dpo"}),
+    "privacy:requests": ("get", PRIVACY_READERS),
+    "privacy:request_new": ("get", {"dpo"}),
+    "privacy:request": ("get", PRIVACY_READERS),
+    "privacy:request_act": ("post", {"dpo"}),
+    "privacy:transfers": ("get", PRIVACY_READERS),
+    "privacy:retention": ("get", {"dpo"}),
+    "privacy:processing": ("get", {"dpo", "sysadmin"}),
+    "privacy:break_glass": ("get", PRIVACY_READERS | {"supervisor"}),
+    "privacy:break_glass_review": ("post", {"dpo"}),
+    "privacy:retention_dry_run": ("post", {"dpo"}),
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -344,6 +363,7 @@ def world(
     staff_kredtrakarn,
     central_reviewer,
     sysadmin,
+    data_protection_officer,
     settings,
     tmp_path,
 ):
@@ -466,6 +486,22 @@ def world(
         endpoint=endpoint,
         state=WebhookDelivery.State.FAILED,
     )
+    breach = privacy.breach_record(
+        actor=data_protection_officer, summary="x", discovered_at=timezone.now()
+    )
+    subject_request = privacy.request_record(
+        actor=data_protection_officer,
+        kind="access",
+        case_number=private.number,
+        requester="x",
+        received_at=timezone.now(),
+        received_by=central_reviewer.membership.organisation,
+    )
+    glass = privacy.break_glass_open(  # on a case of Tak that no rule here reads
+        actor=data_protection_officer,
+        case_number=register_case(worker_tak, name_th="อื่น").number,
+        reason="ตรวจสอบเหตุละเมิดข้อมูล",
+    )
     personas = {
         "owner": worker_chiangmai,
         "supervisor": supervisor_chiangmai,
@@ -477,6 +513,7 @@ def world(
         "granted": granted,
         "expired": expired,
         "partner": partner,
+        "dpo": data_protection_officer,
     }
     args = {
         "case_id": private.pk,
@@ -508,6 +545,10 @@ def world(
         "blocker_id": blocker.pk,
         "endpoint_id": endpoint.pk,
         "delivery_id": failed_call.pk,
+        "breach_id": breach.pk,
+        "request_id": subject_request.pk,
+        "step": "verify",
+        "glass_id": glass.pk,
     }
     api_objects = {
         "person": private.person_id,
@@ -677,6 +718,7 @@ ADMIN_RULES = {
     "admin:shelters_shelter_changelist": {"sysadmin"},
     "admin:sla_clockpolicy_changelist": {"sysadmin"},
     "admin:repatriation_counterpartagency_changelist": {"sysadmin"},
+    "admin:privacy_retentionrule_changelist": {"sysadmin"},
     "admin:accounts_membership_add": set(),  # roles are given on the user's page, audited
     "admin:audit_auditevent_changelist": set(),  # the log is read through its own page
     "admin:auth_user_password_change": set(),  # nobody sets another's password

@@ -32,6 +32,7 @@ from notifications import services as notifications
 from notifications.matrix import EVENTS, Audience, as_markdown, workflow_event
 from notifications.models import Delivery, Notification
 from outcomes import services as outcomes
+from privacy import services as privacy
 from referrals import services as referrals
 from shelters import services as shelters
 from shelters.models import ShelterUnit
@@ -423,6 +424,72 @@ def _justice(p, step):
     return {}
 
 
+def _privacy_officers(p):
+    """Two data protection officers: the first acts, the second is told."""
+    return member("data_protection_officer", "central", "dpo.one"), member(
+        "data_protection_officer", "central", "dpo.two"
+    )
+
+
+def _breach(p, step="recorded"):
+    officer, other = _privacy_officers(p)
+    breach = privacy.breach_record(
+        actor=officer, summary="อีเมลส่งผิดผู้รับ", discovered_at=timezone.now()
+    )
+    if step == "recorded":
+        return {A.DATA_PROTECTION: {other}, A.CENTRAL_HEAD: everyone_central(p)}
+    risk = "unlikely" if step == "not_reportable" else "risk"
+    privacy.breach_assess(breach_id=breach.pk, actor=officer, risk=risk, risk_assessment="x")
+    if step == "assessed":
+        return {}
+    if step == "not_reportable":
+        privacy.breach_not_reportable(breach_id=breach.pk, actor=officer)
+        return {A.CENTRAL_HEAD: everyone_central(p)}
+    if step == "told":
+        privacy.breach_persons_told(breach_id=breach.pk, actor=officer, told_at=timezone.now())
+        return {}
+    privacy.breach_report(breach_id=breach.pk, actor=officer, reported_at=timezone.now())
+    if step == "reported":
+        return {A.CENTRAL_HEAD: everyone_central(p)}
+    privacy.breach_close(breach_id=breach.pk, actor=officer, measures="เปลี่ยนขั้นตอน")
+    return {}
+
+
+def _subject_request(p, step="received", kind="access"):
+    officer, other = _privacy_officers(p)
+    request = privacy.request_record(
+        actor=officer,
+        kind=kind,
+        case_number=register_case(p.worker).number,
+        requester="ผู้ขอ",
+        received_at=timezone.now(),
+        received_by=Organisation.objects.get(code="central"),
+    )
+    if step == "received":
+        return {A.DATA_PROTECTION: {other}}
+    privacy.request_verify(request_id=request.pk, actor=officer, evidence="บัตรประชาชน")
+    if step != "verified":
+        privacy.request_decide(
+            request_id=request.pk, actor=officer, decision="granted", ground="right"
+        )
+    if step == "answered":
+        privacy.request_release(request_id=request.pk, actor=officer, reviewed=True)
+    return {}
+
+
+def _break_glass(p, review=False):
+    officer, _other = _privacy_officers(p)
+    glass = privacy.break_glass_open(
+        actor=officer,
+        case_number=register_case(p.worker).number,
+        reason="ตรวจสอบเหตุละเมิดข้อมูลที่แจ้งเข้ามา",
+    )
+    if review:
+        privacy.break_glass_review(glass_id=glass.pk, actor=officer, note="เหมาะสม")
+        return {}
+    return {A.CENTRAL: everyone_central(p), **team(p)}
+
+
 SCENARIOS = {
     "screening.started": lambda p: screening_in_state(p.worker) and {},
     "screening.extended": _extend,
@@ -535,6 +602,20 @@ SCENARIOS = {
     "justice.claim_unpaid": lambda p: _justice(p, "unpaid"),
     "blocker.started": lambda p: _blocker(p),
     "blocker.ended": lambda p: _blocker(p, end=True),
+    "privacy.breach_recorded": _breach,
+    "privacy.breach_assessed": lambda p: _breach(p, "assessed"),
+    "privacy.breach_reported": lambda p: _breach(p, "reported"),
+    "privacy.breach_not_reportable": lambda p: _breach(p, "not_reportable"),
+    "privacy.breach_persons_told": lambda p: _breach(p, "told"),
+    "privacy.breach_closed": lambda p: _breach(p, "closed"),
+    "privacy.request_received": _subject_request,
+    "privacy.request_verified": lambda p: _subject_request(p, "verified"),
+    "privacy.request_decided": lambda p: _subject_request(p, "decided", kind="objection"),
+    "privacy.copy_prepared": lambda p: _subject_request(p, "decided"),
+    "privacy.request_answered": lambda p: _subject_request(p, "answered"),
+    "privacy.break_glass": _break_glass,
+    "privacy.break_glass_reviewed": lambda p: _break_glass(p, review=True),
+    "privacy.retention_anonymised": lambda p: privacy.retention_run(dry_run=False) and {},
 }
 
 

@@ -57,6 +57,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "outcomes": (gettext_lazy("Outcomes"), "outcomes:list", OutcomeFilter),
     "partner_cases": (gettext_lazy("Cases shared with a partner agency"), "partners:home", None),
     "stage cases": (gettext_lazy("Cases behind a stage time"), None, None),
+    "transfers-abroad": (gettext_lazy("Transfers abroad"), "privacy:transfers", None),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.
