@@ -453,6 +453,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "core.api.NewestFirstPagination",
     "PAGE_SIZE": 25,
+    # A client in a loop is slowed (429 with Retry-After), counted in the cache (Redis), per user
+    # or, without credentials, per address.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("NRM_API_ANON_RATE", default="60/minute"),
+        "user": env.str("NRM_API_USER_RATE", default="1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NRM case management API",
