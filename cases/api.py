@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.models import Province
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
+from core.api import VersionedMixin
 
 from . import search, selectors, services
 from .models import (
@@ -317,6 +318,7 @@ class PersonViewSet(
     create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
 )
 class CaseViewSet(
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
@@ -375,6 +377,7 @@ class CaseViewSet(
     create=extend_schema(responses={201: ScreeningSerializer, **ERRORS}),
 )
 class ScreeningViewSet(
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,

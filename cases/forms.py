@@ -10,6 +10,7 @@ from core.forms import (
     TypeAheadSelect,
     TypeAheadSelectMultiple,
 )
+from core.versions import VersionField
 
 from .models import (
     Consent,
@@ -171,6 +172,7 @@ class IndicatorsForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    version = VersionField()
 
 
 class InterviewForm(StyledFormMixin, forms.Form):
@@ -200,6 +202,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = VersionField()
 
 
 class SecondReviewForm(StyledFormMixin, forms.Form):

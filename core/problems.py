@@ -26,7 +26,6 @@ PROBLEM_TYPES = {
     "transition-not-allowed": gettext_lazy("Not possible in the record's current state"),
     "action-forbidden": gettext_lazy("This user may not do this"),
     "stale-version": gettext_lazy("The record was changed by someone else"),
-    "version-required": gettext_lazy("The version the change is based on is missing"),
     "invalid-text": gettext_lazy("What was sent is not valid text"),
 }
 
@@ -44,7 +43,6 @@ def _status_titles():
         412: _("Precondition failed"),
         413: _("Request too large"),
         415: _("Unsupported media type"),
-        428: _("Precondition required"),
         429: _("Too many requests"),
     }
 
