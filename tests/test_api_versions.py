@@ -23,6 +23,12 @@ def api(user):
     return client
 
 
+def tick_deception(user, screening):
+    """Another MDT member saves the checklist."""
+    url = f"/api/v1/screenings/{screening.pk}/indicators/"
+    assert api(user).post(url, {"indicators": ["deception"]}, format="json").status_code == 200
+
+
 def test_a_case_is_read_with_its_etag_and_a_change_with_the_current_one_is_made(
     worker_chiangmai,
 ):
@@ -30,9 +36,7 @@ def test_a_case_is_read_with_its_etag_and_a_change_with_the_current_one_is_made(
     client = api(worker_chiangmai)
     etag = client.get(f"/api/v1/cases/{case.pk}/")["ETag"]
     assert re.fullmatch(r'"\d+"', etag)
-    closed = client.post(
-        f"/api/v1/cases/{case.pk}/close/", {"reason": "done"}, HTTP_IF_MATCH=etag
-    )
+    closed = client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "done"}, HTTP_IF_MATCH=etag)
     assert closed.status_code == 200
     assert closed["ETag"] not in ("", etag)  # the version the change made
     assert closed["ETag"] == client.get(f"/api/v1/cases/{case.pk}/")["ETag"]
@@ -82,10 +86,9 @@ def test_a_screenings_indicators_saved_over_a_newer_checklist_are_refused(worker
     client = api(worker_chiangmai)
     url = f"/api/v1/screenings/{screening.pk}/"
     seen = client.get(url)["ETag"]
-    assert client.post(f"{url}indicators/", {"indicators": ["deception"]}, format="json").status_code == 200
-    stale = client.post(
-        f"{url}indicators/", {"indicators": []}, format="json", HTTP_IF_MATCH=seen
-    )
+    saved = client.post(f"{url}indicators/", {"indicators": ["deception"]}, format="json")
+    assert saved.status_code == 200
+    stale = client.post(f"{url}indicators/", {"indicators": []}, format="json", HTTP_IF_MATCH=seen)
     assert stale.status_code == 412
     assert list(Screening.objects.get(pk=screening.pk).indicators.values_list("code", flat=True))
 
@@ -107,9 +110,7 @@ def test_a_stale_decision_form_gets_a_thai_conflict_and_keeps_what_was_written(
     version = page.context["decision_form"]["version"].value()
     assert version
     # Another MDT member saves the checklist after this page was drawn.
-    api(worker_chiangmai).post(
-        f"/api/v1/screenings/{screening.pk}/indicators/", {"indicators": ["deception"]}, format="json"
-    )
+    tick_deception(worker_chiangmai, screening)
     reasons = "ถูกบังคับทำงานบนเรือประมง"
     answer = client.post(
         reverse("cases:screening_decide", args=[screening.pk]),
@@ -131,9 +132,7 @@ def test_a_stale_indicators_form_keeps_the_ticks_and_saves_nothing(client, worke
     client.force_login(worker_chiangmai)
     version = client.get(screening.get_absolute_url()).context["indicators_form"]["version"]
     version = version.value()
-    api(worker_chiangmai).post(
-        f"/api/v1/screenings/{screening.pk}/indicators/", {"indicators": ["deception"]}, format="json"
-    )
+    tick_deception(worker_chiangmai, screening)
     url = reverse("cases:screening_indicators", args=[screening.pk])
     answer = client.post(url, {"indicators": ["debt_bondage"], "version": version})
     assert answer.status_code == 200
