@@ -8,11 +8,13 @@ from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
+from notifications.api import NotificationViewSet
 from outcomes.api import OutcomeViewSet
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
 from reports.api import DashboardView
+from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
 from sla.api import DeadlineBoardView
 
@@ -31,6 +33,7 @@ router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     *router.urls,
@@ -38,6 +41,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
+    path("audit-log/", AuditLogView.as_view(), name="audit_log"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
     path(

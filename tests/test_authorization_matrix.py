@@ -174,6 +174,17 @@ RULES = {
     "api:case-close": ("post", OWN_OFFICE),
     "api:case-consents": ("post", OWN_OFFICE),
     "api:case-reopen": ("post", OWN_OFFICE),
+    "api:case-notes": ("get", SEES_PRIVATE_CASE),
+    "api:case-documents": ("get", SEES_PRIVATE_CASE),
+    "api:case-document": ("get", SEES_PRIVATE_CASE),
+    "api:case-permits": ("get", SEES_PRIVATE_CASE),
+    "api:case-access-grants": ("get", {"supervisor"}),
+    "api:case-revoke-access": ("post", {"supervisor"}),
+    "api:notification-list": ("get", EVERYONE),  # each their own inbox
+    "api:notification-detail": ("get", {"owner"}),
+    "api:notification-read": ("post", {"owner"}),
+    "api:notification-read-all": ("post", EVERYONE),
+    "api:audit_log": ("get", {"central"}),
     "api:screening-list": ("get", EVERYONE),
     "api:screening-detail": ("get", SEES_PRIVATE_CASE),
     "api:screening-decide": ("post", OWN_OFFICE),
@@ -450,6 +461,7 @@ def world(
         "prosecution": prosecution.pk,
         "hearing": hearing.pk,
         "claim": claim.pk,
+        "notification": notification.pk,
     }
     bodies = {
         "api:outcome-follow-up": {"case": private.pk, "contact": "reached"},
