@@ -17,6 +17,7 @@ from http import HTTPStatus
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -106,3 +107,10 @@ def problem_response(request, *, status: int, detail: str, kind: str = "") -> Js
     """A problem outside DRF's views (a middleware's refusal)."""
     body = problem_body(status=status, detail=detail, instance=request.path, kind=kind)
     return JsonResponse(body, status=status, content_type=CONTENT_TYPE)
+
+
+def page_not_found(request, exception):
+    """Django's 404 (a URL that matches nothing): problem details under /api/, else the page."""
+    if request.path.startswith("/api/"):
+        return problem_response(request, status=404, detail=_("No such address in the API."))
+    return defaults.page_not_found(request, exception)

@@ -82,3 +82,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
 ]
+
+handler404 = "core.problems.page_not_found"
