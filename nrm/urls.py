@@ -16,7 +16,7 @@ from reports import audit_log
 from reports.api import DashboardView
 from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
-from sla.api import DeadlineBoardView
+from sla.api import DeadlineBoardView, MyDeadlinesView
 
 from . import health, metrics
 
@@ -41,6 +41,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
+    path("deadlines/mine/", MyDeadlinesView.as_view(), name="my_deadlines"),
     path("audit-log/", AuditLogView.as_view(), name="audit_log"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from notifications.services import Message, notify_many
-from tests.factories import UserFactory, register_case
+from tests.factories import UserFactory, register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,12 @@ def test_the_central_division_reads_the_audit_log_and_nobody_else(
     assert logged.get().changes["list"] == "audit-log"
     bad = client.get("/api/v1/audit-log/", {"action": "nonsense"})
     assert bad.status_code == 400 and "action" in bad.json()["errors"]
+
+
+def test_my_deadlines_are_my_organisations_running_clocks(worker_chiangmai, worker_tak):
+    screening = screening_in_state(worker_chiangmai, "open")
+    mine = api(worker_chiangmai).get("/api/v1/deadlines/mine/")
+    assert mine.status_code == 200
+    rows = mine.json()["results"]
+    assert screening.pk in [row["object_id"] for row in rows if row["object_type"] == "screening"]
+    assert api(worker_tak).get("/api/v1/deadlines/mine/").json()["results"] == []

@@ -270,6 +270,7 @@ RULES = {
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
+    "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
     "healthz": None,
