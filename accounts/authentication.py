@@ -1,6 +1,6 @@
 """API authentication. Kept apart from the views: DRF reads it while defining its own views."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -19,6 +19,15 @@ class TokenAuthentication(KnoxTokenAuthentication):
     every time, so that a token revoked, or ended with its user's password or role, fails on
     the very next request. The user's membership and devices come from the cache
     (accounts.state)."""
+
+    def authenticate(self, request):
+        """The user of a token reads the API in their own language (the one they last chose in
+        the web pages): a token client sends no language cookie."""
+        result = super().authenticate(request)
+        if result is not None:
+            translation.activate(result[0].language)
+            request._request.LANGUAGE_CODE = result[0].language
+        return result
 
     def authenticate_credentials(self, token):
         try:

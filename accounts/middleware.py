@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import is_verified
 from django_otp.models import Device
+
+from core.problems import problem_response
 
 from .mfa import has_mfa_device, mfa_required
 from .state import account_state_attach, confirmed_devices
@@ -40,7 +41,8 @@ class ThaiFirstLocaleMiddleware:
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
-        response.headers.setdefault("Content-Language", code)
+        # The language in effect at the end: an API token's user may have their own.
+        response.headers.setdefault("Content-Language", translation.get_language() or code)
         return response
 
 
@@ -92,8 +94,8 @@ class MFARequiredMiddleware:
             and not request.path.startswith(self.EXEMPT_PREFIXES)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": _("Two-factor authentication is required.")}, status=403
+                return problem_response(
+                    request, status=403, detail=_("Two-factor authentication is required.")
                 )
             target = "accounts:mfa_verify" if has_mfa_device(user) else "accounts:mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -8,13 +8,18 @@ from .reads import record_display, record_list
 
 
 class AuditedListMixin(ListModelMixin):
-    """A list whose page of rows is logged as shown to the user (audit.reads.record_list)."""
+    """A list whose page of rows is logged as shown to the user (audit.reads.record_list),
+    under its `audit_list_name` when it is the API's copy of a page's list (the log names it
+    as the page), else its path."""
+
+    audit_list_name = ""
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        record_list(rows, user=request.user, name=request.path, query=request.query_params.dict())
+        name = self.audit_list_name or request.path
+        record_list(rows, user=request.user, name=name, query=request.query_params.dict())
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

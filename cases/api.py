@@ -16,8 +16,10 @@ from rest_framework.response import Response
 
 from accounts.models import Province
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
+from core.api import VersionedMixin
 
 from . import search, selectors, services
+from .api_records import CaseRecordsMixin
 from .models import (
     Case,
     Consent,
@@ -331,6 +333,8 @@ class PersonViewSet(
     create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
 )
 class CaseViewSet(
+    CaseRecordsMixin,
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,
@@ -373,10 +377,16 @@ class CaseViewSet(
     def reopen(self, request, pk=None):
         return self._transition(services.case_reopen)
 
-    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], responses={200: ConsentSerializer(many=True), **ERRORS})
+    @extend_schema(
+        methods=["POST"], request=ConsentSerializer, responses={201: ConsentSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["get", "post"])
     def consents(self, request, pk=None):
         case = self.get_object()
+        if request.method == "GET":
+            consents = case.consents.order_by("-recorded_at", "-pk")
+            return self._shown(case, consents, ConsentSerializer)
         body = ConsentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         consent = services.consent_record(case=case, actor=request.user, **body.validated_data)
@@ -389,6 +399,7 @@ class CaseViewSet(
     create=extend_schema(responses={201: ScreeningSerializer, **ERRORS}),
 )
 class ScreeningViewSet(
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,

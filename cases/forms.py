@@ -11,6 +11,7 @@ from core.forms import (
     TypeAheadSelect,
     TypeAheadSelectMultiple,
 )
+from core.versions import VersionField
 
 from .models import (
     Consent,
@@ -174,6 +175,7 @@ class IndicatorsForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    version = VersionField()
 
 
 class InterviewForm(StyledFormMixin, forms.Form):
@@ -215,6 +217,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = VersionField()
 
 
 class SecondReviewForm(StyledFormMixin, forms.Form):

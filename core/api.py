@@ -1,40 +1,116 @@
-"""API-wide behaviour: the services' errors become JSON with the right status code."""
+"""API-wide behaviour: errors as problem details, record versions (ETag, If-Match), pagination."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import ngettext
-from rest_framework import status
-from rest_framework.exceptions import Throttled
+from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
+
+from . import problems, versions
+
+# The services' errors, and the API's own that name a kind of problem: (status, kind).
+KNOWN = {
+    TransitionNotAllowed: (status.HTTP_409_CONFLICT, "transition-not-allowed"),
+    ActionForbidden: (status.HTTP_403_FORBIDDEN, "action-forbidden"),
+    StaleVersion: (status.HTTP_412_PRECONDITION_FAILED, "stale-version"),
+}
 
 
 def exception_handler(exc, context):
-    """409 for a move from the wrong state, 403 for a move the user may not make, 400 with a
-    message per field for invalid input; everything else as DRF does it."""
-    if isinstance(exc, TransitionNotAllowed):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ActionForbidden):
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, ValidationError):
-        body = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    response = drf_exception_handler(exc, context)
-    if isinstance(exc, Throttled):
-        seconds = int(exc.wait or 1)
-        response.data = {
-            "detail": ngettext(
+    """Every error as RFC 9457 problem details (core/problems.py): 409 for a move from the
+    wrong state, 403 for a move the user may not make, 412 for a change based on a stale
+    version (If-Match), 400 with messages per field for invalid input (the services' Django
+    ValidationError as DRF's own); everything else with DRF's status code and headers."""
+    request = context["request"]
+    kind = ""
+    errors = None
+    for exc_class, (code, exc_kind) in KNOWN.items():
+        if isinstance(exc, exc_class):
+            kind = exc_kind
+            response = Response(status=code)
+            detail = str(exc.detail if isinstance(exc, exceptions.APIException) else exc)
+            break
+    else:
+        if isinstance(exc, ValidationError):
+            exc = exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            )
+        response = drf_exception_handler(exc, context)
+        if response is None:
+            return None  # a server error: Django's 500
+        if isinstance(exc, exceptions.ValidationError):
+            kind = "validation"
+            detail_data = exc.detail
+            if isinstance(detail_data, list):
+                detail_data = {"non_field_errors": detail_data}
+            errors = problems.field_errors(detail_data)
+            detail = problems.validation_detail(errors)
+        elif isinstance(exc, exceptions.Throttled):
+            seconds = int(exc.wait or 1)
+            detail = ngettext(
                 "Too many requests: wait %(seconds)d second, then try again.",
                 "Too many requests: wait %(seconds)d seconds, then try again.",
                 seconds,
-            )
-            % {"seconds": seconds}
-        }
+            ) % {"seconds": seconds}
+        else:
+            detail = str(getattr(exc, "detail", "") or response.data.get("detail", ""))
+    response.data = problems.problem_body(
+        status=response.status_code,
+        detail=detail,
+        instance=request.path,
+        kind=kind,
+        errors=errors,
+    )
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.media_type.endswith("json"):
+        response.content_type = problems.CONTENT_TYPE
     return response
+
+
+# A viewset whose records have a version (core/versions.py): the answer about one record, read
+# or changed, carries its `ETag`; a change to one record (an action on it, PUT, PATCH) sent with
+# `If-Match` is made only if the record is still at that version, else 412 and nothing is
+# saved. The record is locked before the comparison, in the transaction of the change. (Said
+# here rather than in a docstring: the schema would show a mixin's docstring as each
+# operation's description.)
+class VersionedMixin:
+    def _is_versioned_change(self, request) -> bool:
+        return (
+            request.method not in SAFE_METHODS
+            and self.lookup_field in self.kwargs
+            and "HTTP_IF_MATCH" in request.META
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kwargs = kwargs  # as APIView.dispatch sets them, for _is_versioned_change
+        if not self._is_versioned_change(request):
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
+
+    def get_object(self):
+        record = super().get_object()
+        if self._is_versioned_change(self.request):
+            accepted = versions.versions_from_if_match(self.request.META["HTTP_IF_MATCH"])
+            versions.ensure_version(type(record), record.pk, accepted)
+        self._versioned_record = record
+        return record
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        record = getattr(self, "_versioned_record", None)
+        if record is not None and status.is_success(response.status_code):
+            if request.method not in SAFE_METHODS:  # the version the change made
+                record = type(record).objects.only("updated_at").get(pk=record.pk)
+            response["ETag"] = versions.etag_of(record)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class NewestFirstPagination(CursorPagination):
@@ -49,39 +125,3 @@ class NewestFirstPagination(CursorPagination):
         if "search_rank" in queryset.query.annotations:
             return ("-search_rank", "-pk")
         return super().get_ordering(request, queryset, view)
-
-
-STANDARD_ERRORS = {
-    "400": "Invalid input: a message per field, or a request that is not valid text (UTF-8 "
-    "without NUL characters, JSON at most 32 levels deep: core.input_guard)",
-    "401": "No valid credentials (a token or a session)",
-    "403": "Signed in, but this user may not do this",
-    "404": "No such object, not visible to this user, or an invalid page cursor",
-}
-
-
-def document_standard_errors(result, generator, request, public):
-    """drf-spectacular postprocessing: every operation documents the errors the API gives
-    everywhere (400 for invalid input, or a query string that is not valid text; 401 without
-    credentials, 403, 404 for an object or page cursor), besides the ones its view documents
-    itself (409 for a move from the wrong state)."""
-    error = {
-        "type": "object",
-        "properties": {"detail": {"type": "string"}},
-        "additionalProperties": True,
-    }
-    for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
-            responses = operation.setdefault("responses", {})
-            codes = ["400", "401", "403", "404"]
-            if path.endswith("/auth/token/"):
-                codes = ["400"]
-            for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": STANDARD_ERRORS[code],
-                        "content": {"application/json": {"schema": error}},
-                    },
-                )
-    return result

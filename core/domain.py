@@ -27,3 +27,8 @@ def ensure_transition(current: str, target: str, transitions: dict, labels: dict
 def ensure(allowed: bool, message: str) -> None:
     if not allowed:
         raise ActionForbidden(message)
+
+
+class StaleVersion(Exception):
+    """The change was based on a version of the record that another change has replaced
+    (API: 412 Precondition Failed; a form: its conflict message, the user's input kept)."""

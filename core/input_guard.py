@@ -6,15 +6,16 @@
 - JSON nested deeper than MAX_JSON_DEPTH (Python's parser recurses: a body of ten thousand
   brackets is a RecursionError, and no form of this application nests beyond a few levels).
 
-The answer is a 400 in the user's language, as JSON for the API and as a page otherwise.
+The answer is a 400 in the user's language, as problem details for the API and as a page otherwise.
 """
 
 import re
 from urllib.parse import parse_qsl
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .problems import problem_response
 
 MAX_JSON_DEPTH = 32
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -70,5 +71,5 @@ class InputGuardMiddleware:
             "problem": problem
         }
         if request.path.startswith("/api/") or content_type.endswith("json"):
-            return JsonResponse({"detail": message}, status=400)
+            return problem_response(request, status=400, detail=message, kind="invalid-text")
         return render(request, "400.html", {"message": message}, status=400)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.selectors import case_list_visible_to
+from core.api import VersionedMixin
 
 from . import selectors, services
 from .models import (
@@ -152,7 +153,11 @@ def _body(request, serializer_class) -> dict:
     ),
 )
 class ProsecutionViewSet(
-    AuditedListMixin, AuditedRetrieveMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedMixin,
+    AuditedListMixin,
+    AuditedRetrieveMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ProsecutionSerializer
 

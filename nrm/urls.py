@@ -9,14 +9,16 @@ from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from insights.api import StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
+from notifications.api import NotificationViewSet
 from outcomes.api import OutcomeViewSet
 from partners.api import PlanTaskViewSet
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
 from reports.api import DashboardView
+from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
-from sla.api import DeadlineBoardView
+from sla.api import DeadlineBoardView, MyDeadlinesView
 
 from . import health, metrics
 
@@ -34,6 +36,7 @@ router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     *router.urls,
@@ -42,6 +45,8 @@ api_v1 = [
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
+    path("deadlines/mine/", MyDeadlinesView.as_view(), name="my_deadlines"),
+    path("audit-log/", AuditLogView.as_view(), name="audit_log"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
     path(
@@ -87,3 +92,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
 ]
+
+handler404 = "core.problems.page_not_found"

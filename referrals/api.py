@@ -20,6 +20,7 @@ from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
+from core.api import VersionedMixin
 
 from . import selectors, services
 from .models import ConsentBasis, DeclineReason, Kind, Referral, ReferralEvent, ServiceType
@@ -204,6 +205,7 @@ def _action(name, body, service):
     ),
 )
 class ReferralViewSet(
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,

@@ -12,6 +12,7 @@ from accounts.models import Province
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.models import Case
 from cases.selectors import case_list_visible_to
+from core.api import VersionedMixin
 
 from . import selectors, services
 from .models import CounterpartAgency, Repatriation, RepatriationEvent, TravelDocument
@@ -162,6 +163,7 @@ def _action(name, body, service, url_path=None):
     create=extend_schema(responses={201: RepatriationSerializer, **ERRORS}),
 )
 class RepatriationViewSet(
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
+from core.api import VersionedMixin
 from referrals.api import ReferralSerializer
 from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible
@@ -130,7 +131,9 @@ class TransferSerializer(serializers.Serializer):
     list=extend_schema(summary="Placements of the cases the user may see"),
     retrieve=extend_schema(responses={200: PlacementSerializer, **ERRORS}),
 )
-class PlacementViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericViewSet):
+class PlacementViewSet(
+    VersionedMixin, AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericViewSet
+):
     serializer_class = PlacementSerializer
 
     def get_queryset(self):

@@ -117,6 +117,8 @@ class Placement(models.Model):
         _("discharge reason"), max_length=15, choices=DischargeReason.choices, blank=True
     )
     discharge_note = models.TextField(_("note"), blank=True)
+    # The version of the stay (core/versions.py): every save moves it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     admitted_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("admitted by")
     )

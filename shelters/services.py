@@ -208,7 +208,7 @@ def placement_move_section(
     misfit = _ensure_fits_or_reason(unit, placement.case.person, override_reason)
     previous = placement.unit
     placement.unit = unit
-    placement.save(update_fields=["unit"])
+    placement.save(update_fields=["unit", "updated_at"])
     summary = f"{previous.get_section_display()} → {unit.get_section_display()}"
     summary += _misfit_note(misfit, override_reason)
     _announce(

@@ -12,7 +12,7 @@ from accounts.permissions import has_role
 
 from .filters import DeadlineBoardFilter
 from .models import Clock, ClockStatus, Deadline, EscalationLevel
-from .selectors import BOARD_ROLES, board_rows, deadline_board
+from .selectors import BOARD_ROLES, board_rows, deadline_board, running_deadlines_of
 
 
 class BoardRowSerializer(serializers.Serializer):
@@ -80,5 +80,25 @@ class DeadlineBoardView(generics.ListAPIView):
         if not has_role(request.user, *BOARD_ROLES):
             raise PermissionDenied
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = board_rows(page, now=timezone.now())
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema(
+    summary="My deadlines: the clocks running that my organisation answers for, soonest first",
+    responses=BoardRowSerializer(many=True),
+)
+class MyDeadlinesView(generics.ListAPIView):
+    """The "My deadlines" page (sla.selectors.running_deadlines_of): every role, each their
+    organisation's clocks that their role acts on; none for a sysadmin."""
+
+    serializer_class = BoardRowSerializer
+    pagination_class = SoonestDuePagination
+
+    def get_queryset(self):
+        return running_deadlines_of(user=self.request.user).select_related("organisation__province")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
         rows = board_rows(page, now=timezone.now())
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)

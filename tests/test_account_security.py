@@ -101,7 +101,7 @@ def test_an_api_token_for_a_two_factor_user_needs_the_code(central_reviewer, mfa
     refused = api.post(
         "/api/v1/auth/token/", {"username": central_reviewer.username, "password": PASSWORD}
     )
-    assert refused.status_code == 400 and "otp" in refused.json()
+    assert refused.status_code == 400 and "otp" in refused.json()["errors"]
     granted = api.post(
         "/api/v1/auth/token/",
         {"username": central_reviewer.username, "password": PASSWORD, "otp": code_for(device)},

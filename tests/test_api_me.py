@@ -40,7 +40,7 @@ def test_a_wrong_password_gets_no_token_and_a_field_message(client, worker_chian
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "non_field_errors" in response.json()["errors"]
 
 
 def test_the_api_needs_credentials(client):

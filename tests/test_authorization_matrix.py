@@ -207,6 +207,17 @@ RULES = {
     "api:case-close": ("post", OWN_OFFICE),
     "api:case-consents": ("post", OWN_OFFICE),
     "api:case-reopen": ("post", OWN_OFFICE),
+    "api:case-notes": ("get", SEES_PRIVATE_CASE),
+    "api:case-documents": ("get", SEES_PRIVATE_CASE),
+    "api:case-document": ("get", SEES_PRIVATE_CASE),
+    "api:case-permits": ("get", SEES_PRIVATE_CASE),
+    "api:case-access-grants": ("get", {"supervisor"}),
+    "api:case-revoke-access": ("post", {"supervisor"}),
+    "api:notification-list": ("get", EVERYONE),  # each their own inbox
+    "api:notification-detail": ("get", {"owner"}),
+    "api:notification-read": ("post", {"owner"}),
+    "api:notification-read-all": ("post", EVERYONE),
+    "api:audit_log": ("get", {"central"}),
     "api:screening-list": ("get", EVERYONE),
     "api:screening-detail": ("get", SEES_PRIVATE_CASE),
     "api:screening-decide": ("post", OWN_OFFICE),
@@ -309,6 +320,7 @@ RULES = {
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
     "api:stage_times": ("get", {"supervisor", "director", "central"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
+    "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
     # Partner agencies (issue 21): the shared parts of a case, its plan across agencies.
@@ -563,6 +575,7 @@ def world(
         "hearing": hearing.pk,
         "claim": claim.pk,
         "plan": task.pk,
+        "notification": notification.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},

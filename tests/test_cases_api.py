@@ -59,8 +59,8 @@ def test_bad_input_gets_a_message_per_field(worker_chiangmai):
         format="json",
     )
     assert response.status_code == 400
-    body = response.json()
-    assert "date_of_birth" in body or "document_number" in body
+    errors = response.json()["errors"]
+    assert "date_of_birth" in errors or "document_number" in errors
 
 
 def test_another_provinces_case_is_a_404(worker_chiangmai, worker_tak):
@@ -144,7 +144,7 @@ def test_a_decision_without_required_fields_is_a_400(worker_chiangmai):
         format="json",
     )
     assert response.status_code == 400
-    assert {"members", "indicators", "consent"} <= set(response.json())
+    assert {"members", "indicators", "consent"} <= set(response.json()["errors"])
 
 
 def test_a_case_cannot_be_opened_for_a_person_the_user_cannot_see(worker_chiangmai, worker_tak):
@@ -160,7 +160,7 @@ def test_a_case_cannot_be_opened_for_a_person_the_user_cannot_see(worker_chiangm
         format="json",
     )
     assert response.status_code == 400
-    assert "person" in response.json()
+    assert "person" in response.json()["errors"]
 
 
 def test_the_central_reviewer_sees_every_case_and_a_sysadmin_none(

@@ -119,15 +119,15 @@ def test_the_api_answers_400_in_thai_for_an_unknown_reason_and_takes_a_known_one
 
     unknown = api.post(url, {"reason": "full", "note": "เต็ม"}, format="json")
     assert unknown.status_code == 400
-    [error] = unknown.json()["reason"]
+    [error] = unknown.json()["errors"]["reason"]
     assert THAI.search(error) and "“full”" in error
     assert all(code in error for code in DeclineReason.values)
     missing_note = api.post(url, {"reason": "other"}, format="json")
     assert missing_note.status_code == 400
-    assert missing_note.json() == {
+    assert missing_note.json()["errors"] == {
         "note": [thai("Say why you decline: the reason chosen is “Other”.")]
     }
-    assert api.post(url, {}, format="json").json() == {
+    assert api.post(url, {}, format="json").json()["errors"] == {
         "reason": [thai("Choose the reason for declining.")]
     }
     assert Referral.objects.get(pk=acknowledged.pk).state == "acknowledged"

@@ -92,7 +92,7 @@ def test_the_api_gives_the_same_referral_for_the_same_idempotency_key(worker_chi
     assert first.json()["id"] == again.json()["id"]
     assert again["Idempotent-Replayed"] == "true"
     other = api.post("/api/v1/referrals/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
-    assert other.status_code == 400 and "to_organisation" in other.json()
+    assert other.status_code == 400 and "to_organisation" in other.json()["errors"]
     assert case.referrals.count() == 1
 
 

@@ -95,7 +95,7 @@ def test_a_date_of_birth_before_anyone_alive_is_refused_in_the_form_and_the_api(
         {"name_latin": "Ma La", "sex": "female", "date_of_birth": "0001-01-01"},
         format="json",
     )
-    assert response.status_code == 400 and "date_of_birth" in response.json()
+    assert response.status_code == 400 and "date_of_birth" in response.json()["errors"]
     client.force_login(worker_chiangmai)
     page = client.post(
         reverse("cases:register"),

@@ -506,7 +506,7 @@ def test_a_follow_up_and_a_closure_through_the_api(
     bad = client.post(
         "/api/v1/outcomes/follow-up/", {"case": case.pk, "contact": "not_possible"}, format="json"
     )
-    assert bad.status_code == 400 and "not_possible_reason" in bad.json()
+    assert bad.status_code == 400 and "not_possible_reason" in bad.json()["errors"]
     assert (
         api(worker_tak)
         .post("/api/v1/outcomes/follow-up/", {"case": case.pk, **REACHED}, format="json")

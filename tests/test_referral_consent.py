@@ -72,7 +72,7 @@ def test_the_api_refuses_it_with_the_reason_on_the_consent_field(refused, worker
         format="json",
     )
     assert response.status_code == 400
-    assert "consent" in response.json()
+    assert "consent" in response.json()["errors"]
 
 
 @pytest.mark.django_db

@@ -89,7 +89,7 @@ def test_a_referral_to_a_case_the_user_cannot_see_is_refused(case, worker_tak):
         format="json",
     )
     assert response.status_code == 400
-    assert "case" in response.json()
+    assert "case" in response.json()["errors"]
 
 
 def test_the_sender_refers_from_the_case_page_and_sees_the_shelters_beds(

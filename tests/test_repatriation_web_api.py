@@ -86,7 +86,7 @@ def test_the_api_refuses_clearly(worker_chiangmai, worker_tak, director_kredtrak
     assert conflict.status_code == 409
     # Bad input: 400 with a message on the field.
     bad = client.post(f"{url}assess/", {"assessed_on": "not a date"}, format="json")
-    assert bad.status_code == 400 and {"assessment", "assessed_on"} <= set(bad.json())
+    assert bad.status_code == 400 and {"assessment", "assessed_on"} <= set(bad.json()["errors"])
     future = client.post(
         f"{url}assess/",
         {
@@ -95,7 +95,7 @@ def test_the_api_refuses_clearly(worker_chiangmai, worker_tak, director_kredtrak
         },
         format="json",
     )
-    assert future.status_code == 400 and "assessed_on" in future.json()
+    assert future.status_code == 400 and "assessed_on" in future.json()["errors"]
     # Another province: the repatriation does not exist for them.
     assert api(worker_tak).get(url).status_code == 404
     assert api(worker_tak).post(f"{url}assess/", {}, format="json").status_code == 404

@@ -41,7 +41,7 @@ def test_a_planned_end_before_the_admission_is_refused_in_the_api(
         format="json",
     )
     assert response.status_code == 400
-    assert "planned_end" in response.json()
+    assert "planned_end" in response.json()["errors"]
     assert not referral.placements.exists()
 
 

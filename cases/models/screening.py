@@ -90,6 +90,8 @@ class Screening(models.Model):
     second_reviewed_at = models.DateTimeField(_("second review"), null=True, blank=True)
     second_review_note = models.TextField(_("second review note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The version of the screening (core/versions.py): every save moves it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     deadlines = deadlines_relation()
 

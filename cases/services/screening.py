@@ -209,7 +209,7 @@ def screening_extend(
         )
     screening.deadline_at = until
     screening.extension_order_reference = order_reference.strip()
-    screening.save(update_fields=["deadline_at", "extension_order_reference"])
+    screening.save(update_fields=["deadline_at", "extension_order_reference", "updated_at"])
     deadline_move(clock=Clock.IDENTIFICATION, obj=screening, due_at=until)
     case_event_add(
         case=screening.case,

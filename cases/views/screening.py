@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.actions import perform
-from core.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.forms import add_service_errors
+from core.versions import form_versions, version_checked, version_of
 
 from .. import selectors, services
 from ..forms import (
@@ -23,6 +24,7 @@ from ..forms import (
     MemberForm,
     SecondReviewForm,
 )
+from ..models import Screening
 from ..permissions import can_second_review, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
@@ -38,7 +40,8 @@ def screening(request, screening_id):
     return _screening_page(request, record)
 
 
-def _screening_page(request, record, *, decision_form=None):
+def _screening_page(request, record, **forms):
+    """The page; `forms` are the posted forms to show again (refused, with the user's input)."""
     active = record.status in WORKING_SCREENING_STATES
     may_work = can_work_on(request.user, record.case) and active
     return render(
@@ -58,12 +61,17 @@ def _screening_page(request, record, *, decision_form=None):
             "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
             and can_second_review(request.user, record),
             "member_form": MemberForm(),
-            "indicators_form": IndicatorsForm(
-                initial={"indicators": [i.code for i in record.indicators.all()]}
+            "indicators_form": forms.get("indicators_form")
+            or IndicatorsForm(
+                initial={
+                    "indicators": [i.code for i in record.indicators.all()],
+                    "version": version_of(record),
+                }
             ),
             "interview_form": InterviewForm(),
             "extension_form": ExtensionForm(),
-            "decision_form": decision_form or DecisionForm(),
+            "decision_form": forms.get("decision_form")
+            or DecisionForm(initial={"version": version_of(record)}),
             "second_review_form": SecondReviewForm(),
         },
     )
@@ -92,10 +100,11 @@ def screening_add_member(request, screening_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def screening_indicators(request, screening_id):
-    return _screening_action(
+    return _screening_form_post(
         request,
         screening_id,
         IndicatorsForm,
+        "indicators_form",
         lambda record, data: services.screening_update(
             screening_id=record.pk,
             actor=request.user,
@@ -136,23 +145,42 @@ def screening_extend(request, screening_id):
 @require_POST
 @role_required(*PROVINCIAL)
 def screening_decide(request, screening_id):
-    """A refused decision comes back on the page with what the user wrote (the outcome, the
-    reasons) and every reason it was refused."""
+    return _screening_form_post(
+        request,
+        screening_id,
+        DecisionForm,
+        "decision_form",
+        lambda record, data: services.screening_decide(
+            screening_id=record.pk, actor=request.user, **data
+        ),
+        _("Decision recorded."),
+    )
+
+
+def _screening_form_post(request, screening_id, form_class, name, action, success):
+    """A form that changes the screening as the user saw it: refused (its checks, the
+    service's, or someone else's change since the page was drawn: its hidden version), it comes
+    back on the page with what the user wrote and every reason. After a conflict the page shows
+    the screening as it is now and the form carries its new version: sent again, it is saved."""
     record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
-    form = DecisionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.screening_decide(
-                screening_id=record.pk, actor=request.user, **form.cleaned_data
-            )
+            with version_checked(Screening, record.pk, form_versions(data.pop("version"))):
+                action(record, data)
         except ValidationError as error:
             add_service_errors(form, error)
-        except (TransitionNotAllowed, ActionForbidden) as error:
+        except (TransitionNotAllowed, ActionForbidden, StaleVersion) as error:
             form.add_error(None, str(error))
+            if isinstance(error, StaleVersion):
+                form.data = form.data.copy()
+                form.data["version"] = version_of(Screening.objects.get(pk=record.pk))
         else:
-            messages.success(request, _("Decision recorded."))
+            messages.success(request, success)
             return redirect(record)
-    return _screening_page(request, record, decision_form=form)
+    record.refresh_from_db()  # as it is now, after a refusal or someone else's change
+    return _screening_page(request, record, **{name: form})
 
 
 @require_POST

@@ -117,7 +117,7 @@ class AuditLogFilter(filters.FilterSet):
             )
         return queryset
 
-    def by_organisation(self, queryset, name, value):
+    def by_organisation(self, queryset, name, value: str):  # a code (typed for the API schema)
         members = Membership.objects.filter(user_id=OuterRef("actor_id"), organisation__code=value)
         return queryset.filter(Exists(members))
 
