@@ -173,7 +173,11 @@ def blocked_seconds(stage: Stage):
     # correlated sum (PostgreSQL runs the uncorrelated IN once, as a hash).
     held_up = Blocker.objects.filter(**{f"{field}__isnull": False}).values(field)
     return Case(
-        When(Q(**{f"{path}__in": held_up}), then=Subquery(total, output_field=FloatField())),
+        # A record whose blockers all lie outside this stage's time sums no row: 0, not NULL.
+        When(
+            Q(**{f"{path}__in": held_up}),
+            then=Coalesce(Subquery(total, output_field=FloatField()), Value(0.0)),
+        ),
         default=Value(0.0),
         output_field=FloatField(),
     )

@@ -137,3 +137,36 @@ def test_the_ten_most_frequent_blockers_nationally_and_by_province(
     client.force_login(supervisor_chiangmai)
     text = client.get(reverse("insights:blockers")).content.decode()
     assert "รอเอกสาร" not in text  # Tak's wait is not the Chiang Mai office's to see
+
+
+def test_a_wait_outside_the_stage_counts_nothing_in_either_database(
+    worker_chiangmai, central_reviewer
+):
+    """A record's blocker that lies outside the stage's time adds no waiting, neither in
+    PostgreSQL's count nor in the embedded database's (in Python), which once met a NULL."""
+    from cases import services as cases
+    from insights.dimensions import DIMENSIONS
+    from insights.figures import _in_database, in_python, stage_rows
+    from insights.stages import STAGES
+    from tests.factories import ready_to_decide
+
+    custody = timezone.now() - dt.timedelta(hours=10)
+    screening = screening_in_state(worker_chiangmai, "open", custody_started_at=custody)
+    blocker = start(worker_chiangmai, screening)
+    Blocker.objects.filter(pk=blocker.pk).update(
+        started_at=custody - dt.timedelta(hours=5), ended_at=custody - dt.timedelta(hours=4)
+    )
+    ready_to_decide(screening, worker_chiangmai)
+    cases.screening_decide(
+        screening_id=screening.pk, actor=worker_chiangmai, outcome="victim_trafficking", reason="r"
+    )
+    today = timezone.localdate()
+    filters = Filters(start=today - dt.timedelta(days=1), end=today)
+    [stage] = [stage for stage in STAGES if stage.key == "identification"]
+    rows = stage_rows(stage, user=central_reviewer, filters=filters)
+    for figures in (
+        _in_database(rows, DIMENSIONS[0], stage),
+        in_python(rows, DIMENSIONS[0], stage),
+    ):
+        [numbers] = [numbers for numbers in figures.values() if numbers["count"]]
+        assert numbers["blocked"] == 0 and numbers["blocked_count"] == 0
