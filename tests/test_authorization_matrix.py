@@ -510,7 +510,7 @@ def world(
         received_by=central_reviewer.membership.organisation,
     )
     glass = privacy.break_glass_open(  # on a case of Tak that no rule here reads
-        actor=data_protection_officer,
+        actor=supervisor_chiangmai,
         case_number=register_case(worker_tak, name_th="อื่น").number,
         reason="ตรวจสอบเหตุละเมิดข้อมูล",
     )

@@ -13,6 +13,7 @@ from cases.services import access_grants_expire
 from core.domain import ActionForbidden
 from notifications.models import Notification
 from privacy import services
+from privacy.models import BreakGlass
 from tests.factories import member, register_case
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,19 @@ def test_only_a_supervisor_or_the_officer_breaks_the_glass(
     for user in (worker_tak, central_reviewer):
         with pytest.raises(ActionForbidden):
             services.break_glass_open(actor=user, case_number=case.number, reason=REASON)
+
+
+def test_the_officer_who_reviews_emergency_access_cannot_open_a_case_by_it(
+    client, worker_chiangmai, data_protection_officer
+):
+    case = register_case(worker_chiangmai, name_th="ดาว ใจกล้า")
+    with pytest.raises(ActionForbidden):
+        services.break_glass_open(
+            actor=data_protection_officer, case_number=case.number, reason=REASON
+        )
+    client.force_login(data_protection_officer)
+    page = client.get("/privacy/break-glass/")
+    assert page.status_code == 200 and 'name="case_number"' not in page.content.decode()
+    refused = client.post("/privacy/break-glass/", {"case_number": case.number, "reason": REASON})
+    assert refused.status_code == 403 and not BreakGlass.objects.exists()
+    assert client.get(case.get_absolute_url()).status_code == 404

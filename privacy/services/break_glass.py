@@ -39,7 +39,7 @@ def break_glass_open(*, actor: User, case_number: str, reason: str) -> BreakGlas
     """
     ensure(
         has_role(actor, *BREAK_GLASS_ROLES),
-        _("Only a supervisor or the data protection officer opens a case in an emergency."),
+        _("Only a supervisor opens another office's case in an emergency."),
     )
     errors = {}
     case = (
