@@ -68,10 +68,20 @@ def version_checked(model, pk, accepted: list[str] | None):
         yield
 
 
+class _VersionInput(forms.HiddenInput):
+    """A hidden input without an id: nothing labels it, and a page with several versioned
+    forms (the screening page's decision and indicators) would repeat `id_version`."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
 class VersionField(forms.CharField):
     """A form's hidden copy of the record's version when the page was drawn."""
 
-    widget = forms.HiddenInput
+    widget = _VersionInput
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
