@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from cases.models import Case, CaseNote, Consent, Person, Screening
+from cases.reference import country_name
 from referrals.models import Referral
 from repatriation.models import DataTransfer
 from shelters.models import Placement
@@ -20,6 +21,7 @@ def person_copy(person: Person, *, language: str) -> str:
             "privacy/copy.txt",
             {
                 "person": person,
+                "nationality": country_name(person.nationality) if person.nationality else "",
                 "documents": person.documents.all(),
                 "cases": cases,
                 "screenings": Screening.objects.filter(case__in=cases).order_by("pk"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, User
 from core.forms import DateTimeInput, StyledFormMixin
@@ -9,7 +10,7 @@ from .models import LANGUAGES, Decision, Ground, RequestKind, Risk
 
 
 class BreachForm(StyledFormMixin, forms.Form):
-    summary = forms.CharField(label=_("What happened"), max_length=300)
+    summary = forms.CharField(label=pgettext_lazy("breach", "What happened"), max_length=300)
     description = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

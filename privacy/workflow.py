@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BreachStatus(models.TextChoices):
     OPEN = "open", _("Being assessed")
-    REPORTED = "reported", _("Reported to the regulator")
+    REPORTED = "reported", pgettext_lazy("breach status", "Reported to the regulator")
     NOT_REPORTABLE = "not_reportable", _("Not reportable: unlikely to harm anyone")
     CLOSED = "closed", _("Closed")
 
@@ -20,7 +21,7 @@ BREACH_TRANSITIONS = {
 
 
 class RequestStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("request status", "Received")
     VERIFIED = "verified", _("Identity checked")
     AWAITING_RELEASE = "awaiting_release", _("Copy prepared, waiting for review")
     ANSWERED = "answered", _("Answered")
