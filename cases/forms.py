@@ -281,7 +281,8 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
         label=_("Parts shared"),
         choices=SharedPart.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[SharedPart.IDENTITY, SharedPart.SCREENING, SharedPart.INTERVIEWS],
+        # None ticked in advance: the supervisor chooses each part the partner needs.
+        help_text=_("Tick only what this agency needs for its part of the work."),
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     expires_at = forms.DateTimeField(label=_("Access ends"), widget=DateTimeInput())

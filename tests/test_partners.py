@@ -181,6 +181,7 @@ def test_the_supervisor_shares_from_the_case_page_and_the_officer_is_told(
     form = client.get(reverse("cases:case_form", args=[case.pk, "access"])).content.decode()
     assert "data-typeahead" in form and police.get_full_name() in form
     assert worker_chiangmai.get_full_name() not in form  # only partner officers are offered
+    assert 'name="parts"' in form and "checked" not in form  # each part chosen, none for them
     ends = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     shared = client.post(
         reverse("cases:give_access", args=[case.pk]),
