@@ -161,10 +161,38 @@ class ScreeningStartForm(StyledFormMixin, forms.Form):
     )
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An account, named with the organisations it is listed for (officer_choices)."""
+
+    def label_from_instance(self, obj):
+        organisations = ", ".join(str(m.organisation) for m in obj.listed_memberships)
+        return f"{obj.display_name} · {organisations}"
+
+
 class MemberForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("Not needed when you choose the member's account."),
+    )
     agency = forms.ChoiceField(label=_("Agency"), choices=ScreeningMember.Agency.choices)
     position = forms.CharField(label=_("Position"), required=False, max_length=200)
+    account = OfficerChoiceField(
+        label=_("Their account"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=TypeAheadSelect,
+        help_text=_(
+            "Where the member has an account: someone of this office or an officer of a "
+            "partner agency."
+        ),
+    )
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.fields["account"].queryset = accounts
 
 
 class IndicatorsForm(StyledFormMixin, forms.Form):
@@ -244,25 +272,44 @@ class PartnerChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_agency_display()})"
 
 
-class PartnerOfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        agencies = ", ".join(str(m.organisation) for m in obj.partner_memberships)
-        return f"{obj.display_name} · {agencies}"
+def officer_choices(working):
+    """The active users of the `working` memberships, each with those memberships' organisations
+    for the label (OfficerChoiceField)."""
+    return (
+        User.objects.filter(is_active=True, memberships__in=working)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        .prefetch_related(Prefetch("memberships", working, to_attr="listed_memberships"))
+    )
+
+
+def _partner_memberships():
+    return Membership.objects.working().filter(
+        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
+    )
 
 
 def partner_officers():
     """The active officers of active partner agencies, each with their agency for the label.
     Only the supervisor who shares the case is offered the list (cases.permissions.can_grant):
     nobody else learns from it who has an account."""
-    working = Membership.objects.working().filter(
-        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
-    )
-    return (
-        User.objects.filter(is_active=True, memberships__in=working)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-        .prefetch_related(Prefetch("memberships", working, to_attr="partner_memberships"))
-    )
+    return officer_choices(_partner_memberships())
+
+
+def mdt_member_accounts(*, case, all_partners: bool):
+    """The accounts an MDT member of the case's screening may be linked to: the case's own
+    office, and the partner officers the case is shared with now, or every partner officer
+    when `all_partners` (only for who may share the case: partner_officers). The service
+    checks the choice again (cases.services.screening.member_account_organisation)."""
+    partners = _partner_memberships()
+    if not all_partners:
+        partners = partners.filter(
+            user__in=case.access_grants.filter(
+                revoked_at__isnull=True, expires_at__gt=timezone.now()
+            ).values("user")
+        )
+    own = Membership.objects.working().filter(organisation=case.owner)
+    return officer_choices(own | partners)
 
 
 class AccessGrantForm(StyledFormMixin, forms.Form):
@@ -274,7 +321,7 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.PARTNER, is_active=True),
         widget=TypeAheadSelect,
     )
-    user = PartnerOfficerChoiceField(
+    user = OfficerChoiceField(
         label=_("Person"), queryset=User.objects.none(), widget=TypeAheadSelect
     )
     parts = forms.MultipleChoiceField(

@@ -1,6 +1,6 @@
 """Reads of persons, cases and screenings, always through what the user may see."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .models import (
     Operation,
     Person,
     Screening,
+    ScreeningMember,
     SharedPart,
 )
 from .workflow import ACTIVE_SCREENING_STATES, OPEN_CASE_STATES, ScreeningStatus
@@ -346,7 +347,8 @@ class CaseShare:
     def screenings(self) -> QuerySet[Screening]:
         if not self.shows(SharedPart.SCREENING):
             return Screening.objects.none()
-        return self.case.screenings.prefetch_related("members", "indicators")
+        members = ScreeningMember.objects.select_related("organisation")
+        return self.case.screenings.prefetch_related(Prefetch("members", members), "indicators")
 
     def interviews(self) -> QuerySet[Interview]:
         """The person's interviews on this case (every screening's), oldest first."""

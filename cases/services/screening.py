@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, Role, User
 from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -51,6 +51,45 @@ class MemberInput:
     name: str
     agency: str
     position: str = ""
+    account: User | None = None  # the member's own account, where they have one
+
+
+# The partner agency type each MDT agency's account must come from. A social development
+# member's account is one of the case's own office; for the agencies without a partner type
+# of their own (fisheries, justice, other) any partner agency fits.
+_PARTNER_AGENCY = {
+    ScreeningMember.Agency.POLICE: Organisation.Agency.POLICE,
+    ScreeningMember.Agency.LABOUR: Organisation.Agency.LABOUR,
+    ScreeningMember.Agency.LABOUR_PROTECTION: Organisation.Agency.LABOUR,
+    ScreeningMember.Agency.IMMIGRATION: Organisation.Agency.IMMIGRATION,
+    ScreeningMember.Agency.HEALTH: Organisation.Agency.HEALTH,
+    ScreeningMember.Agency.NGO: Organisation.Agency.NGO,
+}
+
+
+def member_account_organisation(*, case: Case, agency: str, account: User) -> Organisation:
+    """The organisation through which `account` may sit on the case's MDT as a member of
+    `agency`: an active partner agency of that type (as a partner officer), or the case's own
+    office for its social development member. Raises ValidationError otherwise, with one
+    message for an inactive, unknown or unsuitable account (it tells nobody which)."""
+    working = Membership.objects.working().filter(user=account)
+    if agency == ScreeningMember.Agency.MSDHS:
+        working = working.filter(organisation=case.owner)
+    else:
+        working = working.filter(role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER)
+        if agency in _PARTNER_AGENCY:
+            working = working.filter(organisation__agency=_PARTNER_AGENCY[agency])
+    membership = working.first() if account.is_active else None
+    if membership is None:
+        raise ValidationError(
+            {
+                "account": _(
+                    "This account cannot be linked: choose an active account of a partner "
+                    "agency of the member's agency, or of this office for social development."
+                )
+            }
+        )
+    return membership.organisation
 
 
 @transaction.atomic
@@ -136,6 +175,9 @@ def _ensure_active(screening: Screening) -> None:
 
 
 def screening_member_add(*, screening: Screening, actor: User, member: MemberInput):
+    """Add one MDT member, linked to their own account where one is given (it must fit:
+    member_account_organisation; once per screening), named after it when no name is typed.
+    The caller holds the screening's lock and records the audit event."""
     ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
     record = ScreeningMember(
         screening=screening,
@@ -143,7 +185,19 @@ def screening_member_add(*, screening: Screening, actor: User, member: MemberInp
         agency=member.agency,
         position=member.position.strip(),
     )
-    record.full_clean()
+    if member.account is not None:
+        record.organisation = member_account_organisation(
+            case=screening.case, agency=member.agency, account=member.account
+        )
+        record.account = member.account
+        record.name = record.name or member.account.display_name
+        if screening.members.filter(account=member.account).exists():
+            raise ValidationError(
+                {"account": _("This account is already a member of this screening's MDT.")}
+            )
+    elif not record.name:
+        raise ValidationError({"name": _("Give the member's name or choose their account.")})
+    record.full_clean(exclude=["screening", "account", "organisation"])
     record.save()
     return record
 
@@ -180,8 +234,12 @@ def screening_update(
     screening.full_clean()
     screening.save()
     for member in members:
-        screening_member_add(screening=screening, actor=actor, member=member)
-        changes.setdefault("members_added", []).append(member.name)
+        added = screening_member_add(screening=screening, actor=actor, member=member)
+        changes.setdefault("members_added", []).append(added.name)
+        if added.account_id:
+            changes.setdefault("member_accounts", []).append(
+                {"account": added.account_id, "organisation": added.organisation_id}
+            )
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=screening, changes=changes)
     return screening
 
