@@ -7,6 +7,7 @@ accounts for anyone outside the case's office."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from cases import services
@@ -127,3 +128,21 @@ def test_the_list_offers_only_the_office_and_the_officers_shared_with(
         client.post(add_url, {"agency": "police", "account": shared["police"].pk}).status_code
         == 404
     )
+
+
+def test_the_api_links_an_account_and_refuses_a_made_up_one_the_same_way(shared, worker_chiangmai):
+    client = APIClient()
+    client.force_authenticate(worker_chiangmai)
+    url = reverse("api:screening-members", args=[shared["screening"].pk])
+    police = shared["police"]
+    police_org = police.membership.organisation
+    linked = client.post(url, {"agency": "police", "account": police.pk}, format="json")
+    assert linked.status_code == 200
+    assert {"account": police.pk, "organisation": police_org.code}.items() <= (
+        linked.json()["members"][-1].items()
+    )
+    labour = partner_officer("labour", "lab.api")
+    unsuitable = client.post(url, {"agency": "police", "account": labour.pk}, format="json")
+    made_up = client.post(url, {"agency": "police", "account": 999999}, format="json")
+    assert unsuitable.status_code == made_up.status_code == 400
+    assert REFUSED in str(unsuitable.json()) and REFUSED in str(made_up.json())

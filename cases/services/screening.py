@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organisation, Role, User
 from accounts.selectors import central_reviewers
@@ -48,11 +49,17 @@ MAX_COURT_EXTENSION = dt.timedelta(days=7)
 
 @dataclass(frozen=True)
 class MemberInput:
-    name: str
     agency: str
+    name: str = ""  # the account's name when blank
     position: str = ""
     account: User | None = None  # the member's own account, where they have one
 
+
+# The one refusal of an account, also for one that does not exist (the API's).
+MEMBER_ACCOUNT_REFUSED = gettext_lazy(
+    "This account cannot be linked: choose an active account of a partner agency of the "
+    "member's agency, or of this office for social development."
+)
 
 # The partner agency type each MDT agency's account must come from. A social development
 # member's account is one of the case's own office; for the agencies without a partner type
@@ -81,14 +88,7 @@ def member_account_organisation(*, case: Case, agency: str, account: User) -> Or
             working = working.filter(organisation__agency=_PARTNER_AGENCY[agency])
     membership = working.first() if account.is_active else None
     if membership is None:
-        raise ValidationError(
-            {
-                "account": _(
-                    "This account cannot be linked: choose an active account of a partner "
-                    "agency of the member's agency, or of this office for social development."
-                )
-            }
-        )
+        raise ValidationError({"account": str(MEMBER_ACCOUNT_REFUSED)})
     return membership.organisation
 
 
