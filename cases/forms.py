@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, Province, Role, User
+from accounts.models import Organisation, Province, User
 from core.forms import (
     DateInput,
     DateTimeInput,
@@ -28,6 +28,7 @@ from .models import (
     SharedPart,
 )
 from .reference import country_choices, language_choices
+from .selectors import mdt_account_memberships, partner_memberships
 from .validators import validate_phone
 
 
@@ -283,33 +284,17 @@ def officer_choices(working):
     )
 
 
-def _partner_memberships():
-    return Membership.objects.working().filter(
-        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
-    )
-
-
 def partner_officers():
     """The active officers of active partner agencies, each with their agency for the label.
     Only the supervisor who shares the case is offered the list (cases.permissions.can_grant):
     nobody else learns from it who has an account."""
-    return officer_choices(_partner_memberships())
+    return officer_choices(partner_memberships())
 
 
 def mdt_member_accounts(*, case, all_partners: bool):
-    """The accounts an MDT member of the case's screening may be linked to: the case's own
-    office, and the partner officers the case is shared with now, or every partner officer
-    when `all_partners` (only for who may share the case: partner_officers). The service
-    checks the choice again (cases.services.screening.member_account_organisation)."""
-    partners = _partner_memberships()
-    if not all_partners:
-        partners = partners.filter(
-            user__in=case.access_grants.filter(
-                revoked_at__isnull=True, expires_at__gt=timezone.now()
-            ).values("user")
-        )
-    own = Membership.objects.working().filter(organisation=case.owner)
-    return officer_choices(own | partners)
+    """The accounts an MDT member of the case's screening may be linked to
+    (selectors.mdt_account_memberships; the service checks the choice again)."""
+    return officer_choices(mdt_account_memberships(case=case, all_partners=all_partners))
 
 
 class AccessGrantForm(StyledFormMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Membership, Organisation, Role
 from accounts.selectors import member_users
 from accounts.state import request_memo
 from audit.reads import read_for_display, record_display
@@ -400,3 +400,22 @@ def interview_counts(*, person_ids) -> dict[int, int]:
         .annotate(count=Count("pk"))
     )
     return {row["screening__case__person_id"]: row["count"] for row in rows}
+
+
+def partner_memberships() -> QuerySet[Membership]:
+    """The working memberships of the officers of active partner agencies."""
+    return Membership.objects.working().filter(
+        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
+    )
+
+
+def mdt_account_memberships(*, case: Case, all_partners: bool) -> QuerySet[Membership]:
+    """The working memberships through which an account may sit on the case's MDT: the case's
+    own office's, and the partner officers' the case is shared with now, or every partner
+    officer's when `all_partners` (for who may share the case, the only one offered the list
+    of partner officers: nobody else learns from it who has an account)."""
+    partners = partner_memberships()
+    if not all_partners:
+        live = case.access_grants.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        partners = partners.filter(user__in=live.values("user"))
+    return Membership.objects.working().filter(organisation=case.owner) | partners

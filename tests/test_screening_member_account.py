@@ -146,3 +146,16 @@ def test_the_api_links_an_account_and_refuses_a_made_up_one_the_same_way(shared,
     made_up = client.post(url, {"agency": "police", "account": 999999}, format="json")
     assert unsuitable.status_code == made_up.status_code == 400
     assert REFUSED in str(unsuitable.json()) and REFUSED in str(made_up.json())
+
+
+def test_a_worker_links_only_the_partner_officers_the_case_is_shared_with(
+    shared, worker_chiangmai, supervisor_chiangmai
+):
+    """Whoever may not be offered every partner officer cannot link one by number either."""
+    screening = shared["screening"]
+    hidden = partner_officer("immigration", "imm.unshared")
+    with pytest.raises(ValidationError) as error:
+        add(screening, worker_chiangmai, agency="immigration", account=hidden)
+    assert REFUSED in error.value.message_dict["account"][0]
+    add(screening, supervisor_chiangmai, agency="immigration", account=hidden)
+    assert screening.members.get(account=hidden).organisation.agency == "immigration"

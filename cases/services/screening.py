@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Organisation, User
 from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -32,8 +32,8 @@ from ..models import (
     Screening,
     ScreeningMember,
 )
-from ..permissions import can_second_review, can_work_on
-from ..selectors import case_team, consent_latest
+from ..permissions import can_grant, can_second_review, can_work_on
+from ..selectors import case_team, consent_latest, mdt_account_memberships
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     OPEN_SCREENING_STATES,
@@ -74,16 +74,21 @@ _PARTNER_AGENCY = {
 }
 
 
-def member_account_organisation(*, case: Case, agency: str, account: User) -> Organisation:
+def member_account_organisation(
+    *, case: Case, actor: User, agency: str, account: User
+) -> Organisation:
     """The organisation through which `account` may sit on the case's MDT as a member of
-    `agency`: an active partner agency of that type (as a partner officer), or the case's own
-    office for its social development member. Raises ValidationError otherwise, with one
-    message for an inactive, unknown or unsuitable account (it tells nobody which)."""
-    working = Membership.objects.working().filter(user=account)
+    `agency`, as `actor` may link it (selectors.mdt_account_memberships): an active partner
+    agency of that type (a partner officer), or the case's own office for its social
+    development member. Raises ValidationError otherwise, with one message for an inactive,
+    unknown or unsuitable account (it tells nobody which)."""
+    working = mdt_account_memberships(case=case, all_partners=can_grant(actor, case)).filter(
+        user=account
+    )
     if agency == ScreeningMember.Agency.MSDHS:
         working = working.filter(organisation=case.owner)
     else:
-        working = working.filter(role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER)
+        working = working.filter(organisation__kind=Organisation.Kind.PARTNER)
         if agency in _PARTNER_AGENCY:
             working = working.filter(organisation__agency=_PARTNER_AGENCY[agency])
     membership = working.first() if account.is_active else None
@@ -187,7 +192,7 @@ def screening_member_add(*, screening: Screening, actor: User, member: MemberInp
     )
     if member.account is not None:
         record.organisation = member_account_organisation(
-            case=screening.case, agency=member.agency, account=member.account
+            case=screening.case, actor=actor, agency=member.agency, account=member.account
         )
         record.account = member.account
         record.name = record.name or member.account.display_name
