@@ -4,6 +4,8 @@ service (active, of an organisation that fits the member's agency, once per scre
 with their organisation on the screening page and on the partner's page, and no list of
 accounts for anyone outside the case's office."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -108,6 +110,8 @@ def test_the_list_offers_only_the_office_and_the_officers_shared_with(
     url = reverse("cases:screening", args=[screening.pk])
     client.force_login(worker_chiangmai)
     page = client.get(url).content.decode()
+    account_select = re.search(r'<select[^>]*\bname="account"[^>]*>', page).group(0)
+    assert "data-typeahead" in account_select  # chosen by typing a name, never a user name
     assert shared["police"].display_name in page and supervisor_chiangmai.display_name in page
     assert hidden.display_name not in page and worker_tak.display_name not in page
     # An account not offered cannot be posted either: the same refusal as a made-up one.
