@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -14,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Province
+from accounts.models import Province, User
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from core.api import VersionedMixin
 
@@ -153,9 +154,20 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    # Any account by its number: the service checks it, with the same refusal for one that
+    # does not exist, so that the answer tells nobody which accounts there are.
+    account = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": services.MEMBER_ACCOUNT_REFUSED},
+    )
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
     class Meta:
         model = ScreeningMember
-        fields = ["name", "agency", "position"]
+        fields = ["name", "agency", "position", "account", "organisation"]
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}}
 
 
 class InterviewSerializer(serializers.ModelSerializer):
@@ -408,8 +420,9 @@ class ScreeningViewSet(
     serializer_class = ScreeningSerializer
 
     def get_queryset(self):
+        members = ScreeningMember.objects.select_related("organisation")
         return selectors.screening_list_visible_to(user=self.request.user).prefetch_related(
-            "members", "indicators", "interviews"
+            Prefetch("members", members), "indicators", "interviews"
         )
 
     def perform_create(self, serializer):

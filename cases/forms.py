@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, Province, Role, User
+from accounts.models import Organisation, Province, User
 from core.forms import (
     DateInput,
     DateTimeInput,
@@ -28,6 +28,7 @@ from .models import (
     SharedPart,
 )
 from .reference import country_choices, language_choices
+from .selectors import mdt_account_memberships, partner_memberships
 from .validators import validate_phone
 
 
@@ -161,10 +162,38 @@ class ScreeningStartForm(StyledFormMixin, forms.Form):
     )
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An account, named with the organisations it is listed for (officer_choices)."""
+
+    def label_from_instance(self, obj):
+        organisations = ", ".join(str(m.organisation) for m in obj.listed_memberships)
+        return f"{obj.display_name} · {organisations}"
+
+
 class MemberForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("Not needed when you choose the member's account."),
+    )
     agency = forms.ChoiceField(label=_("Agency"), choices=ScreeningMember.Agency.choices)
     position = forms.CharField(label=_("Position"), required=False, max_length=200)
+    account = OfficerChoiceField(
+        label=_("Their account"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=TypeAheadSelect,
+        help_text=_(
+            "Where the member has an account: someone of this office or an officer of a "
+            "partner agency."
+        ),
+    )
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.fields["account"].queryset = accounts
 
 
 class IndicatorsForm(StyledFormMixin, forms.Form):
@@ -244,25 +273,28 @@ class PartnerChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_agency_display()})"
 
 
-class PartnerOfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        agencies = ", ".join(str(m.organisation) for m in obj.partner_memberships)
-        return f"{obj.display_name} · {agencies}"
+def officer_choices(working):
+    """The active users of the `working` memberships, each with those memberships' organisations
+    for the label (OfficerChoiceField)."""
+    return (
+        User.objects.filter(is_active=True, memberships__in=working)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        .prefetch_related(Prefetch("memberships", working, to_attr="listed_memberships"))
+    )
 
 
 def partner_officers():
     """The active officers of active partner agencies, each with their agency for the label.
     Only the supervisor who shares the case is offered the list (cases.permissions.can_grant):
     nobody else learns from it who has an account."""
-    working = Membership.objects.working().filter(
-        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
-    )
-    return (
-        User.objects.filter(is_active=True, memberships__in=working)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-        .prefetch_related(Prefetch("memberships", working, to_attr="partner_memberships"))
-    )
+    return officer_choices(partner_memberships())
+
+
+def mdt_member_accounts(*, case, all_partners: bool):
+    """The accounts an MDT member of the case's screening may be linked to
+    (selectors.mdt_account_memberships; the service checks the choice again)."""
+    return officer_choices(mdt_account_memberships(case=case, all_partners=all_partners))
 
 
 class AccessGrantForm(StyledFormMixin, forms.Form):
@@ -274,7 +306,7 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.PARTNER, is_active=True),
         widget=TypeAheadSelect,
     )
-    user = PartnerOfficerChoiceField(
+    user = OfficerChoiceField(
         label=_("Person"), queryset=User.objects.none(), widget=TypeAheadSelect
     )
     parts = forms.MultipleChoiceField(

@@ -1,10 +1,10 @@
 """Reads of persons, cases and screenings, always through what the user may see."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Membership, Organisation, Role
 from accounts.selectors import member_users
 from accounts.state import request_memo
 from audit.reads import read_for_display, record_display
@@ -25,6 +25,7 @@ from .models import (
     Operation,
     Person,
     Screening,
+    ScreeningMember,
     SharedPart,
 )
 from .workflow import ACTIVE_SCREENING_STATES, OPEN_CASE_STATES, ScreeningStatus
@@ -346,7 +347,8 @@ class CaseShare:
     def screenings(self) -> QuerySet[Screening]:
         if not self.shows(SharedPart.SCREENING):
             return Screening.objects.none()
-        return self.case.screenings.prefetch_related("members", "indicators")
+        members = ScreeningMember.objects.select_related("organisation")
+        return self.case.screenings.prefetch_related(Prefetch("members", members), "indicators")
 
     def interviews(self) -> QuerySet[Interview]:
         """The person's interviews on this case (every screening's), oldest first."""
@@ -398,3 +400,22 @@ def interview_counts(*, person_ids) -> dict[int, int]:
         .annotate(count=Count("pk"))
     )
     return {row["screening__case__person_id"]: row["count"] for row in rows}
+
+
+def partner_memberships() -> QuerySet[Membership]:
+    """The working memberships of the officers of active partner agencies."""
+    return Membership.objects.working().filter(
+        role=Role.PARTNER, organisation__kind=Organisation.Kind.PARTNER
+    )
+
+
+def mdt_account_memberships(*, case: Case, all_partners: bool) -> QuerySet[Membership]:
+    """The working memberships through which an account may sit on the case's MDT: the case's
+    own office's, and the partner officers' the case is shared with now, or every partner
+    officer's when `all_partners` (for who may share the case, the only one offered the list
+    of partner officers: nobody else learns from it who has an account)."""
+    partners = partner_memberships()
+    if not all_partners:
+        live = case.access_grants.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        partners = partners.filter(user__in=live.values("user"))
+    return Membership.objects.working().filter(organisation=case.owner) | partners

@@ -39,7 +39,8 @@ BUDGETS = {
     ("worker", "cases:detail", "case"): 29,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
-    ("worker", "cases:screening", "screening"): 14,
+    # The screening: +2 for the accounts an MDT member may be linked to, with their offices.
+    ("worker", "cases:screening", "screening"): 16,
     ("worker", "referrals:sent", None): 6,
     ("worker", "referrals:inbox", None): 5,
     ("worker", "referrals:list", None): 13,

@@ -157,11 +157,41 @@ class ScreeningMember(models.Model):
     name = models.CharField(_("name"), max_length=200)
     agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices)
     position = models.CharField(_("position"), max_length=200, blank=True)
+    # The member's own account, where they have one (cases.services.screening checks that it
+    # fits), and the organisation it was chosen through, named on the MDT lists.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mdt_memberships",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("MDT member")
         verbose_name_plural = _("MDT members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "account"],
+                condition=Q(account__isnull=False),
+                name="screening_member_account_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(account__isnull=True, organisation__isnull=True)
+                | Q(account__isnull=False, organisation__isnull=False),
+                name="screening_member_account_with_organisation",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.get_agency_display()})"

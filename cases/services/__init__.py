@@ -35,6 +35,7 @@ from .records import (
 from .registration import Registration, RegistrationRefused, operation_persons_register
 from .screening import (
     MAX_COURT_EXTENSION,
+    MEMBER_ACCOUNT_REFUSED,
     POSITIVE_OUTCOMES,
     MemberInput,
     decision_missing,
@@ -53,6 +54,7 @@ __all__ = [
     "DocumentInput",
     "MAX_COURT_EXTENSION",
     "MAX_GRANT",
+    "MEMBER_ACCOUNT_REFUSED",
     "MemberInput",
     "POSITIVE_OUTCOMES",
     "Registration",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from accounts.selectors import central_reviewers
@@ -31,8 +32,8 @@ from ..models import (
     Screening,
     ScreeningMember,
 )
-from ..permissions import can_second_review, can_work_on
-from ..selectors import case_team, consent_latest
+from ..permissions import can_grant, can_second_review, can_work_on
+from ..selectors import case_team, consent_latest, mdt_account_memberships
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     OPEN_SCREENING_STATES,
@@ -48,9 +49,52 @@ MAX_COURT_EXTENSION = dt.timedelta(days=7)
 
 @dataclass(frozen=True)
 class MemberInput:
-    name: str
     agency: str
+    name: str = ""  # the account's name when blank
     position: str = ""
+    account: User | None = None  # the member's own account, where they have one
+
+
+# The one refusal of an account, also for one that does not exist (the API's).
+MEMBER_ACCOUNT_REFUSED = gettext_lazy(
+    "This account cannot be linked: choose an active account of a partner agency of the "
+    "member's agency, or of this office for social development."
+)
+
+# The partner agency type each MDT agency's account must come from. A social development
+# member's account is one of the case's own office; for the agencies without a partner type
+# of their own (fisheries, justice, other) any partner agency fits.
+_PARTNER_AGENCY = {
+    ScreeningMember.Agency.POLICE: Organisation.Agency.POLICE,
+    ScreeningMember.Agency.LABOUR: Organisation.Agency.LABOUR,
+    ScreeningMember.Agency.LABOUR_PROTECTION: Organisation.Agency.LABOUR,
+    ScreeningMember.Agency.IMMIGRATION: Organisation.Agency.IMMIGRATION,
+    ScreeningMember.Agency.HEALTH: Organisation.Agency.HEALTH,
+    ScreeningMember.Agency.NGO: Organisation.Agency.NGO,
+}
+
+
+def member_account_organisation(
+    *, case: Case, actor: User, agency: str, account: User
+) -> Organisation:
+    """The organisation through which `account` may sit on the case's MDT as a member of
+    `agency`, as `actor` may link it (selectors.mdt_account_memberships): an active partner
+    agency of that type (a partner officer), or the case's own office for its social
+    development member. Raises ValidationError otherwise, with one message for an inactive,
+    unknown or unsuitable account (it tells nobody which)."""
+    working = mdt_account_memberships(case=case, all_partners=can_grant(actor, case)).filter(
+        user=account
+    )
+    if agency == ScreeningMember.Agency.MSDHS:
+        working = working.filter(organisation=case.owner)
+    else:
+        working = working.filter(organisation__kind=Organisation.Kind.PARTNER)
+        if agency in _PARTNER_AGENCY:
+            working = working.filter(organisation__agency=_PARTNER_AGENCY[agency])
+    membership = working.first() if account.is_active else None
+    if membership is None:
+        raise ValidationError({"account": str(MEMBER_ACCOUNT_REFUSED)})
+    return membership.organisation
 
 
 @transaction.atomic
@@ -136,6 +180,9 @@ def _ensure_active(screening: Screening) -> None:
 
 
 def screening_member_add(*, screening: Screening, actor: User, member: MemberInput):
+    """Add one MDT member, linked to their own account where one is given (it must fit:
+    member_account_organisation; once per screening), named after it when no name is typed.
+    The caller holds the screening's lock and records the audit event."""
     ensure(can_work_on(actor, screening.case), _("Only the owning office screens this case."))
     record = ScreeningMember(
         screening=screening,
@@ -143,7 +190,19 @@ def screening_member_add(*, screening: Screening, actor: User, member: MemberInp
         agency=member.agency,
         position=member.position.strip(),
     )
-    record.full_clean()
+    if member.account is not None:
+        record.organisation = member_account_organisation(
+            case=screening.case, actor=actor, agency=member.agency, account=member.account
+        )
+        record.account = member.account
+        record.name = record.name or member.account.display_name
+        if screening.members.filter(account=member.account).exists():
+            raise ValidationError(
+                {"account": _("This account is already a member of this screening's MDT.")}
+            )
+    elif not record.name:
+        raise ValidationError({"name": _("Give the member's name or choose their account.")})
+    record.full_clean(exclude=["screening", "account", "organisation"])
     record.save()
     return record
 
@@ -180,8 +239,12 @@ def screening_update(
     screening.full_clean()
     screening.save()
     for member in members:
-        screening_member_add(screening=screening, actor=actor, member=member)
-        changes.setdefault("members_added", []).append(member.name)
+        added = screening_member_add(screening=screening, actor=actor, member=member)
+        changes.setdefault("members_added", []).append(added.name)
+        if added.account_id:
+            changes.setdefault("member_accounts", []).append(
+                {"account": added.account_id, "organisation": added.organisation_id}
+            )
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=screening, changes=changes)
     return screening
 

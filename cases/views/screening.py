@@ -23,9 +23,10 @@ from ..forms import (
     InterviewForm,
     MemberForm,
     SecondReviewForm,
+    mdt_member_accounts,
 )
 from ..models import Screening
-from ..permissions import can_second_review, can_work_on
+from ..permissions import can_grant, can_second_review, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     WORKING_SCREENING_STATES,
@@ -50,7 +51,7 @@ def _screening_page(request, record, **forms):
         {
             "screening": record,
             "case": record.case,
-            "members": record.members.all(),
+            "members": record.members.select_related("organisation"),
             "interviews": record.interviews.select_related("recorded_by"),
             "indicators": record.indicators.all(),
             "may_work": may_work,
@@ -60,7 +61,7 @@ def _screening_page(request, record, **forms):
             and record.status in ACTIVE_SCREENING_STATES,
             "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
             and can_second_review(request.user, record),
-            "member_form": MemberForm(),
+            "member_form": forms.get("member_form") or _member_form(request, record),
             "indicators_form": forms.get("indicators_form")
             or IndicatorsForm(
                 initial={
@@ -83,18 +84,39 @@ def _screening_action(request, screening_id, form_class, action, success):
     return redirect(record)
 
 
+def _member_form(request, record, data=None):
+    """The MDT member form, its accounts offered only to who works on the case (the page
+    shows the form to nobody else)."""
+    accounts = None
+    if can_work_on(request.user, record.case):
+        accounts = mdt_member_accounts(
+            case=record.case, all_partners=can_grant(request.user, record.case)
+        )
+    return MemberForm(data, accounts=accounts)
+
+
 @require_POST
 @role_required(*PROVINCIAL)
 def screening_add_member(request, screening_id):
-    return _screening_action(
-        request,
-        screening_id,
-        MemberForm,
-        lambda record, data: services.screening_update(
-            screening_id=record.pk, actor=request.user, members=[services.MemberInput(**data)]
-        ),
-        _("MDT member added."),
-    )
+    """Add an MDT member; refused (the form's checks or the service's), the form comes back on
+    the page with what the user wrote and the reasons."""
+    record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
+    form = _member_form(request, record, request.POST)
+    if form.is_valid():
+        try:
+            services.screening_update(
+                screening_id=record.pk,
+                actor=request.user,
+                members=[services.MemberInput(**form.cleaned_data)],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (TransitionNotAllowed, ActionForbidden) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("MDT member added."))
+            return redirect(record)
+    return _screening_page(request, record, member_form=form)
 
 
 @require_POST
