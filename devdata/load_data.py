@@ -636,6 +636,7 @@ class _Generator:
             second_reviewed_at=second_at,
             second_review_note="",
             created_at=custody,
+            updated_at=second_at or decided or custody,  # its last change
         )
         events.append(("screening_started", custody, case.worker, ""))
         if status == "awaiting_mdt":
@@ -863,6 +864,7 @@ class _Generator:
             discharge_reason=reason,
             discharge_note="",
             admitted_by_id=director,
+            updated_at=admitted if active else discharged,  # its last change
         )
         return active or running
 

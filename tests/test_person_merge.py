@@ -132,3 +132,27 @@ def test_the_merge_form_is_shown_to_the_central_division_only(
     assert 'data-testid="merge-form"' in client.get(page).content.decode()
     client.force_login(worker_chiangmai)
     assert 'data-testid="merge-form"' not in client.get(page).content.decode()
+
+
+def test_a_breach_that_affected_the_merged_record_names_the_kept_person(
+    client, twice, central_reviewer, data_protection_officer
+):
+    """Records of other apps that list persons (a breach's persons affected, privacy) follow
+    the merge too: the breach register does not lose the person."""
+    from django.utils import timezone
+
+    from privacy.models import Breach
+
+    chiangmai, tak = twice
+    keep, gone = chiangmai.person, tak.person
+    breach = Breach.objects.create(
+        summary="a list printed and lost",
+        discovered_at=timezone.now(),
+        recorded_by=data_protection_officer,
+    )
+    breach.affected_persons.add(gone)
+
+    page = _merge(client, central_reviewer, keep, tak.number)
+
+    assert page.status_code == 200 and not Person.objects.filter(pk=gone.pk).exists()
+    assert list(breach.affected_persons.all()) == [keep]

@@ -214,9 +214,16 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, reason: str) -
             # Every row that points at a person (cases, documents, stays: whichever app holds
             # them) now points at the one kept.
             for relation in Person._meta.related_objects:
-                relation.related_model._base_manager.filter(
+                holders = relation.related_model._base_manager.filter(
                     **{relation.field.name: duplicate}
-                ).update(**{relation.field.name: keep})
+                )
+                if relation.many_to_many:  # a breach's persons affected (privacy), say
+                    for holder in holders:
+                        persons = getattr(holder, relation.field.name)
+                        persons.add(keep)
+                        persons.remove(duplicate)
+                else:
+                    holders.update(**{relation.field.name: keep})
     except IntegrityError:
         raise ValidationError(
             _(
