@@ -88,18 +88,17 @@ def test_a_social_worker_takes_a_repatriation_to_myanmar_from_plan_to_hand_over(
     page.get_by_role("button", name=th("Record the hand-over")).click()
     expect(status).to_have_text(th("Handed over"))
 
-    # The case stays open until the counterpart confirms, and says so in Thai (closing asks
-    # for the person's outcome at closure: abroad now, out of the office's reach).
-    close_with_outcome(page, live_server, case)
-    expect(
-        page.get_by_text(
-            th(
-                "A repatriation or reintegration of this person is under way: the case can "
-                "close once the counterpart confirms the hand-over, or the plan is cancelled."
-            )
+    # The case stays open until the counterpart confirms: its closing page (which asks for the
+    # person's outcome at closure) says so in Thai before anything is typed, and its button
+    # cannot be pressed.
+    page.goto(f"{live_server.url}{reverse('outcomes:close', args=[case.pk])}")
+    expect(page.get_by_test_id("close-blockers")).to_contain_text(
+        th(
+            "A repatriation or reintegration of this person is under way: the case can "
+            "close once the counterpart confirms the hand-over, or the plan is cancelled."
         )
-    ).to_be_visible()
-    expect(page.locator("[name=reason]")).to_have_value("ส่งกลับเรียบร้อย")  # kept
+    )
+    expect(page.get_by_test_id("outcome-form").locator("button[type=submit]")).to_be_disabled()
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     expect(page.get_by_test_id("case-status")).to_have_text(th("Open"))
     shoot(page, "h3-case-stays-open")
