@@ -80,6 +80,10 @@ def test_a_signed_webhook_is_delivered_once_across_a_worker_restart(
         second_worker.wait_for(
             lambda: len(receiver.calls) == 2, MAIL_SECONDS, "the webhook queued while down"
         )
+        # The receiver answers before the task logs its end: wait for the run that sent it.
+        second_worker.wait_for(
+            lambda: "1" in RUNS.findall(second_worker.text()), MAIL_SECONDS, "the sending run"
+        )
         runs = len(RUNS.findall(second_worker.text()))
         deliver_webhooks.apply_async()  # as beat's flush would: nothing is left to send
         sent = second_worker.wait_for(
