@@ -4,11 +4,13 @@ on the generated national data, the stage times of ten years answer in under 2 s
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/nrm_bench \
         .venv/bin/python bench/stage_times.py [--repeat 3] [--by all province ...]
 
-It reads a database loaded by `manage.py generate_load_data` and writes nothing. For the
-central division's national view of the ten years up to the newest case, it prints per
-breakdown: the first count on a new database connection ("cold": nothing of the
-application's is cached, the figures are never kept; PostgreSQL's own buffers may hold the
-tables), then the median of the repeats, the number of queries and the slowest stage.
+It reads a database loaded by `manage.py generate_load_data`. First it counts the stages'
+rows again (insights/spans.py, what beat does every ten minutes: the only write) and prints
+how long that took; then, for the central division's national view of the ten years up to
+the newest case, it prints per breakdown: the first figures on a new database connection
+("cold": nothing of the application's is cached, the figures are never kept; PostgreSQL's own
+buffers may hold the tables), then the median of the repeats, the number of queries and the
+slowest stage.
 """
 
 import argparse
@@ -33,6 +35,7 @@ from accounts.models import Role, User  # noqa: E402
 from cases.models import Case  # noqa: E402
 from insights.dimensions import DIMENSIONS  # noqa: E402
 from insights.figures import Filters, stage_figures  # noqa: E402
+from insights.spans import count_stage_spans  # noqa: E402
 
 
 def count(user, filters) -> tuple[float, CaptureQueriesContext]:
@@ -55,6 +58,9 @@ def main():
         sys.exit("No case: load the data with generate_load_data first.")
     start = newest.replace(year=newest.year - 10) + dt.timedelta(days=1)
     print(f"{Case.objects.count():,} cases; stages begun {start} to {newest}; central division")
+    started = time.perf_counter()
+    rows = count_stage_spans()
+    print(f"stage rows counted again: {rows:,} in {time.perf_counter() - started:.1f} s")
     print(f"{'breakdown':14} {'cold s':>7} {'warm s':>7} {'queries':>8}  slowest query ms")
     for by in options.by:
         filters = Filters(start=start, end=newest, by=by)

@@ -43,6 +43,7 @@ from cases.models import (
     Screening,
 )
 from cases.names import name_key
+from insights.spans import count_stage_spans
 from referrals.models import Referral, ReferralEvent
 from shelters.models import Placement, Shelter
 from sla.calendar import working_calendar
@@ -199,6 +200,7 @@ def generate(
     generator = _Generator(seed=seed, today=today, progress=progress or (lambda _text: None))
     with transaction.atomic():
         generator.run(cases)
+    count_stage_spans()
     if connection.vendor == "postgresql":
         # Fresh statistics for every table (the accounts too): the planner's choice of the
         # newest-first index walks depends on them.

@@ -13,6 +13,7 @@ from .dimensions import DIMENSIONS
 from .figures import stage_figures
 from .forms import StageFiltersForm
 from .selectors import sees_many_provinces
+from .spans import counted_at
 from .views import VIEWER_ROLES
 
 
@@ -43,6 +44,9 @@ class StageTimesSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.ChoiceField(choices=[d.key for d in DIMENSIONS])
+    counted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures were counted (every ten minutes)"
+    )
     stages = StageSerializer(many=True)
 
 
@@ -75,6 +79,7 @@ class StageTimesView(APIView):
             "start": filters.start,
             "end": filters.end,
             "by": filters.by,
+            "counted_at": counted_at(),
             "stages": stage_figures(user=request.user, filters=filters),
         }
         return Response(StageTimesSerializer(data).data)

@@ -1,67 +1,23 @@
 """What the stage figures can be broken down by: each dimension is an expression on a stage's
-rows (through their case) and the words for its values."""
+counted rows (insights.StageSpan, where the case's groups are written beside each row) and the
+words for its values."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import (
-    Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractQuarter,
-    ExtractYear,
-    TruncDate,
-)
-from django.db.models.lookups import LessThan
+from django.db.models import F, Value
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from accounts.models import Organisation, Province, Region
-from cases.models import CHILD_AGE, ExploitationType
+from cases.models import ExploitationType
 from cases.reference import country_name
 from core.dates import BUDDHIST_ERA_OFFSET
 
+from .spans import ADULT, CHILD
 from .stages import Stage
-
-CHILD, ADULT = "child", "adult"
-
-
-def _years_to_intake(date: str):
-    """Whole years from `date` to the case's intake date (the birthday rule), in SQL."""
-    intake = "case__intake_date"
-    not_yet = Case(
-        When(
-            Q(**{f"{intake}__month__lt": ExtractMonth(date)})
-            | Q(**{f"{intake}__month": ExtractMonth(date), f"{intake}__day__lt": ExtractDay(date)}),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return ExtractYear(intake) - ExtractYear(date) - not_yet
-
-
-def child_at_intake():
-    """ "child" or "adult" at the case's intake, by Person.is_child's presumption of minority:
-    under 18, of disputed age or of unknown age is a child."""
-    person = "case__person__"
-    age = Coalesce(
-        _years_to_intake(f"{person}date_of_birth"),
-        F(f"{person}estimated_age")
-        + _years_to_intake(Coalesce(f"{person}age_estimated_on", TruncDate(f"{person}created_at"))),
-        output_field=IntegerField(),
-    )
-    return Case(
-        When(Q(**{f"{person}age_disputed": True}), then=Value(CHILD)),
-        When(
-            Q(**{f"{person}date_of_birth__isnull": True, f"{person}estimated_age__isnull": True}),
-            then=Value(CHILD),
-        ),
-        When(LessThan(age, CHILD_AGE), then=Value(CHILD)),
-        default=Value(ADULT),
-    )
 
 
 @dataclass(frozen=True)
@@ -109,10 +65,6 @@ def _exploitation_labels(_keys):
     return dict(ExploitationType.choices)
 
 
-def _rows_age(stage: Stage):
-    return child_at_intake()
-
-
 DIMENSIONS = [
     Dimension(
         "all",
@@ -123,35 +75,35 @@ DIMENSIONS = [
     Dimension(
         "province",
         _("Province"),
-        lambda stage: F("case__intake_province__code"),
+        lambda stage: F("province"),
         _province_labels,
     ),
     Dimension(
         "region",
         _("Region"),
-        lambda stage: F("case__intake_province__region"),
+        lambda stage: F("region"),
         lambda _k: dict(Region.choices),
     ),
     Dimension(
         "shelter",
         _("Shelter"),
-        lambda stage: F(stage.shelter) if stage.shelter else None,
+        lambda stage: F("shelter_id") if stage.shelter else None,
         _organisation_labels,
     ),
     Dimension(
         "exploitation",
         _("Form of exploitation"),
-        lambda stage: F("case__exploitation_types"),
+        lambda stage: F("exploitation_types"),
         _exploitation_labels,
         many=True,
     ),
     Dimension(
         "nationality",
         _("Nationality"),
-        lambda stage: F("case__person__nationality"),
+        lambda stage: F("nationality"),
         _nationality_labels,
     ),
-    Dimension("age", _("Child or adult"), _rows_age, _child_labels),
+    Dimension("age", _("Child or adult"), lambda stage: F("age"), _child_labels),
     Dimension("year", _("Year (B.E.)"), lambda stage: ExtractYear("start"), _year_labels),
     Dimension(
         "quarter",

@@ -1,6 +1,7 @@
 """The stage figures: for each stage of the journey, how many people went through it, the
 median and 90th percentile of its length, and the share done within its limit, by a
-dimension (insights/dimensions.py), over the cases the viewer may see.
+dimension (insights/dimensions.py), over the cases the viewer may see; read from the stages'
+rows as last counted (insights.StageSpan, insights/spans.py).
 
 Counted by the database: PostgreSQL's percentile_cont, one grouped query per stage. The
 embedded SQLite has no percentile function: there the lengths are read and the same
@@ -13,21 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Case,
-    Count,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -35,37 +22,10 @@ from accounts.models import Province
 from cases.selectors import case_list_visible_to
 
 from .dimensions import DIMENSION_BY_KEY, Dimension
-from .models import Blocker
+from .models import StageSpan
 from .stages import STAGES, Stage
 
 PERCENTILES = {"median": 0.5, "p90": 0.9}
-
-
-class Seconds(Func):
-    """The seconds from `start` to `end`, as a float, on PostgreSQL and SQLite."""
-
-    output_field = FloatField()
-
-    def __init__(self, start, end):
-        super().__init__(end, start)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="EXTRACT(EPOCH FROM (%(expressions)s))::float",
-            arg_joiner=" - ",
-            **extra,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
 
 
 class Percentile(Aggregate):
@@ -153,52 +113,22 @@ def midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def blocked_seconds(stage: Stage):
-    """The seconds of a row's stage spent waiting on a blocker (insights.Blocker) of its
-    record: each blocker's time within the stage's start and end (a running one until now)."""
-    if stage.blocked_on is None:
-        return Value(0.0)
-    field, path = stage.blocked_on
-    overlapping = Blocker.objects.filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("start")),
-        **{field: OuterRef(path)},
-        started_at__lt=OuterRef("end"),
-    )
-    overlap = Seconds(
-        Greatest("started_at", OuterRef("start")),
-        Least(Coalesce("ended_at", Value(timezone.now())), OuterRef("end")),
-    )
-    total = overlapping.order_by().values(field).annotate(total=Sum(overlap)).values("total")
-    # Most rows never waited: a hashed look-up of the records with blockers spares them the
-    # correlated sum (PostgreSQL runs the uncorrelated IN once, as a hash).
-    held_up = Blocker.objects.filter(**{f"{field}__isnull": False}).values(field)
-    return Case(
-        # A record whose blockers all lie outside this stage's time sums no row: 0, not NULL.
-        When(
-            Q(**{f"{path}__in": held_up}),
-            then=Coalesce(Subquery(total, output_field=FloatField()), Value(0.0)),
-        ),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-
-
-def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
-    """The stage's rows that the figures count: begun in the period, in the province or
-    region, on cases the user may see; annotated with `seconds` and `waited` (of them,
-    waiting on a blocker)."""
-    rows = stage.rows().filter(
+def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet[StageSpan]:
+    """The stage's rows that the figures count (insights.StageSpan): begun in the period, in
+    the province or region, on cases the user may see."""
+    rows = StageSpan.objects.filter(
+        stage=stage.key,
         start__gte=midnight(filters.start),
         start__lt=midnight(filters.end + dt.timedelta(days=1)),
     )
     if filters.province is not None:
-        rows = rows.filter(case__intake_province=filters.province)
+        rows = rows.filter(province=filters.province.code)
     if filters.region:
-        rows = rows.filter(case__intake_province__region=filters.region)
+        rows = rows.filter(region=filters.region)
     visible = case_list_visible_to(user=user)
     if visible.query.has_filters():
         rows = rows.filter(case__in=visible.order_by().values("pk"))
-    return rows.annotate(seconds=Seconds("start", "end"), waited=blocked_seconds(stage))
+    return rows
 
 
 def _aggregates(condition: Q | None = None) -> dict:
@@ -224,8 +154,8 @@ def _aggregates(condition: Q | None = None) -> dict:
 def has_value(dimension: Dimension, value) -> Q:
     """The rows whose case has `value` among its values of a many-valued dimension."""
     if connection.vendor == "postgresql":
-        return Q(case__exploitation_types__contains=[value])
-    return Q(case__exploitation_types__icontains=f'"{value}"')
+        return Q(exploitation_types__contains=[value])
+    return Q(exploitation_types__icontains=f'"{value}"')
 
 
 def _in_database(rows: QuerySet, dimension: Dimension, stage: Stage) -> dict:

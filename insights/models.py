@@ -116,3 +116,42 @@ class Blocker(models.Model):
     def record(self) -> str:
         """Which kind of record it holds up: "screening", "referral" or "placement"."""
         return next(name for name in RECORDS if getattr(self, f"{name}_id"))
+
+
+class StageSpan(models.Model):
+    """One row of a stage (insights/stages.py) as its figures count it: its length, whether
+    it was within its limit, the time it waited on blockers, and the groups of its case that
+    the figures break down by, written beside it. Counted again from the records every few
+    minutes (insights/spans.py); the stage figures and their drill-down read only this table,
+    so that ten years of national figures answer in a second or two."""
+
+    stage = models.CharField(max_length=30)
+    record_id = models.BigIntegerField()
+    # No constraint: a case erased after the count leaves its rows until the next count.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    seconds = models.FloatField()
+    in_time = models.BooleanField(null=True)  # None: a stage without a limit
+    waited = models.FloatField()  # of `seconds`, waiting on a blocker
+    province = models.CharField(max_length=2)  # the case's intake province's code
+    region = models.CharField(max_length=10)
+    shelter = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        null=True,
+    )
+    exploitation_types = models.JSONField(default=list)
+    nationality = models.CharField(max_length=2, blank=True)
+    age = models.CharField(max_length=5)  # "child" or "adult" at intake
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["stage", "start"], name="stage_span_stage_start_idx")]
+
+    def __str__(self):
+        return f"{self.stage} {self.record_id}"

@@ -13,8 +13,9 @@ from cases.reference import language_name
 from cases.selectors import case_list_visible_to
 
 from .dimensions import Dimension
-from .figures import Filters, Seconds, has_value, midnight, stage_rows
+from .figures import Filters, has_value, midnight, stage_rows
 from .models import Blocker, Reason
+from .spans import Seconds
 from .stages import Stage
 
 
@@ -39,8 +40,8 @@ def _in_group(rows: QuerySet, dimension: Dimension, stage: Stage, group: str) ->
 
 
 def stage_cases_visible_to(*, user, stage: Stage, filters: Filters, group: str) -> QuerySet:
-    """The rows of `stage` in one group of the filters' dimension, on cases the user may
-    see, the longest first, with their case."""
+    """The counted rows of `stage` in one group of the filters' dimension, on cases the user
+    may see, the longest first, with their case."""
     rows = stage_rows(stage, user=user, filters=filters)
     return (
         _in_group(rows, filters.dimension, stage, group)

@@ -25,6 +25,7 @@ from .selectors import (
     stage_cases_visible_to,
     top_blockers,
 )
+from .spans import counted_at
 from .stages import STAGE_BY_KEY
 
 VIEWER_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
@@ -51,6 +52,7 @@ def stage_times(request):
             "region_label": Region(filters.region).label if filters.region else "",
             "charts": charts,
             "chart_data": chart_data(charts),
+            "counted_at": counted_at(),
         },
     )
 

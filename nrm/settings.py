@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.count_national_dashboard",
         "schedule": 60,
     },
+    # The stage figures' rows (insights/spans.py): the figures are as old as this at most.
+    "count-stage-spans": {
+        "task": "insights.tasks.count_stage_spans",
+        "schedule": 10 * 60,
+    },
     "purge-intake-batches": {
         "task": "cases.tasks.purge_intake_batches",
         "schedule": 6 * 60 * 60,

@@ -14,6 +14,7 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 from insights import services
 from insights.figures import Filters, stage_figures
 from insights.models import Blocker
+from insights.spans import count_stage_spans
 from notifications.models import Notification
 from tests.factories import referral_in_state, screening_in_state
 
@@ -114,6 +115,7 @@ def test_the_time_waited_shows_in_the_stage_figures(worker_chiangmai, central_re
     cases.screening_decide(
         screening_id=screening.pk, actor=worker_chiangmai, outcome="victim_trafficking", reason="r"
     )
+    count_stage_spans()
     today = timezone.localdate()
     figures = stage_figures(
         user=central_reviewer, filters=Filters(start=today - dt.timedelta(days=1), end=today)
@@ -160,6 +162,7 @@ def test_a_wait_outside_the_stage_counts_nothing_in_either_database(
     cases.screening_decide(
         screening_id=screening.pk, actor=worker_chiangmai, outcome="victim_trafficking", reason="r"
     )
+    count_stage_spans()
     today = timezone.localdate()
     filters = Filters(start=today - dt.timedelta(days=1), end=today)
     [stage] = [stage for stage in STAGES if stage.key == "identification"]

@@ -16,6 +16,8 @@ from cases.models import Case, Screening
 from devdata.load_data import generate
 from insights.dimensions import DIMENSIONS
 from insights.figures import Filters, _in_database, in_python, stage_figures, stage_rows
+from insights.models import StageSpan
+from insights.spans import count_stage_spans
 from insights.stages import STAGE_BY_KEY, STAGES
 from referrals.models import Referral, ReferralEvent
 from shelters.models import Placement
@@ -195,6 +197,7 @@ def two_provinces(worker_chiangmai, worker_tak):
     theirs = screening_in_state(
         worker_tak, "decided", custody_started_at=now - dt.timedelta(hours=30)
     )
+    count_stage_spans()
     return mine.case, theirs.case
 
 
@@ -217,6 +220,7 @@ def test_the_page_reads_in_thai_with_where_time_is_lost(client, two_provinces, c
     text = page.content.decode()
     assert page.status_code == 200
     assert "ระยะเวลาแต่ละขั้นตอน" in text
+    assert "ตัวเลขนับเมื่อ" in text  # when the figures were counted
     lost = text.split('data-testid="time-lost"')[1].split("</table>")[0]
     assert "ตาก" in lost and "เชียงใหม่" not in lost  # only Tak went past the 24 hours
     assert 'id="chart-data"' in text and 'data-testid="table-identification"' in text
@@ -270,6 +274,7 @@ def test_every_stage_is_counted_on_a_screening_that_nobody_decided_yet(
     worker_chiangmai, central_reviewer
 ):
     screening_in_state(worker_chiangmai, "open")
+    count_stage_spans()
     figures = figures_by_stage(
         central_reviewer, start=timezone.localdate(), end=timezone.localdate()
     )
@@ -277,3 +282,31 @@ def test_every_stage_is_counted_on_a_screening_that_nobody_decided_yet(
     assert figures["screening_started"]["all"].count == 1
     assert set(figures) == set(STAGE_BY_KEY)
     assert Case.objects.count() == 1
+
+
+def test_the_figures_are_those_of_the_last_count_and_a_count_replaces_the_one_before(
+    two_provinces, worker_chiangmai, central_reviewer
+):
+    """The figures read the stages' rows as last counted (beat counts them every ten
+    minutes): a decision made since shows at the next count, and counting again twice leaves
+    each row once."""
+    days = {"start": timezone.localdate() - dt.timedelta(days=2), "end": timezone.localdate()}
+
+    def decided():
+        return figures_by_stage(central_reviewer, **days)["identification"]["all"].count
+
+    assert decided() == 2
+    screening_in_state(worker_chiangmai, "decided")
+    assert decided() == 2
+    rows = count_stage_spans()
+    assert count_stage_spans() == rows == StageSpan.objects.count()
+    assert decided() == 3
+
+
+def test_beat_counts_the_stage_figures_every_ten_minutes(settings):
+    [entry] = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "insights.tasks.count_stage_spans"
+    ]
+    assert entry["schedule"] == 10 * 60

@@ -9,6 +9,7 @@ from devdata.demo_partners import seed_demo_partners_on_a_case
 from devdata.demo_referrals import seed_demo_referrals
 from devdata.demo_repatriation import seed_demo_repatriations
 from devdata.demo_users import seed_demo_users
+from insights.spans import count_stage_spans
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo outcomes: {seed_demo_outcomes()} created.")
         self.stdout.write(f"Demo court cases: {seed_demo_justice()} created.")
         self.stdout.write(f"Demo shares with partner agencies: {seed_demo_partners_on_a_case()}.")
+        self.stdout.write(f"Stage figures: {count_stage_spans()} rows counted.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
             membership = user.membership
