@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, Value
-from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -28,7 +27,8 @@ class Dimension:
     # before the referral), and the words for the values found.
     expression: Callable[[Stage], object]
     labels: Callable[[list], dict]
-    # A case may be in several groups at once (its forms of exploitation): a list per row.
+    # A case may be in several groups at once (its forms of exploitation): counted over
+    # insights.StageSpanForm, where a stage's row is once for each.
     many: bool = False
 
 
@@ -93,7 +93,7 @@ DIMENSIONS = [
     Dimension(
         "exploitation",
         _("Form of exploitation"),
-        lambda stage: F("exploitation_types"),
+        lambda stage: F("exploitation"),
         _exploitation_labels,
         many=True,
     ),
@@ -104,11 +104,11 @@ DIMENSIONS = [
         _nationality_labels,
     ),
     Dimension("age", _("Child or adult"), lambda stage: F("age"), _child_labels),
-    Dimension("year", _("Year (B.E.)"), lambda stage: ExtractYear("start"), _year_labels),
+    Dimension("year", _("Year (B.E.)"), lambda stage: F("year"), _year_labels),
     Dimension(
         "quarter",
         _("Quarter (B.E.)"),
-        lambda stage: ExtractYear("start") * 10 + ExtractQuarter("start"),
+        lambda stage: F("quarter"),
         _quarter_labels,
     ),
 ]

@@ -145,9 +145,11 @@ class StageSpan(models.Model):
         related_name="+",
         null=True,
     )
-    exploitation_types = models.JSONField(default=list)
     nationality = models.CharField(max_length=2, blank=True)
     age = models.CharField(max_length=5)  # "child" or "adult" at intake
+    # The start's year and quarter in Bangkok (year * 10 + quarter), as the figures group them.
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveIntegerField()
     counted_at = models.DateTimeField()
 
     class Meta:
@@ -155,3 +157,28 @@ class StageSpan(models.Model):
 
     def __str__(self):
         return f"{self.stage} {self.record_id}"
+
+
+class StageSpanForm(models.Model):
+    """A stage's row once for each form of exploitation of its case (a case may have
+    several), for the figures by form of exploitation: counted with the stage's rows from
+    them (insights/spans.py), with the columns that the figures filter and count."""
+
+    stage = models.CharField(max_length=30)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    seconds = models.FloatField()
+    in_time = models.BooleanField(null=True)
+    waited = models.FloatField()
+    province = models.CharField(max_length=2)
+    region = models.CharField(max_length=10)
+    exploitation = models.CharField(max_length=30)
+
+    class Meta:
+        indexes = [models.Index(fields=["stage", "start"], name="stage_form_stage_start_idx")]
+
+    def __str__(self):
+        return f"{self.stage} {self.exploitation}"

@@ -13,7 +13,7 @@ from cases.reference import language_name
 from cases.selectors import case_list_visible_to
 
 from .dimensions import Dimension
-from .figures import Filters, has_value, midnight, stage_rows
+from .figures import Filters, midnight, stage_rows
 from .models import Blocker, Reason
 from .spans import Seconds
 from .stages import Stage
@@ -25,8 +25,6 @@ def sees_many_provinces(user) -> bool:
 
 
 def _in_group(rows: QuerySet, dimension: Dimension, stage: Stage, group: str) -> QuerySet:
-    if dimension.many:
-        return rows.filter(has_value(dimension, group))
     expression = dimension.expression(stage)
     if expression is None:
         return rows.none()

@@ -25,6 +25,7 @@ from django.db.models.functions import (
     Coalesce,
     ExtractDay,
     ExtractMonth,
+    ExtractQuarter,
     ExtractYear,
     Greatest,
     Least,
@@ -34,8 +35,9 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from cases.models import CHILD_AGE
+from cases.models import Case as CaseRecord
 
-from .models import Blocker, StageSpan
+from .models import Blocker, StageSpan, StageSpanForm
 from .stages import STAGES, Stage
 
 CHILD, ADULT = "child", "adult"
@@ -148,9 +150,10 @@ def _columns(stage: Stage, now) -> dict:
         "province": F("case__intake_province__code"),
         "region": F("case__intake_province__region"),
         "shelter_id": F(stage.shelter) if stage.shelter else Value(None, IntegerField()),
-        "exploitation_types": F("case__exploitation_types"),
         "nationality": F("case__person__nationality"),
         "age": child_at_intake(),
+        "year": ExtractYear("start"),
+        "quarter": ExtractYear("start") * 10 + ExtractQuarter("start"),
         "counted_at": Value(now),
     }
 
@@ -162,24 +165,60 @@ def stage_source(stage: Stage, now=None):
     return stage.rows().order_by().annotate(**aliases).values_list(*aliases)
 
 
+# The columns a stage's row keeps once for each form of exploitation of its case.
+FORM_COLUMNS = (
+    "stage",
+    "case_id",
+    "start",
+    "end",
+    "seconds",
+    "in_time",
+    "waited",
+    "province",
+    "region",
+)
+# Each form of exploitation of the row's case (a JSON list): a set-returning function.
+EACH_FORM = {
+    "postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(c.exploitation_types) AS e(value)",
+    "sqlite": ", json_each(c.exploitation_types) AS e",
+}
+
+
+def _names(model, columns) -> list[str]:
+    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in columns]
+
+
 def count_stage_spans() -> int:
     """Count every stage's rows again, in one transaction: the pages read the former count
     until it commits. Returns the number of rows."""
     now = timezone.now()
-    table = connection.ops.quote_name(StageSpan._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(StageSpan._meta.get_field(name).column)
-        for name in _columns(STAGES[0], now)
-    )
+    quote = connection.ops.quote_name
+    spans, forms = quote(StageSpan._meta.db_table), quote(StageSpanForm._meta.db_table)
+    cases = quote(CaseRecord._meta.db_table)
+    span_columns = ", ".join(_names(StageSpan, _columns(STAGES[0], now)))
+    form_columns = _names(StageSpanForm, FORM_COLUMNS)
+    # The model's own tables and columns (no input of anyone's); the stages' queries are
+    # Django's, with their parameters.
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One count at a time (beat and a command); readers are not held up.
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table name)
+            cursor.execute(f"LOCK TABLE {spans} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {forms}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {spans}")  # noqa: S608
         for stage in STAGES:
             sql, params = stage_source(stage, now).query.sql_with_params()
-            # The model's own table and columns; the stage's query is Django's, with params.
-            cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608
+            cursor.execute(f"INSERT INTO {spans} ({span_columns}) {sql}", params)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {forms} ({', '.join(form_columns)}, {quote('exploitation')}) "  # noqa: S608
+            f"SELECT {', '.join(f's.{name}' for name in form_columns)}, e.value "
+            f"FROM {spans} s JOIN {cases} c ON c.id = s.{quote('case_id')} "
+            f"{EACH_FORM[connection.vendor]}"
+        )
+    if not connection.in_atomic_block and connection.vendor == "postgresql":
+        # The rows deleted are reclaimed and the new ones marked visible to all, so that the
+        # first pages after a count do not do that work; the planner learns the new rows.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {spans}, {forms}")
     return StageSpan.objects.count()
 
 

@@ -154,6 +154,20 @@ def test_the_figures_by_province_and_by_age_agree_with_a_direct_count(national, 
         assert_agrees(by_age[key], summary(rows))
 
 
+def test_a_case_counts_once_for_each_of_its_forms_of_exploitation(national, central_reviewer):
+    by_form = figures_by_stage(central_reviewer, by="exploitation")["identification"]
+    forms = defaultdict(list)
+    for s in Screening.objects.filter(decided_at__isnull=False).select_related("case"):
+        row = ((s.decided_at - s.custody_started_at).total_seconds(), s.decided_at <= s.deadline_at)
+        for form in s.case.exploitation_types:
+            forms[form].append(row)
+    assert any(len(s.case.exploitation_types) > 1 for s in Screening.objects.all())
+    assert set(by_form) == set(forms)
+    for form, rows in forms.items():
+        if len(rows) > 1:
+            assert_agrees(by_form[form], summary(rows))
+
+
 def test_the_embedded_databases_count_in_python_gives_the_same_figures(national, central_reviewer):
     """SQLite has no percentile_cont: the figures are counted from the lengths instead."""
     for dimension in DIMENSIONS:
