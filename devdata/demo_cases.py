@@ -38,7 +38,7 @@ PERSONS = [
         33,
         "labour_agriculture",
     ),
-    ("นาง วันดี", "Vandy Keo", "ວັນດີ ແກ້ວ", "female", "LA", "lo", 14, "begging"),
+    ("วันดี แก้ว", "Vandy Keo", "ວັນດີ ແກ້ວ", "female", "LA", "lo", 14, "begging"),
     ("สุพอน แก้ว", "Souphone Keo", "ສຸພອນ ແກ້ວ", "female", "LA", "lo", 21, "labour_domestic"),
     ("สก ดารา", "Sok Dara", "សុខ ដារ៉ា", "male", "KH", "km", 28, "labour_fishing"),
     ("เจีย สุภาพ", "Chea Sophea", "ជា សុភា", "female", "KH", "km", 20, "sexual"),
