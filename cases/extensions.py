@@ -10,7 +10,9 @@ AppConfig.ready(), and `cases` asks the registry:
   (their clocks are the case's clocks), and, in each app's words, what of them still runs and
   keeps the case from closing;
 - `living_elsewhere(case)`: where the case's person lives now under another of their cases
-  (a shelter bed), which refuses a second bed.
+  (a shelter bed), which refuses a second bed;
+- `share_ended(case, organisation, actor)`: a partner agency's last live share of the case
+  ended (revoked, or expired when `actor` is None): its open work on the case ends with it.
 """
 
 from collections import defaultdict
@@ -21,6 +23,7 @@ from django.db.models import Model, Q, QuerySet
 _visibility: dict[str, list[Callable[[int], Q]]] = defaultdict(list)
 _linked: list[tuple[type[Model], Q, object]] = []
 _residence: list[Callable] = []
+_share_end: list[Callable] = []
 
 
 def register_visibility(*roles: str, condition: Callable[[int], Q]) -> None:
@@ -63,3 +66,14 @@ def register_residence(where: Callable) -> None:
 
 def living_elsewhere(case) -> str:
     return next((text for text in (where(case) for where in _residence) if text), "")
+
+
+def register_share_end(handler: Callable) -> None:
+    """`handler(case, organisation, actor)` runs in the transaction that ends a partner
+    agency's last live share of the case."""
+    _share_end.append(handler)
+
+
+def share_ended(case, organisation, actor) -> None:
+    for handler in _share_end:
+        handler(case, organisation, actor)

@@ -214,6 +214,13 @@ EVENTS: dict[str, Rule] = {
     "plan.cancelled": Rule(
         (A.TASK_OWNERS,), _("Case {number}: a task of {organisation} on the plan was cancelled")
     ),
+    "plan.share_ended": Rule(
+        (A.CASE_TEAM,),
+        _(
+            "Case {number}: the case is no longer shared with {organisation}; its {count} "
+            "open tasks on the plan are cancelled"
+        ),
+    ),
     # Mass intake
     "intake.imported": Rule(
         (A.UPLOADER,), _("The intake file {file} is imported: {count} cases opened")

@@ -22,7 +22,7 @@ from sla.services import deadline_cancel, deadline_close, deadline_open
 from .models import PlanTask
 from .permissions import can_plan, can_update_task
 from .selectors import task_owners
-from .workflow import TASK_TRANSITIONS, TaskStatus
+from .workflow import OPEN_TASK_STATES, TASK_TRANSITIONS, TaskStatus
 
 # Rendered in each recipient's language when the notification is written.
 lazy_format_date = lazy(format_date, str)
@@ -140,3 +140,40 @@ def plan_task_move(*, task_id: int, actor: User, to: str, note: str = "") -> Pla
     else:
         announce("plan.started", **words)
     return task
+
+
+def plan_tasks_share_ended(case: Case, organisation: Organisation, actor: User | None) -> int:
+    """The partner agency's last live share of the case ended (cases.extensions): nobody of
+    it may see the case now, so its open tasks on the plan are cancelled and their clocks with
+    them, and the case's team is told, who may give the work to another agency. In the
+    transaction that ends the share. Returns how many tasks were cancelled."""
+    tasks = list(
+        PlanTask.objects.select_for_update().filter(
+            case=case, organisation=organisation, status__in=OPEN_TASK_STATES
+        )
+    )
+    for task in tasks:
+        before = task.status
+        task.status = TaskStatus.CANCELLED
+        task.note = _("Cancelled: the case is no longer shared with the agency.")
+        task.updated_by = actor
+        task.save(update_fields=["status", "note", "updated_by", "updated_at"])
+        deadline_cancel(clock=Clock.PLAN_TASK, obj=task)
+        audit_record(
+            action=AuditEvent.Action.TRANSITION,
+            actor=actor,
+            username="" if actor else "system",
+            obj=task,
+            changes={"status": [before, TaskStatus.CANCELLED], "share_ended": True},
+        )
+    if tasks:
+        announce(
+            "plan.share_ended",
+            to={Audience.CASE_TEAM: case_team(case)},
+            actor=actor,
+            link=case.get_absolute_url(),
+            number=case.number,
+            organisation=lazy_name(organisation),
+            count=len(tasks),
+        )
+    return len(tasks)

@@ -134,6 +134,10 @@ def _plan(p, to):
     if to == "cancelled":
         partners.plan_task_move(task_id=task.pk, actor=p.supervisor, to="cancelled")
         return {A.TASK_OWNERS: {police}}
+    if to == "share_ended":
+        grant = task.case.access_grants.get(user=police)
+        cases.access_grant_revoke(grant_id=grant.pk, actor=p.supervisor)
+        return {A.CASE_TEAM: {p.worker}}  # the supervisor ended the share: not told
     partners.plan_task_move(task_id=task.pk, actor=police, to=to, note="สอบปากคำแล้ว")
     return team(p) if to == "done" else {}
 
@@ -576,6 +580,7 @@ SCENARIOS = {
     "plan.started": lambda p: _plan(p, "in_progress"),
     "plan.done": lambda p: _plan(p, "done"),
     "plan.cancelled": lambda p: _plan(p, "cancelled"),
+    "plan.share_ended": lambda p: _plan(p, "share_ended"),
     "intake.imported": _intake,
     "intake.matches_elsewhere": _intake_matching_elsewhere,
     "case.possible_duplicate_elsewhere": _possible_duplicate,

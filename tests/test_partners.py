@@ -366,3 +366,58 @@ def test_a_partner_agency_says_what_it_does():
     organisation = Organisation(code="p-x", name_th="ก", name_en="x", kind="partner")
     with pytest.raises(ValidationError):
         organisation.full_clean()
+
+
+def plan_tasks_of(team, supervisor, organisation, *titles):
+    return [
+        partners.plan_task_add(
+            case=team["case"],
+            actor=supervisor,
+            organisation=organisation,
+            title=title,
+            due_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+        for title in titles
+    ]
+
+
+def test_when_the_share_ends_the_agency_open_tasks_are_cancelled_and_the_team_told(
+    team, supervisor_chiangmai, worker_chiangmai
+):
+    police = team["police"].membership.organisation
+    done, open_task, labour_task = (
+        *plan_tasks_of(team, supervisor_chiangmai, police, "สอบปากคำ", "ติดตามพยาน"),
+        *plan_tasks_of(team, supervisor_chiangmai, team["labour"].membership.organisation, "x"),
+    )
+    partners.plan_task_move(task_id=done.pk, actor=team["police"], to="done", note="เสร็จแล้ว")
+    cases.access_grant_revoke(grant_id=team["grants"][0].pk, actor=supervisor_chiangmai)
+
+    statuses = dict(PlanTask.objects.values_list("pk", "status"))
+    assert statuses == {
+        done.pk: TaskStatus.DONE,
+        open_task.pk: TaskStatus.CANCELLED,
+        labour_task.pk: TaskStatus.TO_DO,
+    }
+    clock = Deadline.objects.get(clock=Clock.PLAN_TASK, object_id=open_task.pk)
+    assert clock.state == Deadline.State.CANCELLED
+    told = Notification.objects.filter(message__contains="ไม่ได้แบ่งปันรายกรณีกับ")
+    assert worker_chiangmai.pk in set(told.values_list("recipient", flat=True))
+    assert team["police"].pk not in set(told.values_list("recipient", flat=True))
+    assert "1 งาน" in told.first().message
+
+
+def test_an_expired_share_cancels_the_tasks_too_but_not_while_a_colleague_still_shares(
+    team, supervisor_chiangmai
+):
+    police = team["police"].membership.organisation
+    [task] = plan_tasks_of(team, supervisor_chiangmai, police, "สอบปากคำ")
+    colleague = partner_officer("police", "pol.colleague")
+    share_case(team["case"], supervisor_chiangmai, colleague, POLICE_PARTS, days=30)
+    cases.access_grant_revoke(grant_id=team["grants"][0].pk, actor=supervisor_chiangmai)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.TO_DO  # the colleague still sees the case
+
+    cases.access_grants_expire(now=timezone.now() + dt.timedelta(days=31))
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    assert task.updated_by is None  # the system ended it

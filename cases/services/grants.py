@@ -17,6 +17,7 @@ from core.dates import format_date, format_datetime
 from core.domain import ensure
 from notifications.matrix import Audience, announce
 
+from ..extensions import share_ended
 from ..models import AccessGrant, Case, Consent, ConsentStep, SharedPart
 from ..permissions import can_grant
 from ..selectors import consent_latest
@@ -121,6 +122,16 @@ def access_grant_give(
     return grant
 
 
+def _shared_with(case_id: int, organisation_id: int, at: dt.datetime) -> bool:
+    """Whether someone of the partner agency still sees the case through a live share."""
+    return AccessGrant.objects.filter(
+        case_id=case_id,
+        organisation_id=organisation_id,
+        revoked_at__isnull=True,
+        expires_at__gt=at,
+    ).exists()
+
+
 def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
     grant.revoked_at = at
     grant.save(update_fields=["revoked_at"])
@@ -129,6 +140,8 @@ def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
     ).exists()
     if not still_granted:
         remove_perm("cases.view_case", grant.user, grant.case)
+    if grant.organisation_id and not _shared_with(grant.case_id, grant.organisation_id, at):
+        share_ended(grant.case, grant.organisation, actor)
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,
@@ -150,7 +163,11 @@ def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
 @transaction.atomic
 def access_grant_revoke(*, grant_id: int, actor: User) -> AccessGrant:
     """End a grant now. Side effects: removes the object permission, an AuditEvent."""
-    grant = AccessGrant.objects.select_for_update().select_related("case", "user").get(pk=grant_id)
+    grant = (
+        AccessGrant.objects.select_for_update(of=("self",))
+        .select_related("case", "user", "organisation")
+        .get(pk=grant_id)
+    )
     ensure(can_grant(actor, grant.case), _("Only a supervisor of the owning office revokes."))
     if grant.revoked_at is None:
         _revoke(grant, actor, timezone.now())
@@ -162,9 +179,9 @@ def access_grants_expire(*, now: dt.datetime | None = None) -> int:
     """Revoke every grant past its expiry (the periodic task); returns how many."""
     now = now or timezone.now()
     expired = list(
-        AccessGrant.objects.select_for_update(skip_locked=True)
+        AccessGrant.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(revoked_at__isnull=True, expires_at__lte=now)
-        .select_related("case", "user")
+        .select_related("case", "user", "organisation")
     )
     for grant in expired:
         _revoke(grant, None, now)
