@@ -66,6 +66,10 @@ def plan_task_add(
         errors["organisation"] = _(
             "Share the case with this agency first: a task goes to an agency on the case."
         )
+    elif case.plan_tasks.filter(
+        organisation=organisation, title__iexact=title.strip(), status__in=OPEN_TASK_STATES
+    ).exists():
+        errors["title"] = _("This agency already has this task open on the plan.")
     if errors:
         raise ValidationError(errors)
     task = PlanTask.objects.create(

@@ -421,3 +421,16 @@ def test_an_expired_share_cancels_the_tasks_too_but_not_while_a_colleague_still_
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
     assert task.updated_by is None  # the system ended it
+
+
+def test_the_same_open_task_is_not_given_twice_to_one_agency(team, supervisor_chiangmai):
+    police = team["police"].membership.organisation
+    [first] = plan_tasks_of(team, supervisor_chiangmai, police, "สอบปากคำ")
+    with pytest.raises(ValidationError) as error:
+        plan_tasks_of(team, supervisor_chiangmai, police, " สอบปากคำ ")
+    assert error.value.message_dict["title"] == ["หน่วยงานนี้มีงานนี้ค้างอยู่ในแผนแล้ว"]
+    # Another agency may have it, and the police again once the first is done.
+    plan_tasks_of(team, supervisor_chiangmai, team["labour"].membership.organisation, "สอบปากคำ")
+    partners.plan_task_move(task_id=first.pk, actor=team["police"], to="done", note="เสร็จ")
+    plan_tasks_of(team, supervisor_chiangmai, police, "สอบปากคำ")
+    assert PlanTask.objects.count() == 3
