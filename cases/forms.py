@@ -317,7 +317,11 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
         help_text=_("Tick only what this agency needs for its part of the work."),
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    expires_at = forms.DateTimeField(label=_("Access ends"), widget=DateTimeInput())
+    expires_at = forms.DateTimeField(
+        label=_("Access ends"),
+        widget=DateTimeInput(day_ends=True),
+        help_text=_("A date alone means the end of that day."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -75,12 +75,14 @@ class DateInput(forms.DateInput):
 
 
 class DateTimeInput(forms.DateTimeInput):
-    """A text input for a date and time: 24/08/2567 14:05 on a Thai page (see DateInput)."""
+    """A text input for a date and time: 24/08/2567 14:05 on a Thai page (see DateInput).
+    With `day_ends`, a date alone means the end of that day (an access that ends on a date)."""
 
     input_type = "text"
 
-    def __init__(self, attrs=None, **kwargs):
+    def __init__(self, attrs=None, *, day_ends: bool = False, **kwargs):
         super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, **kwargs)
+        self.day_ends = day_ends
 
     def format_value(self, value):
         if isinstance(value, str) and (moment := parse_datetime(value)):
@@ -93,6 +95,8 @@ class DateTimeInput(forms.DateTimeInput):
         text = super().value_from_datadict(data, files, name)
         if isinstance(text, str) and (moment := parse_datetime(text)):
             return moment.isoformat(sep=" ")
+        if self.day_ends and isinstance(text, str) and (day := parse_date(text)):
+            return dt.datetime.combine(day, dt.time(23, 59)).isoformat(sep=" ")
         return text
 
 

@@ -434,3 +434,25 @@ def test_the_same_open_task_is_not_given_twice_to_one_agency(team, supervisor_ch
     partners.plan_task_move(task_id=first.pk, actor=team["police"], to="done", note="เสร็จ")
     plan_tasks_of(team, supervisor_chiangmai, police, "สอบปากคำ")
     assert PlanTask.objects.count() == 3
+
+
+def test_a_share_until_a_date_alone_ends_at_the_end_of_that_day(
+    client, worker_chiangmai, supervisor_chiangmai
+):
+    case = register_case(worker_chiangmai)
+    police = partner_officer("police", "pol.date")
+    client.force_login(supervisor_chiangmai)
+    day = timezone.localdate() + dt.timedelta(days=3)
+    shared = client.post(
+        reverse("cases:give_access", args=[case.pk]),
+        {
+            "organisation": police.membership.organisation.pk,
+            "user": police.pk,
+            "parts": ["interviews"],
+            "purpose": "สอบปากคำ",
+            "expires_at": f"{day.day:02}/{day.month:02}/{day.year + 543}",
+        },
+    )
+    assert shared.status_code == 302
+    ends = timezone.localtime(case.access_grants.get().expires_at)
+    assert (ends.date(), ends.hour, ends.minute) == (day, 23, 59)
