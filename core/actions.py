@@ -1,5 +1,7 @@
 """The one way a page runs a service from a posted form: the outcome, good or bad, comes back
-as a message on the page the user returns to (never an error page)."""
+as a message on the page the user returns to (never an error page). What the user typed in a
+refused form is put back into it there by static/js/keep-input.js (the message's
+`data-refused` tells it the form was refused)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

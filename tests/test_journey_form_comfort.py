@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from notifications.models import Notification
-from tests.factories import UserFactory, member, register_case
+from tests.factories import UserFactory, member, register_case, screening_in_state
 from tests.test_journeys import form, patient_pages, reference_data, sign_in, th  # noqa: F401
 
 pytestmark = [
@@ -47,6 +47,43 @@ def test_a_social_worker_types_a_few_thai_letters_to_pick_the_interpreters_langu
     start.get_by_label(th("Interpreter"), exact=True).fill("นางสาวมะ")
     start.get_by_role("button", name=th("Start the screening")).click()
     expect(page.get_by_test_id("interpreter-language")).to_have_text("พม่า")
+
+
+def test_what_was_typed_in_a_refused_form_comes_back_once(
+    page: Page, live_server, worker_chiangmai
+):
+    """A form refused by the service (core.actions.perform) returns the user to the page it
+    was on, where the form would be new and empty: its section opens again with what was
+    typed, the type-ahead choice and the ticks included."""
+    screening = screening_in_state(worker_chiangmai, "open")
+    sign_in(page, live_server, worker_chiangmai)
+    page.goto(f"{live_server.url}{screening.get_absolute_url()}")
+    page.locator("summary", has_text=th("Record an interview")).click()
+    address = reverse("cases:screening_interview", args=[screening.pk])
+    interview = form(page, address)
+    interview.locator("[name=held_at]").fill("01/01/2599 10:00")  # 2056: the future
+    interview.locator("[name=interviewer]").fill("สมศรี ใจดี")
+    interview.locator("[name=topics]").first.check()
+    interview.locator("[name=summary]").fill("ถูกหลอกมาทำงานประมง")
+    picker = interview.get_by_role("combobox", name=th("Language"))
+    picker.press_sequentially("พม่")
+    picker.press("Enter")
+    language = interview.locator("select[name=language]").input_value()
+    assert language
+    interview.get_by_role("button").last.click()
+
+    expect(page.locator("[data-refused]")).to_contain_text(th("This date is in the future."))
+    interview = form(page, address)
+    expect(interview.locator("[name=interviewer]")).to_have_value("สมศรี ใจดี")
+    expect(interview.locator("[name=summary]")).to_have_value("ถูกหลอกมาทำงานประมง")
+    expect(interview.locator("select[name=language]")).to_have_value(language)
+    expect(interview.locator("[name=topics]").first).to_be_checked()
+    expect(interview.locator("[name=held_at]")).to_have_value("01/01/2599 10:00")
+
+    # Kept for that one page: opened again later, the form is new.
+    page.reload()
+    page.locator("summary", has_text=th("Record an interview")).click()
+    expect(form(page, address).locator("[name=interviewer]")).to_have_value("")
 
 
 ROLE_ORGANISATIONS = [
