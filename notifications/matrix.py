@@ -242,12 +242,10 @@ EVENTS: dict[str, Rule] = {
         _("Case {number}: a sign of re-victimisation was recorded ({moment})"),
     ),
     # Deadlines (sla.sweep)
-    "deadline.reminder": Rule(
-        (A.CLOCK_HOLDERS,), _("Reminder: {clock} for case {number}: {left} left")
-    ),
-    "deadline.missed": Rule((A.CLOCK_HOLDERS,), _("Deadline missed: {clock} for case {number}")),
+    "deadline.reminder": Rule((A.CLOCK_HOLDERS,), _("Reminder: {clock} for {record}: {left} left")),
+    "deadline.missed": Rule((A.CLOCK_HOLDERS,), _("Deadline missed: {clock} for {record}")),
     "deadline.escalated": Rule(
-        (A.ESCALATION,), _("Escalated to you: {clock} for case {number} is overdue")
+        (A.ESCALATION,), _("Escalated to you: {clock} for {record} is overdue")
     ),
     # Court cases and compensation (justice)
     "justice.prosecution_recorded": nobody(_("The office that records it follows the case.")),

@@ -26,7 +26,7 @@ from .models import (
 BOARD_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
 
 
-def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
+def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str, bool]]:
     """(content type id, object id) -> (case number, link) for each deadline's object (a
     screening, referral, placement or permit), one query per kind of object."""
     by_type = defaultdict(set)
@@ -42,7 +42,8 @@ def deadline_subjects(deadlines) -> dict[tuple[int, int], tuple[str, str]]:
             # follow-up is the owning office's, on the case).
             link = getattr(obj, "deadline_url", obj.get_absolute_url)()
             # A clock on no case (a breach, a data subject's request) names its own record.
-            subjects[(type_id, obj.pk)] = (obj.case.number if on_case else obj.number, link)
+            number = obj.case.number if on_case else obj.number
+            subjects[(type_id, obj.pk)] = (number, link, on_case)
     return subjects
 
 
@@ -143,7 +144,9 @@ def board_rows(deadlines, *, now: dt.datetime) -> list[BoardRow]:
     policies = {policy.clock: policy for policy in ClockPolicy.objects.all()}
     rows = []
     for deadline in deadlines:
-        number, link = subjects.get((deadline.object_type_id, deadline.object_id), ("—", ""))
+        number, link, _on_case = subjects.get(
+            (deadline.object_type_id, deadline.object_id), ("—", "", False)
+        )
         rows.append(
             BoardRow(
                 deadline=deadline,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role
 from notifications.matrix import Audience, compose
@@ -37,6 +38,7 @@ ESCALATION_TARGETS = {
 }
 
 lazy_time_left = lazy(time_left, str)
+lazy_case_record = lazy(lambda number: _("case %(number)s") % {"number": number}, str)
 CLOCK_LABELS = dict(Clock.choices)
 
 
@@ -45,7 +47,7 @@ class _Context:
     """What the batch needs besides the rows, loaded in a fixed number of queries."""
 
     policies: dict
-    subjects: dict  # (content type id, object id) -> (case number, link)
+    subjects: dict  # (content type id, object id) -> (number, link, whether a case's)
     members: dict  # organisation id -> [(role, user)]
     central_id: int
 
@@ -79,7 +81,11 @@ def _escalation_people(context: _Context, row: Deadline, target: str):
 
 def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) -> str:
     """Take the row's next step; return its name. Appends the messages it sends."""
-    number, link = context.subjects.get((row.object_type_id, row.object_id), ("?", ""))
+    number, link, on_case = context.subjects.get(
+        (row.object_type_id, row.object_id), ("?", "", False)
+    )
+    # "case NRM-2569-50-000001", or a record of no case by its own number (a breach).
+    record = lazy_case_record(number) if on_case else number
     clock = CLOCK_LABELS[row.clock]
     policy = context.policies[row.clock]
     actors = context.people(row.organisation_id, CLOCK_ACTORS[row.clock])
@@ -92,7 +98,7 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
                 to={Audience.CLOCK_HOLDERS: actors},
                 link=link,
                 clock=clock,
-                number=number,
+                record=record,
                 left=lazy_time_left(row.due_at),
             )
         )
@@ -114,7 +120,7 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
                 link=link,
                 subject=row,
                 clock=clock,
-                number=number,
+                record=record,
             )
         )
         messages.append(
@@ -123,7 +129,7 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
                 to={Audience.ESCALATION: escalated_to},
                 link=link,
                 clock=clock,
-                number=number,
+                record=record,
             )
         )
         return "breached"
@@ -137,7 +143,7 @@ def _step(row: Deadline, context: _Context, now: dt.datetime, messages: list) ->
             to={Audience.ESCALATION: _escalation_people(context, row, policy.escalate_second)},
             link=link,
             clock=clock,
-            number=number,
+            record=record,
         )
     )
     return "escalated"

@@ -51,6 +51,7 @@ def test_a_breach_not_reported_reminds_the_officer_then_escalates_to_the_head(
     deadline = clock(breach)
     assert sweep(now=deadline.remind_at + dt.timedelta(minutes=1)) == {"reminded": 1}
     assert [m for m in inbox(data_protection_officer) if breach.number in m and "เตือน" in m]
+    assert not [m for m in inbox(data_protection_officer) if "รายกรณี" in m]  # no case's
     assert sweep(now=deadline.due_at + dt.timedelta(minutes=1)) == {"breached": 1}
     assert [m for m in inbox(data_protection_officer) if "เกินกำหนด" in m]
     assert [m for m in inbox(central_reviewer) if breach.number in m and "ยกระดับ" in m]
