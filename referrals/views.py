@@ -23,7 +23,15 @@ from cases.selectors import case_get_visible, consent_latest, second_review_queu
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
-from core.lists import Column, labels, page_size, page_size_links, url_for_pk
+from core.lists import (
+    Column,
+    cells_html,
+    filter_fields,
+    labels,
+    page_size,
+    page_size_links,
+    url_for_pk,
+)
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -93,6 +101,18 @@ def _referral_page(request, referrals):
     }
 
 
+def _second_review_columns() -> list[Column]:
+    def link(row) -> str:
+        return format_html('<a href="{}">{}</a>', row["url"], row["number"])
+
+    return [
+        Column(_("Case"), (), lambda row: row["number"], html=link),
+        Column(_("Office"), (), lambda row: row["office"]),
+        Column(_("Decided"), (), lambda row: row["decided_at"]),
+        Column(_("Decided by"), (), lambda row: row["decided_by"]),
+    ]
+
+
 def _second_review_rows(user) -> list[dict]:
     """The oldest not-a-victim decisions waiting for a second review, as rows of what the
     table shows, the links from one reverse() (SECOND_REVIEWS_SHOWN and one more, which says
@@ -140,6 +160,7 @@ def home(request):
     )
     rows, pagination = _referral_page(request, queue)
     waiting = _second_review_rows(request.user)
+    second_review_columns = _second_review_columns()
     # The queue names persons: the page's rows are a read of personal data (issue 24).
     record_list(rows, user=request.user, name="review-queue", query=request.GET.dict())
     return render(
@@ -147,10 +168,15 @@ def home(request):
         "referrals/home.html",
         {
             "filters": filters,
+            "filter_fields": filter_fields(request, filters),
             "waiting_only": not criteria.get("state"),
             "queue": rows,
             **pagination,
             "second_reviews": waiting[:SECOND_REVIEWS_SHOWN],
+            "second_review_columns": second_review_columns,
+            "second_review_cells": [
+                cells_html(row, second_review_columns) for row in waiting[:SECOND_REVIEWS_SHOWN]
+            ],
             "more_second_reviews": len(waiting) > SECOND_REVIEWS_SHOWN,
         },
     )
