@@ -9,6 +9,7 @@ and number of rows (`audit.exports.list_export`).
 """
 
 import datetime as dt
+import html
 import keyword
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +25,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django_filters import FilterSet
 
@@ -71,14 +71,21 @@ class Column:
         return str(value)
 
 
+def escaped(value) -> str:
+    """conditional_escape without its lazy-string wrapper, which cost more than the escaping
+    itself at some 300 cells a page: HTML made safe stays as it is, anything else is escaped
+    as django.utils.html.escape does it."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
+
+
 def cells_html(row, columns: list[Column]) -> str:
     """A row's cells on the page, as the HTML of its <td>s: written here rather than by a
     template loop, which cost a list page more than reading its rows (docs/PERFORMANCE.md)."""
     return mark_safe(  # noqa: S308 (every cell escaped, or made safe by its column's html)
         "".join(
-            f'<td class="text-nowrap">{conditional_escape(column.cell(row))}</td>'
+            f'<td class="text-nowrap">{escaped(column.cell(row))}</td>'
             if column.nowrap
-            else f"<td>{conditional_escape(column.cell(row))}</td>"
+            else f"<td>{escaped(column.cell(row))}</td>"
             for column in columns
         )
     )
@@ -169,19 +176,18 @@ def page_size_links(query) -> list[tuple[int, str]]:
 FILTER_FIELDS_SECONDS = 300
 
 
-def filter_fields(request, filterset: FilterSet) -> str:
-    """The HTML of the filter form's fields, as includes/filter_fields.html renders them, kept
-    in the cache for the same user, list, language and filters: the fields with their hundreds
-    of choices took a quarter of a list page's time to render (docs/PERFORMANCE.md). A form
-    with errors is rendered every time (the errors are the user's to see)."""
-    form = filterset.form
+def filter_fields(request, form: forms.Form) -> str:
+    """The HTML of a list's filter form's fields, as includes/filter_fields.html renders them,
+    kept in the cache for the same user, form, language and filters: the fields with their
+    hundreds of choices took a quarter of a list page's time to render (docs/PERFORMANCE.md).
+    A form with errors is rendered every time (the errors are the user's to see)."""
     if form.is_bound and not form.is_valid():
         return render_to_string("includes/filter_fields.html", {"form": form})
     data = form.data.urlencode() if hasattr(form.data, "urlencode") else ""
     key = (
         "filter-fields:"
         + sha256(
-            f"{type(filterset).__name__}|{request.user.pk}|{get_language()}|{data}".encode()
+            f"{type(form).__name__}|{request.user.pk}|{get_language()}|{data}".encode()
         ).hexdigest()
     )
     return cache.get_or_set(
@@ -233,7 +239,7 @@ def list_page(
         template,
         {
             "filter": filterset,
-            "filter_fields": filter_fields(request, filterset),
+            "filter_fields": filter_fields(request, filterset.form),
             "page": page,
             "columns": shown,
             "rows": [(row, cells_html(row, shown)) for row in rows],

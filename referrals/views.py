@@ -23,7 +23,15 @@ from cases.selectors import case_get_visible, consent_latest, second_review_queu
 from core.actions import perform
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
-from core.lists import Column, labels, page_size, page_size_links, url_for_pk
+from core.lists import (
+    Column,
+    cells_html,
+    filter_fields,
+    labels,
+    page_size,
+    page_size_links,
+    url_for_pk,
+)
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -54,11 +62,93 @@ EVERYONE_WITH_REFERRALS = (
 SECOND_REVIEWS_SHOWN = 25
 
 
+# What a table of referrals (core/referral_rows) reads of each: no more is loaded.
+REFERRAL_ROW_FIELDS = (
+    "kind",
+    "urgency",
+    "state",
+    "review_state",
+    "case__number",
+    "case__person__name_th",
+    "case__person__name_latin",
+    "case__person__name_native",
+    "from_organisation__name_th",
+    "from_organisation__name_en",
+    "to_organisation__name_th",
+    "to_organisation__name_en",
+)
+
+
+def _referral_page(request, referrals):
+    """A page of `referrals` (25, or the user's page size) with the columns their table shows
+    and their running deadlines, and what the pagination needs: the page, the query string
+    without the page and the page sizes. A hundred rows of joined objects with all their
+    columns were most of a referral page's time (docs/PERFORMANCE.md)."""
+    size = page_size(request)
+    page = Paginator(
+        referrals.select_related(None)
+        .select_related("case__person", "from_organisation", "to_organisation")
+        .only(*REFERRAL_ROW_FIELDS),
+        size,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return selectors.with_running_deadlines(page), {
+        "page": page,
+        "query": query.urlencode(),
+        "page_size": size,
+        "page_sizes": page_size_links(query),
+    }
+
+
+def _second_review_columns() -> list[Column]:
+    def link(row) -> str:
+        return format_html('<a href="{}">{}</a>', row["url"], row["number"])
+
+    return [
+        Column(_("Case"), (), lambda row: row["number"], html=link),
+        Column(_("Office"), (), lambda row: row["office"]),
+        Column(_("Decided"), (), lambda row: row["decided_at"]),
+        Column(_("Decided by"), (), lambda row: row["decided_by"]),
+    ]
+
+
+def _second_review_rows(user) -> list[dict]:
+    """The oldest not-a-victim decisions waiting for a second review, as rows of what the
+    table shows, the links from one reverse() (SECOND_REVIEWS_SHOWN and one more, which says
+    whether others wait, without a COUNT)."""
+    url = url_for_pk("cases:screening")
+    screenings = (
+        second_review_queue(user=user)
+        .select_related(None)
+        .select_related("case__owner", "decided_by")
+        .only(
+            "decided_at",
+            "case__number",
+            "case__owner__name_th",
+            "case__owner__name_en",
+            "decided_by__first_name",
+            "decided_by__last_name",
+            "decided_by__username",
+        )[: SECOND_REVIEWS_SHOWN + 1]
+    )
+    return [
+        {
+            "url": url(screening.pk),
+            "number": screening.case.number,
+            "office": screening.case.owner.name,
+            "decided_at": screening.decided_at,
+            "decided_by": screening.decided_by.display_name if screening.decided_by else "",
+        }
+        for screening in screenings
+    ]
+
+
 @role_required(Role.CENTRAL_REVIEWER)
 def home(request):
     """The central review queue (what waits for a reviewer, unless the filters ask for
-    more), not-a-victim decisions waiting for a second review, and the national shelter
-    network."""
+    more), a page at a time, and not-a-victim decisions waiting for a second review; the
+    national shelter network's beds come on demand (htmx) from the occupancy page."""
     filters = QueueFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     queue = selectors.review_queue(
@@ -68,24 +158,9 @@ def home(request):
         province=criteria.get("province", ""),
         overdue=criteria.get("overdue", False),
     )
-    # A page of the queue at a time (25, or the user's page size): a hundred rows of joined
-    # objects with their deadlines were most of the page's time (docs/PERFORMANCE.md).
-    page = Paginator(
-        queue.select_related(None).select_related(
-            "case__person", "from_organisation", "to_organisation"
-        ),
-        page_size(request),
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    second_reviews = (
-        second_review_queue(user=request.user)
-        .select_related(None)
-        .select_related("case__owner", "decided_by")
-    )
-    # One more row read than shown says whether others wait, without a COUNT.
-    waiting = list(second_reviews[: SECOND_REVIEWS_SHOWN + 1])
-    rows = selectors.with_running_deadlines(list(page))
+    rows, pagination = _referral_page(request, queue)
+    waiting = _second_review_rows(request.user)
+    second_review_columns = _second_review_columns()
     # The queue names persons: the page's rows are a read of personal data (issue 24).
     record_list(rows, user=request.user, name="review-queue", query=request.GET.dict())
     return render(
@@ -93,13 +168,15 @@ def home(request):
         "referrals/home.html",
         {
             "filters": filters,
+            "filter_fields": filter_fields(request, filters),
             "waiting_only": not criteria.get("state"),
-            "page": page,
             "queue": rows,
-            "query": query.urlencode(),
-            "page_size": page_size(request),
-            "page_sizes": page_size_links(query),
+            **pagination,
             "second_reviews": waiting[:SECOND_REVIEWS_SHOWN],
+            "second_review_columns": second_review_columns,
+            "second_review_cells": [
+                cells_html(row, second_review_columns) for row in waiting[:SECOND_REVIEWS_SHOWN]
+            ],
             "more_second_reviews": len(waiting) > SECOND_REVIEWS_SHOWN,
         },
     )
@@ -108,25 +185,16 @@ def home(request):
 @role_required(*PROVINCIAL, Role.SHELTER_DIRECTOR)  # the staff answer no referral
 def inbox(request):
     """Referrals waiting for the user's organisation: urgent first, then newest, with the time
-    left on each deadline."""
-    return render(
-        request,
-        "referrals/inbox.html",
-        {"referrals": selectors.with_running_deadlines(selectors.inbox(user=request.user)[:100])},
-    )
+    left on each deadline; a page at a time."""
+    rows, pagination = _referral_page(request, selectors.inbox(user=request.user))
+    return render(request, "referrals/inbox.html", {"referrals": rows, **pagination})
 
 
 @role_required(*PROVINCIAL)
 def sent(request):
-    return render(
-        request,
-        "referrals/sent.html",
-        {
-            "referrals": selectors.with_running_deadlines(
-                selectors.sent_list(user=request.user)[:100]
-            )
-        },
-    )
+    """Referrals the user's office sent, newest first; a page at a time."""
+    rows, pagination = _referral_page(request, selectors.sent_list(user=request.user))
+    return render(request, "referrals/sent.html", {"referrals": rows, **pagination})
 
 
 @role_required(*PROVINCIAL)

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 BUDGETS = {
     # A provincial social worker's pages and lists.
     ("worker", "cases:home", None): 8,
-    ("worker", "cases:list", None): 10,
+    ("worker", "cases:list", None): 9,
     ("worker", "cases:operation_list", None): 5,
     ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
@@ -41,7 +41,8 @@ BUDGETS = {
     ("worker", "cases:person", "person"): 10,
     # The screening: +2 for the accounts an MDT member may be linked to, with their offices.
     ("worker", "cases:screening", "screening"): 16,
-    ("worker", "referrals:sent", None): 6,
+    # A page of 25 (or the user's page size) with its total for the pagination: the COUNT.
+    ("worker", "referrals:sent", None): 7,
     ("worker", "referrals:inbox", None): 5,
     ("worker", "referrals:list", None): 13,
     ("worker", "referrals:detail", "referral"): 10,
@@ -55,8 +56,8 @@ BUDGETS = {
     ("director", "shelters:resident", "placement"): 14,
     ("director", "sla:board", None): 12,
     # The central division's.
-    ("reviewer", "referrals:home", None): 12,
-    ("reviewer", "cases:list", None): 9,
+    ("reviewer", "referrals:home", None): 10,
+    ("reviewer", "cases:list", None): 8,
     ("reviewer", "referrals:list", None): 13,
     ("reviewer", "shelters:national", None): 6,
     ("reviewer", "shelters:placements", None): 9,

@@ -40,8 +40,12 @@ def test_a_shelter_director_sees_the_beds_of_their_own_shelter(client, director_
 
 
 def test_the_central_reviewer_sees_all_six_shelters(client, central_reviewer):
+    """The review page loads the shelters' beds from the occupancy page once it has loaded."""
     client.force_login(central_reviewer)
-    assert len(client.get(reverse("referrals:home")).context["shelters"]) == 6
+    occupancy = reverse("shelters:national")
+    review = client.get(reverse("referrals:home")).content.decode()
+    assert f'hx-get="{occupancy}"' in review
+    assert len(client.get(occupancy).context["shelters"]) == 6
 
 
 def test_a_social_worker_sees_only_colleagues_of_their_own_office(

@@ -46,9 +46,8 @@ AGE_FIELDS = ("person__date_of_birth", "person__estimated_age", "person__age_est
 AGE_FIELDS += ("person__created_at", "person__age_disputed")
 
 
-def _age_cell(case, today, child) -> str:
+def _age_cell(case, today, badge) -> str:
     age = case.person.age(today)
-    badge = format_html(' <span class="badge text-bg-warning">{}</span>', child)
     return format_html("{}{}", "—" if age is None else age, badge if case.person.is_child else "")
 
 
@@ -58,6 +57,7 @@ def case_columns() -> list[Column]:
     exploitation, country = labels(ExploitationType.choices), labels(country_choices())
     yes, no, stateless, child = _("Yes"), _("No"), _("Stateless"), _("Child")
     today = timezone.localdate()
+    child_badge = format_html(' <span class="badge text-bg-warning">{}</span>', child)
     detail = url_for_pk("cases:detail")
     return [
         Column(
@@ -96,7 +96,7 @@ def case_columns() -> list[Column]:
             _("Age"),
             AGE_FIELDS,
             lambda case: case.person.age(today),
-            html=lambda case: _age_cell(case, today, child),
+            html=lambda case: _age_cell(case, today, child_badge),
             nowrap=True,
         ),
         Column(
