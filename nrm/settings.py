@@ -521,6 +521,10 @@ SPECTACULAR_SETTINGS = {
         "RepatriationStatusEnum": "repatriation.workflow.Status",
         "OutcomeAnswerEnum": "outcomes.models.Answer",
         "CountryEnum": "cases.reference.country_choices",
+        "BreachStatusEnum": "privacy.workflow.BreachStatus",
+        "SubjectRequestStatusEnum": "privacy.workflow.RequestStatus",
+        "SubjectRequestKindEnum": "privacy.models.RequestKind",
+        "SubjectRequestDecisionEnum": "privacy.models.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
