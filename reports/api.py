@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -246,11 +247,20 @@ FILE_RESPONSES = {
 }
 
 
+class FormatIsTheFiles(DefaultContentNegotiation):
+    """`?format=` names the file's format here, as on the pages, not DRF's renderer (which
+    would answer 404 for csv): the answer is the file, or a problem in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class ReportFileView(APIView):
     """A report's file from its page's download view (`page_view`): its role check, its
     refusals (here as problems) and its audit event."""
 
     page_view = None
+    content_negotiation_class = FormatIsTheFiles
 
     def get(self, request):
         response = type(self).page_view(request._request)
