@@ -521,6 +521,7 @@ SPECTACULAR_SETTINGS = {
         "RepatriationStatusEnum": "repatriation.workflow.Status",
         "OutcomeAnswerEnum": "outcomes.models.Answer",
         "CountryEnum": "cases.reference.country_choices",
+        "ScreeningStatusEnum": "cases.workflow.ScreeningStatus",
         "BreachStatusEnum": "privacy.workflow.BreachStatus",
         "SubjectRequestStatusEnum": "privacy.workflow.RequestStatus",
         "SubjectRequestKindEnum": "privacy.models.RequestKind",

@@ -14,11 +14,11 @@ from accounts.api import (
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from exports.api import ExportJobViewSet
-from insights.api import StageTimesView
+from insights.api import StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from notifications.api import NotificationViewSet, PreferenceView
 from outcomes.api import OutcomeViewSet
-from partners.api import PlanTaskViewSet
+from partners.api import PlanTaskViewSet, SharedCaseViewSet
 from privacy.api import (
     BreachViewSet,
     BreakGlassViewSet,
@@ -60,6 +60,7 @@ router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("partners/cases", SharedCaseViewSet, basename="shared-case")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("privacy/breaches", BreachViewSet, basename="breach")
 router.register("privacy/requests", SubjectRequestViewSet, basename="subject-request")
@@ -90,6 +91,7 @@ api_v1 = [
         name="htcds_anonymised_export",
     ),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
+    path("insights/stage-times/<slug:stage>/cases/", StageCasesView.as_view(), name="stage_cases"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
     path("deadlines/mine/", MyDeadlinesView.as_view(), name="my_deadlines"),
     path("audit-log/", AuditLogView.as_view(), name="audit_log"),

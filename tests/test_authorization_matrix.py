@@ -371,6 +371,10 @@ RULES = {
     "api:plan-task-list": ("get", EVERYONE),  # each sees the tasks of their cases, or none
     "api:plan-task-detail": ("get", {"owner", "supervisor", "central", "granted", "partner"}),
     "api:plan-task-move": ("post", {"partner", "owner", "supervisor"}),
+    "api:shared-case-list": ("get", {"partner"}),
+    "api:shared-case-detail": ("get", {"partner"}),
+    "api:shared-case-document": ("get", set()),  # the police officer is not shown the documents
+    "api:stage_cases": ("get", {"supervisor", "director", "central"}),
     "healthz": None,
     "readyz": None,
     # A bearer token from the environment, not a user's session (tests/test_metrics.py).
@@ -620,6 +624,7 @@ def world(
         "break": glass.pk,
         "export": export_job.pk,
         "webhook": endpoint.pk,
+        "shared": private.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},
