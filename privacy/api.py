@@ -428,7 +428,11 @@ class BreakGlassReviewSerializer(serializers.Serializer):
     ),
 )
 class BreakGlassViewSet(
-    _NoFakeUser, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedMixin,
+    _NoFakeUser,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = BreakGlass.objects.all()
     visible = staticmethod(selectors.break_glass_list_visible_to)

@@ -298,6 +298,8 @@ class BreakGlass(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review"), max_length=300, blank=True)
+    # The version an API review (If-Match) is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-pk"]

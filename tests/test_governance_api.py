@@ -200,3 +200,18 @@ def test_notification_preferences_are_read_and_changed_with_their_version(worker
         "/api/v1/me/notification-preferences/", {"email": "maybe", "topics": ["x"]}, format="json"
     )
     assert {"email", "topics.0"} <= set(assert_problem(bad, 400)["errors"])
+
+
+def test_disabling_an_endpoint_changed_since_it_was_read_is_refused(
+    supervisor_chiangmai, sysadmin, endpoint
+):
+    client = token_client(supervisor_chiangmai)
+    seen = client.get(f"/api/v1/webhooks/{endpoint.pk}/")["ETag"]
+    endpoint.description = "ของระบบใหม่"
+    endpoint.save()  # another's change: a new version
+    stale = client.post(f"/api/v1/webhooks/{endpoint.pk}/disable/", HTTP_IF_MATCH=seen)
+    assert THAI.search(assert_problem(stale, 412)["detail"])
+    assert Endpoint.objects.get(pk=endpoint.pk).active
+    fresh = client.get(f"/api/v1/webhooks/{endpoint.pk}/")["ETag"]
+    disabled = client.post(f"/api/v1/webhooks/{endpoint.pk}/disable/", HTTP_IF_MATCH=fresh)
+    assert disabled.status_code == 200 and disabled["ETag"] != fresh

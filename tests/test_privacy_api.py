@@ -247,3 +247,19 @@ def test_a_request_is_recorded_with_its_clock(
         format="json",
     )
     assert THAI.search(assert_problem(unknown, 400)["errors"]["case_number"][0])
+
+
+def test_a_review_of_an_emergency_access_reviewed_since_is_refused(
+    supervisor_chiangmai, worker_tak, data_protection_officer
+):
+    glass = services.break_glass_open(
+        actor=supervisor_chiangmai,
+        case_number=register_case(worker_tak, name_th="ทบทวน", estimated_age=30).number,
+        reason="ผู้เสียหายอยู่ในอันตราย ต้องดูข้อมูลติดต่อ",
+    )
+    client = token_client(data_protection_officer)
+    url = f"/api/v1/privacy/break-glass/{glass.pk}/review/"
+    seen = '"0"'  # a version the record never had (the list gives no ETag per row)
+    stale = client.post(url, {"note": "ไม่จำเป็น"}, format="json", HTTP_IF_MATCH=seen)
+    assert_problem(stale, 412)
+    assert BreakGlass.objects.get(pk=glass.pk).review_note == ""

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation, Role
 from accounts.permissions import has_role
+from core.api import VersionedMixin
 
 from . import services
 from .events import KINDS
@@ -104,6 +105,7 @@ class DeliverySerializer(serializers.ModelSerializer):
     ),
 )
 class EndpointViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
