@@ -1,5 +1,6 @@
 """Reads of prepared export files: each is its requester's alone."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +21,13 @@ def export_job_get_for_requester(*, user, job_id: int) -> ExportJob:
         requested_by=user,
         created_at__gte=timezone.now() - KEPT_FOR,
     )
+
+
+def export_jobs_of(*, user) -> QuerySet[ExportJob]:
+    """The user's own jobs still kept (KEPT_FOR), newest first."""
+    return ExportJob.objects.filter(
+        requested_by=user, created_at__gte=timezone.now() - KEPT_FOR
+    ).order_by("-created_at", "-pk")
 
 
 def export_jobs_asked_in_session(request, *, path: str) -> list[ExportJob]:

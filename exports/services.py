@@ -17,7 +17,7 @@ import logging
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import resolve
@@ -131,16 +131,43 @@ class _Preparation:
         return HttpResponse(status=204)
 
 
-def _ask_again(job: ExportJob, preparation: _Preparation) -> HttpResponse:
-    """The export view's answer to the job's request, asked again as the job's user."""
-    match = resolve(job.path)
+def _ask(path: str, query: str, user: User, preparation) -> HttpResponse:
+    """The export view's answer to a GET of `path?query` by `user`, its export handed to
+    `preparation` (list_export_answer) instead of being made into a file."""
+    match = resolve(path)
     request = HttpRequest()
     request.method = "GET"
-    request.path = request.path_info = job.path
-    request.GET = QueryDict(job.query)
-    request.user = job.requested_by
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.user = user
     setattr(request, PREPARATION, preparation)
     return match.func(request, *match.args, **match.kwargs)
+
+
+def _ask_again(job: ExportJob, preparation: _Preparation) -> HttpResponse:
+    """The export view's answer to the job's request, asked again as the job's user."""
+    return _ask(job.path, job.query, job.requested_by, preparation)
+
+
+def export_job_start(*, actor: User, path: str, query: str) -> ExportJob:
+    """Ask a worker for the Excel file of the list export at `path` with `query` (the API's
+    export: always prepared in the background, whatever its size). The export view checks the
+    user's right to export and the filters, as for a file asked on its page: PermissionDenied
+    when the user may not export the list, ValidationError with the view's reason when the
+    filters or the format are not valid.
+
+    Side effects: those of export_job_request."""
+    asked: list[ListExport] = []
+
+    def keep(export: ListExport) -> HttpResponse:
+        asked.append(export)
+        return HttpResponse(status=204)
+
+    response = _ask(path, query, actor, keep)
+    if not asked:
+        reason = response.content.decode() if response.status_code == 400 else ""
+        raise ValidationError(reason or _("This list cannot be exported."))
+    return export_job_request(actor=actor, export=asked[0], path=path, query=query)
 
 
 def export_job_prepare(*, job_id: int) -> ExportJob | None:

@@ -90,6 +90,12 @@ def download(request, job_id: int):
     job = selectors.export_job_get_for_requester(user=request.user, job_id=job_id)
     if job.status != ExportJob.Status.READY:
         return redirect(job)
+    return job_file_response(request, job)
+
+
+def job_file_response(request, job: ExportJob) -> FileResponse:
+    """A ready job's file for its user, who may still export (the page's download and the
+    API's); the download audited."""
     if not may_export(request.user):
         raise PermissionDenied
     try:

@@ -1,20 +1,25 @@
-"""The stage figures for other systems: GET /api/v1/insights/stage-times/."""
+"""The stage figures for other systems: GET /api/v1/insights/stage-times/, and the cases
+behind a figure: GET /api/v1/insights/stage-times/<stage>/cases/."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import has_role
+from audit.reads import record_list
 
 from .dimensions import DIMENSIONS
 from .figures import stage_figures
 from .forms import StageFiltersForm
-from .selectors import sees_many_provinces
+from .selectors import sees_many_provinces, stage_cases_visible_to
 from .spans import counted_at
-from .views import VIEWER_ROLES
+from .stages import STAGE_BY_KEY
+from .views import CASES_PER_PAGE, LIST_NAME, VIEWER_ROLES
 
 
 class FigureSerializer(serializers.Serializer):
@@ -50,31 +55,39 @@ class StageTimesSerializer(serializers.Serializer):
     stages = StageSerializer(many=True)
 
 
+FILTERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="Stages begun from this day"),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="to this day"),
+    OpenApiParameter("province", str, description="2-digit province code"),
+    OpenApiParameter("region", str, description="Region"),
+    OpenApiParameter(
+        "by", str, description="Break down by: " + ", ".join(d.key for d in DIMENSIONS)
+    ),
+]
+
+
+def _filters(request):
+    """The stage filters of the query, for a user who reads the stage times (else 403)."""
+    if not has_role(request.user, *VIEWER_ROLES):
+        raise PermissionDenied
+    form = StageFiltersForm.from_query(
+        request.query_params, places=sees_many_provinces(request.user)
+    )
+    if form.is_bound and not form.is_valid():
+        raise ValidationError(form.errors)
+    return form.filters()
+
+
 @extend_schema(
     summary="Each stage's median, 90th percentile and share within its limit",
-    parameters=[
-        OpenApiParameter("start", OpenApiTypes.DATE, description="Stages begun from this day"),
-        OpenApiParameter("end", OpenApiTypes.DATE, description="to this day"),
-        OpenApiParameter("province", str, description="2-digit province code"),
-        OpenApiParameter("region", str, description="Region"),
-        OpenApiParameter(
-            "by", str, description="Break down by: " + ", ".join(d.key for d in DIMENSIONS)
-        ),
-    ],
+    parameters=FILTERS,
     responses=StageTimesSerializer,
 )
 class StageTimesView(APIView):
     """The stage times page's figures, over the cases the caller may see."""
 
     def get(self, request):
-        if not has_role(request.user, *VIEWER_ROLES):
-            raise PermissionDenied
-        form = StageFiltersForm.from_query(
-            request.query_params, places=sees_many_provinces(request.user)
-        )
-        if form.is_bound and not form.is_valid():
-            raise ValidationError(form.errors)
-        filters = form.filters()
+        filters = _filters(request)
         data = {
             "start": filters.start,
             "end": filters.end,
@@ -83,3 +96,48 @@ class StageTimesView(APIView):
             "stages": stage_figures(user=request.user, filters=filters),
         }
         return Response(StageTimesSerializer(data).data)
+
+
+class StageCaseSerializer(serializers.Serializer):
+    case = serializers.IntegerField(source="case_id")
+    case_number = serializers.CharField(source="case.number")
+    province = serializers.CharField(source="case.intake_province.name")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(allow_null=True)
+    seconds = serializers.FloatField(help_text="How long the stage took, or has taken so far")
+    in_time = serializers.BooleanField(allow_null=True, help_text="Within its limit, if any")
+    waited = serializers.FloatField(allow_null=True, help_text="Seconds waiting on blockers")
+
+
+class StageCasesPage(PageNumberPagination):
+    page_size = CASES_PER_PAGE
+
+
+@extend_schema(
+    summary="The cases behind one figure: the stage's rows of one group, the longest first",
+    parameters=[
+        *FILTERS,
+        OpenApiParameter("group", str, description="The group's key in the dimension `by`"),
+    ],
+)
+class StageCasesView(generics.ListAPIView):
+    serializer_class = StageCaseSerializer
+    pagination_class = StageCasesPage
+
+    def get_queryset(self):
+        stage = STAGE_BY_KEY.get(self.kwargs["stage"])
+        if stage is None:
+            raise Http404
+        filters = _filters(self.request)
+        return stage_cases_visible_to(
+            user=self.request.user,
+            stage=stage,
+            filters=filters,
+            group=self.request.query_params.get("group", ""),
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        cases = [row.case for row in page]  # the cases shown, not the counted rows
+        record_list(cases, user=request.user, name=LIST_NAME, query=request.query_params.dict())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

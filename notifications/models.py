@@ -52,6 +52,8 @@ class Preference(models.Model):
     email = models.BooleanField(_("also send me e-mails"), default=True)
     # Topics (notifications.matrix.Topic) the user wants in the inbox only.
     email_off_topics = models.JSONField(_("no e-mail about"), default=list, blank=True)
+    # The version an API change (If-Match) is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("notification preference")

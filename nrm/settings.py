@@ -526,6 +526,11 @@ SPECTACULAR_SETTINGS = {
         "RepatriationStatusEnum": "repatriation.workflow.Status",
         "OutcomeAnswerEnum": "outcomes.models.Answer",
         "CountryEnum": "cases.reference.country_choices",
+        "ScreeningStatusEnum": "cases.workflow.ScreeningStatus",
+        "BreachStatusEnum": "privacy.workflow.BreachStatus",
+        "SubjectRequestStatusEnum": "privacy.workflow.RequestStatus",
+        "SubjectRequestKindEnum": "privacy.models.RequestKind",
+        "SubjectRequestDecisionEnum": "privacy.models.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

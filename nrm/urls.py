@@ -4,21 +4,45 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import MeView, TokenView
+from accounts.api import (
+    MeView,
+    MyTokensView,
+    SignOutEverywhereView,
+    TokenRevokeView,
+    TokenView,
+)
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
-from insights.api import StageTimesView
+from exports.api import ExportJobViewSet
+from insights.api import StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
-from notifications.api import NotificationViewSet
+from notifications.api import NotificationViewSet, PreferenceView
 from outcomes.api import OutcomeViewSet
-from partners.api import PlanTaskViewSet
+from partners.api import PlanTaskViewSet, SharedCaseViewSet
+from privacy.api import (
+    BreachViewSet,
+    BreakGlassViewSet,
+    ProcessingView,
+    RetentionRuleListView,
+    RetentionRunListView,
+    SubjectRequestViewSet,
+    TransferListView,
+)
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
-from reports.api import DashboardView
+from reports.api import (
+    AnnualFileView,
+    AnnualView,
+    AnonymisedFileView,
+    DashboardView,
+    HtcdsAnonymisedFileView,
+    HtcdsFileView,
+)
 from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
 from sla.api import DeadlineBoardView, MyDeadlinesView
+from webhooks.api import EndpointViewSet
 
 from . import health, metrics
 
@@ -36,17 +60,45 @@ router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("partners/cases", SharedCaseViewSet, basename="shared-case")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("privacy/breaches", BreachViewSet, basename="breach")
+router.register("privacy/requests", SubjectRequestViewSet, basename="subject-request")
+router.register("privacy/break-glass", BreakGlassViewSet, basename="break-glass")
+router.register("webhooks", EndpointViewSet, basename="webhook")
+router.register("exports", ExportJobViewSet, basename="export")
 
 api_v1 = [
     *router.urls,
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/tokens/", MyTokensView.as_view(), name="my_tokens"),
+    path("me/tokens/<str:token_key>/revoke/", TokenRevokeView.as_view(), name="token_revoke"),
+    path("me/sign-out-everywhere/", SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
+    path(
+        "me/notification-preferences/",
+        PreferenceView.as_view(),
+        name="notification_preferences",
+    ),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("reports/annual/", AnnualView.as_view(), name="annual"),
+    path("reports/annual/export/", AnnualFileView.as_view(), name="annual_export"),
+    path("reports/anonymised/", AnonymisedFileView.as_view(), name="anonymised_export"),
+    path("reports/htcds/", HtcdsFileView.as_view(), name="htcds_export"),
+    path(
+        "reports/htcds/anonymised/",
+        HtcdsAnonymisedFileView.as_view(),
+        name="htcds_anonymised_export",
+    ),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
+    path("insights/stage-times/<slug:stage>/cases/", StageCasesView.as_view(), name="stage_cases"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
     path("deadlines/mine/", MyDeadlinesView.as_view(), name="my_deadlines"),
     path("audit-log/", AuditLogView.as_view(), name="audit_log"),
+    path("privacy/retention/rules/", RetentionRuleListView.as_view(), name="retention_rules"),
+    path("privacy/retention/runs/", RetentionRunListView.as_view(), name="retention_runs"),
+    path("privacy/processing/", ProcessingView.as_view(), name="processing"),
+    path("privacy/transfers/", TransferListView.as_view(), name="transfers_abroad"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI starts itself with an inline script: its page alone goes without the CSP.
     path(

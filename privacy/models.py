@@ -62,6 +62,8 @@ class Breach(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # The version an API change (If-Match) or a form is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-discovered_at", "-pk"]
@@ -164,6 +166,8 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # The version an API change (If-Match) or a form is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -294,6 +298,8 @@ class BreakGlass(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review"), max_length=300, blank=True)
+    # The version an API review (If-Match) is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-pk"]

@@ -1,17 +1,26 @@
-"""The dashboard's figures for other systems: GET /api/v1/reports/dashboard/."""
+"""The reports for other systems: the dashboard's figures (GET /api/v1/reports/dashboard/),
+the annual figures, and the files the reports' pages give (annual figures, anonymised
+statistics, HTCDS and its anonymised counts), through the pages' own download views: the
+same checks, the same audit event."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Role
 from accounts.permissions import has_role
+from core.exports import CONTENT_TYPES
 
-from . import statistics
-from .forms import DashboardForm
+from . import statistics, views
+from .annual import annual_figures
+from .anonymised import SMALLEST_GROUP, anonymised_tables
+from .forms import AnnualFiguresForm, DashboardForm
 from .views import DASHBOARD_ROLES
+from .years import YearKind
 
 
 class DashboardCountSerializer(serializers.Serializer):
@@ -165,3 +174,127 @@ class DashboardView(APIView):
             "province": filters.province.code if filters.province else None,
         }
         return Response(DashboardSerializer(data).data)
+
+
+YEAR = [
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=YearKind.values, description="Kind of year"),
+    OpenApiParameter("year", OpenApiTypes.INT, description="The year (Gregorian)"),
+]
+
+
+class AnnualFigureSerializer(serializers.Serializer):
+    section = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.FloatField(allow_null=True)
+
+
+class AnonymisedTableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    rows = DashboardCountSerializer(
+        many=True, allow_null=True, help_text="None: fewer than 11 persons, not shown"
+    )
+
+
+class AnnualSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=YearKind.choices)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    figures = AnnualFigureSerializer(many=True)
+    anonymised = AnonymisedTableSerializer(
+        many=True,
+        allow_null=True,
+        help_text="The statistics that may be shared (a calendar year that has ended), else null",
+    )
+    smallest_group = serializers.IntegerField()
+
+
+@extend_schema(
+    summary="The year's national figures (s.40 report, TIP questionnaire), central division",
+    parameters=YEAR,
+    responses=AnnualSerializer,
+)
+class AnnualView(APIView):
+    def get(self, request):
+        if not has_role(request.user, Role.CENTRAL_REVIEWER):
+            raise PermissionDenied
+        asked = "kind" in request.query_params or "year" in request.query_params
+        form = AnnualFiguresForm(request.query_params if asked else None)
+        if form.is_bound and not form.is_valid():
+            raise ValidationError(form.errors)
+        start, end, kind = form.period()
+        anonymised = None
+        if views.may_share(kind, end):
+            tables = anonymised_tables(user=request.user, start=start, end=end)
+            anonymised = [{"title": title, "rows": rows} for title, rows in tables]
+        data = {
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "figures": annual_figures(user=request.user, start=start, end=end),
+            "anonymised": anonymised,
+            "smallest_group": SMALLEST_GROUP,
+        }
+        return Response(AnnualSerializer(data).data)
+
+
+FORMAT = OpenApiParameter(
+    "format", OpenApiTypes.STR, enum=["csv", "xlsx"], required=True, description="The file's"
+)
+FILE_RESPONSES = {
+    (200, CONTENT_TYPES["csv"]): OpenApiTypes.BINARY,
+    (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+    400: OpenApiResponse(description="No valid format, or a year that may not be given"),
+}
+
+
+class FormatIsTheFiles(DefaultContentNegotiation):
+    """`?format=` names the file's format here, as on the pages, not DRF's renderer (which
+    would answer 404 for csv): the answer is the file, or a problem in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReportFileView(APIView):
+    """A report's file from its page's download view (`page_view`): its role check, its
+    refusals (here as problems) and its audit event."""
+
+    page_view = None
+    content_negotiation_class = FormatIsTheFiles
+
+    def get(self, request):
+        response = type(self).page_view(request._request)
+        if response.status_code == 400:
+            raise ValidationError({"format": [response.content.decode()]})
+        return response
+
+
+def _file_schema(summary: str, parameters=()):
+    return extend_schema(
+        summary=summary, parameters=[FORMAT, *parameters], responses=FILE_RESPONSES
+    )
+
+
+@_file_schema("The year's national figures as a file (central division)", YEAR)
+class AnnualFileView(ReportFileView):
+    page_view = staticmethod(views.annual_export)
+
+
+@_file_schema(
+    "The anonymised statistics of a calendar year that has ended: no group under 11 persons",
+    YEAR,
+)
+class AnonymisedFileView(ReportFileView):
+    page_view = staticmethod(views.anonymised_export)
+
+
+@_file_schema("Every case the user may see in the HTCDS fields and codes (those who may export)")
+class HtcdsFileView(ReportFileView):
+    page_view = staticmethod(views.htcds_export)
+
+
+@_file_schema(
+    "The year's identified victims for the CTDC in HTCDS codes, no cell under 11 persons", YEAR
+)
+class HtcdsAnonymisedFileView(ReportFileView):
+    page_view = staticmethod(views.htcds_anonymised_export)

@@ -315,6 +315,45 @@ RULES = {
     "privacy:break_glass": ("get", PRIVACY_READERS | {"supervisor"}),
     "privacy:break_glass_review": ("post", {"dpo"}),
     "privacy:retention_dry_run": ("post", {"dpo"}),
+    # The register through the API, as its pages (privacy/api.py).
+    "api:breach-list": ("get", PRIVACY_READERS),
+    "api:breach-detail": ("get", PRIVACY_READERS),
+    "api:breach-assess": ("post", {"dpo"}),
+    "api:breach-report": ("post", {"dpo"}),
+    "api:breach-not-reportable": ("post", {"dpo"}),
+    "api:breach-persons-told": ("post", {"dpo"}),
+    "api:breach-close": ("post", {"dpo"}),
+    "api:subject-request-list": ("get", PRIVACY_READERS),
+    "api:subject-request-detail": ("get", PRIVACY_READERS),
+    "api:subject-request-verify": ("post", {"dpo"}),
+    "api:subject-request-decide": ("post", {"dpo"}),
+    "api:subject-request-release": ("post", {"dpo"}),
+    # The officer's alone, and a 404 until a copy is prepared (tests/test_privacy_api.py).
+    "api:subject-request-copy": ("get", set()),
+    "api:break-glass-list": ("get", PRIVACY_READERS | {"supervisor"}),
+    "api:break-glass-review": ("post", {"dpo"}),
+    "api:retention_rules": ("get", {"dpo"}),
+    "api:retention_runs": ("get", {"dpo"}),
+    "api:processing": ("get", {"dpo", "sysadmin"}),
+    "api:transfers_abroad": ("get", PRIVACY_READERS),
+    "api:webhook-list": ("get", {"supervisor", "director", "sysadmin"}),
+    "api:webhook-detail": ("get", {"supervisor", "sysadmin"}),
+    "api:webhook-disable": ("post", {"supervisor", "sysadmin"}),
+    "api:webhook-deliveries": ("get", {"supervisor", "sysadmin"}),
+    "api:webhook-send-again": ("post", {"supervisor", "sysadmin"}),
+    "api:export-list": ("get", EVERYONE),  # each their own files
+    "api:export-detail": ("get", {"supervisor"}),
+    "api:export-download": ("get", {"supervisor"}),
+    "api:annual": ("get", {"central"}),
+    "api:annual_export": ("get", {"central"}),
+    "api:anonymised_export": ("get", {"central"}),
+    "api:htcds_export": ("get", EXPORTERS),  # 400 without a format
+    "api:htcds_anonymised_export": ("get", {"central"}),
+    "api:my_tokens": ("get", EVERYONE),  # each their own
+    "api:notification_preferences": ("get", EVERYONE),  # each their own
+    # Each acts on the signed-in user's own tokens and sessions only (tests/test_accounts_api.py).
+    "api:token_revoke": None,
+    "api:sign_out_everywhere": None,
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
@@ -332,6 +371,10 @@ RULES = {
     "api:plan-task-list": ("get", EVERYONE),  # each sees the tasks of their cases, or none
     "api:plan-task-detail": ("get", {"owner", "supervisor", "central", "granted", "partner"}),
     "api:plan-task-move": ("post", {"partner", "owner", "supervisor"}),
+    "api:shared-case-list": ("get", {"partner"}),
+    "api:shared-case-detail": ("get", {"partner"}),
+    "api:shared-case-document": ("get", set()),  # the police officer is not shown the documents
+    "api:stage_cases": ("get", {"supervisor", "director", "central"}),
     "healthz": None,
     "readyz": None,
     # A bearer token from the environment, not a user's session (tests/test_metrics.py).
@@ -576,6 +619,12 @@ def world(
         "claim": claim.pk,
         "plan": task.pk,
         "notification": notification.pk,
+        "breach": breach.pk,
+        "subject": subject_request.pk,
+        "break": glass.pk,
+        "export": export_job.pk,
+        "webhook": endpoint.pk,
+        "shared": private.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},
@@ -632,6 +681,13 @@ SEES = {
         or name in ("shelters:discharge", "shelters:transfer", "shelters:move_section")
     },
     "api:placement-admit": SEES_REFERRAL,  # it acts on the referral named in its body
+    # The register's readers see its records; only the officer changes them.
+    **{
+        name: PRIVACY_READERS
+        for name, rule in RULES.items()
+        if name.startswith(("api:breach-", "api:subject-request-")) and rule[0] == "post"
+    },
+    "api:break-glass-review": PRIVACY_READERS | {"supervisor"},
     # Everyone on the case sees its plan; only the task's agency and the case's office move it.
     "partners:task_move": SEES_PRIVATE_CASE | {"partner"},
     "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},

@@ -257,6 +257,9 @@ def test_the_drill_down_lists_the_visible_cases_the_longest_first_and_is_logged(
     assert text.index(theirs.number) < text.index(mine.number)
     logged = AuditEvent.objects.filter(action=AuditEvent.Action.LIST, actor=central_reviewer)
     assert logged.get().changes["list"] == "stage cases"
+    # The cases shown are logged, not the counted rows (new ones at every count).
+    assert logged.get().changes["model"] == "cases.case"
+    assert set(logged.get().changes["ids"]) == {mine.pk, theirs.pk}
     client.force_login(supervisor_chiangmai)
     text = client.get(url, {"by": "province", "group": "63"}).content.decode()
     assert theirs.number not in text

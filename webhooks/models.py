@@ -39,6 +39,8 @@ class Endpoint(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    # The version an API change (If-Match) is based on (core/versions.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

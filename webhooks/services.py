@@ -87,7 +87,7 @@ def endpoint_disable(*, endpoint_id: int, actor) -> Endpoint:
     endpoint.active = False
     endpoint.disabled_by = actor
     endpoint.disabled_at = timezone.now()
-    endpoint.save(update_fields=["active", "disabled_by", "disabled_at"])
+    endpoint.save(update_fields=["active", "disabled_by", "disabled_at", "updated_at"])
     endpoint.deliveries.filter(state=Delivery.State.PENDING).update(
         state=Delivery.State.FAILED, last_error="endpoint disabled"
     )

@@ -155,7 +155,7 @@ def breach_assess(
     breach.risk = Risk(risk)
     breach.risk_assessment = risk_assessment.strip()
     breach.measures = measures.strip() or breach.measures
-    breach.save(update_fields=["risk", "risk_assessment", "measures"])
+    breach.save(update_fields=["risk", "risk_assessment", "measures", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE, actor=actor, obj=breach, changes={"risk": breach.risk}
     )
@@ -225,7 +225,7 @@ def breach_persons_told(*, breach_id: int, actor: User, told_at: dt.datetime) ->
             }
         )
     breach.persons_told_at = told_at
-    breach.save(update_fields=["persons_told_at"])
+    breach.save(update_fields=["persons_told_at", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,
@@ -253,7 +253,7 @@ def breach_close(*, breach_id: int, actor: User, measures: str) -> Breach:
         raise ValidationError(errors)
     breach.status = BreachStatus.CLOSED
     breach.measures = measures.strip() or breach.measures
-    breach.save(update_fields=["status", "measures"])
+    breach.save(update_fields=["status", "measures", "updated_at"])
     audit_record(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,

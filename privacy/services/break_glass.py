@@ -94,7 +94,7 @@ def break_glass_review(*, glass_id: int, actor: User, note: str) -> BreakGlass:
     if not note.strip():
         raise ValidationError({"note": _("Say what the review found.")})
     glass.reviewed_by, glass.reviewed_at, glass.review_note = actor, timezone.now(), note.strip()
-    glass.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    glass.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE, actor=actor, obj=glass, changes={"reviewed": True}
     )

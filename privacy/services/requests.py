@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Case
-from core.domain import ensure, ensure_transition
+from core.domain import TransitionNotAllowed, ensure, ensure_transition
 from notifications.matrix import Audience, announce
 from sla.models import Clock
 from sla.services import deadline_close, deadline_open
@@ -188,6 +188,9 @@ def request_release(*, request_id: int, actor: User, reviewed: bool) -> SubjectR
     AuditEvent.
     """
     request = _lock(request_id, actor, RequestStatus.ANSWERED)
+    # Answered is reachable from other states (a refusal); a release only from a prepared copy.
+    if request.status != RequestStatus.AWAITING_RELEASE:
+        raise TransitionNotAllowed(_("There is no prepared copy to release."))
     if not reviewed:
         raise ValidationError({"reviewed": _("Read the copy through before releasing it.")})
     request.released_at = timezone.now()
