@@ -35,18 +35,6 @@ from .models import DischargeReason, PlacementStatus, Section
 from .permissions import is_director_of, works_at
 
 SHELTER_ROLES = (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
-BED_BOARD_FIELDS = (
-    "unit__section",
-    "planned_end",
-    *(
-        f"case__person__{field}"
-        for field in ("name_th", "name_latin", "name_native", "sex", "date_of_birth")
-    ),
-    *(
-        f"case__person__{field}"
-        for field in ("estimated_age", "age_estimated_on", "age_disputed", "created_at")
-    ),
-)
 DEPARTURES_WITHIN = dt.timedelta(days=14)
 
 
@@ -57,10 +45,7 @@ def home(request):
     waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
     shelter = selectors.shelter_of(request.user)
     is_director = is_director_of(request.user, shelter)
-    # Only what the board shows of each resident (the section's fit and the departures): a
-    # shelter's hundred residents with every column of their case and person cost the page
-    # more than the rest of it (docs/PERFORMANCE.md).
-    residents = list(selectors.residents(shelter=shelter).only(*BED_BOARD_FIELDS))
+    residents = selectors.residents_on_board(shelter=shelter)
     waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
     record_list(residents, user=request.user, name="bed board")
     record_list(waiting, user=request.user, name="bed board: waiting for a bed")
