@@ -101,7 +101,11 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
 def case_get_visible(*, user, case_id: int) -> Case:
     """One visible case, or 404 (an invisible case is not confirmed to exist)."""
     try:
-        return case_list_visible_to(user=user).select_related("operation").get(pk=case_id)
+        return (
+            case_list_visible_to(user=user)
+            .select_related("operation", "intake_province")
+            .get(pk=case_id)
+        )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Province, Role
+from cases.models import Case
 from cases.reference import language_name
 from cases.selectors import case_list_visible_to
 
@@ -119,3 +120,19 @@ def top_blockers(*, user, filters: Filters) -> dict:
             key=lambda province: province["name"],
         ),
     }
+
+
+def records_of_shown_case(case: Case) -> list[tuple[str, object]]:
+    """(kind, record) of the case's screenings, referrals and stays, for a case that the caller
+    has already read through cases.selectors (the case page), to say which of them wait: the
+    visibility is not worked out again, as whoever may say that a record waits
+    (`permissions.can_record_blocker`: the case's office, the referral's two ends, the stay's
+    shelter) sees the record. Never for a case id taken from a request."""
+    return [
+        *(("screening", screening) for screening in case.screenings.all()),
+        *(("referral", referral) for referral in case.referrals.select_related("to_organisation")),
+        *(
+            ("placement", placement)
+            for placement in case.placements.select_related("unit__shelter__organisation")
+        ),
+    ]

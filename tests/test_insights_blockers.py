@@ -47,6 +47,32 @@ def test_a_worker_records_the_wait_and_its_end_from_the_case_page(
     assert blocker.ended_at is not None and blocker.ended_by == worker_chiangmai
 
 
+def test_the_wait_form_comes_when_opened_and_only_to_those_the_record_waits_on(
+    client, worker_chiangmai, worker_tak
+):
+    """The case page offers a toggle and a link per running record, not a form with its long
+    language list: the form comes from the record's address (a fragment for htmx, a page of
+    its own without JavaScript); another office gets no form (it does not see the record), nor
+    does anyone for a finished record."""
+    screening = screening_in_state(worker_chiangmai, "open")
+    url = reverse("insights:blocker_start", args=["screening", screening.pk])
+    client.force_login(worker_chiangmai)
+    page = client.get(screening.case.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    assert '<select name="language"' not in page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    assert '<select name="language"' in fragment and '<select name="reason"' in fragment
+    assert "<html" in client.get(url).content.decode()
+    client.force_login(worker_tak)
+    assert client.get(url).status_code == 404
+    screening.status = "decided"
+    screening.save(update_fields=["status"])
+    client.force_login(worker_chiangmai)
+    assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in client.get(screening.case.get_absolute_url()).content.decode()
+
+
 def test_one_open_wait_per_record_and_the_database_holds_to_it(worker_chiangmai):
     screening = screening_in_state(worker_chiangmai, "open")
     first = start(worker_chiangmai, screening)
