@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Province, Role
 from cases.models import Case
 from cases.reference import language_name
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_to, case_stays
 
 from .dimensions import Dimension
 from .figures import Filters, midnight, stage_rows
@@ -131,8 +131,5 @@ def records_of_shown_case(case: Case) -> list[tuple[str, object]]:
     return [
         *(("screening", screening) for screening in case.screenings.all()),
         *(("referral", referral) for referral in case.referrals.select_related("to_organisation")),
-        *(
-            ("placement", placement)
-            for placement in case.placements.select_related("unit__shelter__organisation")
-        ),
+        *(("placement", placement) for placement in case_stays(case)),
     ]
