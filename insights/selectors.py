@@ -12,6 +12,7 @@ from accounts.models import Province, Role
 from cases.models import Case
 from cases.reference import language_name
 from cases.selectors import case_list_visible_to, case_stays
+from referrals.selectors import referral_list_visible_to
 
 from .dimensions import Dimension
 from .figures import Filters, midnight, stage_rows
@@ -122,14 +123,17 @@ def top_blockers(*, user, filters: Filters) -> dict:
     }
 
 
-def records_of_shown_case(case: Case) -> list[tuple[str, object]]:
+def records_of_shown_case(case: Case, *, user) -> list[tuple[str, object]]:
     """(kind, record) of the case's screenings, referrals and stays, for a case that the caller
-    has already read through cases.selectors (the case page), to say which of them wait: the
-    visibility is not worked out again, as whoever may say that a record waits
-    (`permissions.can_record_blocker`: the case's office, the referral's two ends, the stay's
-    shelter) sees the record. Never for a case id taken from a request."""
+    has already read through cases.selectors (the case page), to say which of them wait. The
+    case's visibility is not worked out again: whoever may say that a screening or a stay waits
+    (`permissions.can_record_blocker`: the case's office, the stay's shelter) sees it on the
+    shown case. A referral is read through the user's own referrals (a draft is not its
+    receiver's to see), a filter on the user's organisation without the case's visibility.
+    Never for a case id taken from a request."""
+    referrals = referral_list_visible_to(user=user).filter(case=case)
     return [
         *(("screening", screening) for screening in case.screenings.all()),
-        *(("referral", referral) for referral in case.referrals.select_related("to_organisation")),
+        *(("referral", referral) for referral in referrals.select_related("to_organisation")),
         *(("placement", placement) for placement in case_stays(case)),
     ]

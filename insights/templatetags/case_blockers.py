@@ -22,7 +22,9 @@ def case_blockers(context, case):
     open_on = {(b.record, getattr(b, f"{b.record}_id")): b for b in blockers if not b.ended_at}
     records = [
         {"kind": kind, "record": record, "open": open_on.get((kind, record.pk))}
-        for kind, record in (records_of_shown_case(case) if records_blockers(user) else [])
+        for kind, record in (
+            records_of_shown_case(case, user=user) if records_blockers(user) else []
+        )
         if still_running(kind, record) and can_record_blocker(user, kind, record)
     ]
     return {"case": case, "blockers": blockers, "records": records, "request": context["request"]}
