@@ -1,6 +1,14 @@
 """Reads of persons, cases and screenings, always through what the user may see."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -101,7 +109,11 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
 def case_get_visible(*, user, case_id: int) -> Case:
     """One visible case, or 404 (an invisible case is not confirmed to exist)."""
     try:
-        return case_list_visible_to(user=user).select_related("operation").get(pk=case_id)
+        return (
+            case_list_visible_to(user=user)
+            .select_related("operation", "intake_province")
+            .get(pk=case_id)
+        )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -274,12 +286,23 @@ def person_holding_document(*, kind: str, number: str, issuing_country: str = ""
     return document.person if document is not None else None
 
 
-def case_stays_for(*, user, case: Case) -> QuerySet:
+def case_stays(case: Case) -> list:
+    """The case's shelter stays with their section, shelter and its organisation, read once
+    per case object (prefetched onto it): the case page shows them, and its "waiting because
+    ..." section reads them again off the same case."""
+    stays = case.placements.model.objects.select_related("unit__shelter__organisation")
+    prefetch_related_objects([case], Prefetch("placements", queryset=stays))
+    return list(case.placements.all())
+
+
+def case_stays_for(*, user, case: Case) -> list:
     """The case's shelter stays the user may see on it: a shelter's people their own
     shelter's stays only (where else the person lived is not theirs to know)."""
-    stays = case.placements.select_related("unit__shelter__organisation")
+    stays = case_stays(case)
     shelter = _shelter_member(user)
-    return stays if shelter is None else stays.filter(unit__shelter__organisation_id=shelter)
+    if shelter is None:
+        return stays
+    return [stay for stay in stays if stay.unit.shelter.organisation_id == shelter]
 
 
 def case_team(case: Case) -> list:

@@ -28,10 +28,13 @@ def still_running(record_name: str, record) -> bool:
     return record.status == PlacementStatus.ADMITTED
 
 
-def can_record_blocker(user, record_name: str, record) -> bool:
+def records_blockers(user) -> bool:
+    """Whether the user's role is one that says why a record waits (for some records)."""
     membership = user.membership
-    return (
-        membership is not None
-        and membership.role in (*OFFICE_ROLES, *SHELTER_ROLES)
-        and membership.organisation_id in waiting_organisations(record_name, record)
+    return membership is not None and membership.role in (*OFFICE_ROLES, *SHELTER_ROLES)
+
+
+def can_record_blocker(user, record_name: str, record) -> bool:
+    return records_blockers(user) and user.membership.organisation_id in waiting_organisations(
+        record_name, record
     )

@@ -9,8 +9,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Province, Role
+from cases.models import Case
 from cases.reference import language_name
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_to, case_stays
+from referrals.selectors import referral_list_visible_to
 
 from .dimensions import Dimension
 from .figures import Filters, midnight, stage_rows
@@ -119,3 +121,19 @@ def top_blockers(*, user, filters: Filters) -> dict:
             key=lambda province: province["name"],
         ),
     }
+
+
+def records_of_shown_case(case: Case, *, user) -> list[tuple[str, object]]:
+    """(kind, record) of the case's screenings, referrals and stays, for a case that the caller
+    has already read through cases.selectors (the case page), to say which of them wait. The
+    case's visibility is not worked out again: whoever may say that a screening or a stay waits
+    (`permissions.can_record_blocker`: the case's office, the stay's shelter) sees it on the
+    shown case. A referral is read through the user's own referrals (a draft is not its
+    receiver's to see), a filter on the user's organisation without the case's visibility.
+    Never for a case id taken from a request."""
+    referrals = referral_list_visible_to(user=user).filter(case=case)
+    return [
+        *(("screening", screening) for screening in case.screenings.all()),
+        *(("referral", referral) for referral in referrals.select_related("to_organisation")),
+        *(("placement", placement) for placement in case_stays(case)),
+    ]

@@ -2,16 +2,18 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Region, Role
 from accounts.permissions import role_required
 from audit.reads import record_list
+from cases.views.case_forms import form_on_demand
 from core.actions import perform
 from core.charts import chart_data
 
@@ -19,6 +21,7 @@ from . import services
 from .charts import share_chart, stage_charts
 from .figures import stage_figures, time_lost
 from .forms import BlockerForm, StageFiltersForm
+from .permissions import can_record_blocker, still_running
 from .selectors import (
     blocker_list_visible_to,
     sees_many_provinces,
@@ -102,10 +105,24 @@ def blockers(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def blocker_start(request, record, record_id):
+    """GET: the "waiting because ..." form of a running record the user may speak for, which
+    the case page loads when its toggle opens (htmx), or on a page of its own without
+    JavaScript. POST: record the wait."""
     obj = services.blocked_record(user=request.user, record=record, record_id=record_id)
+    if request.method == "GET":
+        if not (can_record_blocker(request.user, record, obj) and still_running(record, obj)):
+            raise PermissionDenied
+        return form_on_demand(
+            request,
+            obj.case,
+            BlockerForm(),
+            action=request.path,
+            title=_("Record the wait"),
+            button=_("Record the wait"),
+        )
     perform(
         request,
         BlockerForm(request.POST),

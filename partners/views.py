@@ -2,21 +2,23 @@
 parts of one case with the plan across agencies; and the plan's forms on the case page."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.reads import record_list
 from cases import selectors as cases
 from cases.models import SharedPart
+from cases.views.case_forms import form_on_demand
 from cases.views.records import document_response
 from core.actions import perform
 
 from . import selectors, services
 from .forms import PlanTaskForm, TaskMoveForm
-from .permissions import can_update_task
+from .permissions import can_plan, can_update_task
 
 
 @role_required(Role.PARTNER)
@@ -74,11 +76,23 @@ def document(request, case_id, document_id):
     return document_response(record)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.SOCIAL_WORKER, Role.SUPERVISOR)
 def task_add(request, case_id):
-    """A task on the case's plan, from the case page."""
+    """A task on the case's plan, from the case page. GET: the form, which the case page
+    loads when its toggle opens (htmx), or on a page of its own without JavaScript."""
     case = cases.case_get_visible(user=request.user, case_id=case_id)
+    if request.method == "GET":
+        if not (can_plan(request.user, case) and case.is_open):
+            raise PermissionDenied
+        return form_on_demand(
+            request,
+            case,
+            PlanTaskForm(organisations=selectors.plan_organisations(case=case)),
+            action=request.path,
+            title=_("Add a task"),
+            button=_("Add the task"),
+        )
     form = PlanTaskForm(request.POST, organisations=selectors.plan_organisations(case=case))
     perform(
         request,

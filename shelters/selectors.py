@@ -1,5 +1,6 @@
 """Reads about shelters."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from accounts.selectors import member_users
 from audit.reads import read_for_display
+from cases.models import Person
 from cases.selectors import case_list_visible_to
 from core.dates import format_date
+from core.lists import url_for_pk
 from referrals.models import Referral
 from referrals.selectors import redirect_targets
 from referrals.workflow import State
@@ -148,21 +151,75 @@ def section_warnings(*, unit: ShelterUnit, person, is_child: bool | None = None)
     return warnings
 
 
-def bed_board(*, shelter: Shelter, residents: Sequence[Placement]) -> list[ShelterUnit]:
+# What the bed board reads of a resident's person: the section's fit (sex, age) and the name;
+# in the model's order of fields (Model.from_db reads them so).
+BOARD_PERSON_FIELDS = (
+    "id",
+    "name_th",
+    "name_latin",
+    "name_native",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "age_estimated_on",
+    "age_disputed",
+    "created_at",
+)
+
+
+@dataclass
+class BoardResident:
+    """A resident as the bed board shows them, from plain values: the stay's id and link, its
+    section and planned end, and the person (with only BOARD_PERSON_FIELDS loaded, for the
+    age and the fit), instead of the stay, its case, person and section as model rows (a
+    hundred residents' rows cost the board more than the rest of it; docs/PERFORMANCE.md).
+    Logged as the stays they are (audit.reads.record_list reads `pk` and `_meta`)."""
+
+    _meta = Placement._meta
+    pk: int
+    url: str
+    unit_id: int
+    planned_end: dt.date | None
+    person: Person
+    section: str = ""  # the section's name, set by bed_board
+
+
+def residents_on_board(*, shelter: Shelter) -> list[BoardResident]:
+    """The shelter's current residents (`residents`' order) as the bed board shows them."""
+    url = url_for_pk("shelters:resident")
+    names = [f"case__person__{field}" for field in BOARD_PERSON_FIELDS]
+    rows = residents(shelter=shelter).values_list("pk", "unit_id", "planned_end", *names)
+    return [
+        BoardResident(
+            pk=pk,
+            url=url(pk),
+            unit_id=unit_id,
+            planned_end=planned_end,
+            person=Person.from_db(None, BOARD_PERSON_FIELDS, person),
+        )
+        for pk, unit_id, planned_end, *person in rows
+    ]
+
+
+def bed_board(*, shelter: Shelter, residents: Sequence[BoardResident]) -> list[ShelterUnit]:
     """The shelter's sections (as `shelter_of` gives them, occupancy annotated), each with
     how many of its `residents` are children and which do not fit it (admitted with the
-    director's override, or from older data) with the reasons."""
+    director's override, or from older data) with the reasons; each resident is given its
+    section's name."""
     units = list(shelter.units.all())
-    child = {placement.pk: placement.case.person.is_child for placement in residents}
+    child = {resident.pk: resident.person.is_child for resident in residents}
     for unit in units:
-        here = [placement for placement in residents if placement.unit_id == unit.pk]
-        unit.children = sum(child[placement.pk] for placement in here)
+        here = [resident for resident in residents if resident.unit_id == unit.pk]
+        section = unit.get_section_display()
+        for resident in here:
+            resident.section = section
+        unit.children = sum(child[resident.pk] for resident in here)
         unit.misfits = [
-            (placement, warnings)
-            for placement in here
+            (resident, warnings)
+            for resident in here
             if (
                 warnings := section_warnings(
-                    unit=unit, person=placement.case.person, is_child=child[placement.pk]
+                    unit=unit, person=resident.person, is_child=child[resident.pk]
                 )
             )
         ]

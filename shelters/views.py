@@ -5,8 +5,10 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,18 +37,6 @@ from .models import DischargeReason, PlacementStatus, Section
 from .permissions import is_director_of, works_at
 
 SHELTER_ROLES = (Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF)
-BED_BOARD_FIELDS = (
-    "unit__section",
-    "planned_end",
-    *(
-        f"case__person__{field}"
-        for field in ("name_th", "name_latin", "name_native", "sex", "date_of_birth")
-    ),
-    *(
-        f"case__person__{field}"
-        for field in ("estimated_age", "age_estimated_on", "age_disputed", "created_at")
-    ),
-)
 DEPARTURES_WITHIN = dt.timedelta(days=14)
 
 
@@ -57,10 +47,7 @@ def home(request):
     waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
     shelter = selectors.shelter_of(request.user)
     is_director = is_director_of(request.user, shelter)
-    # Only what the board shows of each resident (the section's fit and the departures): a
-    # shelter's hundred residents with every column of their case and person cost the page
-    # more than the rest of it (docs/PERFORMANCE.md).
-    residents = list(selectors.residents(shelter=shelter).only(*BED_BOARD_FIELDS))
+    residents = selectors.residents_on_board(shelter=shelter)
     waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
     record_list(residents, user=request.user, name="bed board")
     record_list(waiting, user=request.user, name="bed board: waiting for a bed")
@@ -76,13 +63,28 @@ def home(request):
             "today": timezone.localdate(),
             "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
             # Who is coming is the director's business; staff see residents only.
-            "waiting": [
-                (referral, AdmitForm(shelter=shelter, units=units, prefix=f"r{referral.pk}"))
-                for referral in waiting
-            ],
+            "waiting": _admit_forms(shelter, units, waiting),
             "is_director": is_director,
         },
     )
+
+
+ADMIT_PREFIX = "r__prefix__"  # each referral's form is prefixed "r<its id>" (admit)
+
+
+def _admit_forms(shelter, units, waiting) -> list[tuple]:
+    """(referral, its admit form's fields): the fields rendered once for the page and given
+    each referral's prefix, as a formset's empty form is; the same sections for every
+    referral, where each form's own rendering cost the board a template per field."""
+    if not waiting:
+        return []
+    form = AdmitForm(shelter=shelter, units=units, prefix=ADMIT_PREFIX)
+    fields = render_to_string("shelters/_admit_fields.html", {"form": form, "button": _("Admit")})
+    return [
+        # The fields are the form's own escaped HTML; the id put in is a number.
+        (referral, mark_safe(fields.replace(ADMIT_PREFIX, f"r{referral.pk}")))  # noqa: S308
+        for referral in waiting
+    ]
 
 
 @role_required(*SHELTER_ROLES)

@@ -16,7 +16,8 @@ from insights.figures import Filters, stage_figures
 from insights.models import Blocker
 from insights.spans import count_stage_spans
 from notifications.models import Notification
-from tests.factories import referral_in_state, screening_in_state
+from referrals import services as referrals
+from tests.factories import admission, referral_in_state, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,54 @@ def test_a_worker_records_the_wait_and_its_end_from_the_case_page(
     client.post(reverse("insights:blocker_end", args=[blocker.pk]))
     blocker.refresh_from_db()
     assert blocker.ended_at is not None and blocker.ended_by == worker_chiangmai
+
+
+def test_the_wait_form_comes_when_opened_and_only_to_those_the_record_waits_on(
+    client, worker_chiangmai, worker_tak
+):
+    """The case page offers a toggle and a link per running record, not a form with its long
+    language list: the form comes from the record's address (a fragment for htmx, a page of
+    its own without JavaScript); another office gets no form (it does not see the record), nor
+    does anyone for a finished record."""
+    screening = screening_in_state(worker_chiangmai, "open")
+    url = reverse("insights:blocker_start", args=["screening", screening.pk])
+    client.force_login(worker_chiangmai)
+    page = client.get(screening.case.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    assert '<select name="language"' not in page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    assert '<select name="language"' in fragment and '<select name="reason"' in fragment
+    assert "<html" in client.get(url).content.decode()
+    client.force_login(worker_tak)
+    assert client.get(url).status_code == 404
+    screening.status = "decided"
+    screening.save(update_fields=["status"])
+    client.force_login(worker_chiangmai)
+    assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in client.get(screening.case.get_absolute_url()).content.decode()
+
+
+def test_a_shelter_is_offered_no_wait_on_a_draft_referral_it_does_not_see(
+    client, worker_chiangmai, director_kredtrakarn
+):
+    """The waiting section reads the case's records by the shown case, but a referral through
+    the user's own referrals: a draft to the shelter, not yet sent, is not the shelter's to see
+    (nor to say it waits), though the shelter sees the case through its resident's stay."""
+    placement = admission(worker_chiangmai, director_kredtrakarn)
+    draft = referrals.referral_create(
+        actor=worker_chiangmai,
+        case_id=placement.case_id,
+        to_organisation=director_kredtrakarn.membership.organisation,
+        kind="service",
+        reason="ติดตาม",
+        consent="given",
+        consent_now=True,
+    )
+    client.force_login(director_kredtrakarn)
+    page = client.get(placement.case.get_absolute_url()).content.decode()
+    assert f'data-testid="wait-placement-{placement.pk}"' in page
+    assert f'data-testid="wait-referral-{draft.pk}"' not in page
 
 
 def test_one_open_wait_per_record_and_the_database_holds_to_it(worker_chiangmai):

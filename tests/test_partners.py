@@ -309,6 +309,29 @@ def test_a_task_goes_only_to_an_agency_on_the_case(team, supervisor_chiangmai):
     assert not PlanTask.objects.exists()
 
 
+def test_the_add_a_task_form_comes_when_opened_and_without_javascript_on_its_page(
+    client, team, supervisor_chiangmai, worker_tak
+):
+    """The case page holds a toggle and a link, not the form: the form comes from the task's
+    address (a fragment for htmx, a page of its own without JavaScript), offering the case's
+    office and the agencies it is shared with; not to a partner, nor to another office."""
+    case = team["case"]
+    url = reverse("partners:task_add", args=[case.pk])
+    client.force_login(supervisor_chiangmai)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    assert 'name="organisation"' not in page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'name="organisation"' in fragment
+    assert team["police"].membership.organisation.name in fragment
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and case.get_absolute_url() in whole
+    client.force_login(team["police"])
+    assert client.get(url).status_code == 403
+    client.force_login(worker_tak)
+    assert client.get(url).status_code == 404
+
+
 def test_the_sweep_reminds_the_partner_of_its_task(team, supervisor_chiangmai):
     task = partners.plan_task_add(
         case=team["case"],

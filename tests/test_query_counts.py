@@ -33,10 +33,11 @@ BUDGETS = {
     ("worker", "cases:operation_detail", "operation"): 10,
     # 20, and the court case section (justice): the case's proceedings and claims.
     # The case page: its own sections and those of justice, repatriation and outcomes, the plan
-    # across agencies (partners: its tasks, who a task may go to, the interviews) and the
-    # "waiting because ..." section (insights: the case's blockers and the screenings,
-    # referrals and stays that may wait).
-    ("worker", "cases:detail", "case"): 29,
+    # across agencies (partners: its tasks and the interviews; who a task may go to is read
+    # by the "add a task" form, which comes when opened) and the "waiting because ..." section
+    # (insights: the case's blockers, and the referrals that may wait, read by the shown case;
+    # the screenings and stays are the page's own, read once).
+    ("worker", "cases:detail", "case"): 25,
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     # The screening: +2 for the accounts an MDT member may be linked to, with their offices.

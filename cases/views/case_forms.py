@@ -68,7 +68,22 @@ def case_form(request, case_id, name):
     case = selectors.case_get_visible(user=request.user, case_id=case_id)
     if not spec.offered(request.user, case):
         raise PermissionDenied
-    context = _context(case, name, spec.form_class())
+    return form_on_demand(
+        request,
+        case,
+        spec.form_class(),
+        action=reverse(spec.action, args=[case.pk]),
+        title=spec.title,
+        button=spec.button,
+    )
+
+
+def form_on_demand(request, case, form, *, action, title, button):
+    """A form of the case page that comes when its toggle opens
+    (templates/includes/form_on_demand.html): the form alone for htmx, else on a page of its
+    own (without JavaScript), with the way back to the case. Also for the sections of the
+    apps built on `cases` (the plan's tasks, the "waiting because ..." form)."""
+    context = {"case": case, "form": form, "action": action, "title": title, "button": button}
     if request.headers.get("HX-Request"):
         return render(request, "cases/_case_form.html", context)
     return render(request, "cases/case_form.html", context)

@@ -2,6 +2,7 @@
 starting a screening."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -169,6 +170,8 @@ def home(request):
 @login_required  # who may see the case is the selector's business: otherwise 404
 def detail(request, case_id):
     case = selectors.case_get_for_display(user=request.user, case_id=case_id)
+    # Read once for the page's screening section and for its "waiting because ..." section.
+    prefetch_related_objects([case], "screenings")
     may_work = can_work_on(request.user, case)
     return render(
         request,
@@ -178,7 +181,7 @@ def detail(request, case_id):
             "person": case.person,
             "documents": case.person.documents.all(),
             "screenings": case.screenings.all(),
-            "consents": case.consents.select_related("recorded_by"),
+            "consents": case.consents.all(),
             "notes": case.notes.select_related("author"),
             "files": case.files.all(),
             "timeline": selectors.case_timeline(user=request.user, case=case),

@@ -4,60 +4,27 @@
 
 from django import template
 
-from cases.selectors import screening_list_visible_to
-from referrals.selectors import referral_list_visible_to
-from shelters.selectors import placement_list_visible_to
-
-from ..forms import BlockerForm
 from ..models import Blocker
-from ..permissions import can_record_blocker, still_running
+from ..permissions import can_record_blocker, records_blockers, still_running
+from ..selectors import records_of_shown_case
 
 register = template.Library()
-
-
-def _records(user, case):
-    """(kind, record, its name) of the case's running records the user may say wait."""
-    found = [
-        *(
-            ("screening", s)
-            for s in screening_list_visible_to(user=user).filter(case=case).select_related("case")
-        ),
-        *(
-            ("referral", r)
-            for r in referral_list_visible_to(user=user)
-            .filter(case=case)
-            .select_related("to_organisation")
-        ),
-        *(
-            ("placement", p)
-            for p in placement_list_visible_to(user=user)
-            .filter(case=case)
-            .select_related("case", "unit__shelter__organisation")
-        ),
-    ]
-    return [
-        (kind, record)
-        for kind, record in found
-        if still_running(kind, record) and can_record_blocker(user, kind, record)
-    ]
 
 
 @register.inclusion_tag("insights/_case_blockers.html", takes_context=True)
 def case_blockers(context, case):
     """The case's blockers (the case is visible: its page is shown) and, for each running
-    record the user may speak for, the one-action "waiting because ..." or "the wait is
-    over"."""
+    record the user may speak for, "the wait is over" or a link to the "waiting because ..."
+    form, which comes when opened (its language list is long: a form per record made most of
+    the case page's weight)."""
     user = context["request"].user
     blockers = list(Blocker.objects.filter(case=case).select_related("organisation"))
     open_on = {(b.record, getattr(b, f"{b.record}_id")): b for b in blockers if not b.ended_at}
     records = [
         {"kind": kind, "record": record, "open": open_on.get((kind, record.pk))}
-        for kind, record in _records(user, case)
+        for kind, record in (
+            records_of_shown_case(case, user=user) if records_blockers(user) else []
+        )
+        if still_running(kind, record) and can_record_blocker(user, kind, record)
     ]
-    return {
-        "case": case,
-        "blockers": blockers,
-        "records": records,
-        "form": BlockerForm(),
-        "request": context["request"],
-    }
+    return {"case": case, "blockers": blockers, "records": records, "request": context["request"]}

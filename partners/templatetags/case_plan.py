@@ -5,17 +5,18 @@ from django import template
 
 from cases.selectors import interview_counts
 
-from ..forms import PlanTaskForm, TaskMoveForm
+from ..forms import TaskMoveForm
 from ..permissions import can_plan, can_update_task
-from ..selectors import plan_organisations, plan_tasks_of_case
+from ..selectors import plan_tasks_of_case
 
 register = template.Library()
 
 
 @register.inclusion_tag("partners/_case_plan.html", takes_context=True)
 def case_plan(context, case):
-    """The case's tasks across agencies, the forms its office uses on them, and how many times
-    the person has been interviewed (the target: at most two)."""
+    """The case's tasks across agencies, the forms its office uses on them (adding a task: a
+    form that comes when its toggle opens), and how many times the person has been
+    interviewed (the target: at most two)."""
     user = context["request"].user
     may_plan = can_plan(user, case) and case.is_open
     tasks = list(plan_tasks_of_case(case=case))
@@ -25,9 +26,6 @@ def case_plan(context, case):
         "case": case,
         "tasks": tasks,
         "may_plan": may_plan,
-        "form": PlanTaskForm(organisations=plan_organisations(case=case), auto_id="plan_%s")
-        if may_plan
-        else None,
         "move_form": TaskMoveForm(auto_id="move_%s"),
         "interviews": interview_counts(person_ids=[case.person_id]).get(case.person_id, 0),
         "request": context["request"],
