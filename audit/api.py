@@ -17,9 +17,16 @@ class AuditedListMixin(ListModelMixin):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        # Model instances, or plain rows with their `pk` (core.api.PlainRowsSerializer).
         rows = list(page if page is not None else queryset)
         name = self.audit_list_name or request.path
-        record_list(rows, user=request.user, name=name, query=request.query_params.dict())
+        record_list(
+            rows,
+            user=request.user,
+            name=name,
+            query=request.query_params.dict(),
+            model=queryset.model,
+        )
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

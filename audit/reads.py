@@ -38,19 +38,28 @@ def read_for_display(get_visible: Callable[..., Record], *, user, **lookup) -> R
 MAX_IDS = 200
 
 
-def record_list(rows: Sequence[models.Model], *, user, name: str, query: dict | None = None):
-    """Log that `user` was shown the `rows` of the list `name` (nothing when it showed none)."""
+def record_list(
+    rows: Sequence[models.Model] | Sequence[dict],
+    *,
+    user,
+    name: str,
+    query: dict | None = None,
+    model: type[models.Model] | None = None,
+):
+    """Log that `user` was shown the `rows` of the list `name` (nothing when it showed none):
+    model instances, or plain rows of `model` (a `.values()` with their `pk`)."""
     if not rows:
         return
+    plain = isinstance(rows[0], dict)
     audit_record(
         action=AuditEvent.Action.LIST,
         actor=user,
         changes={
             "list": name,
-            "model": rows[0]._meta.label_lower,
+            "model": (model or type(rows[0]))._meta.label_lower,
             "query": {key: value for key, value in (query or {}).items() if value},
             "count": len(rows),
-            "ids": [row.pk for row in rows[:MAX_IDS]],
+            "ids": [row["pk"] if plain else row.pk for row in rows[:MAX_IDS]],
         },
     )
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from accounts.models import Province, User
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
-from core.api import VersionedMixin
+from core.api import PlainRowsSerializer, VersionedMixin, row_columns
 
 from . import search, selectors, services
 from .api_records import CaseRecordsMixin
@@ -130,6 +130,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "operation",
             "created_at",
         ]
+        # The list writes `.values()` rows with these fields (CaseViewSet.get_queryset).
+        list_serializer_class = PlainRowsSerializer
         read_only_fields = [
             "number",
             "owner",
@@ -357,15 +359,14 @@ class CaseViewSet(
     def get_queryset(self):
         # Only the rows the serializer reads: the person, lead worker and operation are
         # given by id; a join more is a plan to make on every request (docs/PERFORMANCE.md).
-        cases = (
-            selectors.case_list_visible_to(user=self.request.user)
-            .select_related(None)
-            .select_related("owner", "intake_province")
-        )
+        cases = selectors.case_list_visible_to(user=self.request.user).select_related(None)
         if self.action != "list":
-            return cases
+            return cases.select_related("owner", "intake_province")
         with _search_errors():
-            return search.cases_matching(self.request.query_params.get("q", ""), cases=cases)
+            found = search.cases_matching(self.request.query_params.get("q", ""), cases=cases)
+        # A page of plain rows, its columns only (core.api.PlainRowsSerializer); a search's
+        # rank too, which orders the page.
+        return found.values(*row_columns(CaseSerializer), *found.query.annotations)
 
     def perform_create(self, serializer):
         serializer.instance = services.case_open(

@@ -20,7 +20,7 @@ from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
-from core.api import VersionedMixin
+from core.api import PlainRowsSerializer, VersionedMixin, row_columns
 
 from . import selectors, services
 from .models import ConsentBasis, DeclineReason, Kind, Referral, ReferralEvent, ServiceType
@@ -121,6 +121,8 @@ class ReferralListSerializer(ReferralSerializer):
 
     class Meta(ReferralSerializer.Meta):
         fields = [name for name in ReferralSerializer.Meta.fields if name != "events"]
+        # The list writes `.values()` rows with these fields (ReferralViewSet.get_queryset).
+        list_serializer_class = PlainRowsSerializer
 
 
 class NoteSerializer(serializers.Serializer):
@@ -216,12 +218,13 @@ class ReferralViewSet(
     def get_queryset(self):
         # Only the rows the serializer reads: the case is given by id, the organisations by
         # code (a join more is a plan to make on every request, docs/PERFORMANCE.md).
-        referrals = (
-            selectors.referral_list_visible_to(user=self.request.user)
-            .select_related(None)
-            .select_related("from_organisation", "to_organisation")
+        referrals = selectors.referral_list_visible_to(user=self.request.user).select_related(None)
+        if self.action == "list":
+            # A page of plain rows, its columns only (core.api.PlainRowsSerializer).
+            return referrals.values(*row_columns(ReferralListSerializer))
+        return referrals.select_related("from_organisation", "to_organisation").prefetch_related(
+            "events__actor"
         )
-        return referrals if self.action == "list" else referrals.prefetch_related("events__actor")
 
     def get_serializer_class(self):
         return ReferralListSerializer if self.action == "list" else ReferralSerializer
