@@ -521,6 +521,7 @@ SPECTACULAR_SETTINGS = {
         "RepatriationStatusEnum": "repatriation.workflow.Status",
         "OutcomeAnswerEnum": "outcomes.models.Answer",
         "CountryEnum": "cases.reference.country_choices",
+        "BlockerReasonEnum": "insights.models.Reason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

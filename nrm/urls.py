@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
-from insights.api import StageTimesView
+from insights.api import BlockerViewSet, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from notifications.api import NotificationViewSet
 from outcomes.api import OutcomeViewSet
@@ -36,6 +36,7 @@ router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("blockers", BlockerViewSet, basename="blocker")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
