@@ -326,7 +326,7 @@ RULES = {
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
-    "api:stage_times": ("get", {"supervisor", "director", "central"}),
+    "api:stage_times": ("get", {"supervisor", "director", "central", "regional"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
     "api:schema": ("get", EVERYONE),
