@@ -188,6 +188,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["province"]
     search_fields = ["code", "name_th", "name_en"]
     autocomplete_fields = ["province"]
+    filter_horizontal = ["covered_provinces"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -94,6 +94,15 @@ class Organisation(BilingualName):
         null=True,
         blank=True,
     )
+    # A regional academic support office coaches the provincial offices of several provinces:
+    # which ones is reference data (accounts/reference_data.py), kept current in the admin.
+    covered_provinces = models.ManyToManyField(
+        Province,
+        related_name="regional_offices",
+        blank=True,
+        verbose_name=_("provinces covered"),
+        help_text=_("For a regional office: the provinces whose figures it sees."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -176,6 +185,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("System administrator")
     PARTNER = "partner", _("Partner agency officer")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
+    REGIONAL_OFFICER = "regional_officer", _("Regional officer")
 
 
 # Which kind of organisation each role works in (DESIGN.md §1, §6).
@@ -188,6 +198,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.SYSADMIN: Organisation.Kind.CENTRAL,
     Role.PARTNER: Organisation.Kind.PARTNER,
     Role.DATA_PROTECTION_OFFICER: Organisation.Kind.CENTRAL,
+    Role.REGIONAL_OFFICER: Organisation.Kind.REGIONAL_OFFICE,
 }
 
 

@@ -108,6 +108,24 @@ REGIONAL_OFFICES = (
     (11, "สำนักงานส่งเสริมและสนับสนุนวิชาการ 11", "Regional Office for Academic Support 11", "90"),
 )
 
+# The provinces each regional academic support office covers, by office number (the seat's
+# province among them). UNCERTAIN: no official list was found; this groups each province with
+# the nearest seat along the ministry's usual upper/lower north, northeast, east, west, central
+# and south groupings (Tak with Chiang Mai, for the Mae Sot border work). Editable in the admin.
+REGIONAL_COVERAGE = {
+    1: ("10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "26"),
+    2: ("70", "71", "72", "73", "74", "75", "76", "77"),
+    3: ("20", "21", "22", "23", "24", "25", "27"),
+    4: ("30", "31", "32", "36"),
+    5: ("33", "34", "35", "37", "49"),
+    6: ("40", "44", "45", "46"),
+    7: ("38", "39", "41", "42", "43", "47", "48"),
+    8: ("53", "60", "61", "62", "64", "65", "66", "67"),
+    9: ("50", "51", "52", "54", "55", "56", "57", "58", "63"),
+    10: ("80", "81", "82", "83", "84", "85", "86"),
+    11: ("90", "91", "92", "93", "94", "95", "96"),
+}
+
 # (slug, name_th, name_en, province_code, target_group, units); target_group is one of
 # "women_and_girls", "men", "men_and_boys", "women_and_children"; units is a tuple of
 # (section, capacity) with section among "women", "girls", "men", "boys", "families",

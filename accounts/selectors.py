@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from .models import Membership, Organisation, Role, User
+from .models import Membership, Organisation, Province, Role, User
 
 
 def organisation_counts() -> list[tuple[str, int]]:
@@ -39,3 +39,12 @@ def central_reviewers() -> QuerySet:
     """The central division's reviewers: told of what needs the centre's eyes."""
     central = Organisation.objects.get(kind=Organisation.Kind.CENTRAL)
     return member_users(organisation=central, roles=[Role.CENTRAL_REVIEWER])
+
+
+def covered_provinces(*, user) -> QuerySet[Province]:
+    """The provinces whose figures a regional officer sees: those its office covers, by
+    name. None for anyone else."""
+    membership = user.membership if user.is_authenticated else None
+    if membership is None or membership.role != Role.REGIONAL_OFFICER:
+        return Province.objects.none()
+    return Province.objects.filter(regional_offices=membership.organisation_id).order_by("name_th")

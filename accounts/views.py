@@ -34,6 +34,7 @@ ROLE_HOMES = {
     Role.SYSADMIN: "accounts:sysadmin_home",
     Role.PARTNER: "partners:home",
     Role.DATA_PROTECTION_OFFICER: "privacy:home",
+    Role.REGIONAL_OFFICER: "insights:regional",
 }
 
 

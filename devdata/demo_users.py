@@ -20,6 +20,8 @@ DEMO_USERS = [
     ("pol.chiangmai", "partner-police-50", Role.PARTNER, "ประยุทธ์", "มีชัย", "th"),
     ("labour.chiangmai", "partner-labour-50", Role.PARTNER, "สุดา", "แรงงานดี", "th"),
     ("dpo", "central", Role.DATA_PROTECTION_OFFICER, "พิมพ์ชนก", "คุ้มครอง", "th"),
+    # สสว.9, Chiang Mai: covers the upper north with Tak (accounts.reference_data).
+    ("regional.north", "rso-9", Role.REGIONAL_OFFICER, "วรรณา", "ภาคเหนือ", "th"),
 ]
 
 # Partner agencies of Chiang Mai's multidisciplinary team (issue 21): code, Thai and English

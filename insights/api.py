@@ -1,10 +1,18 @@
-"""The stage figures for other systems: GET /api/v1/insights/stage-times/, and the cases
-behind a figure: GET /api/v1/insights/stage-times/<stage>/cases/."""
+"""The stage figures and the blockers for other systems: GET /api/v1/insights/stage-times/
+and the cases behind a figure (GET /api/v1/insights/stage-times/<stage>/cases/);
+/api/v1/blockers/ (those of the cases the user may see; start one on a screening, referral or
+stay, end it), through the same selectors and services as the pages."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -12,11 +20,14 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_role
 from audit.reads import record_list
+from core.api import VersionedMixin
 
+from . import services
 from .dimensions import DIMENSIONS
 from .figures import stage_figures
 from .forms import StageFiltersForm
-from .selectors import sees_many_provinces, stage_cases_visible_to
+from .models import RECORDS, Blocker, Reason
+from .selectors import blocker_list_visible_to, stage_cases_visible_to
 from .spans import counted_at
 from .stages import STAGE_BY_KEY
 from .views import CASES_PER_PAGE, LIST_NAME, VIEWER_ROLES
@@ -70,9 +81,7 @@ def _filters(request):
     """The stage filters of the query, for a user who reads the stage times (else 403)."""
     if not has_role(request.user, *VIEWER_ROLES):
         raise PermissionDenied
-    form = StageFiltersForm.from_query(
-        request.query_params, places=sees_many_provinces(request.user)
-    )
+    form = StageFiltersForm.from_query(request.query_params, user=request.user)
     if form.is_bound and not form.is_valid():
         raise ValidationError(form.errors)
     return form.filters()
@@ -141,3 +150,93 @@ class StageCasesView(generics.ListAPIView):
         cases = [row.case for row in page]  # the cases shown, not the counted rows
         record_list(cases, user=request.user, name=LIST_NAME, query=request.query_params.dict())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+BLOCKER_ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a message per field"),
+    403: OpenApiResponse(description="Visible, but not this user's office's record to speak for"),
+    404: OpenApiResponse(description="No such record, or not visible to this user"),
+    409: OpenApiResponse(description="The record already waits, is finished, or the wait ended"),
+}
+
+
+class BlockerSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    record = serializers.CharField(read_only=True, help_text="screening, referral or placement")
+    record_id = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True, help_text="The reason in the user's language")
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = Blocker
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "record",
+            "record_id",
+            "reason",
+            "language",
+            "note",
+            "label",
+            "organisation",
+            "started_at",
+            "ended_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_record_id(self, blocker) -> int:
+        return getattr(blocker, f"{blocker.record}_id")
+
+
+class BlockerStartSerializer(serializers.Serializer):
+    record = serializers.ChoiceField(choices=RECORDS, help_text="What waits")
+    record_id = serializers.IntegerField(min_value=1)
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=10,
+        help_text="For no_interpreter (required then): the language's code, as in `my`",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The blockers of the cases the user may see, newest first"),
+    retrieve=extend_schema(responses={200: BlockerSerializer, **BLOCKER_ERRORS}),
+)
+class BlockerViewSet(
+    VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = BlockerSerializer
+
+    def get_queryset(self):
+        return blocker_list_visible_to(user=self.request.user).select_related(
+            "case", "organisation"
+        )
+
+    @extend_schema(
+        summary="Say that a screening, referral or shelter stay waits, from now",
+        request=BlockerStartSerializer,
+        responses={201: BlockerSerializer, **BLOCKER_ERRORS},
+    )
+    def create(self, request):
+        body = BlockerStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        blocker = services.blocker_start(actor=request.user, **body.validated_data)
+        blocker = self.get_queryset().get(pk=blocker.pk)
+        return Response(self.get_serializer(blocker).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Say that the wait is over, now",
+        request=None,
+        responses={200: BlockerSerializer, **BLOCKER_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        blocker = self.get_object()
+        blocker = services.blocker_end(actor=request.user, blocker_id=blocker.pk)
+        return Response(self.get_serializer(self.get_queryset().get(pk=blocker.pk)).data)

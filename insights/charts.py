@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from sla.selectors import Compliance
+
 from .figures import Figure, Filters, StageFigures
 
 HOUR = 3600
@@ -102,4 +104,31 @@ def share_chart(figures: list[StageFigures]) -> dict:
         "series": [{"label": _("Within the limit (%)"), "data": [row[3] for row in rows]}],
         "rows": [{"label": row[0], "values": list(row[1:]), "link": None} for row in rows],
         "headers": [_("With a limit"), _("Within the limit"), "%"],
+    }
+
+
+def compliance_chart(rows: list[Compliance], *, chart_id: str, title: str) -> dict:
+    """The share of the deadlines met of those that ended, and the counts behind it."""
+    return {
+        "id": chart_id,
+        "title": title,
+        "type": "bar",
+        "percent": True,
+        "labels": [str(row.label) for row in rows],
+        "series": [{"label": _("Met on time (%)"), "data": [row.share for row in rows]}],
+        "rows": [
+            {
+                "label": row.label,
+                "values": [row.met, row.missed, row.share, row.running, row.overdue],
+                "link": None,
+            }
+            for row in rows
+        ],
+        "headers": [
+            _("Met"),
+            _("Missed"),
+            _("Met on time (%)"),
+            _("Running, in time"),
+            _("Running, past due"),
+        ],
     }

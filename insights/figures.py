@@ -1,7 +1,8 @@
 """The stage figures: for each stage of the journey, how many people went through it, the
 median and 90th percentile of its length, and the share done within its limit, by a
-dimension (insights/dimensions.py), over the cases the viewer may see; read from the stages'
-rows as last counted (insights.StageSpan, insights/spans.py).
+dimension (insights/dimensions.py), over the cases the viewer may see (a regional officer:
+over its provinces' cases, counted only); read from the stages' rows as last counted
+(insights.StageSpan, insights/spans.py).
 
 Counted by the database: PostgreSQL's percentile_cont, one grouped query per stage. The
 embedded SQLite has no percentile function: there the lengths are read and the same
@@ -18,7 +19,9 @@ from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from accounts.models import Province
+from accounts.models import Province, Role
+from accounts.permissions import has_role
+from accounts.selectors import covered_provinces
 from cases.selectors import case_list_visible_to
 
 from .dimensions import DIMENSION_BY_KEY, Dimension
@@ -113,10 +116,23 @@ def midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
+def counted_cases(user, *, listed: bool = False) -> Q | None:
+    """The cases behind the user's figures, as a filter over rows with a `case` (None: all):
+    the cases the user may see; for a regional officer's figures, those taken in in the
+    provinces its office covers, which it counts but never lists (`listed`: the cases it may
+    open, none unless one was granted to it)."""
+    if not listed and has_role(user, Role.REGIONAL_OFFICER):
+        return Q(case__intake_province__in=covered_provinces(user=user))
+    visible = case_list_visible_to(user=user)
+    if visible.query.has_filters():
+        return Q(case__in=visible.order_by().values("pk"))
+    return None
+
+
+def stage_rows(stage: Stage, *, user, filters: Filters, listed: bool = False) -> QuerySet:
     """The stage's rows that the figures count, as last counted (insights.StageSpan, or
     StageSpanForm by form of exploitation): begun in the period, in the province or region,
-    on cases the user may see."""
+    on the user's cases (`counted_cases`)."""
     model = StageSpanForm if filters.dimension.many else StageSpan
     rows = model.objects.filter(
         stage=stage.key,
@@ -127,9 +143,9 @@ def stage_rows(stage: Stage, *, user, filters: Filters) -> QuerySet:
         rows = rows.filter(province=filters.province.code)
     if filters.region:
         rows = rows.filter(region=filters.region)
-    visible = case_list_visible_to(user=user)
-    if visible.query.has_filters():
-        rows = rows.filter(case__in=visible.order_by().values("pk"))
+    counted = counted_cases(user, listed=listed)
+    if counted is not None:
+        rows = rows.filter(counted)
     return rows
 
 

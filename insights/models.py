@@ -68,6 +68,8 @@ class Blocker(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # The version the API gives as the ETag (core/versions.py): its end is its one change.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -9,21 +9,28 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Province, Role
+from accounts.permissions import has_role
+from accounts.selectors import covered_provinces
 from cases.models import Case
 from cases.reference import language_name
-from cases.selectors import case_list_visible_to, case_stays
+from cases.selectors import case_stays
 from referrals.selectors import referral_list_visible_to
 
 from .dimensions import Dimension
-from .figures import Filters, midnight, stage_rows
+from .figures import Filters, counted_cases, midnight, stage_rows
 from .models import Blocker, Reason
 from .spans import Seconds
 from .stages import Stage
 
 
-def sees_many_provinces(user) -> bool:
-    """Whether the viewer's figures span provinces (and may be narrowed to one)."""
-    return user.membership is not None and user.membership.role == Role.CENTRAL_REVIEWER
+def figure_places(user) -> QuerySet[Province] | None:
+    """The provinces the viewer's figures span and may be narrowed to: all of them for the
+    central division, a regional officer's own; None for a viewer of one office's figures."""
+    if has_role(user, Role.CENTRAL_REVIEWER):
+        return Province.objects.order_by("name_th")
+    if has_role(user, Role.REGIONAL_OFFICER):
+        return covered_provinces(user=user)
+    return None
 
 
 def _in_group(rows: QuerySet, dimension: Dimension, stage: Stage, group: str) -> QuerySet:
@@ -42,7 +49,7 @@ def _in_group(rows: QuerySet, dimension: Dimension, stage: Stage, group: str) ->
 def stage_cases_visible_to(*, user, stage: Stage, filters: Filters, group: str) -> QuerySet:
     """The counted rows of `stage` in one group of the filters' dimension, on cases the user
     may see, the longest first, with their case."""
-    rows = stage_rows(stage, user=user, filters=filters)
+    rows = stage_rows(stage, user=user, filters=filters, listed=True)
     return (
         _in_group(rows, filters.dimension, stage, group)
         .select_related("case__intake_province")
@@ -55,11 +62,8 @@ TOP = 10
 
 def blocker_list_visible_to(*, user) -> QuerySet[Blocker]:
     """The blockers of the cases the user may see."""
-    visible = case_list_visible_to(user=user)
-    blockers = Blocker.objects.all()
-    if visible.query.has_filters():
-        blockers = blockers.filter(case__in=visible.order_by().values("pk"))
-    return blockers
+    visible = counted_cases(user, listed=True)
+    return Blocker.objects.all() if visible is None else Blocker.objects.filter(visible)
 
 
 def _blocker_label(reason: str, language: str) -> str:
@@ -69,9 +73,13 @@ def _blocker_label(reason: str, language: str) -> str:
 
 def top_blockers(*, user, filters: Filters) -> dict:
     """The most frequent blockers begun in the period, the first TOP nationally (all the
-    user sees) and in each province: [{label, count, people waiting now, days waited}]."""
+    user's figures count: `counted_cases`) and in each province: [{label, count, people
+    waiting now, days waited}]."""
     now = timezone.now()
-    blockers = blocker_list_visible_to(user=user).filter(
+    counted = counted_cases(user)
+    blockers = (
+        Blocker.objects.all() if counted is None else Blocker.objects.filter(counted)
+    ).filter(
         started_at__gte=midnight(filters.start),
         started_at__lt=midnight(filters.end + dt.timedelta(days=1)),
     )

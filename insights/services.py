@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cases.reference import language_choices
 from cases.selectors import case_team, screening_get_visible
 from core.domain import TransitionNotAllowed, ensure
 from notifications.matrix import Audience, announce
@@ -38,7 +39,8 @@ def blocker_start(
     """Record that a screening, referral or stay waits, from now, for `reason`.
 
     Side effects: the blocker row; an audit event; the case's team told (unless they
-    recorded it). One open blocker per record: a second is refused until the first ends."""
+    recorded it). One open blocker per record: a second is refused until the first ends. A
+    missing interpreter names the language (ValidationError without it)."""
     obj = blocked_record(user=actor, record=record, record_id=record_id)
     ensure(
         can_record_blocker(actor, record, obj),
@@ -53,6 +55,10 @@ def blocker_start(
         errors["note"] = _("Say why it waits.")
     if reason != Reason.NO_INTERPRETER:
         language = ""
+    elif not language:
+        errors["language"] = _("Say which language needs an interpreter.")
+    elif language not in dict(language_choices()):
+        errors["language"] = _("Choose the language from the list.")
     if errors:
         raise ValidationError(errors)
     model = type(obj)
@@ -105,7 +111,7 @@ def blocker_end(*, actor, blocker_id: int) -> Blocker:
         raise TransitionNotAllowed(_("This wait has already ended."))
     blocker.ended_at = timezone.now()
     blocker.ended_by = actor
-    blocker.save(update_fields=["ended_at", "ended_by"])
+    blocker.save(update_fields=["ended_at", "ended_by", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,

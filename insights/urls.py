@@ -5,6 +5,7 @@ from . import views
 app_name = "insights"
 
 urlpatterns = [
+    path("regional/", views.regional, name="regional"),
     path("stages/", views.stage_times, name="stage_times"),
     path("stages/<slug:stage>/cases/", views.stage_cases, name="stage_cases"),
     path("blockers/", views.blockers, name="blockers"),

@@ -1,37 +1,46 @@
 """The stage-time pages. Thin: parse the filters, read the figures, render."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Region, Role
-from accounts.permissions import role_required
+from accounts.permissions import has_role, role_required
+from accounts.selectors import covered_provinces
 from audit.reads import record_list
 from cases.views.case_forms import form_on_demand
 from core.actions import perform
 from core.charts import chart_data
+from sla.selectors import compliance_by_province
 
 from . import services
-from .charts import share_chart, stage_charts
-from .figures import stage_figures, time_lost
+from .charts import compliance_chart, share_chart, stage_charts
+from .figures import Filters, midnight, stage_figures, time_lost
 from .forms import BlockerForm, StageFiltersForm
 from .permissions import can_record_blocker, still_running
 from .selectors import (
     blocker_list_visible_to,
-    sees_many_provinces,
     stage_cases_visible_to,
     top_blockers,
 )
 from .spans import counted_at
 from .stages import STAGE_BY_KEY
 
-VIEWER_ROLES = (Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR)
+VIEWER_ROLES = (
+    Role.CENTRAL_REVIEWER,
+    Role.SUPERVISOR,
+    Role.SHELTER_DIRECTOR,
+    Role.REGIONAL_OFFICER,
+)
 CASES_PER_PAGE = 50
 LIST_NAME = "stage cases"
 
@@ -40,7 +49,7 @@ LIST_NAME = "stage cases"
 def stage_times(request):
     """Each stage's median, 90th percentile and share within its limit, by the dimension
     asked for, over the cases the viewer may see; where time is lost, ranked."""
-    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    form = StageFiltersForm.from_query(request.GET, user=request.user)
     filters = form.filters()
     figures = stage_figures(user=request.user, filters=filters)
     charts = [share_chart(figures), *stage_charts(figures, filters)]
@@ -53,6 +62,7 @@ def stage_times(request):
             "figures": figures,
             "ranked": time_lost(figures),
             "region_label": Region(filters.region).label if filters.region else "",
+            "counts_only": has_role(request.user, Role.REGIONAL_OFFICER),
             "charts": charts,
             "chart_data": chart_data(charts),
             "counted_at": counted_at(),
@@ -65,7 +75,7 @@ def stage_cases(request, stage):
     """The cases behind one figure: the stage's rows of one group, the longest first."""
     if stage not in STAGE_BY_KEY:
         raise Http404
-    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    form = StageFiltersForm.from_query(request.GET, user=request.user)
     filters = form.filters()
     rows = stage_cases_visible_to(
         user=request.user,
@@ -89,6 +99,44 @@ def stage_cases(request, stage):
             "page": page,
             "query": query.urlencode(),
             "back_query": urlencode(filters.query()),
+            "counts_only": has_role(request.user, Role.REGIONAL_OFFICER),
+        },
+    )
+
+
+@role_required(Role.REGIONAL_OFFICER)
+def regional(request):
+    """A regional office's home: its provinces side by side (stage times, the blockers, the
+    deadlines met), counted over their cases without showing any of them."""
+    form = StageFiltersForm.from_query(request.GET, user=request.user)
+    period = form.filters()
+    filters = Filters(start=period.start, end=period.end, province=period.province, by="province")
+    provinces = covered_provinces(user=request.user)
+    if filters.province is not None:
+        provinces = provinces.filter(pk=filters.province.pk)
+    by_province, by_clock = compliance_by_province(
+        provinces=list(provinces),
+        start=midnight(filters.start),
+        end=midnight(filters.end + dt.timedelta(days=1)),
+        now=timezone.now(),
+    )
+    figures = stage_figures(user=request.user, filters=filters)
+    charts = [
+        compliance_chart(by_province, chart_id="deadlines", title=_("Deadlines met, by province")),
+        compliance_chart(by_clock, chart_id="clocks", title=_("Deadlines met, by clock")),
+        share_chart(figures),
+        *stage_charts(figures, filters),
+    ]
+    return render(
+        request,
+        "insights/regional.html",
+        {
+            "form": form,
+            "filters": filters,
+            "provinces": provinces,
+            "top": top_blockers(user=request.user, filters=filters),
+            "charts": charts,
+            "chart_data": chart_data(charts),
         },
     )
 
@@ -96,12 +144,17 @@ def stage_cases(request, stage):
 @role_required(*VIEWER_ROLES)
 def blockers(request):
     """The most frequent blockers, nationally (all the viewer sees) and by province."""
-    form = StageFiltersForm.from_query(request.GET, places=sees_many_provinces(request.user))
+    form = StageFiltersForm.from_query(request.GET, user=request.user)
     filters = form.filters()
     return render(
         request,
         "insights/blockers.html",
-        {"form": form, "filters": filters, "top": top_blockers(user=request.user, filters=filters)},
+        {
+            "form": form,
+            "filters": filters,
+            "top": top_blockers(user=request.user, filters=filters),
+            "counts_only": has_role(request.user, Role.REGIONAL_OFFICER),
+        },
     )
 
 

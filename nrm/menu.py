@@ -17,10 +17,17 @@ from accounts.models import Role
 NO_MEMBERSHIP = ""  # signed in, in no organisation: a person given one case by a grant
 PROVINCIAL = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
 SHELTER = frozenset({Role.SHELTER_DIRECTOR, Role.SHELTER_STAFF})
-# Who works with victims' records: not a sysadmin, not the data protection officer; a partner
-# agency reads only what is shared with it, from its home page (partners).
-WORKING = frozenset(Role.values) - {Role.SYSADMIN, Role.DATA_PROTECTION_OFFICER, Role.PARTNER}
+# Who works with victims' records: not a sysadmin, not the data protection officer, not a
+# regional officer (its provinces' figures, from its home page); a partner agency reads only
+# what is shared with it, from its home page (partners).
+WORKING = frozenset(Role.values) - {
+    Role.SYSADMIN,
+    Role.DATA_PROTECTION_OFFICER,
+    Role.PARTNER,
+    Role.REGIONAL_OFFICER,
+}
 DPO = frozenset({Role.DATA_PROTECTION_OFFICER})
+REGIONAL = frozenset({Role.REGIONAL_OFFICER})
 EVERYONE = frozenset(Role.values) | {NO_MEMBERSHIP}
 OVERSEERS = frozenset({Role.CENTRAL_REVIEWER, Role.SUPERVISOR, Role.SHELTER_DIRECTOR})
 # Who finds persons from the search box on the bar (it searches the case list, cases/search.py).
@@ -54,7 +61,14 @@ MENU = [
     Entry(_("My work"), "home", EVERYONE),
     Entry(_("My deadlines"), "sla:mine", EVERYONE, group=DEADLINES),
     Entry(_("Deadline board"), "sla:board", OVERSEERS, "board-link", DEADLINES),
-    Entry(_("Stage times"), "insights:stage_times", OVERSEERS, "stage-times-link", DEADLINES),
+    Entry(
+        _("Stage times"),
+        "insights:stage_times",
+        OVERSEERS | REGIONAL,
+        "stage-times-link",
+        DEADLINES,
+    ),
+    Entry(_("Blockers"), "insights:blockers", REGIONAL, "blockers-link", DEADLINES),
     Entry(_("Dashboard"), "reports:dashboard", OVERSEERS, "dashboard-link"),
     Entry(_("Operations"), "cases:operation_list", PROVINCIAL),
     Entry(

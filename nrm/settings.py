@@ -538,6 +538,7 @@ SPECTACULAR_SETTINGS = {
         "SubjectRequestStatusEnum": "privacy.workflow.RequestStatus",
         "SubjectRequestKindEnum": "privacy.models.RequestKind",
         "SubjectRequestDecisionEnum": "privacy.models.Decision",
+        "BlockerReasonEnum": "insights.models.Reason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

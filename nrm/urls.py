@@ -14,7 +14,7 @@ from accounts.api import (
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from exports.api import ExportJobViewSet
-from insights.api import StageCasesView, StageTimesView
+from insights.api import BlockerViewSet, StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from notifications.api import NotificationViewSet, PreferenceView
 from outcomes.api import OutcomeViewSet
@@ -61,6 +61,7 @@ router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
 router.register("partners/cases", SharedCaseViewSet, basename="shared-case")
+router.register("blockers", BlockerViewSet, basename="blocker")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("privacy/breaches", BreachViewSet, basename="breach")
 router.register("privacy/requests", SubjectRequestViewSet, basename="subject-request")

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.dates import WEEKDAYS
 
 from accounts.models import Role
@@ -13,6 +13,7 @@ from accounts.models import Role
 from .calendar import package_holidays
 from .models import (
     CLOCK_ACTORS,
+    Clock,
     ClockPolicy,
     ClockStatus,
     Deadline,
@@ -202,3 +203,53 @@ def holiday_changes_withdrawn(*, year: int) -> QuerySet[HolidayChange]:
         .select_related("created_by", "withdrawn_by")
         .order_by("date", "created_at")
     )
+
+
+@dataclass
+class Compliance:
+    """One province's (or one clock's) deadlines: those due in a period that ended met or
+    missed, and those running now, in time or past due."""
+
+    key: str
+    label: str
+    met: int = 0
+    missed: int = 0
+    running: int = 0
+    overdue: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """The percentage met of the clocks that ended."""
+        ended = self.met + self.missed
+        return round(100 * self.met / ended, 1) if ended else None
+
+
+def compliance_by_province(
+    *, provinces, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> tuple[list[Compliance], list[Compliance]]:
+    """The deadlines answered by the organisations of `provinces` (offices, shelters and
+    partners there), by province and by clock: met and missed of those due from `start` to
+    `end`, running in time and past due at `now`. Counts only: no case is named."""
+    rows = (
+        Deadline.objects.filter(organisation__province__in=provinces)
+        .filter(Q(closed_at__isnull=True) | Q(due_at__gte=start, due_at__lt=end))
+        .order_by()
+        .values("clock", province=F("organisation__province__code"))
+        .annotate(
+            met=Count("pk", filter=Q(closed_at__isnull=False, state=Deadline.State.MET)),
+            missed=Count("pk", filter=Q(closed_at__isnull=False, state=Deadline.State.BREACHED)),
+            running=Count("pk", filter=Q(closed_at__isnull=True, due_at__gt=now)),
+            overdue=Count("pk", filter=Q(closed_at__isnull=True, due_at__lte=now)),
+        )
+    )
+    by_province = {p.code: Compliance(p.code, p.name) for p in provinces}
+    by_clock = {}
+    for row in rows:
+        clock = by_clock.setdefault(
+            row["clock"], Compliance(row["clock"], Clock(row["clock"]).label)
+        )
+        for totals in (by_province[row["province"]], clock):
+            for name in ("met", "missed", "running", "overdue"):
+                setattr(totals, name, getattr(totals, name) + row[name])
+    clocks = [by_clock[value] for value in Clock.values if value in by_clock]
+    return list(by_province.values()), clocks

@@ -111,6 +111,12 @@ def data_protection_officer(db):
     return member(Role.DATA_PROTECTION_OFFICER, "central", "pimchanok")
 
 
+@pytest.fixture
+def regional_officer(db):
+    """Of the regional office 9 (Chiang Mai), which covers Chiang Mai and Tak."""
+    return member(Role.REGIONAL_OFFICER, "rso-9", "wanna")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright cannot download its own browser on these machines

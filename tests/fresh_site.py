@@ -34,6 +34,7 @@ DEMO_USERS = [
     "central.reviewer",
     "sysadmin",
     "dpo",
+    "regional.north",
 ]
 PER_NAME = 2  # pages of one URL name opened per user (case 1, case 2: same template)
 # Not pages: they end the session or change something on a GET.

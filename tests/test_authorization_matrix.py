@@ -1,7 +1,8 @@
 """Who may reach what: every endpoint of the URL configuration, HTML and API, against every
 persona (own office, another province, the shelter, the central division, a sysadmin, a person
 granted one case, a person whose grant has expired, a partner agency's officer the case is
-shared with: its partner pages only, never the case's own addresses).
+shared with: its partner pages only, never the case's own addresses; the data protection
+officer; a regional officer whose office covers the case's province: its figures, no case).
 
 The list of endpoints is read from the URL configuration: a new endpoint without a rule here
 fails the suite. For each endpoint the rule names the personas who may succeed; everyone else
@@ -64,6 +65,7 @@ PERSONAS = [
     "expired",
     "partner",
     "dpo",
+    "regional",
 ]
 PROVINCIAL = {"owner", "supervisor", "other"}
 OWN_OFFICE = {"owner", "supervisor"}
@@ -185,13 +187,19 @@ RULES = {
     "audit:search": ("get", {"central"}),
     "audit:export": ("get", {"central"}),
     "reports:dashboard": ("get", {"supervisor", "director", "central"}),
-    "insights:stage_times": ("get", {"supervisor", "director", "central"}),
-    "insights:stage_cases": ("get", {"supervisor", "director", "central"}),
-    "insights:blockers": ("get", {"supervisor", "director", "central"}),
+    # A regional officer's figures count its provinces' cases; its drill-down lists none of
+    # them (none is granted to it here: tests/test_insights_regional.py).
+    "insights:regional": ("get", {"regional"}),
+    "insights:stage_times": ("get", {"supervisor", "director", "central", "regional"}),
+    "insights:stage_cases": ("get", {"supervisor", "director", "central", "regional"}),
+    "insights:blockers": ("get", {"supervisor", "director", "central", "regional"}),
     # Said by the offices (and the shelter) the record waits on: the screening's office here;
     # the referral's sender and its receiving shelter for the end of a wait.
     "insights:blocker_start": ("post", OWN_OFFICE),
     "insights:blocker_end": ("post", {"owner", "supervisor", "director"}),
+    "api:blocker-list": ("get", EVERYONE),  # each the blockers of their cases, or none
+    "api:blocker-detail": ("get", SEES_REFERRAL),  # the world's blocker holds up its referral
+    "api:blocker-end": ("post", {"owner", "supervisor", "director"}),
     "reports:annual": ("get", {"central"}),
     "reports:annual_export": ("get", {"central"}),
     "reports:anonymised_export": ("get", {"central"}),
@@ -357,7 +365,7 @@ RULES = {
     "api:token": None,
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
-    "api:stage_times": ("get", {"supervisor", "director", "central"}),
+    "api:stage_times": ("get", {"supervisor", "director", "central", "regional"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
     "api:schema": ("get", EVERYONE),
@@ -419,6 +427,7 @@ def world(
     central_reviewer,
     sysadmin,
     data_protection_officer,
+    regional_officer,
     settings,
     tmp_path,
 ):
@@ -569,6 +578,7 @@ def world(
         "expired": expired,
         "partner": partner,
         "dpo": data_protection_officer,
+        "regional": regional_officer,
     }
     args = {
         "case_id": private.pk,
@@ -625,6 +635,7 @@ def world(
         "export": export_job.pk,
         "webhook": endpoint.pk,
         "shared": private.pk,
+        "blocker": blocker.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},
@@ -693,6 +704,7 @@ SEES = {
     "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},
     "insights:blocker_start": SEES_PRIVATE_CASE,
     "insights:blocker_end": SEES_REFERRAL,
+    "api:blocker-end": SEES_REFERRAL,
     **{
         name: {"owner", "supervisor", "director", "staff", "central"}
         for name in RULES
