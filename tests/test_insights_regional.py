@@ -16,6 +16,7 @@ from accounts.selectors import covered_provinces
 from cases import services as cases
 from insights import services
 from insights.figures import Filters, stage_figures
+from insights.spans import count_stage_spans
 from nrm.menu import bar
 from sla.models import Deadline
 from sla.selectors import compliance_by_province
@@ -38,6 +39,7 @@ def decided(worker, **person):
     cases.screening_decide(
         screening_id=screening.pk, actor=worker, outcome="victim_trafficking", reason="r"
     )
+    count_stage_spans()  # as beat does every ten minutes
     return screening
 
 
