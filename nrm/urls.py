@@ -9,6 +9,7 @@ from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from insights.api import StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
+from lessons.api import LessonViewSet
 from notifications.api import NotificationViewSet
 from outcomes.api import OutcomeViewSet
 from partners.api import PlanTaskViewSet
@@ -36,6 +37,7 @@ router.register("prosecutions", ProsecutionViewSet, basename="prosecution")
 router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("lessons", LessonViewSet, basename="lesson")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
@@ -68,6 +70,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("insights/", include("insights.urls")),
     path("privacy/", include("privacy.urls")),
+    path("lessons/", include("lessons.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("sso/", include("sso.urls")),
