@@ -159,7 +159,8 @@ def _move(lesson: Lesson, actor: User, to: str) -> None:
     lesson.status = to
 
 
-def _tell_raisers(event: str, lesson: Lesson, actor: User) -> None:
+def _announce(event: str, lesson: Lesson, actor: User) -> None:
+    """Tell who raised the item and who face it too (Audience.LESSON_RAISERS) of `event`."""
     announce(
         event,
         to={Audience.LESSON_RAISERS: raiser_and_endorsers(lesson)},
@@ -179,7 +180,7 @@ def lesson_consider(*, actor: User, lesson_id: int) -> Lesson:
     lesson = _locked(lesson_id)
     _move(lesson, actor, LessonStatus.UNDER_CONSIDERATION)
     lesson.save(update_fields=["status", "updated_at"])
-    _tell_raisers("lesson.considered", lesson, actor)
+    _announce("lesson.considered", lesson, actor)
     return lesson
 
 
@@ -254,7 +255,7 @@ def lesson_answer(
     lesson.save(update_fields=["status", "decision", "decided_by", "decided_at", "updated_at"])
     for action in actions:
         _action_add(lesson, actor, **action)
-    _tell_raisers("lesson.answered", lesson, actor)
+    _announce("lesson.answered", lesson, actor)
     return lesson
 
 
@@ -332,5 +333,5 @@ def lesson_close(*, actor: User, lesson_id: int) -> Lesson:
     _move(lesson, actor, LessonStatus.CLOSED)
     lesson.closed_at = timezone.now()
     lesson.save(update_fields=["status", "closed_at", "updated_at"])
-    _tell_raisers("lesson.closed", lesson, actor)
+    _announce("lesson.closed", lesson, actor)
     return lesson
