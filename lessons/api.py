@@ -23,7 +23,7 @@ ERRORS = {
 }
 
 
-class EndorsementSerializer(serializers.ModelSerializer):
+class LessonEndorsementSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -32,7 +32,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class LessonActionSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -62,8 +62,8 @@ class LessonSerializer(serializers.ModelSerializer):
     other_case_count = serializers.IntegerField(
         source="linked.hidden", read_only=True, help_text="Linked cases the caller may not see"
     )
-    endorsements = EndorsementSerializer(many=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True)
+    endorsements = LessonEndorsementSerializer(many=True, read_only=True)
+    actions = LessonActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Lesson
@@ -90,7 +90,7 @@ class LessonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RaiseSerializer(serializers.Serializer):
+class LessonRaiseSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     topic = serializers.ChoiceField(choices=Topic.choices)
     what_happened = serializers.CharField(max_length=5000)
@@ -103,11 +103,11 @@ class RaiseSerializer(serializers.Serializer):
     )
 
 
-class EndorseSerializer(serializers.Serializer):
+class LessonEndorseSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class NewActionSerializer(serializers.Serializer):
+class LessonNewActionSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     organisation = serializers.SlugRelatedField(
         slug_field="code",
@@ -121,12 +121,12 @@ class NewActionSerializer(serializers.Serializer):
         self.fields["organisation"].queryset = action_organisations()
 
 
-class AnswerSerializer(serializers.Serializer):
+class LessonAnswerSerializer(serializers.Serializer):
     decision = serializers.CharField(allow_blank=True, max_length=5000)
-    actions = NewActionSerializer(many=True, required=False, default=list, max_length=50)
+    actions = LessonNewActionSerializer(many=True, required=False, default=list, max_length=50)
 
 
-class DoneSerializer(serializers.Serializer):
+class LessonDoneSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, max_length=2000)
 
 
@@ -161,18 +161,18 @@ class LessonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def retrieve(self, request, *args, **kwargs):
         return self._answer(self.get_object().pk)
 
-    @extend_schema(request=RaiseSerializer, responses={201: LessonSerializer, **ERRORS})
+    @extend_schema(request=LessonRaiseSerializer, responses={201: LessonSerializer, **ERRORS})
     def create(self, request):
-        body = RaiseSerializer(data=request.data)
+        body = LessonRaiseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         lesson = services.lesson_raise(actor=request.user, **body.validated_data)
         return self._answer(lesson.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=EndorseSerializer, responses={200: LessonSerializer, **ERRORS})
+    @extend_schema(request=LessonEndorseSerializer, responses={200: LessonSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def endorse(self, request, pk=None):
         lesson = self.get_object()
-        body = EndorseSerializer(data=request.data)
+        body = LessonEndorseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.lesson_endorse(actor=request.user, lesson_id=lesson.pk, **body.validated_data)
         return self._answer(lesson.pk)
@@ -184,27 +184,29 @@ class LessonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.lesson_consider(actor=request.user, lesson_id=lesson.pk)
         return self._answer(lesson.pk)
 
-    @extend_schema(request=AnswerSerializer, responses={200: LessonSerializer, **ERRORS})
+    @extend_schema(request=LessonAnswerSerializer, responses={200: LessonSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         lesson = self.get_object()
-        body = AnswerSerializer(data=request.data)
+        body = LessonAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.lesson_answer(actor=request.user, lesson_id=lesson.pk, **body.validated_data)
         return self._answer(lesson.pk)
 
-    @extend_schema(request=NewActionSerializer, responses={201: ActionSerializer, **ERRORS})
+    @extend_schema(
+        request=LessonNewActionSerializer, responses={201: LessonActionSerializer, **ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def actions(self, request, pk=None):
         lesson = self.get_object()
-        body = NewActionSerializer(data=request.data)
+        body = LessonNewActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         added = services.lesson_action_add(
             actor=request.user, lesson_id=lesson.pk, **body.validated_data
         )
-        return Response(ActionSerializer(added).data, status=status.HTTP_201_CREATED)
+        return Response(LessonActionSerializer(added).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DoneSerializer, responses={200: ActionSerializer, **ERRORS})
+    @extend_schema(request=LessonDoneSerializer, responses={200: LessonActionSerializer, **ERRORS})
     @action(
         detail=True,
         methods=["post"],
@@ -216,12 +218,12 @@ class LessonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         item = selectors.lesson_action_get_visible(user=request.user, action_id=action_id)
         if item.lesson_id != lesson.pk:
             raise Http404
-        body = DoneSerializer(data=request.data)
+        body = LessonDoneSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         done = services.lesson_action_done(
             actor=request.user, action_id=item.pk, **body.validated_data
         )
-        return Response(ActionSerializer(done).data)
+        return Response(LessonActionSerializer(done).data)
 
     @extend_schema(request=None, responses={200: LessonSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
