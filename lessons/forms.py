@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from core.forms import DateInput, StyledFormMixin, TypeAheadSelect
@@ -18,7 +19,9 @@ class LessonForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Issue"), max_length=200)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     what_happened = forms.CharField(
-        label=_("What happened"), max_length=5000, widget=forms.Textarea({"rows": 4})
+        label=pgettext_lazy("lesson", "What happened"),
+        max_length=5000,
+        widget=forms.Textarea({"rows": 4}),
     )
     days_lost = forms.IntegerField(
         label=_("Time it costs (days)"),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
@@ -59,7 +59,7 @@ def lesson_columns() -> list[Column]:
     detail = url_for_pk("lessons:detail")
     return [
         Column(
-            _("Number"),
+            pgettext("reference", "Number"),
             (),
             lambda lesson: lesson.number,
             lambda lesson: format_html('<a href="{}">{}</a>', detail(lesson.pk), lesson.number),
@@ -71,8 +71,8 @@ def lesson_columns() -> list[Column]:
                lambda lesson: lesson.organisation.name),
         Column(_("Raised on"), ("raised_at",),
                lambda lesson: timezone.localtime(lesson.raised_at).date(), nowrap=True),
-        Column(_("What happened"), ("what_happened",), lambda lesson: lesson.what_happened,
-               on_page=False),
+        Column(pgettext("lesson", "What happened"), ("what_happened",),
+               lambda lesson: lesson.what_happened, on_page=False),
         Column(_("Time it costs (days)"), ("days_lost",), lambda lesson: lesson.days_lost),
         Column(_("What we propose"), ("proposal",), lambda lesson: lesson.proposal,
                on_page=False),
@@ -115,6 +115,7 @@ def lesson_list(request):
         "lessons/list.html",
         columns=lesson_columns(),
         prepare=_prepare(request.user),
+        live_count=True,  # a short register, whose new items an office looks for at once
         may_export=may_export(request.user),
         may_raise=can_raise(request.user),
     )
@@ -178,7 +179,9 @@ def lesson_detail(request, lesson_id):
             "may_answer": central
             and lesson.status in (LessonStatus.RAISED, LessonStatus.UNDER_CONSIDERATION),
             "may_add_action": central and lesson.status in ACTIONABLE_STATES,
-            "may_close": central and lesson.status == LessonStatus.ANSWERED,
+            "may_close": central
+            and lesson.status == LessonStatus.ANSWERED
+            and all(action.status == ActionStatus.DONE for action in actions),
             "endorse_form": EndorseForm(),
             "answer_form": AnswerForm(),
             "action_form": ActionForm(),
