@@ -15,13 +15,14 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from audit.models import AuditEvent
 from core.domain import ActionForbidden, TransitionNotAllowed
 from lessons import services
 from lessons.models import Lesson
 from lessons.workflow import ActionStatus, LessonStatus
 from notifications.models import Notification
+from nrm.menu import DropDown, bar
 from sla.models import Clock, Deadline
 from sla.selectors import running_deadlines_of
 from sla.sweep import sweep
@@ -312,3 +313,16 @@ def test_the_api_raises_answers_and_marks_an_action_done(
     assert done.status_code == 200 and done.json()["status"] == "done"
     listed = api.get(reverse("api:lesson-list")).json()["results"]
     assert [item["id"] for item in listed] == [pk]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_office_finds_the_register_in_its_menu_and_no_one_else(role):
+    """The offices, the shelters and the central division read the register from the lists'
+    menu; a sysadmin, the data protection officer and a partner agency have no work there."""
+    entries = [
+        entry
+        for item in bar(role)
+        for entry in (item.entries if isinstance(item, DropDown) else [item])
+    ]
+    shown = "lessons:list" in [entry.url_name for entry in entries]
+    assert shown == (role not in (Role.SYSADMIN, Role.DATA_PROTECTION_OFFICER, Role.PARTNER))
