@@ -326,3 +326,22 @@ def test_every_office_finds_the_register_in_its_menu_and_no_one_else(role):
     ]
     shown = "lessons:list" in [entry.url_name for entry in entries]
     assert shown == (role not in (Role.SYSADMIN, Role.DATA_PROTECTION_OFFICER, Role.PARTNER))
+
+
+def test_the_owning_office_sees_its_action_among_its_deadlines(
+    client, worker_tak, supervisor_chiangmai, central_reviewer
+):
+    lesson = _raise(worker_tak)
+    services.lesson_consider(actor=central_reviewer, lesson_id=lesson.pk)
+    action = services.lesson_action_add(
+        actor=central_reviewer,
+        lesson_id=lesson.pk,
+        organisation=_organisation("pso-50"),
+        title="ส่งรายชื่อล่าม",
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    client.force_login(supervisor_chiangmai)
+    mine = client.get(reverse("sla:mine")).content.decode()
+    assert lesson.number in mine and action.get_absolute_url() in mine
+    client.force_login(worker_tak)  # the raiser's office owns no action
+    assert lesson.number not in client.get(reverse("sla:mine")).content.decode()
