@@ -118,7 +118,12 @@ class Endorsement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.lesson.number} · {self.organisation}"
+        return f"{self.number} · {self.organisation}"
+
+    @property
+    def number(self) -> str:
+        """The item's number, read without loading the item (the audit log names it so)."""
+        return f"LL-{self.lesson_id}"
 
 
 class LessonAction(models.Model):
@@ -155,7 +160,7 @@ class LessonAction(models.Model):
         indexes = [models.Index(fields=["organisation", "status"], name="lesson_action_owner_idx")]
 
     def __str__(self):
-        return f"{self.lesson.number} · {self.title}"
+        return f"{self.number} · {self.title}"
 
     def get_absolute_url(self) -> str:
         return self.lesson.get_absolute_url() + f"#action-{self.pk}"

@@ -345,3 +345,22 @@ def test_the_owning_office_sees_its_action_among_its_deadlines(
     assert lesson.number in mine and action.get_absolute_url() in mine
     client.force_login(worker_tak)  # the raiser's office owns no action
     assert lesson.number not in client.get(reverse("sla:mine")).content.decode()
+
+
+def test_the_audit_log_names_the_registers_records_by_the_items_number(
+    client, worker_chiangmai, worker_tak, central_reviewer
+):
+    lesson = _raise(worker_chiangmai)
+    services.lesson_endorse(actor=worker_tak, lesson_id=lesson.pk)
+    services.lesson_consider(actor=central_reviewer, lesson_id=lesson.pk)
+    services.lesson_action_add(
+        actor=central_reviewer,
+        lesson_id=lesson.pk,
+        organisation=_organisation("pso-63"),
+        title="ส่งรายชื่อล่าม",
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    client.force_login(central_reviewer)
+    page = client.get(reverse("audit:search")).content.decode()
+    assert page.count(lesson.number) >= 4  # raised, endorsed, considered, the action
+    assert "ส่งรายชื่อล่าม" in page
