@@ -63,6 +63,20 @@ class Audience(models.TextChoices):
         "data_protection",
         _("The data protection officers of the central division"),
     )
+    LESSON_RAISERS = (
+        "lesson_raisers",
+        _(
+            "Who raised an item of the lessons-learned register, and who added that they face "
+            "it too"
+        ),
+    )
+    ACTION_OWNERS = (
+        "action_owners",
+        _(
+            "The organisation that owns an action on the lessons-learned register: its members "
+            "who act on the action's clock (sla.models.CLOCK_ACTORS)"
+        ),
+    )
     CLOCK_HOLDERS = (
         "clock_holders",
         _("Who acts on the clock in the organisation that holds it (sla.models.CLOCK_ACTORS)"),
@@ -90,6 +104,7 @@ class Topic(models.TextChoices):
     PLAN = "plan", _("Plans across agencies")
     BLOCKER = "blocker", _("Records waiting, and why")
     PRIVACY = "privacy", _("Personal data protection")
+    LESSON = "lesson", _("Lessons learned")
 
 
 @dataclass(frozen=True)
@@ -305,6 +320,28 @@ EVENTS: dict[str, Rule] = {
     "privacy.break_glass_reviewed": nobody(_("The officer records the review on the list.")),
     "privacy.retention_anonymised": nobody(
         _("A scheduled job; its runs are listed for the data protection officer.")
+    ),
+    # The lessons-learned register (lessons): the offices' issues and the centre's answers
+    "lesson.raised": Rule(
+        (A.CENTRAL,), _("Lessons learned: issue {number} was raised and waits for your answer")
+    ),
+    "lesson.endorsed": nobody(_("The item shows who faces it too; the centre reads it there.")),
+    "lesson.considered": Rule(
+        (A.LESSON_RAISERS,),
+        _("Lessons learned: the central division is considering issue {number}"),
+    ),
+    "lesson.answered": Rule(
+        (A.LESSON_RAISERS,), _("Lessons learned: the central division answered issue {number}")
+    ),
+    "lesson.action_assigned": Rule(
+        (A.ACTION_OWNERS,),
+        _("Lessons learned: an action on issue {number} for your organisation, due {due}"),
+    ),
+    "lesson.action_done": Rule(
+        (A.CENTRAL,), _("Lessons learned: an action on issue {number} is done")
+    ),
+    "lesson.closed": Rule(
+        (A.LESSON_RAISERS,), _("Lessons learned: issue {number} is closed, its actions done")
     ),
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "justice",
     "partners",
     "insights",
+    "lessons",
     "webhooks",
     "sso",
     "privacy",

@@ -16,6 +16,7 @@ from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from exports.api import ExportJobViewSet
 from insights.api import BlockerViewSet, StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
+from lessons.api import LessonViewSet
 from notifications.api import NotificationViewSet, PreferenceView
 from outcomes.api import OutcomeViewSet
 from partners.api import PlanTaskViewSet, SharedCaseViewSet
@@ -62,6 +63,7 @@ router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
 router.register("partners/cases", SharedCaseViewSet, basename="shared-case")
 router.register("blockers", BlockerViewSet, basename="blocker")
+router.register("lessons", LessonViewSet, basename="lesson")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("privacy/breaches", BreachViewSet, basename="breach")
 router.register("privacy/requests", SubjectRequestViewSet, basename="subject-request")
@@ -121,6 +123,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("insights/", include("insights.urls")),
     path("privacy/", include("privacy.urls")),
+    path("lessons/", include("lessons.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("sso/", include("sso.urls")),

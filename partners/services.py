@@ -17,7 +17,7 @@ from core.dates import format_date
 from core.domain import ensure, ensure_transition
 from notifications.matrix import Audience, announce
 from sla.models import Clock
-from sla.services import deadline_cancel, deadline_close, deadline_open
+from sla.services import deadline_cancel, deadline_close, deadline_open, end_of_day
 
 from .models import PlanTask
 from .permissions import can_plan, can_update_task
@@ -27,11 +27,6 @@ from .workflow import OPEN_TASK_STATES, TASK_TRANSITIONS, TaskStatus
 # Rendered in each recipient's language when the notification is written.
 lazy_format_date = lazy(format_date, str)
 lazy_name = lazy(lambda organisation: organisation.name, str)
-
-
-def _end_of_day(day: dt.date) -> dt.datetime:
-    """The task is due by the end of its day, in Thailand's time."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def _on_the_case(case: Case, organisation: Organisation) -> bool:
@@ -80,7 +75,7 @@ def plan_task_add(
         obj=task,
         organisation=organisation,
         start=timezone.now(),
-        due_at=_end_of_day(due_on),
+        due_at=end_of_day(due_on),
     )
     audit_record(
         action=AuditEvent.Action.CREATE,

@@ -38,6 +38,7 @@ class Clock(models.TextChoices):
     PLAN_TASK = "plan_task", _("Task on a case's plan across agencies")
     BREACH_REPORT = "breach_report", _("Report of a personal data breach (PDPA s.37(4))")
     SUBJECT_REQUEST = "subject_request", _("Answer to a data subject's request (PDPA s.30)")
+    LESSON_ACTION = "lesson_action", _("Action on a lesson learned")
 
 
 _PROVINCIAL = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
@@ -67,6 +68,14 @@ CLOCK_ACTORS = {
     # privacy: the data protection officer of the central division answers both.
     Clock.BREACH_REPORT: (Role.DATA_PROTECTION_OFFICER,),
     Clock.SUBJECT_REQUEST: (Role.DATA_PROTECTION_OFFICER,),
+    # lessons: the organisation that owns an action the central division gave on the register.
+    Clock.LESSON_ACTION: (
+        *_PROVINCIAL,
+        Role.SHELTER_DIRECTOR,
+        Role.SHELTER_STAFF,
+        Role.CENTRAL_REVIEWER,
+        Role.REGIONAL_OFFICER,
+    ),
 }
 
 

@@ -47,6 +47,11 @@ def add_duration(
     raise ValueError(f"unknown unit {unit!r}")
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The end of `day` in Thailand's time: when a task given with a due date falls due."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
 def due_at_for(*, clock: str, start: dt.datetime) -> dt.datetime:
     """When a clock started at `start` falls due, by the rule in force now."""
     policy = ClockPolicy.objects.get(clock=clock)

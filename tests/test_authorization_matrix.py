@@ -29,6 +29,7 @@ from cases.models import AccessGrant, IntakeBatch
 from exports import services as exports
 from insights import services as insights
 from justice import services as justice
+from lessons import services as lessons
 from notifications.services import Message, notify_many
 from outcomes.models import Outcome
 from partners.services import plan_task_add
@@ -78,6 +79,11 @@ NOT_PARTNER = set(PERSONAS) - {"partner"}
 EXPORTERS = {"supervisor", "director", "central"}  # accountable for the personal data they take
 EVERYONE = set(PERSONAS)
 PRIVACY_READERS = {"dpo", "central"}  # the data protection register (privacy.permissions)
+# Every office reads the lessons-learned register (a regional office too); not a sysadmin,
+# the officer or a partner.
+REGISTER_READERS = PROVINCIAL | SHELTER | {"central", "regional"}
+# Another office or shelter than the one that raised the world's item says it faces it too.
+ENDORSERS = {"other", "director", "staff", "regional"}
 
 # name: (method, personas who may succeed). None: not checked here (public, or sign-in flow).
 RULES = {
@@ -383,6 +389,26 @@ RULES = {
     "api:shared-case-detail": ("get", {"partner"}),
     "api:shared-case-document": ("get", set()),  # the police officer is not shown the documents
     "api:stage_cases": ("get", {"supervisor", "director", "central"}),
+    # The lessons-learned register (issue 20): every office reads it; the offices and shelters
+    # raise and endorse, the central division answers, an action's owner marks it done.
+    "lessons:list": ("get", REGISTER_READERS),
+    "lessons:export": ("get", EXPORTERS),
+    "lessons:new": ("get", REGISTER_READERS),
+    "lessons:detail": ("get", REGISTER_READERS),
+    "lessons:endorse": ("post", ENDORSERS),
+    "lessons:consider": ("post", {"central"}),
+    "lessons:answer": ("post", {"central"}),
+    "lessons:action_add": ("post", {"central"}),
+    "lessons:close": ("post", {"central"}),
+    "lessons:action_done": ("post", {"director", "staff"}),  # the shelter owns the action
+    "api:lesson-list": ("get", EVERYONE),  # the register, or nothing
+    "api:lesson-detail": ("get", REGISTER_READERS),
+    "api:lesson-endorse": ("post", ENDORSERS),
+    "api:lesson-consider": ("post", {"central"}),
+    "api:lesson-answer": ("post", {"central"}),
+    "api:lesson-actions": ("post", {"central"}),
+    "api:lesson-close": ("post", {"central"}),
+    "api:lesson-action-done": ("post", {"director", "staff"}),
     "healthz": None,
     "readyz": None,
     # A bearer token from the environment, not a user's session (tests/test_metrics.py).
@@ -561,6 +587,17 @@ def world(
         received_at=timezone.now(),
         received_by=central_reviewer.membership.organisation,
     )
+    lesson = lessons.lesson_raise(
+        actor=worker_chiangmai, title="ไม่มีล่าม", topic="interpreters", what_happened="รอล่าม"
+    )
+    lessons.lesson_consider(actor=central_reviewer, lesson_id=lesson.pk)
+    lesson_action = lessons.lesson_action_add(
+        actor=central_reviewer,
+        lesson_id=lesson.pk,
+        organisation=kredtrakarn,
+        title="สำรวจเตียง",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+    )
     glass = privacy.break_glass_open(  # on a case of Tak that no rule here reads
         actor=supervisor_chiangmai,
         case_number=register_case(worker_tak, name_th="อื่น").number,
@@ -614,6 +651,8 @@ def world(
         "request_id": subject_request.pk,
         "step": "verify",
         "glass_id": glass.pk,
+        "lesson_id": lesson.pk,
+        "action_id": lesson_action.pk,
     }
     api_objects = {
         "person": private.person_id,
@@ -636,6 +675,7 @@ def world(
         "webhook": endpoint.pk,
         "shared": private.pk,
         "blocker": blocker.pk,
+        "lesson": lesson.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},
@@ -650,6 +690,20 @@ def world(
             "consent_now": True,
         },
         "api:placement-discharge": {"reason": "left"},
+        "lessons:answer": {"decision": "ทำบัญชีล่ามกลาง"},
+        "api:lesson-answer": {"decision": "ทำบัญชีล่ามกลาง"},
+        "lessons:action_done": {"note": "สำรวจแล้ว"},
+        "api:lesson-action-done": {"note": "สำรวจแล้ว"},
+        "lessons:action_add": {
+            "title": "ออกหนังสือเวียน",
+            "organisation": str(kredtrakarn.pk),
+            "due_on": "2099-01-01",
+        },
+        "api:lesson-actions": {
+            "title": "ออกหนังสือเวียน",
+            "organisation": "central",
+            "due_on": "2099-01-01",
+        },
     }
     return personas, args, api_objects, bodies
 
@@ -703,6 +757,11 @@ SEES = {
     "partners:task_move": SEES_PRIVATE_CASE | {"partner"},
     "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},
     "insights:blocker_start": SEES_PRIVATE_CASE,
+    **{
+        name: REGISTER_READERS
+        for name, rule in RULES.items()
+        if name.startswith(("lessons:", "api:lesson-")) and rule[0] == "post"
+    },
     "insights:blocker_end": SEES_REFERRAL,
     "api:blocker-end": SEES_REFERRAL,
     **{

@@ -621,7 +621,49 @@ SCENARIOS = {
     "privacy.break_glass": _break_glass,
     "privacy.break_glass_reviewed": lambda p: _break_glass(p, review=True),
     "privacy.retention_anonymised": lambda p: privacy.retention_run(dry_run=False) and {},
+    "lesson.raised": lambda p: _lesson(p, "raised"),
+    "lesson.endorsed": lambda p: _lesson(p, "endorsed"),
+    "lesson.considered": lambda p: _lesson(p, "considered"),
+    "lesson.answered": lambda p: _lesson(p, "answered"),
+    "lesson.action_assigned": lambda p: _lesson(p, "action_assigned"),
+    "lesson.action_done": lambda p: _lesson(p, "action_done"),
+    "lesson.closed": lambda p: _lesson(p, "closed"),
 }
+
+
+def _lesson(p, step):
+    """An issue the Chiang Mai worker raised on the lessons-learned register, which the Tak
+    office faces too, taken as far as `step`."""
+    from lessons import services as lessons
+
+    lesson = lessons.lesson_raise(
+        actor=p.worker, title="ไม่มีล่าม", topic="interpreters", what_happened="รอล่ามสองวัน"
+    )
+    if step == "raised":
+        return {A.CENTRAL: everyone_central(p)}
+    lessons.lesson_endorse(actor=p.tak, lesson_id=lesson.pk)
+    raisers = {A.LESSON_RAISERS: {p.worker, p.tak}}
+    if step == "endorsed":
+        return {}
+    if step == "considered":
+        lessons.lesson_consider(actor=p.central, lesson_id=lesson.pk)
+        return raisers
+    due = timezone.localdate() + dt.timedelta(days=10)
+    owner = Organisation.objects.get(code="pso-50")
+    action = {"organisation": owner, "title": "ส่งรายชื่อล่าม", "due_on": due}
+    lessons.lesson_answer(
+        actor=p.central, lesson_id=lesson.pk, decision="ทำบัญชีล่ามกลาง", actions=[action]
+    )
+    if step == "answered":
+        return raisers
+    if step == "action_assigned":
+        return {A.ACTION_OWNERS: {p.worker, p.supervisor}}
+    [added] = lesson.actions.all()
+    lessons.lesson_action_done(actor=p.supervisor, action_id=added.pk, note="ส่งแล้ว")
+    if step == "action_done":
+        return {A.CENTRAL: everyone_central(p)}
+    lessons.lesson_close(actor=p.central2, lesson_id=lesson.pk)
+    return raisers
 
 
 def _blocker(p, end=False):

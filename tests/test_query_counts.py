@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import Organisation
 from cases import services as cases
 from cases.models import Case
+from lessons import services as lessons
 from notifications.models import Notification
 from referrals import services as referrals
 from tests.factories import admission, register_case
@@ -81,6 +82,11 @@ BUDGETS = {
     ("reviewer", "/api/v1/referrals/", None): 5,
     ("reviewer", "/api/v1/reports/dashboard/", None): 21,
     ("reviewer", "/api/v1/deadlines/board/", None): 8,
+    # The lessons-learned register: the cases each item names, as the reader may know them.
+    ("worker", "lessons:list", None): 10,
+    ("reviewer", "lessons:list", None): 9,
+    ("director", "lessons:detail", "lesson"): 10,
+    ("worker", "/api/v1/lessons/", None): 9,
 }
 
 
@@ -119,6 +125,14 @@ class Data:
         self.first.setdefault("screening", screening.pk)
         self.first.setdefault("referral", referral.pk)
         self.first.setdefault("placement", placement.pk)
+        lesson = lessons.lesson_raise(
+            actor=worker,
+            title=f"ประเด็น {index}",
+            topic="referral",
+            what_happened="รอ",
+            case_numbers=[case.number],
+        )
+        self.first.setdefault("lesson", lesson.pk)
         # The first case's own history grows too: notes, more referrals (one open referral per
         # receiving office: each to another office), its timeline.
         first = Case.objects.get(pk=self.first["case"])

@@ -55,6 +55,19 @@ class TestTheSeededDemo:
         call_command("seed_demo")  # idempotent
         assert Repatriation.objects.count() == 3
 
+    def test_the_demo_shows_the_lessons_learned_register_raised_and_answered(self, settings):
+        """Issue 20: an issue answered with actions (one done), another waiting for the centre."""
+        from lessons.models import Lesson
+
+        states = dict(Lesson.objects.values_list("organisation__code", "status"))
+        assert states == {"pso-63": "answered", "shelter-kredtrakarn": "raised"}
+        answered = Lesson.objects.get(status="answered")
+        assert sorted(answered.actions.values_list("status", flat=True)) == ["done", "open"]
+        assert answered.endorsements.count() == 1 and answered.cases.exists()
+        settings.DEBUG = True
+        call_command("seed_demo")  # idempotent
+        assert Lesson.objects.count() == 2
+
     def test_seed_demo_is_idempotent(self, settings):
         settings.DEBUG = True
         call_command("seed_demo")  # the second time

@@ -22,6 +22,7 @@ from cases.filters import CaseFilter
 from core.dates import format_date, parse_date
 from core.lists import Column, labels
 from justice.filters import ClaimFilter, ProsecutionFilter
+from lessons.filters import LessonFilter
 from outcomes.filters import OutcomeFilter
 from referrals.filters import ReferralFilter
 from repatriation.filters import RepatriationFilter
@@ -58,6 +59,7 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
     "partner_cases": (gettext_lazy("Cases shared with a partner agency"), "partners:home", None),
     "stage cases": (gettext_lazy("Cases behind a stage time"), None, None),
     "transfers-abroad": (gettext_lazy("Transfers abroad"), "privacy:transfers", None),
+    "lessons": (gettext_lazy("Lessons-learned register"), "lessons:list", LessonFilter),
 }
 
 # The reports taken away in a file (reports/views.py), by the name they log.

@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.selectors import case_list_visible_to, person_list_visible_to
 from core.dates import format_date, format_datetime
+from lessons.models import Endorsement, Lesson, LessonAction
 from partners.models import PlanTask
 from referrals.models import Referral
 from repatriation.models import CounterpartAgency, DataTransfer, Repatriation
@@ -147,6 +148,10 @@ KINDS: dict[type[models.Model], RecordKind] = {
         detail=lambda task: f"{task.organisation.name} · {task.get_status_display()}",
         url=lambda task: task.get_absolute_url(),
     ),
+    # The lessons-learned register holds no person: its records are named by the item's number.
+    Lesson: RecordKind(detail=str),
+    LessonAction: RecordKind(detail=str),
+    Endorsement: RecordKind(related=("organisation",), detail=str),
     Operation: RecordKind(detail=lambda operation: operation.name),
     IntakeBatch: RecordKind(related=("operation",), detail=str),
     User: RecordKind(detail=_user_name),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from devdata.demo_cases import seed_demo_cases
 from devdata.demo_justice import seed_demo_justice
+from devdata.demo_lessons import seed_demo_lessons
 from devdata.demo_outcomes import seed_demo_outcomes
 from devdata.demo_partners import seed_demo_partners_on_a_case
 from devdata.demo_referrals import seed_demo_referrals
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo outcomes: {seed_demo_outcomes()} created.")
         self.stdout.write(f"Demo court cases: {seed_demo_justice()} created.")
         self.stdout.write(f"Demo shares with partner agencies: {seed_demo_partners_on_a_case()}.")
+        self.stdout.write(f"Demo lessons-learned items: {seed_demo_lessons()} raised.")
         self.stdout.write(f"Stage figures: {count_stage_spans()} rows counted.")
         self.stdout.write(f"Demo logins (password: {password}):")
         for user, _created in rows:
