@@ -29,6 +29,7 @@ LISTS = {
     "outcomes": "outcomes:export",
     "repatriations": "repatriation:export",
     "audit-log": "audit:export",
+    "lessons": "lessons:export",
 }
 
 ERRORS = {

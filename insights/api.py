@@ -18,6 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Role
 from accounts.permissions import has_role
 from audit.reads import record_list
 from core.api import VersionedMixin
@@ -27,7 +28,7 @@ from .dimensions import DIMENSIONS
 from .figures import stage_figures
 from .forms import StageFiltersForm
 from .models import RECORDS, Blocker, Reason
-from .selectors import blocker_list_visible_to, stage_cases_visible_to
+from .selectors import blocker_list_visible_to, regional_deadlines, stage_cases_visible_to
 from .spans import counted_at
 from .stages import STAGE_BY_KEY
 from .views import CASES_PER_PAGE, LIST_NAME, VIEWER_ROLES
@@ -150,6 +151,47 @@ class StageCasesView(generics.ListAPIView):
         cases = [row.case for row in page]  # the cases shown, not the counted rows
         record_list(cases, user=request.user, name=LIST_NAME, query=request.query_params.dict())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The province's code, or the clock")
+    label = serializers.CharField()
+    met = serializers.IntegerField(help_text="Ended in the period, met")
+    missed = serializers.IntegerField(help_text="Ended in the period, missed")
+    running = serializers.IntegerField(help_text="Running now, in time")
+    overdue = serializers.IntegerField(help_text="Running now, past due")
+    share = serializers.FloatField(allow_null=True, help_text="Percent met of those ended")
+
+
+class RegionalDeadlinesSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    provinces = ComplianceSerializer(many=True)
+    clocks = ComplianceSerializer(many=True)
+
+
+@extend_schema(
+    summary="A regional office's provinces: their deadlines met, missed and running",
+    parameters=FILTERS[:3],
+    responses={200: RegionalDeadlinesSerializer, 403: OpenApiResponse(description="Not regional")},
+)
+class RegionalDeadlinesView(APIView):
+    """The regional page's deadlines by province and by clock (counts only, no case named):
+    the stage figures and blockers of its provinces are /api/v1/insights/stage-times/ and
+    /api/v1/blockers/ for the same officer."""
+
+    def get(self, request):
+        if not has_role(request.user, Role.REGIONAL_OFFICER):
+            raise PermissionDenied
+        filters = _filters(request)
+        _provinces, (by_province, by_clock) = regional_deadlines(user=request.user, filters=filters)
+        data = {
+            "start": filters.start,
+            "end": filters.end,
+            "provinces": by_province,
+            "clocks": by_clock,
+        }
+        return Response(RegionalDeadlinesSerializer(data).data)
 
 
 BLOCKER_ERRORS = {

@@ -15,6 +15,7 @@ from cases.models import Case
 from cases.reference import language_name
 from cases.selectors import case_stays
 from referrals.selectors import referral_list_visible_to
+from sla.selectors import compliance_by_province
 
 from .dimensions import Dimension
 from .figures import Filters, counted_cases, midnight, stage_rows
@@ -145,3 +146,19 @@ def records_of_shown_case(case: Case, *, user) -> list[tuple[str, object]]:
         *(("referral", referral) for referral in referrals.select_related("to_organisation")),
         *(("placement", placement) for placement in case_stays(case)),
     ]
+
+
+def regional_deadlines(*, user, filters: Filters):
+    """A regional officer's provinces (the filters' one, or all it covers) and their deadlines
+    met, missed and running, by province and by clock (sla.selectors.compliance_by_province):
+    counts only, no case named."""
+    provinces = covered_provinces(user=user)
+    if filters.province is not None:
+        provinces = provinces.filter(pk=filters.province.pk)
+    provinces = list(provinces)
+    return provinces, compliance_by_province(
+        provinces=provinces,
+        start=midnight(filters.start),
+        end=midnight(filters.end + dt.timedelta(days=1)),
+        now=timezone.now(),
+    )

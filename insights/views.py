@@ -1,34 +1,30 @@
 """The stage-time pages. Thin: parse the filters, read the figures, render."""
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Region, Role
 from accounts.permissions import has_role, role_required
-from accounts.selectors import covered_provinces
 from audit.reads import record_list
 from cases.views.case_forms import form_on_demand
 from core.actions import perform
 from core.charts import chart_data
-from sla.selectors import compliance_by_province
 
 from . import services
 from .charts import compliance_chart, share_chart, stage_charts
-from .figures import Filters, midnight, stage_figures, time_lost
+from .figures import Filters, stage_figures, time_lost
 from .forms import BlockerForm, StageFiltersForm
 from .permissions import can_record_blocker, still_running
 from .selectors import (
     blocker_list_visible_to,
+    regional_deadlines,
     stage_cases_visible_to,
     top_blockers,
 )
@@ -111,15 +107,7 @@ def regional(request):
     form = StageFiltersForm.from_query(request.GET, user=request.user)
     period = form.filters()
     filters = Filters(start=period.start, end=period.end, province=period.province, by="province")
-    provinces = covered_provinces(user=request.user)
-    if filters.province is not None:
-        provinces = provinces.filter(pk=filters.province.pk)
-    by_province, by_clock = compliance_by_province(
-        provinces=list(provinces),
-        start=midnight(filters.start),
-        end=midnight(filters.end + dt.timedelta(days=1)),
-        now=timezone.now(),
-    )
+    provinces, (by_province, by_clock) = regional_deadlines(user=request.user, filters=filters)
     figures = stage_figures(user=request.user, filters=filters)
     charts = [
         compliance_chart(by_province, chart_id="deadlines", title=_("Deadlines met, by province")),

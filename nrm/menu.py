@@ -102,7 +102,7 @@ MENU = [
     Entry(_("Court cases"), "justice:prosecutions", WORKING, group=LISTS),
     Entry(_("Compensation claims"), "justice:claims", WORKING, group=LISTS),
     # Every office reads the register of lessons learned and the centre's answers (lessons).
-    Entry(_("Lessons learned"), "lessons:list", WORKING, "lessons-link", LISTS),
+    Entry(_("Lessons learned"), "lessons:list", WORKING | REGIONAL, "lessons-link", LISTS),
 ]
 
 # The user's own drop-down (under their name), below the account's own pages.

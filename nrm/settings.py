@@ -540,6 +540,7 @@ SPECTACULAR_SETTINGS = {
         "SubjectRequestKindEnum": "privacy.models.RequestKind",
         "SubjectRequestDecisionEnum": "privacy.models.Decision",
         "BlockerReasonEnum": "insights.models.Reason",
+        "InterfaceLanguageEnum": "nrm.settings.LANGUAGES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

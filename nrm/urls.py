@@ -14,7 +14,7 @@ from accounts.api import (
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from exports.api import ExportJobViewSet
-from insights.api import BlockerViewSet, StageCasesView, StageTimesView
+from insights.api import BlockerViewSet, RegionalDeadlinesView, StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from lessons.api import LessonViewSet
 from notifications.api import NotificationViewSet, PreferenceView
@@ -95,6 +95,11 @@ api_v1 = [
     ),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
     path("insights/stage-times/<slug:stage>/cases/", StageCasesView.as_view(), name="stage_cases"),
+    path(
+        "insights/regional/deadlines/",
+        RegionalDeadlinesView.as_view(),
+        name="regional_deadlines",
+    ),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),
     path("deadlines/mine/", MyDeadlinesView.as_view(), name="my_deadlines"),
     path("audit-log/", AuditLogView.as_view(), name="audit_log"),

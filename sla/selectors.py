@@ -207,7 +207,7 @@ def holiday_changes_withdrawn(*, year: int) -> QuerySet[HolidayChange]:
 
 @dataclass
 class Compliance:
-    """One province's (or one clock's) deadlines: those due in a period that ended met or
+    """One province's (or one clock's) deadlines: those that ended in a period, met or
     missed, and those running now, in time or past due."""
 
     key: str
@@ -228,11 +228,11 @@ def compliance_by_province(
     *, provinces, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> tuple[list[Compliance], list[Compliance]]:
     """The deadlines answered by the organisations of `provinces` (offices, shelters and
-    partners there), by province and by clock: met and missed of those due from `start` to
-    `end`, running in time and past due at `now`. Counts only: no case is named."""
+    partners there), by province and by clock: met and missed of those that ended from
+    `start` to `end`, running in time and past due at `now`. Counts only: no case is named."""
     rows = (
         Deadline.objects.filter(organisation__province__in=provinces)
-        .filter(Q(closed_at__isnull=True) | Q(due_at__gte=start, due_at__lt=end))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start, closed_at__lt=end))
         .order_by()
         .values("clock", province=F("organisation__province__code"))
         .annotate(

@@ -137,6 +137,21 @@ API_COUNTERPARTS = {
     "insights:blockers": ["GET /api/v1/blockers/"],
     "insights:blocker_start": ["POST /api/v1/blockers/"],
     "insights:blocker_end": ["POST /api/v1/blockers/{id}/end/"],
+    "insights:regional": [
+        "GET /api/v1/insights/regional/deadlines/",
+        "GET /api/v1/insights/stage-times/",
+        "GET /api/v1/blockers/",
+    ],
+    "lessons:list": ["GET /api/v1/lessons/"],
+    "lessons:new": ["POST /api/v1/lessons/"],
+    "lessons:detail": ["GET /api/v1/lessons/{id}/"],
+    "lessons:endorse": ["POST /api/v1/lessons/{id}/endorse/"],
+    "lessons:consider": ["POST /api/v1/lessons/{id}/consider/"],
+    "lessons:answer": ["POST /api/v1/lessons/{id}/answer/"],
+    "lessons:action_add": ["POST /api/v1/lessons/{id}/actions/"],
+    "lessons:action_done": ["POST /api/v1/lessons/{id}/actions/{action}/done/"],
+    "lessons:close": ["POST /api/v1/lessons/{id}/close/"],
+    "lessons:export": ["POST /api/v1/exports/"],
     "privacy:home": ["GET /api/v1/privacy/breaches/", "GET /api/v1/privacy/requests/"],
     "privacy:breaches": ["GET /api/v1/privacy/breaches/"],
     "privacy:breach_new": ["POST /api/v1/privacy/breaches/"],
@@ -227,9 +242,6 @@ BUILT_ELSEWHERE = {
     "shelters:movement_end",
     "sla:holidays",
     "sla:holiday_withdraw",
-    "insights:blockers",
-    "insights:blocker_start",
-    "insights:blocker_end",
 }
 
 # Addresses that are not pages of the product's work, and why they have no API counterpart.

@@ -372,6 +372,7 @@ RULES = {
     "api:me": ("get", EVERYONE),
     "api:dashboard": ("get", {"supervisor", "director", "central"}),
     "api:stage_times": ("get", {"supervisor", "director", "central", "regional"}),
+    "api:regional_deadlines": ("get", {"regional"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
     "api:schema": ("get", EVERYONE),

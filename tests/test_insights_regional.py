@@ -198,3 +198,19 @@ def test_the_deadlines_of_its_provinces_met_missed_and_running(
     assert (by_code["50"].met, by_code["50"].missed, by_code["50"].share) == (1, 0, 100.0)
     assert by_code["63"].running >= 1 and by_code["63"].overdue >= 1
     assert {row.key for row in clocks} >= {"identification"}
+
+
+def test_the_api_gives_the_regional_deadlines_to_the_regional_officer_only(
+    client, worker_chiangmai, worker_bangkok, regional_officer, central_reviewer
+):
+    decided(worker_chiangmai)
+    decided(worker_bangkok)  # another region's
+    client.force_login(regional_officer)
+    data = client.get(reverse("api:regional_deadlines")).json()
+    by_code = {row["key"]: row for row in data["provinces"]}
+    assert "10" not in by_code
+    assert (by_code["50"]["met"], by_code["50"]["share"]) == (1, 100.0)
+    assert "identification" in {row["key"] for row in data["clocks"]}
+    assert client.get(reverse("api:regional_deadlines"), {"province": "10"}).status_code == 400
+    client.force_login(central_reviewer)
+    assert client.get(reverse("api:regional_deadlines")).status_code == 403
