@@ -183,15 +183,11 @@ def person_merge(request, person_id):
     person = selectors.person_get_visible(user=request.user, person_id=person_id)
 
     def merge(data):
-        other = selectors.case_list_visible_to(user=request.user).filter(
-            number=data["case_number"].strip().upper()
-        )
-        duplicate = other.values_list("person_id", flat=True).first()
-        if duplicate is None:
-            raise ValidationError(_("No case has that number."))
         return services.person_merge(
             keep=person,
-            duplicate=selectors.person_get_visible(user=request.user, person_id=duplicate),
+            duplicate=selectors.person_of_case_number(
+                user=request.user, number=data["case_number"]
+            ),
             actor=request.user,
             reason=data["reason"],
         )
