@@ -521,6 +521,9 @@ SPECTACULAR_SETTINGS = {
         "RepatriationStatusEnum": "repatriation.workflow.Status",
         "OutcomeAnswerEnum": "outcomes.models.Answer",
         "CountryEnum": "cases.reference.country_choices",
+        "CaseStatusEnum": "cases.workflow.CaseStatus",
+        "IntakeBatchStatusEnum": "cases.workflow.IntakeBatchStatus",
+        "CarePlanStatusEnum": "shelters.models.CarePlanItem.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from cases.api_operations import IntakeBatchViewSet, OperationViewSet
 from insights.api import StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from notifications.api import NotificationViewSet
@@ -18,7 +19,8 @@ from reports import audit_log
 from reports.api import DashboardView
 from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
-from sla.api import DeadlineBoardView, MyDeadlinesView
+from shelters.api_stays import CarePlanItemViewSet, MovementViewSet, ShelterUnitViewSet
+from sla.api import DeadlineBoardView, HolidayViewSet, MyDeadlinesView
 
 from . import health, metrics
 
@@ -26,9 +28,14 @@ router = SimpleRouter()
 router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("operations", OperationViewSet, basename="operation")
+router.register("intake-batches", IntakeBatchViewSet, basename="intake-batch")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
+router.register("shelter-units", ShelterUnitViewSet, basename="unit")
+router.register("care-plan-items", CarePlanItemViewSet, basename="care-plan-item")
+router.register("movements", MovementViewSet, basename="movement")
 router.register("repatriations", RepatriationViewSet, basename="repatriation")
 router.register("counterparts", CounterpartViewSet, basename="counterpart")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
@@ -37,6 +44,7 @@ router.register("hearings", HearingViewSet, basename="hearing")
 router.register("compensation-claims", ClaimViewSet, basename="claim")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("deadlines/holidays", HolidayViewSet, basename="holiday")
 
 api_v1 = [
     *router.urls,

@@ -7,6 +7,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import VersionedMixin
+
 from . import selectors, services
 from .models import PlanTask
 from .workflow import TaskStatus
@@ -53,7 +55,9 @@ class MoveSerializer(serializers.Serializer):
     list=extend_schema(summary="Tasks of the plans across agencies the user sees"),
     retrieve=extend_schema(responses={200: PlanTaskSerializer, **ERRORS}),
 )
-class PlanTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlanTaskViewSet(
+    VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PlanTaskSerializer
 
     def get_queryset(self):
