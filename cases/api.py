@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,15 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Province, Role, User
-from accounts.permissions import has_role
+from accounts.models import Province, User
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
-from audit.reads import record_display
-from audit.selectors import views_of
 from core.api import VersionedMixin
-from core.domain import ensure
 
 from . import search, selectors, services
+from .api_persons import PersonRecordsMixin
 from .api_records import CaseRecordsMixin
 from .models import (
     Case,
@@ -306,35 +302,6 @@ def _search_errors():
         raise serializers.ValidationError({"q": error.messages}) from None
 
 
-class PersonMergeSerializer(serializers.Serializer):
-    case_number = serializers.CharField(
-        max_length=30, help_text="A case of the other record: its person is merged into this one"
-    )
-    reason = serializers.CharField(max_length=1000)
-    confirmed = serializers.BooleanField(help_text="Both records are the same person: no undo")
-
-    def validate_confirmed(self, confirmed):
-        if not confirmed:
-            raise serializers.ValidationError(_("Tick the box to confirm the merge."))
-        return confirmed
-
-
-class PersonCaseSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Case
-        fields = ["id", "number", "owner", "status", "intake_date"]
-        read_only_fields = fields
-
-
-class ViewerSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(source="created_at")
-    username = serializers.CharField()
-    name = serializers.CharField(source="actor.display_name", default="")
-    record = serializers.CharField(source="object_type.model", help_text="person or case")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Persons with a case the user may see (a summary of each; the page is logged)",
@@ -343,8 +310,10 @@ class ViewerSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(responses={200: PersonSerializer, **ERRORS}),
     create=extend_schema(responses={201: PersonSerializer, **ERRORS}),
+    merge=extend_schema(responses={200: PersonSerializer, **ERRORS}),
 )
 class PersonViewSet(
+    PersonRecordsMixin,
     VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
@@ -369,49 +338,6 @@ class PersonViewSet(
         serializer.instance = services.person_create(
             actor=self.request.user, documents=documents, **data
         )
-
-    @extend_schema(
-        summary="The person's cases the user may see, as the person's page lists them",
-        responses={200: PersonCaseSerializer(many=True), **ERRORS},
-    )
-    @action(detail=True, methods=["get"])
-    def cases(self, request, pk=None):
-        person = record_display(self.get_object(), user=request.user)
-        cases = selectors.case_list_visible_to(user=request.user).filter(person=person)
-        return Response(PersonCaseSerializer(cases.select_related("owner"), many=True).data)
-
-    @extend_schema(
-        summary="Who has looked at the person's record and their cases (the newest 50)",
-        responses={200: ViewerSerializer(many=True), **ERRORS},
-    )
-    @action(detail=True, methods=["get"])
-    def viewers(self, request, pk=None):
-        person = self.get_object()
-        cases = selectors.case_list_visible_to(user=request.user).filter(person=person)
-        return Response(ViewerSerializer(views_of(person, *cases)[:50], many=True).data)
-
-    @extend_schema(
-        summary="The central division merges another record of the same person into this one",
-        request=PersonMergeSerializer,
-        responses={200: PersonSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
-        ensure(
-            has_role(request.user, Role.CENTRAL_REVIEWER),
-            _("Only the central division merges the records of one person."),
-        )
-        person = self.get_object()
-        body = PersonMergeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        duplicate = selectors.person_of_case_number(
-            user=request.user, number=body.validated_data["case_number"]
-        )
-        reason = body.validated_data["reason"]
-        person = services.person_merge(
-            keep=person, duplicate=duplicate, actor=request.user, reason=reason
-        )
-        return Response(PersonSerializer(self.get_queryset().get(pk=person.pk)).data)
 
 
 @extend_schema_view(

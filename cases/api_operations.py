@@ -220,7 +220,7 @@ class OperationViewSet(
         return response
 
 
-class MatchSerializer(serializers.Serializer):
+class IntakeMatchSerializer(serializers.Serializer):
     person = serializers.IntegerField(
         allow_null=True,
         help_text="A registered person of the user's office; null for a possible match in "
@@ -268,7 +268,7 @@ class PreviewRowSerializer(serializers.Serializer):
     document = serializers.CharField()
     custody = serializers.CharField()
     errors = RowErrorSerializer(many=True)
-    matches = MatchSerializer(many=True)
+    matches = IntakeMatchSerializer(many=True)
     must_link = serializers.BooleanField()
     linked = serializers.IntegerField(
         allow_null=True, help_text="The person the row is linked to (chosen or suggested)"

@@ -8,6 +8,7 @@ from accounts.api import MeView, TokenView
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
 from cases.api_operations import IntakeBatchViewSet, OperationViewSet
+from cases.api_register import RegistrationView
 from insights.api import StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from notifications.api import NotificationViewSet
@@ -50,6 +51,7 @@ api_v1 = [
     *router.urls,
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("registrations/", RegistrationView.as_view(), name="registration"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
     path("deadlines/board/", DeadlineBoardView.as_view(), name="deadline_board"),

@@ -455,3 +455,56 @@ def test_hearings_claims_and_plan_tasks_refuse_a_stale_move(worker_chiangmai, su
         assert made.status_code == 200, (url, made.json())
         assert made["ETag"] != etag
         assert stale(client, f"{url}{move}", etag, body).status_code == 412, url
+
+
+# --- Registering a person and their case ---------------------------------------------------
+
+
+def registration(**extra):
+    return {
+        "person": {"name_latin": "Khin Ma", "sex": "female", "nationality": "MM"},
+        "case": {
+            "intake_channel": "police_raid",
+            "intake_date": "2026-11-20",
+            "intake_province": "50",
+        },
+        **extra,
+    }
+
+
+def test_a_registration_shows_the_likely_duplicates_first_then_links_or_registers(
+    worker_chiangmai, worker_tak, director_kredtrakarn
+):
+    existing = register_case(worker_chiangmai, name_th="", name_latin="Khin Ma", nationality="MM")
+    client = api(worker_chiangmai)
+    shown = client.post("/api/v1/registrations/", registration(), format="json")
+    assert shown.status_code == 200, shown.json()
+    assert [m["person"] for m in shown.json()["matches"]] == [existing.person_id]
+    assert Case.objects.count() == 1
+
+    linked = client.post(
+        "/api/v1/registrations/", registration(link_person=existing.person_id), format="json"
+    )
+    assert linked.status_code == 201 and linked.json()["person"] == existing.person_id
+    new = client.post("/api/v1/registrations/", registration(confirmed_new=True), format="json")
+    assert new.status_code == 201 and new.json()["person"] != existing.person_id
+    assert Person.objects.count() == 2
+
+    # Tak sees nothing of Chiang Mai's persons: registering there, the match is "elsewhere".
+    theirs = api(worker_tak).post("/api/v1/registrations/", registration(), format="json")
+    assert theirs.json()["matches"] == [] and theirs.json()["elsewhere"] is True
+    hidden = api(worker_tak).post(
+        "/api/v1/registrations/", registration(link_person=existing.person_id), format="json"
+    )
+    assert hidden.status_code == 404
+    assert api(director_kredtrakarn).post("/api/v1/registrations/", {}).status_code == 403
+
+
+def test_a_registration_with_bad_input_is_a_thai_problem(worker_chiangmai):
+    bad = api(worker_chiangmai).post(
+        "/api/v1/registrations/",
+        registration(person={"sex": "x"}, case={"intake_province": "99"}),
+        format="json",
+    )
+    body = assert_thai_problem(bad, 400, "person.sex", "case.intake_province")
+    assert "case.intake_date" in body["errors"]

@@ -216,6 +216,7 @@ RULES = {
     "api:person-cases": ("get", SEES_PRIVATE_CASE),
     "api:person-viewers": ("get", SEES_PRIVATE_CASE),
     "api:person-merge": ("post", {"central"}),
+    "api:registration": ("post", PROVINCIAL),  # 400 for the empty body
     # Operations and their intake files: the provincial staff of the operation's office.
     "api:operation-list": ("get", PROVINCIAL),
     "api:operation-detail": ("get", OWN_OFFICE),
