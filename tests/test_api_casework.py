@@ -508,3 +508,10 @@ def test_a_registration_with_bad_input_is_a_thai_problem(worker_chiangmai):
     )
     body = assert_thai_problem(bad, 400, "person.sex", "case.intake_province")
     assert "case.intake_date" in body["errors"]
+
+
+def test_a_case_timeline_is_read_as_the_case_page_shows_it(worker_chiangmai, worker_tak):
+    case = register_case(worker_chiangmai)
+    timeline = api(worker_chiangmai).get(f"/api/v1/cases/{case.pk}/timeline/")
+    assert timeline.status_code == 200 and timeline.json()[0]["kind"] == "opened"
+    assert api(worker_tak).get(f"/api/v1/cases/{case.pk}/timeline/").status_code == 404

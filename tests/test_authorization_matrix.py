@@ -208,6 +208,7 @@ RULES = {
     "api:case-consents": ("post", OWN_OFFICE),
     "api:case-reopen": ("post", OWN_OFFICE),
     "api:case-notes": ("get", SEES_PRIVATE_CASE),
+    "api:case-timeline": ("get", SEES_PRIVATE_CASE),
     "api:case-documents": ("get", SEES_PRIVATE_CASE),
     "api:case-document": ("get", SEES_PRIVATE_CASE),
     "api:case-permits": ("get", SEES_PRIVATE_CASE),
