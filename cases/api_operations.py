@@ -378,12 +378,11 @@ class IntakeBatchViewSet(
     def get_serializer_class(self):
         return IntakeBatchSummarySerializer if self.action == "list" else IntakeBatchSerializer
 
-    def _preview(self, batch, **choices):
-        batch.__dict__.update(intake.intake_preview(user=self.request.user, batch=batch, **choices))
-        return Response(IntakeBatchSerializer(batch).data)
-
     def retrieve(self, request, *args, **kwargs):
-        return self._preview(self.get_object())
+        batch = self.get_object()
+        # The preview's rows (with the matches each may be) stand in for the stored ones.
+        batch.__dict__.update(intake.intake_preview(user=request.user, batch=batch))
+        return Response(IntakeBatchSerializer(batch).data)
 
     @extend_schema(
         summary="Import the checked file: every row at once, or none (a task; follow progress)",
