@@ -20,6 +20,7 @@ from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from core.api import PlainRowsSerializer, VersionedMixin, row_columns
 
 from . import search, selectors, services
+from .api_persons import PersonRecordsMixin
 from .api_records import CaseRecordsMixin
 from .models import (
     Case,
@@ -311,8 +312,11 @@ def _search_errors():
     ),
     retrieve=extend_schema(responses={200: PersonSerializer, **ERRORS}),
     create=extend_schema(responses={201: PersonSerializer, **ERRORS}),
+    merge=extend_schema(responses={200: PersonSerializer, **ERRORS}),
 )
 class PersonViewSet(
+    PersonRecordsMixin,
+    VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.CreateModelMixin,

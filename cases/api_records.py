@@ -1,5 +1,5 @@
-"""A case's file in the API, as on the case page: notes, documents (upload, and a download
-logged as the page's), consents, permits and named access grants, under
+"""A case's file in the API, as on the case page: its timeline, notes, documents (upload, and a
+download logged as the page's), consents, permits and named access grants, under
 /api/v1/cases/{id}/. The case comes through the viewset's visibility (404 otherwise); each
 write is the page's service, with its checks."""
 
@@ -17,7 +17,7 @@ from audit.reads import record_display
 from core.domain import ensure
 
 from . import selectors, services
-from .models import AccessGrant, CaseDocument, CaseNote, Permit
+from .models import AccessGrant, CaseDocument, CaseEvent, CaseNote, Permit
 from .permissions import can_grant
 
 RESPONSES = {
@@ -33,6 +33,15 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "text", "author", "created_at"]
         read_only_fields = ["created_at"]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "summary", "actor", "created_at"]
+        read_only_fields = fields
 
 
 class CaseDocumentSerializer(serializers.ModelSerializer):
@@ -101,6 +110,16 @@ class CaseRecordsMixin:
         data = self._body(CaseNoteSerializer)
         note = services.case_note_add(case=case, actor=request.user, text=data["text"])
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The case's timeline, newest first, as the case page shows it to the user",
+        responses={200: CaseEventSerializer(many=True), **RESPONSES},
+    )
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        case = self.get_object()
+        events = selectors.case_timeline(user=request.user, case=case)
+        return self._shown(case, events, CaseEventSerializer)
 
     @extend_schema(methods=["GET"], responses={200: CaseDocumentSerializer(many=True), **RESPONSES})
     @extend_schema(

@@ -1,5 +1,6 @@
 """Reads of persons, cases and screenings, always through what the user may see."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -11,6 +12,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role
 from accounts.selectors import member_users
@@ -146,6 +148,20 @@ def person_get_visible(*, user, person_id: int) -> Person:
         raise Http404 from None
 
 
+def person_of_case_number(*, user, number: str) -> Person:
+    """The person of the case numbered `number` among the cases the user may see (the other
+    record of a merge); ValidationError when there is none."""
+    person_id = (
+        case_list_visible_to(user=user)
+        .filter(number=number.strip().upper())
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if person_id is None:
+        raise ValidationError({"case_number": _("No case has that number.")})
+    return person_get_visible(user=user, person_id=person_id)
+
+
 def person_get_for_display(*, user, person_id: int) -> Person:
     """The person for their page: visible (404 otherwise), the reading logged."""
     return read_for_display(person_get_visible, user=user, person_id=person_id)
@@ -235,6 +251,13 @@ def operation_get_for(*, user, operation_id: int) -> Operation:
         return operation_list_for(user=user).get(pk=operation_id)
     except (Operation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def intake_batch_list_for(*, user) -> QuerySet[IntakeBatch]:
+    """The intake files of the operations of the user's own office."""
+    return IntakeBatch.objects.filter(
+        operation__in=operation_list_for(user=user).values("pk")
+    ).select_related("operation", "uploaded_by")
 
 
 def intake_batch_get_for(*, user, operation_id: int, batch_id: int) -> IntakeBatch:

@@ -472,6 +472,7 @@ class _Generator:
             phone=f"+668{r.randrange(10**8):08d}" if r.random() < 0.3 else "",
             created_by_organisation_id=office.pk,
             created_at=moment,
+            updated_at=moment,
         )
         self._document(person, nationality)
         return sex, age

@@ -253,7 +253,11 @@ class HearingCancelSerializer(serializers.Serializer):
     ),
 )
 class HearingViewSet(
-    AuditedListMixin, AuditedRetrieveMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedMixin,
+    AuditedListMixin,
+    AuditedRetrieveMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = HearingSerializer
 
@@ -367,7 +371,11 @@ class ReceiveSerializer(serializers.Serializer):
     ),
 )
 class ClaimViewSet(
-    AuditedListMixin, AuditedRetrieveMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedMixin,
+    AuditedListMixin,
+    AuditedRetrieveMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ClaimSerializer
 

@@ -541,6 +541,9 @@ SPECTACULAR_SETTINGS = {
         "SubjectRequestDecisionEnum": "privacy.models.Decision",
         "BlockerReasonEnum": "insights.models.Reason",
         "InterfaceLanguageEnum": "nrm.settings.LANGUAGES",
+        "CaseStatusEnum": "cases.workflow.CaseStatus",
+        "IntakeBatchStatusEnum": "cases.workflow.IntakeBatchStatus",
+        "CarePlanStatusEnum": "shelters.models.CarePlanItem.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,8 @@ from accounts.api import (
 )
 from accounts.views import home
 from cases.api import CaseViewSet, PersonViewSet, ScreeningViewSet
+from cases.api_operations import IntakeBatchViewSet, OperationViewSet
+from cases.api_register import RegistrationView
 from exports.api import ExportJobViewSet
 from insights.api import BlockerViewSet, RegionalDeadlinesView, StageCasesView, StageTimesView
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
@@ -42,7 +44,8 @@ from reports.api import (
 )
 from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
-from sla.api import DeadlineBoardView, MyDeadlinesView
+from shelters.api_stays import CarePlanItemViewSet, MovementViewSet, ShelterUnitViewSet
+from sla.api import DeadlineBoardView, HolidayViewSet, MyDeadlinesView
 from webhooks.api import EndpointViewSet
 
 from . import health, metrics
@@ -51,9 +54,14 @@ router = SimpleRouter()
 router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("operations", OperationViewSet, basename="operation")
+router.register("intake-batches", IntakeBatchViewSet, basename="intake-batch")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
+router.register("shelter-units", ShelterUnitViewSet, basename="unit")
+router.register("care-plan-items", CarePlanItemViewSet, basename="care-plan-item")
+router.register("movements", MovementViewSet, basename="movement")
 router.register("repatriations", RepatriationViewSet, basename="repatriation")
 router.register("counterparts", CounterpartViewSet, basename="counterpart")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
@@ -70,6 +78,7 @@ router.register("privacy/requests", SubjectRequestViewSet, basename="subject-req
 router.register("privacy/break-glass", BreakGlassViewSet, basename="break-glass")
 router.register("webhooks", EndpointViewSet, basename="webhook")
 router.register("exports", ExportJobViewSet, basename="export")
+router.register("deadlines/holidays", HolidayViewSet, basename="holiday")
 
 api_v1 = [
     *router.urls,
@@ -83,6 +92,7 @@ api_v1 = [
         PreferenceView.as_view(),
         name="notification_preferences",
     ),
+    path("registrations/", RegistrationView.as_view(), name="registration"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("reports/annual/", AnnualView.as_view(), name="annual"),
     path("reports/annual/export/", AnnualFileView.as_view(), name="annual_export"),

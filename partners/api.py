@@ -19,6 +19,7 @@ from cases.api import InterviewSerializer, MemberSerializer
 from cases.api_records import CaseDocumentSerializer
 from cases.models import AccessGrant, Person, Screening, SharedPart
 from cases.views.records import document_response
+from core.api import VersionedMixin
 
 from . import selectors, services
 from .models import PlanTask
@@ -83,6 +84,7 @@ class PlanTaskAddSerializer(serializers.Serializer):
     ),
 )
 class PlanTaskViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

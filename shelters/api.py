@@ -14,6 +14,7 @@ from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
+from .api_stays import MyShelterMixin, UnitSerializer
 from .models import DischargeReason, Placement, Shelter, ShelterUnit
 
 ERRORS = {
@@ -22,15 +23,6 @@ ERRORS = {
     404: OpenApiResponse(description="No such object, or not visible to this user"),
     409: OpenApiResponse(description="Not allowed now: wrong state, or no bed free"),
 }
-
-
-class UnitSerializer(serializers.ModelSerializer):
-    occupied = serializers.IntegerField(read_only=True)
-    free_beds = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = ShelterUnit
-        fields = ["id", "section", "capacity", "occupied", "free_beds"]
 
 
 class ShelterSerializer(serializers.ModelSerializer):
@@ -56,9 +48,12 @@ class ShelterSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(summary="The shelters, their sections and free beds now"))
-class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ShelterViewSet(
+    MyShelterMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Capacity and occupancy only: no resident is named here, so every signed-in user may
-    read it (a social worker chooses a shelter with it)."""
+    read it (a social worker chooses a shelter with it; the central division's national
+    overview of occupancy is this list). `mine` is the bed board of the user's own shelter."""
 
     serializer_class = ShelterSerializer
     pagination_class = None

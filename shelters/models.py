@@ -58,6 +58,7 @@ class ShelterUnit(models.Model):
     )
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     capacity = models.PositiveSmallIntegerField(_("beds"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["shelter", "section"]
@@ -238,6 +239,7 @@ class MovementRecord(models.Model):
     accompanied = models.BooleanField(_("accompanied by staff"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

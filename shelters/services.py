@@ -360,7 +360,7 @@ def unit_set_capacity(*, unit_id: int, actor: User, capacity: int) -> ShelterUni
     old = unit.capacity
     unit.capacity = capacity
     unit.full_clean()
-    unit.save(update_fields=["capacity"])
+    unit.save(update_fields=["capacity", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,
@@ -475,7 +475,7 @@ def movement_end(*, movement_id: int, actor: User, ended_at: dt.datetime) -> Mov
         raise TransitionNotAllowed(_("The end of this outing is already recorded."))
     _ensure_during_stay(placement, started_at=record.started_at, ended_at=ended_at)
     record.ended_at = ended_at
-    record.save(update_fields=["ended_at"])
+    record.save(update_fields=["ended_at", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,

@@ -1,18 +1,39 @@
 """GET /api/v1/deadlines/board/: the deadline board for other systems, the same rows and
-filters as its page (sla.selectors.deadline_board, sla.filters.DeadlineBoardFilter)."""
+filters as its page (sla.selectors.deadline_board, sla.filters.DeadlineBoardFilter); "My
+deadlines" (/api/v1/deadlines/mine/); the holiday calendar of the working-day clocks
+(/api/v1/deadlines/holidays/), kept by a system administrator."""
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
-from accounts.permissions import has_role
+from accounts.models import Role
+from accounts.permissions import has_role, role_permission
+from core.api import VersionedMixin
+from core.dates import is_thai
 
+from . import services
 from .filters import DeadlineBoardFilter
-from .models import Clock, ClockStatus, Deadline, EscalationLevel
-from .selectors import BOARD_ROLES, board_rows, deadline_board, running_deadlines_of
+from .models import Clock, ClockStatus, Deadline, EscalationLevel, HolidayChange
+from .selectors import (
+    BOARD_ROLES,
+    board_rows,
+    calendar_year,
+    deadline_board,
+    holiday_calendar,
+    holiday_changes_withdrawn,
+    running_deadlines_of,
+)
 
 
 class BoardRowSerializer(serializers.Serializer):
@@ -102,3 +123,107 @@ class MyDeadlinesView(generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         rows = board_rows(page, now=timezone.now())
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class HolidayChangeSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    kind = serializers.ChoiceField(
+        choices=HolidayChange.Kind.choices,
+        help_text="added: the day becomes a holiday (declared by the cabinet); removed: a "
+        "public holiday is worked this year",
+    )
+
+    class Meta:
+        model = HolidayChange
+        fields = [
+            "id",
+            "date",
+            "kind",
+            "note",
+            "created_by",
+            "created_at",
+            "withdrawn_by",
+            "withdrawn_at",
+        ]
+        read_only_fields = ["created_at", "withdrawn_at"]
+        # The service says what is wrong with a note, in the page's words.
+        extra_kwargs = {"note": {"allow_blank": True}}
+
+
+class HolidayRowSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    name = serializers.CharField(help_text="The public holiday's name; empty for a day added")
+    is_holiday = serializers.BooleanField(help_text="False: a public holiday worked this year")
+    change = HolidayChangeSerializer(allow_null=True, help_text="The change in force that day")
+
+
+class HolidayCalendarSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    days = HolidayRowSerializer(many=True)
+    withdrawn = HolidayChangeSerializer(many=True, help_text="The year's changes deleted")
+
+
+YEAR = OpenApiParameter(
+    "year", int, description="The year, Gregorian or Buddhist-era (2026 or 2569); this year else"
+)
+HOLIDAY_ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a message per field"),
+    403: OpenApiResponse(description="Not a system administrator"),
+    404: OpenApiResponse(description="No such change"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The year's public holidays as the working-day clocks count them, with the "
+        "system administrator's changes",
+        parameters=[YEAR],
+        responses={200: HolidayCalendarSerializer, **HOLIDAY_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: HolidayChangeSerializer, **HOLIDAY_ERRORS}),
+    create=extend_schema(
+        summary="Change the calendar for a day: working-day clocks opened from now on count "
+        "with it",
+        responses={201: HolidayChangeSerializer, **HOLIDAY_ERRORS},
+    ),
+)
+class HolidayViewSet(
+    VersionedMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The holiday calendar (the page /deadlines/holidays/): reference data kept by a system
+    administrator, through sla.services."""
+
+    serializer_class = HolidayChangeSerializer
+    permission_classes = [role_permission(Role.SYSADMIN)]
+    pagination_class = None
+
+    def get_queryset(self):
+        return HolidayChange.objects.select_related("created_by", "withdrawn_by")
+
+    def list(self, request):
+        year = calendar_year(request.query_params.get("year", ""))
+        calendar = {
+            "year": year,
+            "days": holiday_calendar(year=year, language="th" if is_thai() else "en"),
+            "withdrawn": holiday_changes_withdrawn(year=year),
+        }
+        return Response(HolidayCalendarSerializer(calendar).data)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.holiday_change_add(
+            actor=self.request.user, day=data["date"], kind=data["kind"], note=data["note"]
+        )
+
+    @extend_schema(
+        summary="Delete a change: the day is again as the public holiday calendar has it",
+        request=None,
+        responses={200: HolidayChangeSerializer, **HOLIDAY_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        change = services.holiday_change_withdraw(
+            change_id=self.get_object().pk, actor=request.user
+        )
+        return Response(self.get_serializer(change).data)

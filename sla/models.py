@@ -302,6 +302,7 @@ class HolidayChange(models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["date", "created_at"]

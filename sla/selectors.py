@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
 from accounts.models import Role
+from core.dates import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_ERA_YEAR
 
 from .calendar import package_holidays
 from .models import (
@@ -178,6 +180,18 @@ class HolidayRow:
         if self.change is not None:
             return self.change.kind == HolidayChange.Kind.ADDED
         return True
+
+
+def calendar_year(text: str) -> int:
+    """The year a holiday calendar is asked for ("2026", or its Buddhist-era "2569"); this
+    year when `text` is no year from 2000 to 2100."""
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    if year >= FIRST_BUDDHIST_ERA_YEAR:
+        year -= BUDDHIST_ERA_OFFSET
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def holiday_calendar(*, year: int, language: str) -> list[HolidayRow]:

@@ -294,7 +294,7 @@ def holiday_change_withdraw(*, change_id: int, actor) -> HolidayChange:
         raise ValidationError(_("This change was already deleted."))
     change.withdrawn_at = timezone.now()
     change.withdrawn_by = actor
-    change.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    change.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=actor,

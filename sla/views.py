@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from core.dates import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_ERA_YEAR, format_date, is_thai
+from core.dates import BUDDHIST_ERA_OFFSET, format_date, is_thai
 from core.domain import ActionForbidden
 from core.forms import add_service_errors
 from core.lists import Column, list_page
@@ -25,6 +25,7 @@ from .selectors import (
     BOARD_ROLES,
     BoardRow,
     board_rows,
+    calendar_year,
     deadline_board,
     holiday_calendar,
     holiday_changes_withdrawn,
@@ -128,13 +129,7 @@ def board(request):
 
 def _year(request) -> int:
     """The year asked for (?year=2026, or its Buddhist-era 2569), this year otherwise."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    if year >= FIRST_BUDDHIST_ERA_YEAR:
-        year -= BUDDHIST_ERA_OFFSET
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return calendar_year(request.GET.get("year", ""))
 
 
 def _holidays_url(year: int) -> str:

@@ -214,36 +214,6 @@ API_COUNTERPARTS = {
     "exports:download": ["GET /api/v1/exports/{id}/download/"],
 }
 
-# Built in parallel by other helpers (operations and intake, person merge, care plans,
-# movements, unit capacity, residents, national shelters, holidays: apia; blockers: the
-# lessons-learned helper). Their paths above are the planned ones and are not resolved yet.
-# TO THE LEAD: delete this dict (and its use below) once their branches are merged; any
-# planned path that then does not resolve is corrected in the table above.
-BUILT_ELSEWHERE = {
-    "cases:operation_list",
-    "cases:operation_create",
-    "cases:operation_detail",
-    "cases:operation_start_screenings",
-    "cases:intake_upload",
-    "cases:intake_template",
-    "cases:intake_preview",
-    "cases:intake_confirm",
-    "cases:intake_retry",
-    "cases:intake_cancel",
-    "cases:intake_progress",
-    "cases:intake_progress_status",
-    "cases:person_merge",
-    "shelters:residents",
-    "shelters:national",
-    "shelters:set_capacity",
-    "shelters:care_plan",
-    "shelters:care_plan_item",
-    "shelters:movement",
-    "shelters:movement_end",
-    "sla:holidays",
-    "sla:holiday_withdraw",
-}
-
 # Addresses that are not pages of the product's work, and why they have no API counterpart.
 WEB_ONLY = {
     # The role dispatch of "/": a redirect to the user's own home page (GET /api/v1/me/ says
@@ -320,15 +290,10 @@ def test_every_api_counterpart_answers():
     broken = {
         f"{name}: {counterpart}": reason
         for name, counterparts in API_COUNTERPARTS.items()
-        if name not in BUILT_ELSEWHERE
         for counterpart in counterparts
         if (reason := answers(counterpart))
     }
     assert broken == {}
-
-
-def test_what_is_built_elsewhere_is_in_the_table():
-    assert set(API_COUNTERPARTS) >= BUILT_ELSEWHERE
 
 
 def test_a_counterpart_that_does_not_answer_is_found():

@@ -222,11 +222,28 @@ RULES = {
     "api:case-consents": ("post", OWN_OFFICE),
     "api:case-reopen": ("post", OWN_OFFICE),
     "api:case-notes": ("get", SEES_PRIVATE_CASE),
+    "api:case-timeline": ("get", SEES_PRIVATE_CASE),
     "api:case-documents": ("get", SEES_PRIVATE_CASE),
     "api:case-document": ("get", SEES_PRIVATE_CASE),
     "api:case-permits": ("get", SEES_PRIVATE_CASE),
     "api:case-access-grants": ("get", {"supervisor"}),
     "api:case-revoke-access": ("post", {"supervisor"}),
+    "api:person-cases": ("get", SEES_PRIVATE_CASE),
+    "api:person-viewers": ("get", SEES_PRIVATE_CASE),
+    "api:person-merge": ("post", {"central"}),
+    "api:registration": ("post", PROVINCIAL),  # 400 for the empty body
+    # Operations and their intake files: the provincial staff of the operation's office.
+    "api:operation-list": ("get", PROVINCIAL),
+    "api:operation-detail": ("get", OWN_OFFICE),
+    "api:operation-start-screenings": ("post", OWN_OFFICE),
+    "api:operation-intake": ("post", OWN_OFFICE),
+    "api:operation-intake-template": ("get", OWN_OFFICE),
+    "api:intake-batch-list": ("get", PROVINCIAL),
+    "api:intake-batch-detail": ("get", OWN_OFFICE),
+    "api:intake-batch-confirm": ("post", OWN_OFFICE),
+    "api:intake-batch-progress": ("get", OWN_OFFICE),
+    "api:intake-batch-retry": ("post", OWN_OFFICE),  # 409: the import has not stalled
+    "api:intake-batch-cancel": ("post", OWN_OFFICE),
     "api:notification-list": ("get", EVERYONE),  # each their own inbox
     "api:notification-detail": ("get", {"owner"}),
     "api:notification-read": ("post", {"owner"}),
@@ -259,6 +276,15 @@ RULES = {
     "api:placement-discharge": ("post", {"director"}),
     "api:placement-transfer": ("post", {"director"}),
     "api:placement-move-section": ("post", {"director"}),
+    "api:shelter-mine": ("get", SHELTER),
+    "api:shelter-residents": ("get", SHELTER),
+    "api:unit-detail": ("get", EVERYONE),  # beds and occupancy, as the shelters' list
+    "api:unit-capacity": ("post", {"director"}),
+    "api:care-plan-item-list": ("get", {"director", "staff", "central"}),
+    "api:care-plan-item-detail": ("get", {"director", "staff", "central"}),
+    "api:movement-list": ("get", {"director", "staff", "central"}),
+    "api:movement-detail": ("get", {"director", "staff", "central"}),
+    "api:movement-end": ("post", SHELTER),
     "api:repatriation-list": ("get", EVERYONE),
     "api:repatriation-detail": ("get", {"owner", "supervisor", "director", "staff", "central"}),
     "api:repatriation-send": ("post", OWN_OFFICE),
@@ -375,6 +401,9 @@ RULES = {
     "api:regional_deadlines": ("get", {"regional"}),
     "api:deadline_board": ("get", {"supervisor", "director", "central"}),
     "api:my_deadlines": ("get", EVERYONE),  # each their own organisation's clocks, or none
+    "api:holiday-list": ("get", {"sysadmin"}),
+    "api:holiday-detail": ("get", {"sysadmin"}),
+    "api:holiday-withdraw": ("post", {"sysadmin"}),
     "api:schema": ("get", EVERYONE),
     "api:docs": ("get", EVERYONE),
     # Partner agencies (issue 21): the shared parts of a case, its plan across agencies.
@@ -677,6 +706,12 @@ def world(
         "shared": private.pk,
         "blocker": blocker.pk,
         "lesson": lesson.pk,
+        "operation": operation.pk,
+        "intake": batch.pk,
+        "unit": unit.pk,
+        "care": item.pk,
+        "movement": outing.pk,
+        "holiday": holiday.pk,
     }
     bodies = {
         "partners:task_move": {"to": "in_progress"},
@@ -754,6 +789,7 @@ SEES = {
         if name.startswith(("api:breach-", "api:subject-request-")) and rule[0] == "post"
     },
     "api:break-glass-review": PRIVACY_READERS | {"supervisor"},
+    "api:movement-end": {"director", "staff", "central"},
     # Everyone on the case sees its plan; only the task's agency and the case's office move it.
     "partners:task_move": SEES_PRIVATE_CASE | {"partner"},
     "api:plan-task-move": SEES_PRIVATE_CASE | {"partner"},

@@ -34,6 +34,7 @@ from .batch import (
 )
 from .columns import COLUMN_NAMES, COLUMNS, REQUIRED_COLUMNS, Column, template_csv
 from .importing import intake_import
+from .preview import intake_preview, intake_progress_report
 from .progress import intake_progress
 from .reading import MAX_FILE_BYTES, MAX_ROWS, Table, read_table
 
@@ -53,7 +54,9 @@ __all__ = [
     "intake_confirm",
     "intake_duplicates_for",
     "intake_import",
+    "intake_preview",
     "intake_progress",
+    "intake_progress_report",
     "intake_retry",
     "intake_stalled",
     "operation_persons_register",  # replaced here by the tests of a failing import (importing.py)

@@ -245,7 +245,7 @@ def intake_confirm(
     batch.status = IntakeBatchStatus.IMPORTING
     batch.processed = 0
     batch.importing_since = timezone.now()
-    batch.save(update_fields=["rows", "status", "processed", "importing_since"])
+    batch.save(update_fields=["rows", "status", "processed", "importing_since", "updated_at"])
     progress_set(batch.pk, 0)
     audit_record(
         action=AuditEvent.Action.TRANSITION,
@@ -326,7 +326,8 @@ def intake_retry(*, batch_id: int, actor: User) -> IntakeBatch:
     importing. Side effects: an AuditEvent; the task queued (or the batch failed, as at
     confirmation, when the queue is not reachable)."""
     batch = _stalled_batch(batch_id, actor)
-    IntakeBatch.objects.filter(pk=batch.pk).update(importing_since=timezone.now())
+    now = timezone.now()
+    IntakeBatch.objects.filter(pk=batch.pk).update(importing_since=now, updated_at=now)
     audit_record(
         action=AuditEvent.Action.UPDATE, actor=actor, obj=batch, changes={"import": "retried"}
     )
@@ -354,11 +355,13 @@ def intake_cancel(*, batch_id: int, actor: User) -> IntakeBatch:
 
 def batch_fail(batch_id: int, message: str) -> IntakeBatch:
     # After the rollback, in a transaction of its own: the failure must stay recorded.
+    now = timezone.now()
     IntakeBatch.objects.filter(pk=batch_id, status=IntakeBatchStatus.IMPORTING).update(
         status=IntakeBatchStatus.FAILED,
         processed=0,
         failure_message=message,
-        finished_at=timezone.now(),
+        finished_at=now,
+        updated_at=now,
     )
     return IntakeBatch.objects.get(pk=batch_id)
 

@@ -156,7 +156,7 @@ def _import_rows(batch_id: int) -> IntakeBatch:
     batch.processed = len(batch.rows)
     batch.case_ids = [case.pk for case in case_of_row.values()]
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "processed", "case_ids", "finished_at"])
+    batch.save(update_fields=["status", "processed", "case_ids", "finished_at", "updated_at"])
     audit_record(
         action=AuditEvent.Action.TRANSITION,
         actor=actor,

@@ -27,6 +27,7 @@ class IntakeBatch(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     file_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALIDATED

@@ -77,6 +77,7 @@ class Person(models.Model):
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("person")

@@ -32,6 +32,7 @@ from .records import (
     consent_record,
     referral_consent_given_now,
 )
+from .register import RegisterOutcome, case_register
 from .registration import Registration, RegistrationRefused, operation_persons_register
 from .screening import (
     MAX_COURT_EXTENSION,
@@ -57,12 +58,14 @@ __all__ = [
     "MEMBER_ACCOUNT_REFUSED",
     "MemberInput",
     "POSITIVE_OUTCOMES",
+    "RegisterOutcome",
     "Registration",
     "RegistrationRefused",
     "access_grant_give",
     "access_grant_revoke",
     "access_grants_expire",
     "case_close",
+    "case_register",
     "case_document_add",
     "case_event_add",
     "case_note_add",

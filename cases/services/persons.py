@@ -134,7 +134,7 @@ def person_identity_add(
         person.name_key = name_key(
             person.name_th, person.name_latin, person.name_native, *person.aliases
         )
-        person.save(update_fields=["aliases", "name_key"])
+        person.save(update_fields=["aliases", "name_key", "updated_at"])
     if added_names or added_documents:
         audit_record(
             action=AuditEvent.Action.UPDATE,

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from audit.reads import record_display, record_list
+from audit.reads import record_list
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 
@@ -143,79 +143,16 @@ def intake_template(request, operation_id: int):
     return response
 
 
-def _preview_rows(
-    batch: IntakeBatch,
-    duplicates: dict[int, list[dict]],
-    *,
-    links: dict[int, int] | None = None,
-    same_as: dict[int, int | None] | None = None,
-) -> list[dict]:
-    """The rows as the preview shows them, with the choices made: those posted (`links`,
-    `same_as`) when a confirmation was refused, else those stored (an imported batch), else
-    the suggestions."""
-    errors: dict[int, list[dict]] = {}
-    for error in batch.errors:
-        errors.setdefault(error["row"], []).append(error)
-    rows = []
-    for entry in batch.rows:
-        raw, data, number = entry["raw"], entry["data"], entry["row"]
-        matches = duplicates.get(number, [])
-        repeats = data.get("repeats", [])
-        earlier = [repeat for repeat in repeats if repeat["row"] < number]
-        must_merge = next((r["row"] for r in earlier if r["same_document"]), None)
-        suggested = next((m["person_id"] for m in matches if m["suggested"]), None)
-        if same_as is None:
-            answer = data.get("merge_into") or must_merge
-        else:
-            answer = (same_as[number] or "different") if number in same_as else None
-        rows.append(
-            {
-                "number": number,
-                "names": [raw[n] for n in ("name_th", "name_latin", "name_native") if raw[n]],
-                "sex": raw["sex"],
-                "born": raw["date_of_birth"],
-                "estimated_age": raw["estimated_age"],
-                "nationality": raw["nationality"],
-                "document": " ".join(
-                    p for p in (raw["document_kind"], raw["document_number"]) if p
-                ),
-                "custody": raw.get("custody_started_at", ""),
-                "errors": errors.get(number, []),
-                "matches": matches,
-                "linkable": [m for m in matches if m["person"] is not None],
-                "must_link": any(m["must_link"] for m in matches),
-                "linked": links.get(number)
-                if links is not None
-                else data.get("link_person_id") or suggested,
-                "repeats": repeats,
-                "earlier_repeats": earlier,
-                "must_merge": must_merge is not None,
-                "same_as": answer,
-            }
-        )
-    return rows
-
-
 def _render_preview(request, batch: IntakeBatch, **choices):
     """The checked file, its rows and the registered persons they may be (each showing of the
     file, and of those persons, logged)."""
-    duplicates = intake.intake_duplicates_for(user=request.user, batch=batch)
-    record_display(batch, user=request.user)
-    shown = {m["person"].pk: m["person"] for ms in duplicates.values() for m in ms if m["person"]}
-    record_list(list(shown.values()), user=request.user, name="intake preview: possible matches")
-    rows = _preview_rows(batch, duplicates, **choices)
     return render(
         request,
         "cases/intake_preview.html",
         {
             "operation": batch.operation,
             "batch": batch,
-            "rows": rows,
-            "rows_with_errors": len({error["row"] for error in batch.errors}),
-            "flagged": sum(1 for row in rows if row["matches"] or row["repeats"]),
-            "suggested_links": sum(
-                1 for matches in duplicates.values() if any(m["suggested"] for m in matches)
-            ),
+            **intake.intake_preview(user=request.user, batch=batch, **choices),
             "Status": IntakeBatchStatus,
         },
     )
@@ -273,15 +210,11 @@ def intake_confirm(request, operation_id: int, batch_id: int):
 
 
 def _progress_context(batch: IntakeBatch) -> dict:
-    processed = intake.intake_progress(batch)
     return {
         "operation": batch.operation,
         "batch": batch,
-        "processed": processed,
-        "percent": int(processed * 100 / batch.total) if batch.total else 100,
+        **intake.intake_progress_report(batch),
         "Status": IntakeBatchStatus,
-        "stalled": intake.intake_stalled(batch),
-        "linked": sum(1 for entry in batch.rows if entry["data"].get("link_person_id")),
     }
 
 

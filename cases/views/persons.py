@@ -4,7 +4,6 @@ person's page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,144 +15,78 @@ from core.actions import perform
 from core.forms import add_service_errors
 
 from .. import selectors, services
-from ..duplicates import Candidate, find_duplicates
 from ..forms import CaseIntakeForm, PersonForm, PersonMergeForm
 from ._common import PROVINCIAL
 
 
-def _candidate(form: PersonForm) -> Candidate:
-    data = form.cleaned_data
-    documents = ()
-    if data.get("document_kind") and data.get("document_number"):
-        documents = ((data["document_kind"], data["document_number"]),)
-    return Candidate(
-        name_th=data.get("name_th", ""),
-        name_latin=data.get("name_latin", ""),
-        name_native=data.get("name_native", ""),
-        aliases=tuple(data.get("aliases", ())),
-        date_of_birth=data.get("date_of_birth"),
-        estimated_age=data.get("estimated_age"),
-        nationality=data.get("nationality", ""),
-        documents=documents,
-    )
+def _documents(data: dict) -> list[services.DocumentInput]:
+    if not data.get("document_kind"):
+        return []
+    return [
+        services.DocumentInput(
+            kind=data["document_kind"],
+            number=data["document_number"],
+            issuing_country=data.get("document_country", ""),
+        )
+    ]
 
 
-def _matches_for(request, form):
-    """Likely duplicates: those the worker may open, and the persons of other offices, which
-    the worker is not shown at all (not even that an office holds a named person: the central
-    division is asked to check instead, services.possible_duplicate_report)."""
-    matches = find_duplicates(_candidate(form))
-    visible_ids = set(
-        selectors.person_list_visible_to(user=request.user)
-        .filter(pk__in=[m.person.pk for m in matches])
-        .values_list("pk", flat=True)
-    )
-    visible = [m for m in matches if m.person.pk in visible_ids]
-    elsewhere = [m.person for m in matches if m.person.pk not in visible_ids]
-    return visible, elsewhere
-
-
-def _document_holder_elsewhere(request, form):
-    """The person of another office who holds the identity document typed in `form`: the same
-    person, whatever the names say (None when there is none, or the worker may see them)."""
-    data = form.cleaned_data
-    if not (data.get("document_kind") and data.get("document_number")):
-        return None
-    holder = selectors.person_holding_document(
-        kind=data["document_kind"],
-        number=data["document_number"],
-        issuing_country=data.get("document_country", ""),
-    )
-    visible = selectors.person_list_visible_to(user=request.user)
-    return holder if holder is not None and not visible.filter(pk=holder.pk).exists() else None
-
-
-@transaction.atomic
-def _open_for_holder(request, holder, case_form):
-    """A case of the worker's office for the person holding the document (another office's
-    person): the central division, which sees both, is told."""
-    case = services.case_open(actor=request.user, person=holder, **case_form.cleaned_data)
-    services.possible_duplicate_report(case=case, actor=request.user, persons=[holder])
-    return case
+PERSON_FIELDS = (
+    "sex",
+    "name_th",
+    "name_latin",
+    "name_native",
+    "aliases",
+    "date_of_birth",
+    "estimated_age",
+    "age_disputed",
+    "nationality",
+    "stateless",
+    "languages",
+    "phone",
+)
 
 
 @role_required(*PROVINCIAL)
 def register(request):
     """Register a person and open their case. Before a new person is created the likely
-    duplicates are shown, so the worker can link to an existing record instead."""
+    duplicates are shown, so the worker can link to an existing record instead
+    (services.case_register)."""
     person_form = PersonForm(request.POST or None)
     case_form = CaseIntakeForm(
         request.POST or None,
         initial={"intake_province": request.user.membership.organisation.province},
     )
-    visible, elsewhere, holder = [], [], None
+    outcome = services.RegisterOutcome()
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
-        holder = _document_holder_elsewhere(request, person_form)
-        if holder is not None and request.POST.get("link_document_holder") == "1":
-            case = _open_for_holder(request, holder, case_form)
-            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
-            return redirect(case)
-        link_to = request.POST.get("link_person")
-        confirmed = request.POST.get("confirmed_new") == "1"
-        if not link_to:
-            visible, elsewhere = _matches_for(request, person_form)
-        if link_to or confirmed or not (visible or elsewhere):
-            try:
-                case = _register(request, person_form, case_form, link_to)
-            except ValidationError as error:
-                add_service_errors(person_form, error)
-            else:
-                if elsewhere and not link_to:
-                    services.possible_duplicate_report(
-                        case=case, actor=request.user, persons=elsewhere
-                    )
-                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
-                return redirect(case)
+        data = person_form.cleaned_data
+        try:
+            outcome = services.case_register(
+                actor=request.user,
+                person={name: data[name] for name in PERSON_FIELDS},
+                documents=_documents(data),
+                case=case_form.cleaned_data,
+                link_person_id=request.POST.get("link_person") or None,
+                confirmed_new=request.POST.get("confirmed_new") == "1",
+                link_document_holder=request.POST.get("link_document_holder") == "1",
+            )
+        except ValidationError as error:
+            add_service_errors(person_form, error)
+        if outcome.case is not None:
+            number = outcome.case.number
+            messages.success(request, _("Case %(number)s opened.") % {"number": number})
+            return redirect(outcome.case)
     return render(
         request,
         "cases/register.html",
         {
             "person_form": person_form,
             "case_form": case_form,
-            "matches": visible,
-            "matches_elsewhere": elsewhere,
-            "document_holder_elsewhere": holder is not None,
+            "matches": outcome.matches,
+            "matches_elsewhere": outcome.elsewhere,
+            "document_holder_elsewhere": outcome.document_holder_elsewhere,
         },
     )
-
-
-@transaction.atomic
-def _register(request, person_form, case_form, link_to):
-    data = person_form.cleaned_data
-    if link_to:
-        person = selectors.person_get_visible(user=request.user, person_id=link_to)
-    else:
-        documents = []
-        if data.get("document_kind"):
-            documents.append(
-                services.DocumentInput(
-                    kind=data["document_kind"],
-                    number=data["document_number"],
-                    issuing_country=data.get("document_country", ""),
-                )
-            )
-        person = services.person_create(
-            actor=request.user,
-            sex=data["sex"],
-            name_th=data["name_th"],
-            name_latin=data["name_latin"],
-            name_native=data["name_native"],
-            aliases=data["aliases"],
-            date_of_birth=data["date_of_birth"],
-            estimated_age=data["estimated_age"],
-            age_disputed=data["age_disputed"],
-            nationality=data["nationality"],
-            stateless=data["stateless"],
-            languages=data["languages"],
-            phone=data["phone"],
-            documents=documents,
-        )
-    return services.case_open(actor=request.user, person=person, **case_form.cleaned_data)
 
 
 @login_required
@@ -183,15 +116,11 @@ def person_merge(request, person_id):
     person = selectors.person_get_visible(user=request.user, person_id=person_id)
 
     def merge(data):
-        other = selectors.case_list_visible_to(user=request.user).filter(
-            number=data["case_number"].strip().upper()
-        )
-        duplicate = other.values_list("person_id", flat=True).first()
-        if duplicate is None:
-            raise ValidationError(_("No case has that number."))
         return services.person_merge(
             keep=person,
-            duplicate=selectors.person_get_visible(user=request.user, person_id=duplicate),
+            duplicate=selectors.person_of_case_number(
+                user=request.user, number=data["case_number"]
+            ),
             actor=request.user,
             reason=data["reason"],
         )
