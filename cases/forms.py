@@ -33,9 +33,9 @@ from .validators import validate_phone
 
 
 def blank_first(choices):
-    """Choices with an empty first option, computed when the form is shown (in the user's
-    language), not when the module is imported."""
-    return lambda: [("", "—"), *choices()]
+    """Choices (a list, or a function giving them) with an empty first option, computed when
+    the form is shown (in the user's language), not when the module is imported."""
+    return lambda: [("", "—"), *(choices() if callable(choices) else choices)]
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
@@ -131,9 +131,11 @@ class DocumentForm(StyledFormMixin, forms.Form):
 
 
 class ConsentForm(StyledFormMixin, forms.Form):
-    step = forms.ChoiceField(label=_("Step"), choices=ConsentStep.choices)
+    # No step and no decision chosen in advance: a consent is recorded only as the person gave
+    # it, never by leaving the first choice in place.
+    step = forms.ChoiceField(label=_("Step"), choices=blank_first(ConsentStep.choices))
     rights_notified = forms.BooleanField(label=_("Rights explained (s.33)"), required=False)
-    decision = forms.ChoiceField(label=_("Decision"), choices=Consent.Decision.choices)
+    decision = forms.ChoiceField(label=_("Decision"), choices=blank_first(Consent.Decision.choices))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
     language = forms.ChoiceField(
         label=_("Language used"),

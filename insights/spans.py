@@ -162,7 +162,10 @@ def stage_source(stage: Stage, now=None):
     """The stage's rows as StageSpan's columns (a values queryset, in the table's order)."""
     columns = _columns(stage, now or timezone.now())
     aliases = {f"span_{name}": expression for name, expression in columns.items()}
-    return stage.rows().order_by().annotate(**aliases).values_list(*aliases)
+    # A row whose end comes before its start (times typed or imported out of order, as in the
+    # demo's back-dated stays) has no length to count: it is left out, not counted negative.
+    rows = stage.rows().filter(end__gte=F("start"))
+    return rows.order_by().annotate(**aliases).values_list(*aliases)
 
 
 # The columns a stage's row keeps once for each form of exploitation of its case.

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from audit.exports import ListExport
 from audit.models import AuditEvent
 from cases import services as cases
@@ -41,6 +41,7 @@ from sla.services import holiday_change_add
 from tests.factories import (
     UserFactory,
     admission,
+    member,
     partner_officer,
     referral_in_state,
     register_case,
@@ -48,6 +49,7 @@ from tests.factories import (
     screening_in_state,
     share_case,
 )
+from tests.shared_data import built_once
 from webhooks.models import Delivery as WebhookDelivery
 from webhooks.models import Endpoint
 from webhooks.models import Message as WebhookMessage
@@ -418,7 +420,8 @@ RULES = {
     "api:shared-case-list": ("get", {"partner"}),
     "api:shared-case-detail": ("get", {"partner"}),
     "api:shared-case-document": ("get", set()),  # the police officer is not shown the documents
-    "api:stage_cases": ("get", {"supervisor", "director", "central"}),
+    # A regional officer reads the drill-down too: it lists none of its provinces' cases.
+    "api:stage_cases": ("get", {"supervisor", "director", "central", "regional"}),
     # The lessons-learned register (issue 20): every office reads it; the offices and shelters
     # raise and endorse, the central division answers, an action's owner marks it done.
     "lessons:list": ("get", REGISTER_READERS),
@@ -473,24 +476,33 @@ def test_every_endpoint_has_an_access_rule():
     assert set(RULES) <= set(url_names()), "a rule names an endpoint that no longer exists"
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module's tests: each test's requests and its own
+    transaction roll back, so every test finds it as built (tests/shared_data.py)."""
+    media = tmp_path_factory.mktemp("media")  # the uploaded document, the prepared export
+    with built_once(django_db_blocker, MEDIA_ROOT=media):
+        yield _world()
+
+
 @pytest.fixture
-def world(
-    worker_chiangmai,
-    supervisor_chiangmai,
-    worker_tak,
-    director_kredtrakarn,
-    staff_kredtrakarn,
-    central_reviewer,
-    sysadmin,
-    data_protection_officer,
-    regional_officer,
-    settings,
-    tmp_path,
-):
+def world(built_world, db):
+    return built_world
+
+
+def _world():
     """One office's private case (with its screening, document, grant) and a case referred to
     Kredtrakarn and admitted there, an Excel file the supervisor had prepared, plus the
     personas."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # the uploaded document, the prepared export
+    worker_chiangmai = member(Role.SOCIAL_WORKER, "pso-50", "somsri")
+    supervisor_chiangmai = member(Role.SUPERVISOR, "pso-50", "arunee")
+    worker_tak = member(Role.SOCIAL_WORKER, "pso-63", "prasert")
+    director_kredtrakarn = member(Role.SHELTER_DIRECTOR, "shelter-kredtrakarn", "malee")
+    staff_kredtrakarn = member(Role.SHELTER_STAFF, "shelter-kredtrakarn", "janpen")
+    central_reviewer = member(Role.CENTRAL_REVIEWER, "central", "thanaporn")
+    sysadmin = member(Role.SYSADMIN, "central", "itadmin")
+    data_protection_officer = member(Role.DATA_PROTECTION_OFFICER, "central", "pimchanok")
+    regional_officer = member(Role.REGIONAL_OFFICER, "rso-9", "wanna")
     private = register_case(worker_chiangmai, name_th="ลับ", estimated_age=30)
     screening = screening_in_state(worker_chiangmai, "open", case=private)
     document = cases.case_document_add(

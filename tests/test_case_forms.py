@@ -96,3 +96,18 @@ def test_a_form_refused_by_its_own_checks_keeps_the_input_too(client, worker_chi
     html = refused.content.decode()
     assert 'value="99/99/2569 25:00"' in html and 'value="คุณมา"' in html
     assert not case.screenings.exists()
+
+
+def test_consent_is_never_recorded_by_leaving_the_first_choice(client, worker_chiangmai):
+    """The step and the decision start empty: a consent posted without a decision is refused
+    and nothing is recorded (it once started on "given")."""
+    case = register_case(worker_chiangmai)
+    client.force_login(worker_chiangmai)
+    form = client.get(reverse("cases:case_form", args=[case.pk, "consent"])).content.decode()
+    assert '<option value="" selected>—</option>' in form
+    refused = client.post(
+        reverse("cases:add_consent", args=[case.pk]), {"step": "referral", "reason": "x"}
+    )
+    assert refused.status_code == 200
+    assert "decision" in refused.context["form"].errors
+    assert not case.consents.exists()

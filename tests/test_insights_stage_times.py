@@ -327,3 +327,23 @@ def test_beat_counts_the_stage_figures_every_ten_minutes(settings):
         if entry["task"] == "insights.tasks.count_stage_spans"
     ]
     assert entry["schedule"] == 10 * 60
+
+
+def test_a_stay_admitted_before_its_acceptance_is_left_out_not_counted_negative(
+    worker_chiangmai, director_kredtrakarn, central_reviewer
+):
+    """Times out of order (a stay back-dated before the referral's acceptance, as the demo
+    once did) have no length to count."""
+    from tests.factories import admission
+
+    placement = admission(worker_chiangmai, director_kredtrakarn)
+    count_stage_spans()
+    days = {"start": timezone.localdate() - dt.timedelta(days=2), "end": timezone.localdate()}
+    assert figures_by_stage(central_reviewer, **days)["admitted"]["all"].count == 1
+    Placement.objects.filter(pk=placement.pk).update(
+        admitted_at=placement.admitted_at - dt.timedelta(days=30)
+    )
+    count_stage_spans()
+    figures = figures_by_stage(central_reviewer, **days)
+    assert "all" not in figures["admitted"]
+    assert not StageSpan.objects.filter(seconds__lt=0).exists()
