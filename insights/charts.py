@@ -28,11 +28,13 @@ def cases_link(stage_key: str, filters: Filters, group) -> str:
     return f"{reverse('insights:stage_cases', args=[stage_key])}?{urlencode(query)}"
 
 
-def _rows(stage_key: str, figures: list[Figure], filters: Filters, unit: int) -> list[dict]:
+def _rows(
+    stage_key: str, figures: list[Figure], filters: Filters, unit: int, linked: bool
+) -> list[dict]:
     return [
         {
             "label": figure.label,
-            "link": cases_link(stage_key, filters, figure.key),
+            "link": cases_link(stage_key, filters, figure.key) if linked else "",
             "values": [
                 figure.count,
                 in_unit(figure.median, unit),
@@ -57,8 +59,12 @@ def _headers(unit_name: str) -> list[str]:
     ]
 
 
-def stage_charts(figures: list[StageFigures], filters: Filters) -> list[dict]:
-    """One chart per stage: the median and the 90th percentile of each group."""
+def stage_charts(
+    figures: list[StageFigures], filters: Filters, *, linked: bool = True
+) -> list[dict]:
+    """One chart per stage: the median and the 90th percentile of each group; each row of
+    the table behind it linked to its cases (`linked`: not for a viewer who sees none of them,
+    the regional officer)."""
     charts = []
     for stages in figures:
         unit, unit_name = unit_of(stages.groups)
@@ -78,7 +84,7 @@ def stage_charts(figures: list[StageFigures], filters: Filters) -> list[dict]:
                         "data": [in_unit(f.p90, unit) for f in stages.groups],
                     },
                 ],
-                "rows": _rows(stages.stage.key, stages.groups, filters, unit),
+                "rows": _rows(stages.stage.key, stages.groups, filters, unit, linked),
                 "headers": _headers(unit_name),
             }
         )

@@ -94,6 +94,15 @@ def test_the_regional_figures_count_its_provinces_and_no_other(
 ):
     for worker in (worker_chiangmai, worker_tak, worker_bangkok):
         decided(worker)
+    # Its tables link to no list of cases: it sees none of them.
+    client.force_login(regional_officer)
+    for page in ("insights:regional", "insights:stage_times"):
+        text = client.get(reverse(page), {"by": "province"}).content.decode()
+        assert 'data-testid="table-identification"' in text
+        assert reverse("insights:stage_cases", args=["identification"]) not in text
+    client.force_login(central_reviewer)
+    text = client.get(reverse("insights:stage_times"), {"by": "province"}).content.decode()
+    assert reverse("insights:stage_cases", args=["identification"]) in text
     mine = identification(stage_figures(user=regional_officer, filters=this_year()))
     assert set(mine) == {"50", "63"} and mine["50"].count == 1
     everyone = identification(stage_figures(user=central_reviewer, filters=this_year()))
