@@ -364,6 +364,17 @@ def _live_shares(user) -> QuerySet[AccessGrant]:
     )
 
 
+def case_shared_with_agency(*, case_id: int, organisation_id: int, at=None) -> bool:
+    """Whether someone of the partner agency sees the case now (at `at`) through a live share:
+    a task on the case's plan may go to it, and its tasks end when this turns false."""
+    return AccessGrant.objects.filter(
+        case_id=case_id,
+        organisation_id=organisation_id,
+        revoked_at__isnull=True,
+        expires_at__gt=at or timezone.now(),
+    ).exists()
+
+
 def case_shares_of(*, user) -> QuerySet[AccessGrant]:
     """A partner officer's live shares, soonest expiry first, with the case and the person the
     home page names (the person's name only where identity is shared: the page asks

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.models import AccessGrant, Case
-from cases.selectors import case_team
+from cases.models import Case
+from cases.selectors import case_shared_with_agency, case_team
 from core.dates import format_date
 from core.domain import ensure, ensure_transition
 from notifications.matrix import Audience, announce
@@ -33,12 +33,7 @@ def _on_the_case(case: Case, organisation: Organisation) -> bool:
     """The case's own office, or a partner agency someone of which sees the case now."""
     if organisation.pk == case.owner_id:
         return True
-    return AccessGrant.objects.filter(
-        case=case,
-        organisation=organisation,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).exists()
+    return case_shared_with_agency(case_id=case.pk, organisation_id=organisation.pk)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from notifications.matrix import Audience, announce
 from ..extensions import share_ended
 from ..models import AccessGrant, Case, Consent, ConsentStep, SharedPart
 from ..permissions import can_grant
-from ..selectors import consent_latest
+from ..selectors import case_shared_with_agency, consent_latest
 
 # Rendered in each recipient's language when the notification is written.
 lazy_format_datetime = lazy(format_datetime, str)
@@ -122,16 +122,6 @@ def access_grant_give(
     return grant
 
 
-def _shared_with(case_id: int, organisation_id: int, at: dt.datetime) -> bool:
-    """Whether someone of the partner agency still sees the case through a live share."""
-    return AccessGrant.objects.filter(
-        case_id=case_id,
-        organisation_id=organisation_id,
-        revoked_at__isnull=True,
-        expires_at__gt=at,
-    ).exists()
-
-
 def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
     grant.revoked_at = at
     grant.save(update_fields=["revoked_at"])
@@ -140,7 +130,9 @@ def _revoke(grant: AccessGrant, actor: User | None, at: dt.datetime) -> None:
     ).exists()
     if not still_granted:
         remove_perm("cases.view_case", grant.user, grant.case)
-    if grant.organisation_id and not _shared_with(grant.case_id, grant.organisation_id, at):
+    if grant.organisation_id and not case_shared_with_agency(
+        case_id=grant.case_id, organisation_id=grant.organisation_id, at=at
+    ):
         share_ended(grant.case, grant.organisation, actor)
     audit_record(
         action=AuditEvent.Action.UPDATE,
