@@ -4,6 +4,7 @@ notifying action still answer (quickly: a down Redis costs one short timeout, th
 alone for a while), /readyz says "degraded", and the e-mails wait in the outbox until Redis
 is back and the periodic flush sends them."""
 
+import socket
 import time
 
 import pytest
@@ -79,33 +80,46 @@ def test_every_list_page_and_the_dashboard_answer_with_redis_stopped(
         for name in names:
             response, seconds = timed_get(client, reverse(name))
             assert response.status_code == 200, name
-            assert seconds < 1, (name, seconds)
+            assert seconds < 3, (name, seconds)  # no hang; room for a loaded CI box
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "degraded"
 
 
 def test_a_notifying_action_answers_at_once_and_its_email_goes_when_redis_is_back(
-    client, own_redis, worker_chiangmai, director_kredtrakarn
+    client, own_redis, worker_chiangmai, director_kredtrakarn, django_capture_on_commit_callbacks
 ):
+    """The worse failure: a broker that accepts the connection and never answers. Without the
+    short timeout of core.queueing the request would wait the broker's own socket timeout
+    (5 s, then retries: 5.7 s measured); with it, about a second. The bound leaves room for a loaded CI box."""
     director_kredtrakarn.email = "malee@example.org"
     director_kredtrakarn.save()
     case = register_case(worker_chiangmai, estimated_age=30)
     own_redis.stop()
     client.force_login(worker_chiangmai)
-    started = time.monotonic()
-    response = client.post(
-        reverse("referrals:new", args=[case.pk]),
-        {
-            "kind": "shelter_placement",
-            "to_organisation": director_kredtrakarn.membership.organisation.pk,
-            "reason": "ต้องการที่พัก",
-            "consent": "given",
-            "consent_now": "on",
-            "submit": "on",
-        },
-    )
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(8)  # the kernel accepts connections; nothing ever replies
+        app.conf.broker_url = f"redis://127.0.0.1:{blackhole.getsockname()[1]}/0"
+        _forget_broker_connections()
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            response = client.post(
+                reverse("referrals:new", args=[case.pk]),
+                {
+                    "kind": "shelter_placement",
+                    "to_organisation": director_kredtrakarn.membership.organisation.pk,
+                    "reason": "ต้องการที่พัก",
+                    "consent": "given",
+                    "consent_now": "on",
+                    "submit": "on",
+                },
+            )
+        elapsed = time.monotonic() - started
     assert response.status_code == 302
-    assert time.monotonic() - started < 1
+    assert queued  # the request did try to queue the sending
+    assert elapsed < 3
+    app.conf.broker_url = own_redis.url
+    _forget_broker_connections()
     pending = Delivery.objects.filter(notification__recipient=director_kredtrakarn)
     assert pending.filter(state="pending").count() == 1  # kept for the periodic flush
     own_redis.start()

@@ -320,7 +320,7 @@ def test_with_redis_stopped_a_signed_in_person_works_from_the_database_and_can_b
 
     started = time.monotonic()
     assert client.get(reverse("cases:home")).status_code == 200  # session and all from the DB
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 3  # no hang on the cache; room for a loaded CI box
     assert me(client, **header)["membership"]["role"] == Role.SOCIAL_WORKER
     client.post(reverse("accounts:sign_out_everywhere"))
     assert signed_out(other_device)
