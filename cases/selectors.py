@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +19,7 @@ from accounts.models import Membership, Organisation, Role
 from accounts.selectors import member_users
 from accounts.state import request_memo
 from audit.reads import read_for_display, record_display
+from core.cache import GenerationCache
 from sla.models import DUE_SOON
 
 from .extensions import visibility
@@ -74,17 +76,34 @@ def _by_role(membership) -> Q | None:
     return extra
 
 
+# The latest end of each user's live grants (None: no grant), kept between requests: every list
+# and page of a provincial user asks. A copy that is too old can only be on the safe side: an
+# end that has passed reads as "no live grant", and a grant revoked since still has its
+# subqueries, which read the grant itself. A new grant forgets the copy (grant_copies_forget).
+LIVE_GRANT_ENDS = GenerationCache("live-grant-end", timeout=5 * 60)
+
+
+def grant_copies_forget(user_id: int) -> None:
+    """A grant was made to this user: their lists must include its case from the next read."""
+    LIVE_GRANT_ENDS.forget(user_id)
+
+
 def _has_live_grant(user) -> bool:
-    """Whether any explicit grant of a case to the user is live (one indexed lookup, once per
-    request: a case page's sections each ask). Most users have none: their lists then go
-    without the grant's two subqueries, which cost the planner more than this query costs."""
-    return request_memo(
+    """Whether any explicit grant of a case to the user is live (from the copy above, or one
+    indexed lookup; once per request: a case page's sections each ask). Most users have none:
+    their lists then go without the grant's two subqueries, which cost the planner more than
+    this query costs."""
+    latest_end = request_memo(
         user,
         "live_grant",
-        lambda: AccessGrant.objects.filter(
-            user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).exists(),
+        lambda: LIVE_GRANT_ENDS.get_or_set(
+            user.pk,
+            lambda: AccessGrant.objects.filter(
+                user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            ).aggregate(Max("expires_at"))["expires_at__max"],
+        ),
     )
+    return latest_end is not None and latest_end > timezone.now()
 
 
 def _case_visibility(user) -> Q | None:

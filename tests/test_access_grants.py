@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
@@ -134,3 +136,22 @@ def test_sharing_agreed_again_after_a_refusal_allows_a_grant(
             case=case, actor=worker_chiangmai, step="data_sharing", decision=decision
         )
     assert give(case, supervisor_chiangmai, police_officer).user == police_officer
+
+
+def test_a_grant_and_its_revocation_take_effect_on_the_next_page_after_warm_copies(
+    client, case, supervisor_chiangmai, worker_tak
+):
+    """Whether a user holds a live grant is kept between requests (issue 23): a new grant must
+    still open its case on the very next request, and a revoked one close it."""
+    client.force_login(worker_tak)
+    for _warm in range(2):
+        assert client.get(reverse("cases:list")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:list"))
+    assert not any("cases_accessgrant" in query["sql"] for query in queries)  # from the copy
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+    grant = give(case, supervisor_chiangmai, worker_tak)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    services.access_grant_revoke(grant_id=grant.pk, actor=supervisor_chiangmai)
+    assert client.get(case.get_absolute_url()).status_code == 404

@@ -20,7 +20,7 @@ from notifications.matrix import Audience, announce
 from ..extensions import share_ended
 from ..models import AccessGrant, Case, Consent, ConsentStep, SharedPart
 from ..permissions import can_grant
-from ..selectors import case_shared_with_agency, consent_latest
+from ..selectors import case_shared_with_agency, consent_latest, grant_copies_forget
 
 # Rendered in each recipient's language when the notification is written.
 lazy_format_datetime = lazy(format_datetime, str)
@@ -99,6 +99,7 @@ def access_grant_give(
         expires_at=expires_at,
     )
     assign_perm("cases.view_case", user, case)
+    grant_copies_forget(user.pk)
     audit_record(
         action=AuditEvent.Action.CREATE,
         actor=actor,

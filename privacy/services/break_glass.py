@@ -18,7 +18,7 @@ from accounts.selectors import central_reviewers
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import AccessGrant, Case
-from cases.selectors import case_list_visible_to, case_team
+from cases.selectors import case_list_visible_to, case_team, grant_copies_forget
 from core.domain import ensure
 from notifications.matrix import Audience, announce
 
@@ -64,6 +64,7 @@ def break_glass_open(*, actor: User, case_number: str, reason: str) -> BreakGlas
         expires_at=expires_at,
     )
     assign_perm("cases.view_case", actor, case)
+    grant_copies_forget(actor.pk)
     glass = BreakGlass.objects.create(grant=grant, reason=reason.strip())
     audit_record(
         action=AuditEvent.Action.CREATE,
