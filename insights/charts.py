@@ -9,13 +9,17 @@ from sla.selectors import Compliance
 
 from .figures import Figure, Filters, StageFigures
 
-HOUR = 3600
+MINUTE = 60
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
 def unit_of(figures: list[Figure]) -> tuple[int, str]:
-    """Hours for a stage whose slowest tenth takes under three days, days otherwise."""
+    """Minutes for a stage whose slowest tenth takes under three hours (in hours, its bars
+    would all be 0.0), hours under three days, days otherwise."""
     slowest = max((figure.p90 or 0 for figure in figures), default=0)
+    if slowest < 3 * HOUR:
+        return MINUTE, _("minutes")
     return (HOUR, _("hours")) if slowest < 3 * DAY else (DAY, _("days"))
 
 

@@ -223,3 +223,53 @@ def test_the_api_gives_the_regional_deadlines_to_the_regional_officer_only(
     assert client.get(reverse("api:regional_deadlines"), {"province": "10"}).status_code == 400
     client.force_login(central_reviewer)
     assert client.get(reverse("api:regional_deadlines")).status_code == 403
+
+
+def test_a_stage_with_no_figure_says_so_and_groups_without_one_are_not_drawn_as_zero(
+    client, regional_officer, worker_chiangmai
+):
+    """The walk found empty charts on a 0-1 axis and provinces without figures drawn like 0 %:
+    a chart with no value says so in words, a group with none stays in the table only."""
+    decided(worker_chiangmai)
+    client.force_login(regional_officer)
+    response = client.get(reverse("insights:regional"))
+    page = response.content.decode()
+    drawn = {chart["id"]: chart for chart in response.context["chart_data"]}
+    # Identification (ten hours, in Chiang Mai only) is drawn, with Chiang Mai alone.
+    assert drawn["identification"]["labels"] == ["เชียงใหม่"]
+    assert drawn["identification"]["series"][0]["data"] == [10.0]
+    # No referral was acknowledged: no chart, a sentence, the table still behind it.
+    assert "acknowledged" not in drawn
+    assert 'data-testid="chart-acknowledged-empty"' in page
+    assert 'data-chart="acknowledged"' not in page
+    assert 'data-testid="table-acknowledged"' in page
+
+
+def test_a_stage_that_takes_minutes_is_drawn_in_minutes(client, central_reviewer, worker_tak):
+    screening = screening_in_state(
+        worker_tak, "open", custody_started_at=timezone.now() - dt.timedelta(minutes=50)
+    )
+    ready_to_decide(screening, worker_tak)
+    cases.screening_decide(
+        screening_id=screening.pk, actor=worker_tak, outcome="victim_trafficking", reason="r"
+    )
+    count_stage_spans()
+    client.force_login(central_reviewer)
+    response = client.get(reverse("insights:stage_times"), {"by": "province"})
+    [chart] = [c for c in response.context["chart_data"] if c["id"] == "identification"]
+    assert chart["series"][0]["label"] == "ค่ามัธยฐาน (นาที)"
+    assert 49 <= chart["series"][0]["data"][0] <= 51
+
+
+def test_a_chart_whose_figures_are_all_zero_says_so_instead_of_an_empty_axis():
+    from core.charts import chart_data
+
+    zero = {"id": "z", "type": "bar", "labels": ["ตาก"], "series": [{"label": "m", "data": [0]}]}
+    some = {
+        "id": "s",
+        "type": "bar",
+        "labels": ["ตาก", "น่าน"],
+        "series": [{"label": "m", "data": [0, 2]}],
+    }
+    assert [chart["id"] for chart in chart_data([zero, some])] == ["s"]
+    assert zero["all_zero"] and not zero["drawn"] and some["drawn"]

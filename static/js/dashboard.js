@@ -8,6 +8,26 @@
     return chart.percent ? { min: 0, max: 100 } : { ticks: { precision: 0 } };
   }
 
+  // Long labels (Thai stage and clock names) on lines of about LINE characters, broken
+  // between words: Thai writes no spaces, the browser's segmenter finds the words.
+  const LINE = 24;
+  const segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("th", { granularity: "word" }) : null;
+
+  function wrapped(label) {
+    if (label.length <= LINE) {
+      return label;
+    }
+    const words = segmenter ? Array.from(segmenter.segment(label), function (part) { return part.segment; }) : label.split(/(?<=\s)/);
+    const lines = [""];
+    words.forEach(function (word) {
+      if (lines[lines.length - 1].length + word.length > LINE && lines[lines.length - 1].trim()) {
+        lines.push("");
+      }
+      lines[lines.length - 1] += word;
+    });
+    return lines.map(function (line) { return line.trim(); });
+  }
+
   function draw(chart, canvas) {
     const many = chart.type === "doughnut";
     // One series: horizontal bars, so that long Thai labels stay readable.
@@ -19,7 +39,7 @@
     new window.Chart(canvas, {
       type: chart.type,
       data: {
-        labels: chart.labels,
+        labels: many ? chart.labels : chart.labels.map(wrapped),
         datasets: chart.series.map(function (series, index) {
           return {
             label: series.label,
