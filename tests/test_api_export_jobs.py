@@ -85,6 +85,9 @@ def test_a_csv_file_of_two_provinces_holds_exactly_the_list_filtered_the_same_wa
     query = "?province=50&province=63"
     page = client.get(reverse("cases:list") + query).content.decode()
     on_the_page = sorted(case.number for case in three_provinces.values() if case.number in page)
+    # The page's filter holds both provinces, and its own download links keep them.
+    assert '<option value="50" selected>' in page and '<option value="63" selected>' in page
+    assert "?province=50&amp;province=63&amp;format=csv" in page
     web_file = content(client.get(reverse("cases:export") + query + "&format=csv"))
 
     data = content(file)
