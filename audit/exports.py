@@ -2,10 +2,10 @@
 says what was taken (the list or report, its filters or period, the format, the number of rows)
 before the first byte is streamed.
 
-A list export too large to make during the request (a national list in Excel) is answered by
-an app above this one instead (`exports`: the file is prepared by a worker and audited when it
-is downloaded); it registers with `register_export_handler`, as the apps above `cases` register
-in cases/extensions.py."""
+An export not made during the request (a national list in Excel, a report's file) is answered
+by an app above this one instead (`exports`: the file is prepared by a worker and audited when
+it is downloaded); it registers with `register_export_handler`, as the apps above `cases`
+register in cases/extensions.py."""
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,11 +37,19 @@ def audited_export(
     return export_response(format=format, filename=filename, headers=headers, rows=rows)
 
 
+def export_changes(*, name: str, report: bool, filters: dict, format: str, rows: int) -> dict:
+    """What the audit event of an export records: the list and its filters, or the report and
+    its period (`filters`: "from" and "to"), the format and the number of rows."""
+    if report:
+        return {"report": name, **filters, "format": format, "rows": rows}
+    return {"list": name, "filters": filters, "format": format, "rows": rows}
+
+
 @dataclass(frozen=True)
 class ListExport:
-    """A list export as asked, before its file is made: the list's name, the format, the valid
-    filters and the number of rows (what its audit event records), and the file's header and
-    rows (read lazily, a chunk at a time, in the active language)."""
+    """A list's or report's export as asked, before its file is made: its name, the format,
+    the valid filters (a report's: its period) and the number of rows (what its audit event
+    records), and the file's header and rows (read lazily, in the active language)."""
 
     name: str
     format: str
@@ -49,18 +57,22 @@ class ListExport:
     count: int
     headers: list
     rows: Iterable[list]
+    report: bool = False
 
     @property
     def changes(self) -> dict:
-        return {
-            "list": self.name,
-            "filters": self.filters,
-            "format": self.format,
-            "rows": self.count,
-        }
+        return export_changes(
+            name=self.name,
+            report=self.report,
+            filters=self.filters,
+            format=self.format,
+            rows=self.count,
+        )
 
     @property
     def filename(self) -> str:
+        if self.report:
+            return f"nrm-{self.name}-{self.filters['from']}-{self.filters['to']}"
         return f"nrm-{self.name}"
 
 
@@ -72,6 +84,35 @@ def register_export_handler(handler: ExportHandler) -> None:
     """Let an app above this one answer a list export instead of its file being made during the
     request: `handler(request, export)` returns the response, or None to let it be made now."""
     _handlers.append(handler)
+
+
+def answer_export(request, export: ListExport) -> HttpResponse:
+    """The file of `export`, after its audit event; or the answer of a registered handler
+    (register_export_handler) that takes the export instead."""
+    for handler in _handlers:
+        if (response := handler(request, export)) is not None:
+            return response
+    return audited_export(
+        request,
+        changes=export.changes,
+        format=export.format,
+        filename=export.filename,
+        headers=export.headers,
+        rows=export.rows,
+    )
+
+
+def _filters_asked(filterset: FilterSet) -> dict[str, Any]:
+    """The filters given a value, as the audit event records them: a filter given several
+    values (`?province=50&province=63`) as their list."""
+    data, asked = filterset.data, {}
+    for key in filterset.filters:
+        values = [value for value in data.getlist(key) if value] if hasattr(data, "getlist") else []
+        if len(values) > 1:
+            asked[key] = values
+        elif data.get(key):
+            asked[key] = data[key]
+    return asked
 
 
 def _filter_errors(filterset: FilterSet) -> str:
@@ -118,19 +159,9 @@ def list_export(
     export = ListExport(
         name=name,
         format=format,
-        filters={key: filterset.data[key] for key in filterset.filters if filterset.data.get(key)},
+        filters=_filters_asked(filterset),
         count=rows.count(),
         headers=[column.header for column in columns],
         rows=([column.value(row) for column in columns] for row in _chunks(rows, prepare)),
     )
-    for handler in _handlers:
-        if (response := handler(request, export)) is not None:
-            return response
-    return audited_export(
-        request,
-        changes=export.changes,
-        format=format,
-        filename=export.filename,
-        headers=export.headers,
-        rows=export.rows,
-    )
+    return answer_export(request, export)

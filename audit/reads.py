@@ -69,7 +69,9 @@ def audited_list_page(request, filterset: FilterSet, template: str, *, name: str
     prepare = options.pop("prepare", None)
 
     def shown(rows):
-        record_list(rows, user=request.user, name=name, query=request.GET.dict())
+        # A filter given several values (`?province=50&province=63`) is logged with them all.
+        query = {key: val[0] if len(val) == 1 else val for key, val in request.GET.lists()}
+        record_list(rows, user=request.user, name=name, query=query)
         return prepare(rows) if prepare is not None else rows
 
     return list_page(request, filterset, template, prepare=shown, **options)

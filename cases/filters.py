@@ -6,6 +6,8 @@ GET parameters (the dashboards link into the list with them):
   and spelling (cases/search.py), best match first;
 - `status`: open, closed, reopened;
 - `province`: the 2-digit code of the province where the case came in (`intake_province`);
+- `status` and `province` may be given more than once (`?province=50&province=63`): the cases
+  of any of them;
 - `from`, `to`: the intake date, both days included, yyyy-mm-dd;
 - `sex`: female, male, other, unknown;
 - `nationality`: the person's ISO 3166 code (TH, MM, LA, KH, ...);
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import province_choices
 from core.forms import DateInput
-from core.lists import FilterForm, keyword_parameters
+from core.lists import AnyOfFilter, FilterForm, keyword_parameters
 
 from .models import Case, ExploitationType, Sex
 from .reference import country_choices
@@ -35,14 +37,9 @@ class CaseFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Name, case, document or phone number"), method="search", max_length=200
     )
-    status = filters.ChoiceFilter(
-        label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
-    )
-    province = filters.ChoiceFilter(
-        label=_("Intake province"),
-        field_name="intake_province__code",
-        choices=province_choices,
-        empty_label=_("All"),
+    status = AnyOfFilter(label=_("Status"), choices=CaseStatus.choices)
+    province = AnyOfFilter(
+        label=_("Intake province"), field_name="intake_province__code", choices=province_choices
     )
     from_ = filters.DateFilter(
         label=_("Intake from"), field_name="intake_date", lookup_expr="gte", widget=DateInput()

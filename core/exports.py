@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}  # as the user knows them
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,6 +102,13 @@ def _csv_lines(headers: list[str], rows: Iterable[Sequence[Any]], language: str)
         yield "".join(batch)
 
 
+def csv_write(file, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """Write the table as the CSV file export_response streams (UTF-8 with a byte-order mark)
+    into `file` (a binary file open for writing), a batch of rows at a time."""
+    for lines in _csv_lines([str(h) for h in headers], rows, translation.get_language()):
+        file.write(lines.encode())
+
+
 def xlsx_write(file, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
     """Write the table as an Excel workbook into `file` (a binary file open for writing); the
     rows are read one at a time (openpyxl's write-only workbook keeps none of them)."""
@@ -110,6 +118,9 @@ def xlsx_write(file, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> N
     for row in rows:
         sheet.append([_excel_value(sheet, value) for value in row])
     workbook.save(file)
+
+
+WRITERS = {"csv": csv_write, "xlsx": xlsx_write}
 
 
 def _xlsx_file(headers: list[str], rows: Iterable[Sequence[Any]]):

@@ -27,10 +27,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
-from django_filters import FilterSet
+from django_filters import FilterSet, MultipleChoiceFilter
+from django_filters.fields import MultipleChoiceField as ChoicesField
 
 from .dates import format_date, format_datetime
-from .forms import StyledFormMixin
+from .forms import StyledFormMixin, TypeAheadSelectMultiple
 
 # Rows a page shows: the first by default, the others on the user's choice (`?size=`).
 PAGE_SIZES = (25, 50, 100)
@@ -120,6 +121,32 @@ def labels(choices) -> Callable[[str], str]:
     than once per row; an unknown value stays as it is."""
     names = {value: str(label) for value, label in choices}
     return lambda value: names.get(value, value)
+
+
+class AnyOfField(ChoicesField):
+    """The choices of an AnyOfFilter: a single value (from a plain dict of filters) is a list
+    of one, and an empty value (a link's `?status=`) no choice."""
+
+    def to_python(self, value):
+        values = [value] if isinstance(value, str) else super().to_python(value)
+        return [value for value in values if value != ""]
+
+
+class AnyOfFilter(MultipleChoiceFilter):
+    """A filter by one value or several (`?province=50&province=63`: the rows of either), the
+    same on a list page, its export and the API's export; on the page a type-ahead box in which
+    several may be chosen. No choice: every row."""
+
+    field_class = AnyOfField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", TypeAheadSelectMultiple)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        # One IN over the column rather than django-filter's OR of one test per value, and
+        # no DISTINCT: each row has one value.
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
 
 
 def keyword_parameters(filterset_class: type[FilterSet]) -> type[FilterSet]:

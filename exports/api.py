@@ -1,19 +1,25 @@
-"""/api/v1/exports/: the lists' Excel files, prepared by a worker as on the pages (an API
-export is always prepared in the background): ask for one with the list's filters, follow its
-progress, download it when ready. Each job is its requester's alone; the list's own export
-view checks the right to export and the filters."""
+"""/api/v1/exports/: the lists' and reports' files, CSV or Excel, prepared by a worker as on the
+pages (an API export is always prepared in the background): ask for one with the list's filters
+(the list page's own, several values of one filter as a list) or the report's year, follow its
+progress, download it when ready. Each job is its requester's alone; the list's or report's own
+export view checks the right to export and the filters, and makes the same columns."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.domain import TransitionNotAllowed
-from core.exports import CONTENT_TYPES
+from core.exports import CONTENT_TYPES, FORMATS
 
 from . import selectors, services
 from .models import ExportJob
@@ -30,11 +36,18 @@ LISTS = {
     "repatriations": "repatriation:export",
     "audit-log": "audit:export",
     "lessons": "lessons:export",
+    # The reports' files: their filters are the year (`kind`: calendar or fiscal, `year`).
+    "annual-figures": "reports:annual_export",
+    "anonymised-statistics": "reports:anonymised_export",
+    "htcds-anonymised": "reports:htcds_anonymised_export",
 }
 
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input: an unknown list, or filters not valid"),
-    403: OpenApiResponse(description="This user may not export this list"),
+    400: OpenApiResponse(
+        description="Invalid input: an unknown list or format, filters not valid, or a year "
+        "whose report may not be given"
+    ),
+    403: OpenApiResponse(description="This user may not export this list or report"),
     404: OpenApiResponse(description="No such file of this user's (or purged after 24 hours)"),
 }
 
@@ -68,13 +81,27 @@ class ExportJobSerializer(serializers.ModelSerializer):
         return reverse("api:export-download", args=[job.pk]) if job.ready else None
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class FilterValues(serializers.ListField):
+    """One value of a filter, or several (`["50", "63"]`: the rows that match any of them)."""
+
+    child = serializers.CharField(allow_blank=True, max_length=200)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value([data] if isinstance(data, str) else data)
+
+
 class ExportRequestSerializer(serializers.Serializer):
     list = serializers.ChoiceField(choices=sorted(LISTS))
+    format = serializers.ChoiceField(choices=FORMATS, default="xlsx")
     filters = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=FilterValues(),
         required=False,
         default=dict,
-        help_text="The list page's filters, by their query names (as in its address)",
+        help_text="The list page's filters, by their query names (as in its address), a "
+        "filter's several values as a list; for a report, `kind` and `year`",
     )
 
 
@@ -84,7 +111,8 @@ class ExportRequestSerializer(serializers.Serializer):
         summary="A prepared file's progress", responses={200: ExportJobSerializer, **ERRORS}
     ),
     create=extend_schema(
-        summary="Ask for a list's Excel file: a worker prepares it, the inbox tells when ready",
+        summary="Ask for a list's or report's file (CSV or Excel): a worker prepares it, the "
+        "inbox tells when ready",
         request=ExportRequestSerializer,
         responses={201: ExportJobSerializer, **ERRORS},
     ),
@@ -105,15 +133,17 @@ class ExportJobViewSet(
     def create(self, request, *args, **kwargs):
         body = ExportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        query = urlencode({**body.validated_data["filters"], "format": "xlsx"})
+        data = body.validated_data
+        query = urlencode({**data["filters"], "format": data["format"]}, doseq=True)
         job = services.export_job_start(
-            actor=request.user, path=reverse(LISTS[body.validated_data["list"]]), query=query
+            actor=request.user, path=reverse(LISTS[data["list"]]), query=query
         )
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Download a ready file (each download audited)",
         responses={
+            (200, CONTENT_TYPES["csv"]): OpenApiTypes.BINARY,
             (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
             **ERRORS,
             409: OpenApiResponse(description="Not ready: still being prepared, or failed"),

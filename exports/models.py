@@ -7,14 +7,18 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import FORMAT_NAMES
+
 # A prepared file holds a whole list of persons: kept this long after it was asked, then purged.
 KEPT_FOR = dt.timedelta(hours=24)
 
 
 class ExportJob(models.Model):
-    """A list's Excel file too large to make during a request (audit.exports.list_export):
-    asked by one user, written by a worker from the same export view and query, downloadable
-    by that user alone until KEPT_FOR after it was asked, then deleted with its file."""
+    """A file prepared by a worker rather than during a request: a list's Excel file too large
+    to make at once, any list's file asked through the API (audit.exports.list_export), or a
+    report's file (the annual figures, the anonymised statistics: `report`). Asked by one user,
+    written by a worker from the same export view and query, downloadable by that user alone
+    until KEPT_FOR after it was asked, then deleted with its file."""
 
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Being prepared")
@@ -30,8 +34,10 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     # The worker's last sign of life: it is touched with each step of progress.
     updated_at = models.DateTimeField(auto_now=True)
-    # What the audit log records of the export: the list's name, its filters and format.
+    # What the audit log records of the export: the list's or report's name, its filters (a
+    # report's: its period) and format.
     list_name = models.CharField(_("list"), max_length=100)
+    report = models.BooleanField(default=False)
     filters = models.JSONField(default=dict, blank=True)
     format = models.CharField(max_length=4)
     # The export view's path and query: the worker asks the same view again, as the same user.
@@ -74,6 +80,10 @@ class ExportJob(models.Model):
     @property
     def ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def format_name(self) -> str:
+        return FORMAT_NAMES.get(self.format, self.format)
 
     @property
     def percent(self) -> int:

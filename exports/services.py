@@ -3,13 +3,15 @@
 The Excel file of a national list (200,000 cases) takes about a minute to write, longer than a
 request may last (docs/PERFORMANCE.md). Above settings.NRM_EXPORT_IMMEDIATE_ROWS rows the user
 asks for it (views.list_export_answer), a worker writes it, the user is told in the inbox and
-downloads it from its page until KEPT_FOR after asking. CSV always streams at once.
+downloads it from its page until KEPT_FOR after asking. A list's CSV streams at once on the
+pages. A report's file (the annual figures, the anonymised statistics) is always prepared in
+the background, as is every file asked through the API (export_job_start), in either format.
 
-The worker does not rebuild the list itself: it asks the export view again, as the user who
-asked and with the same query (`_ask_again`), and audit.exports.list_export hands the rows to
-the job's `_Preparation`. The file therefore holds exactly what an immediate export would:
-the view's own columns and filters, within the user's visibility and role at the time it is
-written (a user who lost the export role gets no file).
+The worker does not rebuild the list or report itself: it asks the export view again, as the
+user who asked and with the same query (`_ask_again`), and the view hands its export
+(audit.exports.ListExport) to the job's `_Preparation`. The file therefore holds exactly what an
+immediate export would: the view's own columns and filters, within the user's visibility and
+role at the time it is written (a user who lost the export role gets no file).
 """
 
 import datetime as dt
@@ -25,10 +27,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.exports import ListExport
+from audit.exports import ListExport, export_changes
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.exports import export_filename, xlsx_write
+from core.exports import WRITERS, export_filename
 from core.queueing import enqueue
 from notifications.matrix import Audience, announce
 
@@ -46,9 +48,15 @@ ALIVE = dt.timedelta(minutes=5)
 PREPARATION = "export_preparation"
 
 
-def prepared_in_background(format: str, rows: int) -> bool:
-    """Whether an export of `rows` rows is prepared by a worker rather than made at once: an
-    Excel file of more than settings.NRM_EXPORT_IMMEDIATE_ROWS rows (CSV always streams)."""
+def prepared_in_background(export: ListExport) -> bool:
+    """Whether an export asked on a page is prepared by a worker rather than made at once: a
+    report's file, or a list's Excel file of more than settings.NRM_EXPORT_IMMEDIATE_ROWS rows
+    (a list's CSV always streams)."""
+    return export.report or list_prepared_in_background(export.format, export.count)
+
+
+def list_prepared_in_background(format: str, rows: int) -> bool:
+    """Whether a list's export of `rows` rows in `format` is prepared by a worker."""
     return format == "xlsx" and rows > settings.NRM_EXPORT_IMMEDIATE_ROWS
 
 
@@ -75,6 +83,7 @@ def export_job_request(
     job = ExportJob.objects.create(
         requested_by=actor,
         list_name=export.name,
+        report=export.report,
         filters=export.filters,
         format=export.format,
         path=path,
@@ -86,23 +95,27 @@ def export_job_request(
         download_name=export_filename(export.filename, export.format),
     )
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=job, changes=export.changes)
-    transaction.on_commit(lambda: _queue(job.pk))
+    transaction.on_commit(lambda: _queue(job))
     return job
 
 
-def _queue(job_id: int) -> None:
+def _queue(job: ExportJob) -> None:
     from .tasks import prepare_export  # the task module imports this one
 
-    if not enqueue(prepare_export, job_id):
-        # Nothing would ever take the job: the user is told now, on its page, in their language.
-        _fail(
-            job_id,
-            _(
-                "The file cannot be prepared now: the task queue is not reachable. Try again in "
-                "a few minutes, or download the list as CSV, which does not need the queue."
-            ),
-            notify=False,
+    if enqueue(prepare_export, job.pk):
+        return
+    # Nothing would ever take the job: the user is told now, on its page, in their language.
+    if job.report:
+        message = _(
+            "The file cannot be prepared now: the task queue is not reachable. Try again in a "
+            "few minutes."
         )
+    else:
+        message = _(
+            "The file cannot be prepared now: the task queue is not reachable. Try again in "
+            "a few minutes, or download the list as CSV, which does not need the queue."
+        )
+    _fail(job.pk, message, notify=False)
 
 
 class _Preparation:
@@ -126,8 +139,9 @@ class _Preparation:
     def __call__(self, export: ListExport) -> HttpResponse:
         self._progress(total=export.count, processed=0)
         self.rows = 0
+        write = WRITERS[self.job.format]
         with files.writing(self.job.file_name) as file:
-            xlsx_write(file, [str(header) for header in export.headers], self._counted(export.rows))
+            write(file, [str(header) for header in export.headers], self._counted(export.rows))
         return HttpResponse(status=204)
 
 
@@ -150,11 +164,11 @@ def _ask_again(job: ExportJob, preparation: _Preparation) -> HttpResponse:
 
 
 def export_job_start(*, actor: User, path: str, query: str) -> ExportJob:
-    """Ask a worker for the Excel file of the list export at `path` with `query` (the API's
-    export: always prepared in the background, whatever its size). The export view checks the
-    user's right to export and the filters, as for a file asked on its page: PermissionDenied
-    when the user may not export the list, ValidationError with the view's reason when the
-    filters or the format are not valid.
+    """Ask a worker for the file of the list or report export at `path` with `query` (its
+    `format` included: the API's export, always prepared in the background, whatever its size
+    and format). The export view checks the user's right to export and the filters, as for a
+    file asked on its page: PermissionDenied when the user may not export it, ValidationError
+    with the view's reason when the filters, the period or the format are not valid.
 
     Side effects: those of export_job_request."""
     asked: list[ListExport] = []
@@ -249,20 +263,22 @@ def _fail(job_id: int, message: str, *, notify: bool = True) -> ExportJob | None
 
 def export_job_download(*, job: ExportJob, actor: User, request=None) -> BinaryIO:
     """Open a ready job's file for the user who asked for it, after one audit event of the
-    export, as for a file made at once: the list, its filters, the format and the number of
-    rows (and which prepared file). FileNotFoundError when the file is gone."""
+    export, as for a file made at once: the list and its filters or the report and its period,
+    the format and the number of rows (and which prepared file). FileNotFoundError when the
+    file is gone."""
     file = files.export_path(job.file_name).open("rb")
+    changes = export_changes(
+        name=job.list_name,
+        report=job.report,
+        filters=job.filters,
+        format=job.format,
+        rows=job.total,
+    )
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor=actor,
         request=request,
-        changes={
-            "list": job.list_name,
-            "filters": job.filters,
-            "format": job.format,
-            "rows": job.total,
-            "prepared_file": job.pk,
-        },
+        changes={**changes, "prepared_file": job.pk},
     )
     return file
 

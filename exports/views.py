@@ -1,4 +1,5 @@
-"""The answer to a large Excel export, and a prepared file's page and download."""
+"""The answer to an export prepared in the background (a large Excel export, a report's
+file), and a prepared file's page and download."""
 
 from urllib.parse import urlsplit, urlunsplit
 
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.permissions import may_export
 from audit.exports import ListExport
-from core.exports import CONTENT_TYPES
+from core.exports import CONTENT_TYPES, FORMAT_NAMES
 
 from . import selectors, services
 from .models import KEPT_FOR, ExportJob
@@ -38,14 +39,14 @@ def _remember(request, job: ExportJob) -> None:
 
 def list_export_answer(request, export: ListExport) -> HttpResponse | None:
     """audit.exports.list_export's handler (registered in apps.py). In the request a worker
-    replays for a job, the rows go to the job's file (services). A large Excel export
-    (services.prepared_in_background) is offered on a GET, as a link must not start a minute
-    of work, and asked for on a POST, which leads to the job's page. Anything else: None, for
-    the file to be made at once."""
+    replays for a job, the rows go to the job's file (services). A large Excel export or a
+    report's file (services.prepared_in_background) is offered on a GET, as a link must not
+    start a minute of work, and asked for on a POST, which leads to the job's page. Anything
+    else: None, for the file to be made at once."""
     preparation = getattr(request, services.PREPARATION, None)
     if preparation is not None:
         return preparation(export)
-    if not services.prepared_in_background(export.format, export.count):
+    if not services.prepared_in_background(export):
         return None
     back = _back(request)
     if request.method != "POST":
@@ -56,8 +57,9 @@ def list_export_answer(request, export: ListExport) -> HttpResponse | None:
             "exports/offer.html",
             {
                 "export": export,
+                "format_name": FORMAT_NAMES[export.format],
                 "back": back,
-                "csv_query": csv.urlencode(),
+                "csv_query": "" if export.report else csv.urlencode(),
                 "hours": int(KEPT_FOR.total_seconds() // 3600),
             },
         )

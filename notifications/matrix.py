@@ -346,11 +346,11 @@ EVENTS: dict[str, Rule] = {
     # Export files prepared in the background (exports): in the inbox, where the download is
     "export.ready": Rule(
         (A.REQUESTER,),
-        _("The Excel file you asked for is ready: {rows} rows, kept for {hours} hours"),
+        _("The file you asked for is ready: {rows} rows, kept for {hours} hours"),
         email=False,
     ),
     "export.failed": Rule(
-        (A.REQUESTER,), _("The Excel file you asked for could not be prepared"), email=False
+        (A.REQUESTER,), _("The file you asked for could not be prepared"), email=False
     ),
 }
 

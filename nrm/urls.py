@@ -34,14 +34,7 @@ from privacy.api import (
 from referrals.api import ReferralViewSet
 from repatriation.api import CounterpartViewSet, RepatriationViewSet
 from reports import audit_log
-from reports.api import (
-    AnnualFileView,
-    AnnualView,
-    AnonymisedFileView,
-    DashboardView,
-    HtcdsAnonymisedFileView,
-    HtcdsFileView,
-)
+from reports.api import AnnualView, DashboardView, HtcdsFileView
 from reports.audit_log.api import AuditLogView
 from shelters.api import PlacementViewSet, ShelterViewSet
 from shelters.api_stays import CarePlanItemViewSet, MovementViewSet, ShelterUnitViewSet
@@ -95,14 +88,7 @@ api_v1 = [
     path("registrations/", RegistrationView.as_view(), name="registration"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("reports/annual/", AnnualView.as_view(), name="annual"),
-    path("reports/annual/export/", AnnualFileView.as_view(), name="annual_export"),
-    path("reports/anonymised/", AnonymisedFileView.as_view(), name="anonymised_export"),
     path("reports/htcds/", HtcdsFileView.as_view(), name="htcds_export"),
-    path(
-        "reports/htcds/anonymised/",
-        HtcdsAnonymisedFileView.as_view(),
-        name="htcds_anonymised_export",
-    ),
     path("insights/stage-times/", StageTimesView.as_view(), name="stage_times"),
     path("insights/stage-times/<slug:stage>/cases/", StageCasesView.as_view(), name="stage_cases"),
     path(

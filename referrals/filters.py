@@ -11,6 +11,7 @@ GET parameters:
 - `sender`: the code of the sending organisation (pso-50, ...);
 - `to`: the code of the receiving organisation (shelter-kredtrakarn, ...);
 - `province`: the 2-digit code of the province where the case came in;
+- `state` and `province` may be given more than once: the referrals of any of them;
 - `from`, `to_date`: the day the referral was submitted (Bangkok time), both days included,
   yyyy-mm-dd. (`to` is the receiving organisation, hence `to_date`.)
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import organisation_choices, province_choices
 from core.forms import DateInput
-from core.lists import FilterForm, keyword_parameters
+from core.lists import AnyOfFilter, FilterForm, keyword_parameters
 
 from .models import DeclineReason, Kind, Referral, Urgency
 from .workflow import ReviewState, State
@@ -30,7 +31,7 @@ from .workflow import ReviewState, State
 
 @keyword_parameters
 class ReferralFilter(filters.FilterSet):
-    state = filters.ChoiceFilter(label=_("State"), choices=State.choices, empty_label=_("All"))
+    state = AnyOfFilter(label=_("State"), choices=State.choices)
     review_state = filters.ChoiceFilter(
         label=_("Central review"),
         choices=[(value, label) for value, label in ReviewState.choices if value],
@@ -55,11 +56,10 @@ class ReferralFilter(filters.FilterSet):
         choices=organisation_choices,
         empty_label=_("All"),
     )
-    province = filters.ChoiceFilter(
+    province = AnyOfFilter(
         label=_("Intake province"),
         field_name="case__intake_province__code",
         choices=province_choices,
-        empty_label=_("All"),
     )
     from_ = filters.DateFilter(
         label=_("Submitted from"),

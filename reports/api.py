@@ -1,7 +1,7 @@
 """The reports for other systems: the dashboard's figures (GET /api/v1/reports/dashboard/),
-the annual figures, and the files the reports' pages give (annual figures, anonymised
-statistics, HTCDS and its anonymised counts), through the pages' own download views: the
-same checks, the same audit event."""
+the annual figures, and the HTCDS file of the cases, through its page's own download view: the
+same checks, the same audit event. The reports' files (annual figures, anonymised statistics,
+HTCDS anonymised counts) are prepared by a worker: POST /api/v1/exports/ (exports/api.py)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -243,7 +243,7 @@ FORMAT = OpenApiParameter(
 FILE_RESPONSES = {
     (200, CONTENT_TYPES["csv"]): OpenApiTypes.BINARY,
     (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
-    400: OpenApiResponse(description="No valid format, or a year that may not be given"),
+    400: OpenApiResponse(description="No valid format"),
 }
 
 
@@ -275,26 +275,6 @@ def _file_schema(summary: str, parameters=()):
     )
 
 
-@_file_schema("The year's national figures as a file (central division)", YEAR)
-class AnnualFileView(ReportFileView):
-    page_view = staticmethod(views.annual_export)
-
-
-@_file_schema(
-    "The anonymised statistics of a calendar year that has ended: no group under 11 persons",
-    YEAR,
-)
-class AnonymisedFileView(ReportFileView):
-    page_view = staticmethod(views.anonymised_export)
-
-
 @_file_schema("Every case the user may see in the HTCDS fields and codes (those who may export)")
 class HtcdsFileView(ReportFileView):
     page_view = staticmethod(views.htcds_export)
-
-
-@_file_schema(
-    "The year's identified victims for the CTDC in HTCDS codes, no cell under 11 persons", YEAR
-)
-class HtcdsAnonymisedFileView(ReportFileView):
-    page_view = staticmethod(views.htcds_anonymised_export)

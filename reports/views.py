@@ -2,6 +2,7 @@
 call the statistics, render or download."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import may_export, role_required
-from audit.exports import audited_export
+from audit.exports import ListExport, answer_export, audited_export
 from cases.selectors import case_list_visible_to
 from core.charts import chart_data
 from core.exports import FORMATS, export_refused
@@ -107,16 +108,26 @@ def _shareable_year(request) -> tuple[dt.date, dt.date, HttpResponseBadRequest |
     return start, end, None
 
 
-def _audited_download(request, *, report: str, start, end, format: str, headers, rows):
-    period = {"from": start.isoformat(), "to": end.isoformat()}
-    return audited_export(
+def _report_file(request, *, report: str, start, end, headers, rows: Callable[[], Iterable]):
+    """A report's file, prepared by a worker (the `exports` app answers every report export)
+    and audited when it is downloaded, as a list's is. `rows` makes the rows: it is called when
+    the file is written, so asking for the file counts nothing during the request."""
+    return answer_export(
         request,
-        changes={"report": report, **period, "format": format, "rows": len(rows)},
-        format=format,
-        filename=f"nrm-{report}-{start.isoformat()}-{end.isoformat()}",
-        headers=headers,
-        rows=rows,
+        ListExport(
+            name=report,
+            format=request.GET["format"],
+            filters={"from": start.isoformat(), "to": end.isoformat()},
+            count=0,  # counted as the file is written
+            headers=headers,
+            rows=_called(rows),
+            report=True,
+        ),
     )
+
+
+def _called(rows: Callable[[], Iterable]) -> Iterator:
+    yield from rows()
 
 
 @role_required(Role.CENTRAL_REVIEWER)
@@ -148,15 +159,18 @@ def annual_export(request):
     form, start, end, _kind = _year(request)
     if refusal := _download_refusal(request, form):
         return refusal
-    figures = annual_figures(user=request.user, start=start, end=end)
-    return _audited_download(
+
+    def rows():
+        figures = annual_figures(user=request.user, start=start, end=end)
+        return [(figure.section, figure.label, figure.count) for figure in figures]
+
+    return _report_file(
         request,
         report="annual-figures",
         start=start,
         end=end,
-        format=request.GET["format"],
         headers=[_("Topic"), _("Figure"), _("Number")],
-        rows=[(figure.section, figure.label, figure.count) for figure in figures],
+        rows=rows,
     )
 
 
@@ -166,18 +180,19 @@ def anonymised_export(request):
     start, end, refusal = _shareable_year(request)
     if refusal:
         return refusal
-    rows = []
-    for title, table in anonymised_tables(user=request.user, start=start, end=end):
-        if table is None:
-            rows.append((str(title), str(_("Fewer than 11 persons: not shown")), None))
-        else:
-            rows.extend((str(title), str(row["label"]), row["count"]) for row in table)
-    return _audited_download(
+
+    def rows():
+        for title, table in anonymised_tables(user=request.user, start=start, end=end):
+            if table is None:
+                yield (str(title), str(_("Fewer than 11 persons: not shown")), None)
+            else:
+                yield from ((str(title), str(row["label"]), row["count"]) for row in table)
+
+    return _report_file(
         request,
         report="anonymised-statistics",
         start=start,
         end=end,
-        format=request.GET["format"],
         headers=[_("Table"), _("Group"), _("Persons")],
         rows=rows,
     )
@@ -216,13 +231,13 @@ def htcds_anonymised_export(request):
     start, end, refusal = _shareable_year(request)
     if refusal:
         return refusal
-    victims = victims_identified(user=request.user, start=start, end=end)
-    return _audited_download(
+    return _report_file(
         request,
         report="htcds-anonymised",
         start=start,
         end=end,
-        format=request.GET["format"],
         headers=htcds.ANONYMISED_HEADERS,
-        rows=htcds.anonymised_rows(victims),
+        rows=lambda: htcds.anonymised_rows(
+            victims_identified(user=request.user, start=start, end=end)
+        ),
     )

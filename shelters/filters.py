@@ -4,6 +4,7 @@ GET parameters:
 
 - `status`: admitted (in the shelter), discharged, transferred;
 - `shelter`: the code of the shelter's organisation (shelter-kredtrakarn, ...);
+- `status` and `shelter` may be given more than once: the stays of any of them;
 - `from`, `to`: the day of admission (Bangkok time), both days included, yyyy-mm-dd.
 
 They narrow what the user may see (shelters.selectors.placement_list_visible_to).
@@ -13,7 +14,7 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
-from core.lists import FilterForm, keyword_parameters
+from core.lists import AnyOfFilter, FilterForm, keyword_parameters
 
 from .models import Placement, PlacementStatus, Shelter
 
@@ -25,14 +26,9 @@ def shelter_choices() -> list[tuple[str, str]]:
 
 @keyword_parameters
 class PlacementFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(
-        label=_("Status"), choices=PlacementStatus.choices, empty_label=_("All")
-    )
-    shelter = filters.ChoiceFilter(
-        label=_("Shelter"),
-        field_name="unit__shelter__organisation__code",
-        choices=shelter_choices,
-        empty_label=_("All"),
+    status = AnyOfFilter(label=_("Status"), choices=PlacementStatus.choices)
+    shelter = AnyOfFilter(
+        label=_("Shelter"), field_name="unit__shelter__organisation__code", choices=shelter_choices
     )
     from_ = filters.DateFilter(
         label=_("Admitted from"),

@@ -72,6 +72,31 @@ def no_second_factor(settings):
 
 
 @pytest.fixture
+def prepared_file(settings, tmp_path, django_capture_on_commit_callbacks):
+    """`prepared_file(client, url, **query)`: a file prepared in the background (a report's,
+    or a long list's in Excel) asked as its page's button asks (a POST), the worker's task
+    run at once in this process, then downloaded from its job: the download's response."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from exports.models import ExportJob
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def ask(client, url: str, **query):
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = client.post(f"{url}?{urlencode(query, doseq=True)}")
+        assert asked.status_code == 302, asked
+        job = ExportJob.objects.filter(requested_by=asked.wsgi_request.user).first()
+        assert asked["Location"] == job.get_absolute_url()
+        assert job.status == ExportJob.Status.READY, job.failure_message
+        return client.get(reverse("exports:download", args=[job.pk]))
+
+    return ask
+
+
+@pytest.fixture
 def worker_chiangmai(db):
     return member(Role.SOCIAL_WORKER, "pso-50", "somsri")
 

@@ -210,10 +210,10 @@ API_COUNTERPARTS = {
     "audit:export": ["POST /api/v1/exports/"],
     "reports:dashboard": ["GET /api/v1/reports/dashboard/"],
     "reports:annual": ["GET /api/v1/reports/annual/"],
-    "reports:annual_export": ["GET /api/v1/reports/annual/export/"],
-    "reports:anonymised_export": ["GET /api/v1/reports/anonymised/"],
+    "reports:annual_export": ["POST /api/v1/exports/"],
+    "reports:anonymised_export": ["POST /api/v1/exports/"],
     "reports:htcds_export": ["GET /api/v1/reports/htcds/"],
-    "reports:htcds_anonymised_export": ["GET /api/v1/reports/htcds/anonymised/"],
+    "reports:htcds_anonymised_export": ["POST /api/v1/exports/"],
     "exports:job": ["GET /api/v1/exports/{id}/"],
     "exports:download": ["GET /api/v1/exports/{id}/download/"],
 }

@@ -387,10 +387,7 @@ RULES = {
     "api:export-detail": ("get", {"supervisor"}),
     "api:export-download": ("get", {"supervisor"}),
     "api:annual": ("get", {"central"}),
-    "api:annual_export": ("get", {"central"}),
-    "api:anonymised_export": ("get", {"central"}),
     "api:htcds_export": ("get", EXPORTERS),  # 400 without a format
-    "api:htcds_anonymised_export": ("get", {"central"}),
     "api:my_tokens": ("get", EVERYONE),  # each their own
     "api:notification_preferences": ("get", EVERYONE),  # each their own
     # Each acts on the signed-in user's own tokens and sessions only (tests/test_accounts_api.py).

@@ -260,6 +260,77 @@ def test_with_the_broker_down_the_user_is_told_at_once_in_thai(
     assert not Notification.objects.filter(topic="export").exists()  # told on the page
 
 
+ANNUAL = {"kind": "calendar", "year": 2025}
+
+
+def report_url(name: str, format: str) -> str:
+    return f"{reverse(name)}?kind=calendar&year=2025&format={format}"
+
+
+def test_a_reports_file_is_prepared_in_the_background_and_its_user_told(
+    client, central_reviewer, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(central_reviewer)
+    annual = client.get(reverse("reports:annual"), ANNUAL).content.decode()
+    for name in ("reports:annual_export", "reports:anonymised_export"):
+        url = report_url(name, "csv").replace("&", "&amp;")
+        assert f'<form method="post" action="{url}">' in annual
+    offer = client.get(report_url("reports:annual_export", "csv")).content.decode()
+    assert "เตรียมไฟล์ CSV" in offer and "ดาวน์โหลดเป็น CSV ทันที" not in offer
+    assert not ExportJob.objects.exists()  # a link starts nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(report_url("reports:annual_export", "csv"), {"next": "/reports/"})
+
+    job = ExportJob.objects.get()
+    assert asked["Location"] == job.get_absolute_url()
+    assert job.status == ExportJob.Status.READY and job.report and job.format == "csv"
+    told = Notification.objects.get(recipient=central_reviewer, topic="export")
+    assert told.link == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "ดาวน์โหลดไฟล์ CSV" in page and "กลับไปที่รายงาน" in page
+    data = downloaded(client.get(reverse("exports:download", args=[job.pk])))
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "หมวด,รายการ,จำนวน" and len(lines) - 1 == job.total > 20
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.changes == {
+        "report": "annual-figures",
+        "from": "2025-01-01",
+        "to": "2025-12-31",
+        "format": "csv",
+        "rows": job.total,
+        "prepared_file": job.pk,
+    }
+
+
+def test_with_the_broker_down_a_reports_file_is_refused_at_once_in_thai(
+    client, central_reviewer, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(central_reviewer)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(report_url("reports:anonymised_export", "xlsx"))
+    page = client.get(asked["Location"]).content.decode()
+
+    assert time.monotonic() - started < 5
+    status = page.split('data-testid="export-job"')[1].split("</div>")[0]
+    assert "คิวงาน" in status and "CSV" not in status  # no CSV offered: it needs the queue too
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.FAILED
+    assert not list(files.export_folder().iterdir())  # nothing half-written
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_only_the_central_division_asks_for_the_reports_files(
+    client, supervisor_chiangmai, django_capture_on_commit_callbacks
+):
+    client.force_login(supervisor_chiangmai)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(report_url("reports:annual_export", "xlsx"))
+    assert asked.status_code == 403
+    assert not ExportJob.objects.exists()
+
+
 def test_the_purge_removes_files_and_jobs_past_their_day(
     client, chiangmai_cases, supervisor_chiangmai, eager, django_capture_on_commit_callbacks
 ):

@@ -135,26 +135,29 @@ def test_an_export_with_bad_filters_or_by_a_social_worker_is_refused(
     assert not ExportJob.objects.exists()
 
 
-def test_the_central_division_reads_the_annual_figures_and_takes_their_file(central_reviewer):
+def test_the_central_division_reads_the_annual_figures(central_reviewer):
     client = token_client(central_reviewer)
     figures = client.get("/api/v1/reports/annual/", {"kind": "calendar", "year": 2025}).json()
     assert figures["start"] == "2025-01-01" and figures["anonymised"] is not None
-    file = client.get("/api/v1/reports/annual/export/", {"format": "csv"})
-    assert file.status_code == 200 and file["Content-Type"].startswith("text/csv")
-    body = assert_problem(client.get("/api/v1/reports/annual/export/"), 400)
-    assert THAI.search(body["errors"]["format"][0])
+    refused = client.post(
+        "/api/v1/exports/",
+        {"list": "anonymised-statistics", "filters": {"kind": "fiscal", "year": "2025"}},
+        format="json",
+    )
+    assert THAI.search(assert_problem(refused, 400)["detail"])  # only a calendar year
     assert_problem(client.get("/api/v1/reports/annual/", {"year": "soon"}), 400)
 
 
-def test_the_reports_files_are_refused_to_who_may_not_take_them(worker_chiangmai):
-    client = token_client(worker_chiangmai)
-    for path in (
-        "/api/v1/reports/annual/",
-        "/api/v1/reports/anonymised/?format=csv",
-        "/api/v1/reports/htcds/?format=csv",
-        "/api/v1/reports/htcds/anonymised/?format=csv",
-    ):
-        assert_problem(client.get(path), 403)
+@pytest.mark.parametrize("persona", ["worker_chiangmai", "supervisor_chiangmai"])
+def test_the_reports_files_are_refused_to_who_may_not_take_them(persona, request):
+    client = token_client(request.getfixturevalue(persona))
+    assert_problem(client.get("/api/v1/reports/annual/"), 403)
+    if persona == "worker_chiangmai":  # a supervisor takes the HTCDS file of their cases
+        assert_problem(client.get("/api/v1/reports/htcds/?format=csv"), 403)
+    for report in ("annual-figures", "anonymised-statistics", "htcds-anonymised"):
+        asked = client.post("/api/v1/exports/", {"list": report, "format": "csv"}, format="json")
+        assert_problem(asked, 403)
+    assert not ExportJob.objects.exists()
 
 
 def test_a_user_lists_and_revokes_their_own_tokens(worker_chiangmai, worker_tak):

@@ -133,7 +133,7 @@ def test_the_excel_file_has_the_same_columns_and_only_exporters_get_it(
 
 
 def test_the_anonymised_form_for_the_ctdc_has_no_cell_under_eleven(
-    client, central_reviewer, worker_chiangmai
+    client, central_reviewer, worker_chiangmai, prepared_file
 ):
     groups = [
         ({"sex": "female", "nationality": "MM"}, ["sexual"], 11),
@@ -149,7 +149,7 @@ def test_the_anonymised_form_for_the_ctdc_has_no_cell_under_eleven(
     Screening.objects.update(decided_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
     client.force_login(central_reviewer)
     url = reverse("reports:htcds_anonymised_export")
-    response = client.get(url, {"kind": "calendar", "year": 2025, "format": "csv"})
+    response = prepared_file(client, url, kind="calendar", year=2025, format="csv")
     assert response.status_code == 200
     rows = read_csv(response)
     assert list(rows[0]) == htcds.ANONYMISED_HEADERS

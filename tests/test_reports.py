@@ -278,10 +278,12 @@ def test_annual_figures_count_each_identified_person_once(client, central_review
     assert sum(by_sex) == identified
 
 
-def test_annual_figures_download_as_excel_and_are_audited(client, central_reviewer, country):
+def test_annual_figures_download_as_excel_and_are_audited(
+    client, central_reviewer, country, prepared_file
+):
     client.force_login(central_reviewer)
-    response = client.get(
-        reverse("reports:annual_export"), {"kind": "fiscal", "year": 2027, "format": "xlsx"}
+    response = prepared_file(
+        client, reverse("reports:annual_export"), kind="fiscal", year=2027, format="xlsx"
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -341,18 +343,19 @@ def decided_in(year: int):
     )
 
 
-def anonymised(client, year: int) -> list[list[str]]:
-    response = client.get(
-        reverse("reports:anonymised_export"), {"kind": "calendar", "year": year, "format": "csv"}
-    )
-    assert response.status_code == 200, response.content
+def anonymised(client, prepared_file, year: int) -> list[list[str]]:
+    url = reverse("reports:anonymised_export")
+    response = prepared_file(client, url, kind="calendar", year=year, format="csv")
+    assert response.status_code == 200, response
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
-def test_the_anonymised_export_has_no_group_under_eleven(client, central_reviewer, country):
+def test_the_anonymised_export_has_no_group_under_eleven(
+    client, central_reviewer, country, prepared_file
+):
     decided_in(2025)
     client.force_login(central_reviewer)
-    lines = anonymised(client, 2025)[1:]
+    lines = anonymised(client, prepared_file, 2025)[1:]
     counts = [int(line[2]) for line in lines if line[2]]
     assert counts, lines
     assert all(count >= SMALLEST_GROUP for count in counts)
@@ -362,7 +365,7 @@ def test_the_anonymised_export_has_no_group_under_eleven(client, central_reviewe
 
 
 def test_a_person_of_two_forms_of_exploitation_is_one_person_in_the_anonymised_export(
-    client, central_reviewer, worker_chiangmai
+    client, central_reviewer, worker_chiangmai, prepared_file
 ):
     made = generate(worker_chiangmai, 17, seed=8)
     Screening.objects.update(
@@ -373,7 +376,7 @@ def test_a_person_of_two_forms_of_exploitation_is_one_person_in_the_anonymised_e
         Case.objects.filter(pk=case.pk).update(exploitation_types=forms)
     decided_in(2025)
     client.force_login(central_reviewer)
-    rows = [line for line in anonymised(client, 2025) if "แสวงประโยชน์" in line[0]]
+    rows = [line for line in anonymised(client, prepared_file, 2025) if "แสวงประโยชน์" in line[0]]
     # 11 of sexual exploitation and 6 others: the 6 cannot stand alone, and the sexual group
     # joins them so that they cannot be worked out: one row of 17 persons.
     assert [int(line[2]) for line in rows] == [17]

@@ -6,7 +6,7 @@ from django import template
 
 from ..models import ExportJob
 from ..selectors import export_jobs_asked_in_session
-from ..services import prepared_in_background
+from ..services import list_prepared_in_background
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ register = template.Library()
 @register.filter
 def excel_in_background(rows: int) -> bool:
     """Whether the Excel file of a list of `rows` rows is prepared by a worker."""
-    return prepared_in_background("xlsx", rows)
+    return list_prepared_in_background("xlsx", rows)
 
 
 @register.simple_tag(takes_context=True)

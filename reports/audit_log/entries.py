@@ -14,12 +14,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django_filters import ChoiceFilter, DateFilter, FilterSet
+from django_filters import ChoiceFilter, DateFilter, FilterSet, MultipleChoiceFilter
 
 from accounts.models import Membership
 from audit.models import AuditEvent
 from cases.filters import CaseFilter
 from core.dates import format_date, parse_date
+from core.exports import FORMAT_NAMES
 from core.lists import Column, labels
 from justice.filters import ClaimFilter, ProsecutionFilter
 from lessons.filters import LessonFilter
@@ -66,9 +67,9 @@ LISTS: dict[str, tuple[str, str | None, type[FilterSet] | None]] = {
 REPORTS = {
     "annual-figures": gettext_lazy("Annual figures"),
     "anonymised-statistics": gettext_lazy("Anonymised statistics for partners"),
+    "htcds-anonymised": gettext_lazy("Anonymised statistics for the CTDC (HTCDS)"),
 }
 
-FILE_FORMATS = {"csv": "CSV", "xlsx": "Excel"}
 
 # The actions that show or take away a list or a report rather than one record.
 TAKEN = (AuditEvent.Action.LIST, AuditEvent.Action.EXPORT)
@@ -81,8 +82,10 @@ class _FilterWords:
     def __init__(self):
         self._choices = {}
 
-    def _value(self, filter_, value: str) -> str:
-        if isinstance(filter_, ChoiceFilter):
+    def _value(self, filter_, value: str | list) -> str:
+        if isinstance(value, list):  # a filter given several values
+            return ", ".join(self._value(filter_, str(one)) for one in value)
+        if isinstance(filter_, ChoiceFilter | MultipleChoiceFilter):
             if filter_ not in self._choices:
                 self._choices[filter_] = {
                     str(key): str(label) for key, label in filter_.field.choices
@@ -101,7 +104,7 @@ class _FilterWords:
             elif filter_ is None:
                 words.append(f"{key}={value}")
             else:
-                words.append(f"{filter_.label}: {self._value(filter_, str(value))}")
+                words.append(f"{filter_.label}: {self._value(filter_, value)}")
         return ", ".join(words)
 
 
@@ -111,7 +114,7 @@ def _taken(event: AuditEvent, filter_words: _FilterWords) -> Subject:
     changes = event.changes
     count = changes.get("count", changes.get("rows", 0))
     rows = ngettext("%(count)s row", "%(count)s rows", count) % {"count": count}
-    file_format = FILE_FORMATS.get(changes.get("format"), changes.get("format", ""))
+    file_format = FORMAT_NAMES.get(changes.get("format"), changes.get("format", ""))
     if "report" in changes:
         start, end = parse_date(changes.get("from", "")), parse_date(changes.get("to", ""))
         period = _("From %(start)s to %(end)s") % {
@@ -131,7 +134,9 @@ def _taken(event: AuditEvent, filter_words: _FilterWords) -> Subject:
         detail.append(file_format)
     url = ""
     if url_name:
-        query = urlencode({key: value for key, value in filters.items() if key != "page"})
+        query = urlencode(
+            {key: value for key, value in filters.items() if key != "page"}, doseq=True
+        )
         url = reverse(url_name) + (f"?{query}" if query else "")
     return Subject(kind=_("List"), label=str(name), detail=" · ".join(detail), url=url)
 
