@@ -357,6 +357,8 @@ class MyShelterMixin:
     def mine(self, request):
         shelter = selectors.shelter_of(request.user)
         director = is_director_of(request.user, shelter)
+        units = list(shelter.units.all())
+        selectors.bed_board(units=units, residents=selectors.residents_on_board(units=units))
         residents = list(selectors.residents(shelter=shelter))
         waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if director else []
         record_list(residents, user=request.user, name="bed board")
@@ -365,7 +367,7 @@ class MyShelterMixin:
         board = {
             "shelter": shelter.pk,
             "shelter_code": shelter.organisation.code,
-            "units": selectors.bed_board(shelter=shelter, residents=residents),
+            "units": units,
             "residents": residents,
             "departures": [p.pk for p in residents if p.planned_end and p.planned_end <= soon],
             "urgent": [r.pk for r in urgent_unanswered(user=request.user)] if director else [],

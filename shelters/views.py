@@ -47,21 +47,24 @@ def home(request):
     waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
     shelter = selectors.shelter_of(request.user)
     is_director = is_director_of(request.user, shelter)
-    residents = selectors.residents_on_board(shelter=shelter)
+    units = list(shelter.units.all())
+    residents = selectors.residents_on_board(units=units)
+    selectors.bed_board(units=units, residents=residents)
     waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
     record_list(residents, user=request.user, name="bed board")
     record_list(waiting, user=request.user, name="bed board: waiting for a bed")
-    soon = timezone.localdate() + DEPARTURES_WITHIN
-    units = selectors.bed_board(shelter=shelter, residents=residents)
+    today = timezone.localdate()
+    soon = today + DEPARTURES_WITHIN
     return render(
         request,
         "shelters/home.html",
         {
             "shelter": shelter,
             "units": units,
+            "total_beds": sum(unit.capacity for unit in units),
             "urgent": urgent_unanswered(user=request.user) if is_director else [],
-            "today": timezone.localdate(),
-            "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
+            "today": today,
+            "departures": [r for r in residents if r.planned_end and r.planned_end <= soon],
             # Who is coming is the director's business; staff see residents only.
             "waiting": _admit_forms(shelter, units, waiting),
             "is_director": is_director,
