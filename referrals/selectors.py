@@ -13,7 +13,7 @@ from audit.reads import read_for_display
 from cases.selectors import referral_consent_refused
 from sla.models import Deadline
 
-from .models import TARGET_KINDS, Referral, Urgency
+from .models import TARGET_KINDS, Referral
 from .workflow import AWAITING_REVIEW, State
 
 # A receiver sees a referral from its submission until it declines it or the sender withdraws
@@ -135,14 +135,14 @@ REFERRAL_ROW_FIELDS = (
 )
 
 
-def table_columns(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
-    """`referrals` with only the columns a table of referrals shows (REFERRAL_ROW_FIELDS) and
-    the rows they come from: a page of joined objects with all their columns was most of a
-    referral page's time (docs/PERFORMANCE.md)."""
+def table_columns(referrals: QuerySet[Referral], *also: str) -> QuerySet[Referral]:
+    """`referrals` with only the columns a table of referrals shows (REFERRAL_ROW_FIELDS), and
+    `also` those a page shows beside it, and the rows they come from: a page of joined objects
+    with all their columns was most of a referral page's time (docs/PERFORMANCE.md)."""
     return (
         referrals.select_related(None)
         .select_related("case__person", "from_organisation", "to_organisation")
-        .only(*REFERRAL_ROW_FIELDS)
+        .only(*REFERRAL_ROW_FIELDS, *also)
     )
 
 
@@ -161,15 +161,6 @@ def with_running_deadlines(referrals) -> list[Referral]:
     for referral in referrals:
         referral.running_deadlines = clocks.get(referral.pk, [])
     return referrals
-
-
-def urgent_unanswered(*, user) -> list[Referral]:
-    """Urgent referrals to the user's organisation that still wait for its answer, with the
-    time left on their clocks: a shelter director's home shows them first."""
-    waiting = inbox(user=user).filter(
-        urgency=Urgency.URGENT, state__in=[State.SUBMITTED, State.ACKNOWLEDGED]
-    )
-    return with_running_deadlines(table_columns(waiting)[:50])
 
 
 def consent_withdrawn(referral: Referral):

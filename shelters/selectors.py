@@ -17,8 +17,8 @@ from cases.models.person import Sex, age_on, display_name, presumed_child
 from cases.selectors import case_list_visible_to
 from core.dates import format_date
 from core.lists import url_for_pk
-from referrals.models import Referral
-from referrals.selectors import redirect_targets
+from referrals.models import Kind, Referral, Urgency
+from referrals.selectors import inbox, redirect_targets, table_columns, with_running_deadlines
 from referrals.workflow import State
 
 from .models import Placement, PlacementStatus, Section, Shelter, ShelterUnit, TargetGroup
@@ -336,6 +336,26 @@ def shelter_of(user) -> Shelter:
         raise Http404 from None
 
 
+def shelter_and_sections(user) -> tuple[Shelter, list[ShelterUnit]]:
+    """The shelter the user works in (shelter_of: 404 for anyone else) and its sections, in
+    one query while it has any."""
+    membership = user.membership
+    try:
+        units = list(
+            ShelterUnit.objects.filter(shelter__organisation_id=membership.organisation_id)
+            .select_related("shelter__organisation")
+            .order_by("section")
+        )
+    except AttributeError:
+        raise Http404 from None
+    if not units:
+        return shelter_of(user), []
+    shelter = units[0].shelter
+    for unit in units:
+        unit.shelter = shelter  # one shelter for the page, not one copy per section
+    return shelter, units
+
+
 # The soonest planned departure first.
 RESIDENTS_ORDER = (F("planned_end").asc(nulls_last=True), "admitted_at")
 
@@ -373,16 +393,47 @@ def placement_get_for_display(*, user, placement_id: int) -> Placement:
     return read_for_display(placement_get_visible, user=user, placement_id=placement_id)
 
 
-def accepted_referrals_waiting(*, shelter: Shelter):
-    """Accepted referrals to this shelter whose person has not been admitted yet."""
-    return (
-        Referral.objects.filter(
-            to_organisation_id=shelter.organisation_id,
-            kind="shelter_placement",
-            state=State.ACCEPTED,
-        )
-        .select_related("case__person", "from_organisation")
-        .order_by("-urgency", "submitted_at")
+# The bed board's referrals: the urgent ones that still wait for the shelter's answer, and the
+# accepted ones waiting for a bed (the oldest first, urgent ones before).
+URGENT_UNANSWERED = Q(urgency=Urgency.URGENT, state__in=[State.SUBMITTED, State.ACKNOWLEDGED])
+WAITING_FOR_A_BED = Q(kind=Kind.SHELTER_PLACEMENT, state=State.ACCEPTED)
+WAITING_ORDER = ("-urgency", "submitted_at")
+URGENT_SHOWN = 50
+# What the board shows of a waiting referral beside a referral table's columns: the person's
+# sex and age (shelters/_who.html), the sender's code (the API).
+WAITING_FIELDS = (
+    "submitted_at",
+    "case__person__sex",
+    "case__person__date_of_birth",
+    "case__person__estimated_age",
+    "case__person__age_estimated_on",
+    "case__person__created_at",
+    "case__person__age_disputed",
+    "from_organisation__code",
+)
+
+
+@dataclass
+class BoardReferrals:
+    urgent: list[Referral]  # newest first, with their `running_deadlines`
+    waiting: list[Referral]  # WAITING_ORDER
+
+
+def board_referrals(*, user) -> BoardReferrals:
+    """A shelter director's referrals on the bed board, from their inbox (referrals.selectors
+    .inbox, the receiver's visibility): the urgent ones that still wait for an answer, with
+    their running clocks, and the accepted ones waiting for a bed; read together, with only
+    the columns the board shows. Two queries: the referrals, and the urgent ones' clocks."""
+    referrals = list(
+        table_columns(
+            inbox(user=user).filter(URGENT_UNANSWERED | WAITING_FOR_A_BED), *WAITING_FIELDS
+        ).order_by(*WAITING_ORDER)
+    )
+    # Unanswered urgent referrals are all urgent: reversed, they are the inbox's newest first.
+    urgent = [referral for referral in reversed(referrals) if referral.state != State.ACCEPTED]
+    return BoardReferrals(
+        urgent=with_running_deadlines(urgent[:URGENT_SHOWN]),
+        waiting=[referral for referral in referrals if referral.state == State.ACCEPTED],
     )
 
 

@@ -18,7 +18,7 @@ from audit.exports import list_export
 from audit.reads import audited_list_page, record_list
 from core.actions import perform
 from core.lists import Column, labels
-from referrals.selectors import referral_get_visible, urgent_unanswered
+from referrals.selectors import referral_get_visible
 
 from . import selectors, services
 from .filters import PlacementFilter
@@ -45,12 +45,13 @@ def home(request):
     """The bed board: each section's beds, residents, free beds and children, and who does
     not fit it; departures planned in the next two weeks; for the director, urgent referrals
     waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
-    shelter = selectors.shelter_of(request.user)
+    shelter, units = selectors.shelter_and_sections(request.user)
     is_director = is_director_of(request.user, shelter)
-    units = list(shelter.units.all())
     residents = selectors.residents_on_board(units=units)
     selectors.bed_board(units=units, residents=residents)
-    waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
+    # Who is coming is the director's business; staff see residents only.
+    referrals = selectors.board_referrals(user=request.user) if is_director else None
+    waiting = referrals.waiting if referrals else []
     record_list(residents, user=request.user, name="bed board")
     record_list(waiting, user=request.user, name="bed board: waiting for a bed")
     today = timezone.localdate()
@@ -62,10 +63,9 @@ def home(request):
             "shelter": shelter,
             "units": units,
             "total_beds": sum(unit.capacity for unit in units),
-            "urgent": urgent_unanswered(user=request.user) if is_director else [],
+            "urgent": referrals.urgent if referrals else [],
             "today": today,
             "departures": [r for r in residents if r.planned_end and r.planned_end <= soon],
-            # Who is coming is the director's business; staff see residents only.
             "waiting": _admit_forms(shelter, units, waiting),
             "is_director": is_director,
         },
