@@ -43,17 +43,12 @@ DEPARTURES_WITHIN = dt.timedelta(days=14)
 @role_required(*SHELTER_ROLES)
 def home(request):
     """The bed board: each section's beds, residents, free beds and children, and who does
-    not fit it; departures planned in the next two weeks; for the director, urgent referrals
-    waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
+    not fit it; departures planned in the next two weeks; for the director, the referrals
+    coming (`coming`), loaded once the board is shown."""
     shelter, units = selectors.shelter_and_sections(request.user)
-    is_director = is_director_of(request.user, shelter)
     residents = selectors.residents_on_board(units=units)
     selectors.bed_board(units=units, residents=residents)
-    # Who is coming is the director's business; staff see residents only.
-    referrals = selectors.board_referrals(user=request.user) if is_director else None
-    waiting = referrals.waiting if referrals else []
     record_list(residents, user=request.user, name="bed board")
-    record_list(waiting, user=request.user, name="bed board: waiting for a bed")
     today = timezone.localdate()
     soon = today + DEPARTURES_WITHIN
     return render(
@@ -63,11 +58,30 @@ def home(request):
             "shelter": shelter,
             "units": units,
             "total_beds": sum(unit.capacity for unit in units),
-            "urgent": referrals.urgent if referrals else [],
             "today": today,
             "departures": [r for r in residents if r.planned_end and r.planned_end <= soon],
-            "waiting": _admit_forms(shelter, units, waiting),
-            "is_director": is_director,
+            # Who is coming is the director's business; staff see residents only.
+            "is_director": is_director_of(request.user, shelter),
+        },
+    )
+
+
+@role_required(Role.SHELTER_DIRECTOR)
+def coming(request):
+    """The director's part of the bed board: urgent referrals waiting for an answer (with
+    the time left) and accepted referrals waiting for a bed, each with its admit form. The
+    board loads it once it is shown (htmx; it cost the board as much as the sections and
+    residents together, docs/PERFORMANCE.md); without JavaScript, a page of its own."""
+    shelter, units = selectors.shelter_and_sections(request.user)
+    referrals = selectors.board_referrals(user=request.user)
+    record_list(referrals.waiting, user=request.user, name="bed board: waiting for a bed")
+    return render(
+        request,
+        "shelters/_coming.html" if request.headers.get("HX-Request") else "shelters/coming.html",
+        {
+            "shelter": shelter,
+            "urgent": referrals.urgent,
+            "waiting": _admit_forms(shelter, units, referrals.waiting),
         },
     )
 
