@@ -85,6 +85,9 @@ ENDPOINTS = [
     Endpoint("page: review queue, central", "referrals:home", "reviewer", floor=HEAVY_PAGE),
     Endpoint("page: case detail", "cases:detail", "worker", floor=HEAVY_PAGE),
     Endpoint("page: bed board, shelter", "shelters:home", "director", floor=HTML_LIST),
+    # The director's referrals coming, which the board loads once shown (htmx): here as the page
+    # of its own that opens without JavaScript (the layout around it too), no target of its own.
+    Endpoint("page: bed board's referrals coming, shelter", "shelters:coming", "director"),
     Endpoint("page: national dashboard", "reports:dashboard", "reviewer", DASHBOARD_P99_MS, 0),
     Endpoint("API: cases, provincial (Tak)", "/api/v1/cases/", "worker+token", floor=API_LIST),
     Endpoint("API: cases, central", "/api/v1/cases/", "reviewer", floor=API_LIST),

@@ -62,23 +62,6 @@ EVERYONE_WITH_REFERRALS = (
 SECOND_REVIEWS_SHOWN = 25
 
 
-# What a table of referrals (core/referral_rows) reads of each: no more is loaded.
-REFERRAL_ROW_FIELDS = (
-    "kind",
-    "urgency",
-    "state",
-    "review_state",
-    "case__number",
-    "case__person__name_th",
-    "case__person__name_latin",
-    "case__person__name_native",
-    "from_organisation__name_th",
-    "from_organisation__name_en",
-    "to_organisation__name_th",
-    "to_organisation__name_en",
-)
-
-
 def _referral_page(request, referrals):
     """A page of `referrals` (25, or the user's page size) with the columns their table shows
     and their running deadlines, and what the pagination needs: the page, the query string
@@ -86,9 +69,7 @@ def _referral_page(request, referrals):
     columns were most of a referral page's time (docs/PERFORMANCE.md)."""
     size = page_size(request)
     page = Paginator(
-        referrals.select_related(None)
-        .select_related("case__person", "from_organisation", "to_organisation")
-        .only(*REFERRAL_ROW_FIELDS),
+        selectors.table_columns(referrals),
         size,
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()

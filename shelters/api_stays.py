@@ -23,7 +23,6 @@ from accounts.permissions import role_permission
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from audit.reads import record_list
 from core.api import VersionedMixin
-from referrals.selectors import urgent_unanswered
 
 from . import selectors, services
 from .models import CarePlanItem, CarePlanItemChange, MovementRecord, Placement, ShelterUnit
@@ -355,20 +354,22 @@ class MyShelterMixin:
     )
     @action(detail=False, methods=["get"], permission_classes=[role_permission(*SHELTER_ROLES)])
     def mine(self, request):
-        shelter = selectors.shelter_of(request.user)
+        shelter, units = selectors.shelter_and_sections(request.user)
         director = is_director_of(request.user, shelter)
+        selectors.bed_board(units=units, residents=selectors.residents_on_board(units=units))
         residents = list(selectors.residents(shelter=shelter))
-        waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if director else []
+        referrals = selectors.board_referrals(user=request.user) if director else None
+        waiting = referrals.waiting if referrals else []
         record_list(residents, user=request.user, name="bed board")
         record_list(waiting, user=request.user, name="bed board: waiting for a bed")
         soon = timezone.localdate() + DEPARTURES_WITHIN
         board = {
             "shelter": shelter.pk,
             "shelter_code": shelter.organisation.code,
-            "units": selectors.bed_board(shelter=shelter, residents=residents),
+            "units": units,
             "residents": residents,
             "departures": [p.pk for p in residents if p.planned_end and p.planned_end <= soon],
-            "urgent": [r.pk for r in urgent_unanswered(user=request.user)] if director else [],
+            "urgent": [r.pk for r in referrals.urgent] if referrals else [],
             "waiting": waiting,
         }
         return Response(BedBoardSerializer(board).data)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from accounts.selectors import member_users
 from audit.reads import read_for_display
-from cases.models import Person
+from cases.models.person import Sex, age_on, display_name, presumed_child
 from cases.selectors import case_list_visible_to
 from core.dates import format_date
 from core.lists import url_for_pk
-from referrals.models import Referral
-from referrals.selectors import redirect_targets
+from referrals.models import Kind, Referral, Urgency
+from referrals.selectors import inbox, redirect_targets, table_columns, with_running_deadlines
 from referrals.workflow import State
 
 from .models import Placement, PlacementStatus, Section, Shelter, ShelterUnit, TargetGroup
@@ -127,15 +127,18 @@ SECTION_FIT = {
 }
 
 
-def section_warnings(*, unit: ShelterUnit, person, is_child: bool | None = None) -> list[str]:
+def section_warnings(*, unit: ShelterUnit, person) -> list[str]:
     """Why a person does not fit a section: a child (under 18, or of disputed or unknown age)
     in an adult section, an adult among children, a person in a section of the other sex.
-    The director may still admit them, with a reason, which the central division is told.
-    A caller that knows already whether the person is a child says so (`is_child`)."""
+    The director may still admit them, with a reason, which the central division is told."""
+    return section_misfit(unit=unit, sex=person.sex, child=person.is_child)
+
+
+def section_misfit(*, unit: ShelterUnit, sex: str, child: bool) -> list[str]:
+    """section_warnings for a person known by their sex and whether they are presumed a child
+    (the bed board's residents, read as plain values)."""
     sexes, children, adults = SECTION_FIT[unit.section]
-    child = person.is_child if is_child is None else is_child
-    fits = (children if child else adults) and (sexes is None or person.sex in sexes)
-    if fits:
+    if (children if child else adults) and (sexes is None or sex in sexes):
         return []
     section = unit.get_section_display()
     warnings = []
@@ -143,87 +146,111 @@ def section_warnings(*, unit: ShelterUnit, person, is_child: bool | None = None)
         warnings.append(_("A child in the adult section %(section)s.") % {"section": section})
     if not child and not adults:
         warnings.append(_("An adult in the children's section %(section)s.") % {"section": section})
-    if sexes is not None and person.sex not in sexes:
+    if sexes is not None and sex not in sexes:
         warnings.append(
             _("A person recorded as %(sex)s in the section %(section)s.")
-            % {"sex": person.get_sex_display().lower(), "section": section}
+            % {"sex": str(dict(Sex.choices).get(sex, sex)).lower(), "section": section}
         )
     return warnings
-
-
-# What the bed board reads of a resident's person: the section's fit (sex, age) and the name;
-# in the model's order of fields (Model.from_db reads them so).
-BOARD_PERSON_FIELDS = (
-    "id",
-    "name_th",
-    "name_latin",
-    "name_native",
-    "sex",
-    "date_of_birth",
-    "estimated_age",
-    "age_estimated_on",
-    "age_disputed",
-    "created_at",
-)
 
 
 @dataclass
 class BoardResident:
     """A resident as the bed board shows them, from plain values: the stay's id and link, its
-    section and planned end, and the person (with only BOARD_PERSON_FIELDS loaded, for the
-    age and the fit), instead of the stay, its case, person and section as model rows (a
-    hundred residents' rows cost the board more than the rest of it; docs/PERFORMANCE.md).
-    Logged as the stays they are (audit.reads.record_list reads `pk` and `_meta`)."""
+    section and planned end, the person's name, sex and whether they are presumed a child,
+    instead of the stay, its person and section as model rows (a hundred residents' rows
+    cost the board more than the rest of it; docs/PERFORMANCE.md). Logged as the stays they
+    are (audit.reads.record_list reads `pk` and `_meta`)."""
 
     _meta = Placement._meta
     pk: int
     url: str
     unit_id: int
     planned_end: dt.date | None
-    person: Person
+    name: str
+    sex: str
+    child: bool
     section: str = ""  # the section's name, set by bed_board
 
 
-def residents_on_board(*, shelter: Shelter) -> list[BoardResident]:
-    """The shelter's current residents (`residents`' order) as the bed board shows them."""
+def residents_on_board(*, units: Sequence[ShelterUnit]) -> list[BoardResident]:
+    """The current residents of the shelter's sections `units`, in `residents`' order, as the
+    bed board shows them. One query, on the stay and its person only."""
     url = url_for_pk("shelters:resident")
-    names = [f"case__person__{field}" for field in BOARD_PERSON_FIELDS]
-    rows = residents(shelter=shelter).values_list("pk", "unit_id", "planned_end", *names)
+    today = timezone.localdate()
+    rows = (
+        Placement.objects.filter(unit__in=units, status=PlacementStatus.ADMITTED)
+        .order_by(*RESIDENTS_ORDER)
+        .values_list(
+            "pk",
+            "unit_id",
+            "planned_end",
+            "person__name_th",
+            "person__name_latin",
+            "person__name_native",
+            "person__sex",
+            "person__date_of_birth",
+            "person__estimated_age",
+            "person__age_estimated_on",
+            "person__created_at",
+            "person__age_disputed",
+        )
+    )
     return [
         BoardResident(
             pk=pk,
             url=url(pk),
             unit_id=unit_id,
             planned_end=planned_end,
-            person=Person.from_db(None, BOARD_PERSON_FIELDS, person),
+            name=display_name(name_th, name_latin, name_native),
+            sex=sex,
+            child=presumed_child(
+                age_on(
+                    today,
+                    date_of_birth=born,
+                    estimated_age=estimated,
+                    age_estimated_on=estimated_on,
+                    created_at=created_at,
+                ),
+                age_disputed=disputed,
+            ),
         )
-        for pk, unit_id, planned_end, *person in rows
+        for (
+            pk,
+            unit_id,
+            planned_end,
+            name_th,
+            name_latin,
+            name_native,
+            sex,
+            born,
+            estimated,
+            estimated_on,
+            created_at,
+            disputed,
+        ) in rows
     ]
 
 
-def bed_board(*, shelter: Shelter, residents: Sequence[BoardResident]) -> list[ShelterUnit]:
-    """The shelter's sections (as `shelter_of` gives them, occupancy annotated), each with
-    how many of its `residents` are children and which do not fit it (admitted with the
-    director's override, or from older data) with the reasons; each resident is given its
-    section's name."""
-    units = list(shelter.units.all())
-    child = {resident.pk: resident.person.is_child for resident in residents}
+def bed_board(*, units: Sequence[ShelterUnit], residents: Sequence[BoardResident]) -> None:
+    """The shelter's sections `units` counted from its `residents` (all of them, as
+    residents_on_board reads them): each section's `occupied`, `free_beds` and `children`,
+    and which residents do not fit it (admitted with the director's override, or from older
+    data) with the reasons, as `misfits`; each resident is given its section's name. The
+    occupancy is the count units_with_occupancy makes, from the rows the board has read."""
     for unit in units:
         here = [resident for resident in residents if resident.unit_id == unit.pk]
         section = unit.get_section_display()
         for resident in here:
             resident.section = section
-        unit.children = sum(child[resident.pk] for resident in here)
+        unit.occupied = len(here)
+        unit.free_beds = unit.capacity - unit.occupied
+        unit.children = sum(resident.child for resident in here)
         unit.misfits = [
             (resident, warnings)
             for resident in here
-            if (
-                warnings := section_warnings(
-                    unit=unit, person=resident.person, is_child=child[resident.pk]
-                )
-            )
+            if (warnings := section_misfit(unit=unit, sex=resident.sex, child=resident.child))
         ]
-    return units
 
 
 def fit_warnings(*, shelter: Shelter, person) -> list[str]:
@@ -299,12 +326,38 @@ def redirect_choices(*, referral: Referral) -> list[RedirectGroup]:
 
 
 def shelter_of(user) -> Shelter:
-    """The shelter the user works in (404 for anyone else)."""
+    """The shelter the user works in, with its organisation (404 for anyone else)."""
     membership = user.membership
     try:
-        return shelter_list_with_units().get(organisation_id=membership.organisation_id)
+        return Shelter.objects.select_related("organisation").get(
+            organisation_id=membership.organisation_id
+        )
     except (Shelter.DoesNotExist, AttributeError):
         raise Http404 from None
+
+
+def shelter_and_sections(user) -> tuple[Shelter, list[ShelterUnit]]:
+    """The shelter the user works in (shelter_of: 404 for anyone else) and its sections, in
+    one query while it has any."""
+    membership = user.membership
+    try:
+        units = list(
+            ShelterUnit.objects.filter(shelter__organisation_id=membership.organisation_id)
+            .select_related("shelter__organisation")
+            .order_by("section")
+        )
+    except AttributeError:
+        raise Http404 from None
+    if not units:
+        return shelter_of(user), []
+    shelter = units[0].shelter
+    for unit in units:
+        unit.shelter = shelter  # one shelter for the page, not one copy per section
+    return shelter, units
+
+
+# The soonest planned departure first.
+RESIDENTS_ORDER = (F("planned_end").asc(nulls_last=True), "admitted_at")
 
 
 def residents(*, shelter: Shelter) -> QuerySet[Placement]:
@@ -312,7 +365,7 @@ def residents(*, shelter: Shelter) -> QuerySet[Placement]:
     return (
         Placement.objects.filter(unit__shelter=shelter, status=PlacementStatus.ADMITTED)
         .select_related("case__person", "unit")
-        .order_by(F("planned_end").asc(nulls_last=True), "admitted_at")
+        .order_by(*RESIDENTS_ORDER)
     )
 
 
@@ -340,16 +393,47 @@ def placement_get_for_display(*, user, placement_id: int) -> Placement:
     return read_for_display(placement_get_visible, user=user, placement_id=placement_id)
 
 
-def accepted_referrals_waiting(*, shelter: Shelter):
-    """Accepted referrals to this shelter whose person has not been admitted yet."""
-    return (
-        Referral.objects.filter(
-            to_organisation_id=shelter.organisation_id,
-            kind="shelter_placement",
-            state=State.ACCEPTED,
-        )
-        .select_related("case__person", "from_organisation")
-        .order_by("-urgency", "submitted_at")
+# The bed board's referrals: the urgent ones that still wait for the shelter's answer, and the
+# accepted ones waiting for a bed (the oldest first, urgent ones before).
+URGENT_UNANSWERED = Q(urgency=Urgency.URGENT, state__in=[State.SUBMITTED, State.ACKNOWLEDGED])
+WAITING_FOR_A_BED = Q(kind=Kind.SHELTER_PLACEMENT, state=State.ACCEPTED)
+WAITING_ORDER = ("-urgency", "submitted_at")
+URGENT_SHOWN = 50
+# What the board shows of a waiting referral beside a referral table's columns: the person's
+# sex and age (shelters/_who.html), the sender's code (the API).
+WAITING_FIELDS = (
+    "submitted_at",
+    "case__person__sex",
+    "case__person__date_of_birth",
+    "case__person__estimated_age",
+    "case__person__age_estimated_on",
+    "case__person__created_at",
+    "case__person__age_disputed",
+    "from_organisation__code",
+)
+
+
+@dataclass
+class BoardReferrals:
+    urgent: list[Referral]  # newest first, with their `running_deadlines`
+    waiting: list[Referral]  # WAITING_ORDER
+
+
+def board_referrals(*, user) -> BoardReferrals:
+    """A shelter director's referrals on the bed board, from their inbox (referrals.selectors
+    .inbox, the receiver's visibility): the urgent ones that still wait for an answer, with
+    their running clocks, and the accepted ones waiting for a bed; read together, with only
+    the columns the board shows. Two queries: the referrals, and the urgent ones' clocks."""
+    referrals = list(
+        table_columns(
+            inbox(user=user).filter(URGENT_UNANSWERED | WAITING_FOR_A_BED), *WAITING_FIELDS
+        ).order_by(*WAITING_ORDER)
+    )
+    # Unanswered urgent referrals are all urgent: reversed, they are the inbox's newest first.
+    urgent = [referral for referral in reversed(referrals) if referral.state != State.ACCEPTED]
+    return BoardReferrals(
+        urgent=with_running_deadlines(urgent[:URGENT_SHOWN]),
+        waiting=[referral for referral in referrals if referral.state == State.ACCEPTED],
     )
 
 

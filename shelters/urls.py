@@ -5,6 +5,7 @@ from . import views
 app_name = "shelters"
 urlpatterns = [
     path("mine/", views.home, name="home"),
+    path("mine/coming/", views.coming, name="coming"),
     path("mine/residents/", views.resident_list, name="residents"),
     path("national/", views.national, name="national"),
     path("admit/<int:referral_id>/", views.admit, name="admit"),

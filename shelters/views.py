@@ -18,7 +18,7 @@ from audit.exports import list_export
 from audit.reads import audited_list_page, record_list
 from core.actions import perform
 from core.lists import Column, labels
-from referrals.selectors import referral_get_visible, urgent_unanswered
+from referrals.selectors import referral_get_visible
 
 from . import selectors, services
 from .filters import PlacementFilter
@@ -43,28 +43,45 @@ DEPARTURES_WITHIN = dt.timedelta(days=14)
 @role_required(*SHELTER_ROLES)
 def home(request):
     """The bed board: each section's beds, residents, free beds and children, and who does
-    not fit it; departures planned in the next two weeks; for the director, urgent referrals
-    waiting for an answer (with the time left) and accepted referrals waiting for a bed."""
-    shelter = selectors.shelter_of(request.user)
-    is_director = is_director_of(request.user, shelter)
-    residents = selectors.residents_on_board(shelter=shelter)
-    waiting = list(selectors.accepted_referrals_waiting(shelter=shelter)) if is_director else []
+    not fit it; departures planned in the next two weeks; for the director, the referrals
+    coming (`coming`), loaded once the board is shown."""
+    shelter, units = selectors.shelter_and_sections(request.user)
+    residents = selectors.residents_on_board(units=units)
+    selectors.bed_board(units=units, residents=residents)
     record_list(residents, user=request.user, name="bed board")
-    record_list(waiting, user=request.user, name="bed board: waiting for a bed")
-    soon = timezone.localdate() + DEPARTURES_WITHIN
-    units = selectors.bed_board(shelter=shelter, residents=residents)
+    today = timezone.localdate()
+    soon = today + DEPARTURES_WITHIN
     return render(
         request,
         "shelters/home.html",
         {
             "shelter": shelter,
             "units": units,
-            "urgent": urgent_unanswered(user=request.user) if is_director else [],
-            "today": timezone.localdate(),
-            "departures": [p for p in residents if p.planned_end and p.planned_end <= soon],
+            "total_beds": sum(unit.capacity for unit in units),
+            "today": today,
+            "departures": [r for r in residents if r.planned_end and r.planned_end <= soon],
             # Who is coming is the director's business; staff see residents only.
-            "waiting": _admit_forms(shelter, units, waiting),
-            "is_director": is_director,
+            "is_director": is_director_of(request.user, shelter),
+        },
+    )
+
+
+@role_required(Role.SHELTER_DIRECTOR)
+def coming(request):
+    """The director's part of the bed board: urgent referrals waiting for an answer (with
+    the time left) and accepted referrals waiting for a bed, each with its admit form. The
+    board loads it once it is shown (htmx; it cost the board as much as the sections and
+    residents together, docs/PERFORMANCE.md); without JavaScript, a page of its own."""
+    shelter, units = selectors.shelter_and_sections(request.user)
+    referrals = selectors.board_referrals(user=request.user)
+    record_list(referrals.waiting, user=request.user, name="bed board: waiting for a bed")
+    return render(
+        request,
+        "shelters/_coming.html" if request.headers.get("HX-Request") else "shelters/coming.html",
+        {
+            "shelter": shelter,
+            "urgent": referrals.urgent,
+            "waiting": _admit_forms(shelter, units, referrals.waiting),
         },
     )
 

@@ -79,6 +79,7 @@ API_COUNTERPARTS = {
         "POST /api/v1/referrals/{id}/redirect/",
     ],
     "shelters:home": ["GET /api/v1/shelters/mine/"],
+    "shelters:coming": ["GET /api/v1/shelters/mine/"],
     "shelters:residents": ["GET /api/v1/shelters/mine/residents/"],
     "shelters:national": ["GET /api/v1/shelters/"],
     "shelters:admit": ["POST /api/v1/placements/admit/"],

@@ -164,6 +164,7 @@ RULES = {
     "referrals:letter": ("get", SEES_REFERRAL),
     "referrals:act": ("post", {"director"}),  # acknowledge
     "shelters:home": ("get", SHELTER),
+    "shelters:coming": ("get", {"director"}),
     "shelters:residents": ("get", SHELTER),
     "shelters:national": ("get", {"central"}),
     "shelters:placements": ("get", PROVINCIAL | SHELTER | {"central"}),

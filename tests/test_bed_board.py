@@ -24,9 +24,9 @@ def resident(worker_chiangmai, director_kredtrakarn):
     return admission(worker_chiangmai, director_kredtrakarn, person={"estimated_age": 30})
 
 
-def home(client, user) -> str:
+def home(client, user, page: str = "shelters:home") -> str:
     client.force_login(user)
-    response = client.get(reverse("shelters:home"))
+    response = client.get(reverse(page))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -89,12 +89,17 @@ def test_the_director_sees_urgent_referrals_with_the_time_left(
 ):
     urgent = referral_in_state(worker_chiangmai, "submitted", urgent=True)
     normal = referral_in_state(worker_chiangmai, "submitted")
-    section = home(client, director_kredtrakarn).split('data-testid="urgent-incoming"')[1]
-    section = section.split("</section>")[0]
+    # The board loads the referrals coming once it is shown; without JavaScript, a link.
+    board = home(client, director_kredtrakarn)
+    assert f'hx-get="{reverse("shelters:coming")}" hx-trigger="load"' in board
+    coming = home(client, director_kredtrakarn, "shelters:coming")
+    section = coming.split('data-testid="urgent-incoming"')[1].split("</section>")[0]
     assert urgent.case.number in section and normal.case.number not in section
     assert "เหลืออีก" in section  # "… left", in Thai
     # Staff see residents, not who is coming.
-    assert 'data-testid="urgent-incoming"' not in home(client, staff_kredtrakarn)
+    assert 'data-testid="coming-on-demand"' not in home(client, staff_kredtrakarn)
+    client.force_login(staff_kredtrakarn)
+    assert client.get(reverse("shelters:coming")).status_code == 403
 
 
 @pytest.mark.django_db
@@ -108,9 +113,9 @@ def test_each_referral_waiting_for_a_bed_offers_the_sections_without_reading_the
     def waiting(count: int) -> tuple[int, str]:
         for _ in range(count):
             referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
-        client.get(reverse("shelters:home"))  # the user's own look-ups now cached
+        client.get(reverse("shelters:coming"))  # the user's own look-ups now cached
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(reverse("shelters:home")).content.decode()
+            page = client.get(reverse("shelters:coming"), HTTP_HX_REQUEST="true").content.decode()
         return len(queries), page
 
     one, _ = waiting(1)

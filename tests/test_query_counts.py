@@ -52,7 +52,11 @@ BUDGETS = {
     ("worker", "notifications:inbox", None): 6,
     # A shelter director's.
     ("director", "referrals:inbox", None): 5,
-    ("director", "shelters:home", None): 10,
+    # The bed board: its shelter with its sections, the residents, their audit event; the
+    # referrals coming (loaded once the board is shown): the sections again, the referrals with
+    # their clocks, the audit event of those waiting for a bed.
+    ("director", "shelters:home", None): 7,
+    ("director", "shelters:coming", None): 6,
     ("director", "shelters:residents", None): 8,
     ("director", "shelters:placements", None): 10,
     ("director", "shelters:resident", "placement"): 14,

@@ -34,9 +34,9 @@ def test_each_role_lands_on_its_own_page(
 
 def test_a_shelter_director_sees_the_beds_of_their_own_shelter(client, director_kredtrakarn):
     client.force_login(director_kredtrakarn)
-    shelter = client.get(reverse("shelters:home")).context["shelter"]
-    assert shelter.organisation.code == "shelter-kredtrakarn"
-    assert shelter.total_beds == sum(u.capacity for u in shelter.units.all())
+    board = client.get(reverse("shelters:home")).context
+    assert board["shelter"].organisation.code == "shelter-kredtrakarn"
+    assert board["total_beds"] == sum(u.capacity for u in board["shelter"].units.all()) > 0
 
 
 def test_the_central_reviewer_sees_all_six_shelters(client, central_reviewer):

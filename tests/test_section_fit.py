@@ -82,7 +82,7 @@ def test_an_override_is_on_the_timeline_in_the_audit_log_and_told_to_central(
 @pytest.mark.django_db
 def test_the_waiting_list_shows_sex_age_and_the_child_flag(client, girl, director_kredtrakarn):
     client.force_login(director_kredtrakarn)
-    page = client.get(reverse("shelters:home"))
+    page = client.get(reverse("shelters:coming"))  # loaded into the bed board once shown
     assert page.status_code == 200
     text = page.content.decode()
     assert 'data-testid="person-facts"' in text

@@ -175,7 +175,7 @@ def test_occupancy_agrees_between_the_bed_board_the_api_and_the_central_view(
     client.force_login(director_kredtrakarn)
     board = {
         u.section: (u.occupied, u.free_beds)
-        for u in client.get(reverse("shelters:home")).context["shelter"].units.all()
+        for u in client.get(reverse("shelters:home")).context["units"]
     }
     api = APIClient()
     api.force_authenticate(central_reviewer)
@@ -221,9 +221,9 @@ def test_the_national_bed_board_takes_a_fixed_number_of_queries(
 def test_a_director_runs_the_shelter_from_the_pages(client, worker_chiangmai, director_kredtrakarn):
     referral = referral_in_state(worker_chiangmai, "accepted", receiver=director_kredtrakarn)
     client.force_login(director_kredtrakarn)
-    board = client.get(reverse("shelters:home"))
-    assert board.status_code == 200
-    assert [r.pk for r, _form in board.context["waiting"]] == [referral.pk]
+    assert client.get(reverse("shelters:home")).status_code == 200
+    coming = client.get(reverse("shelters:coming"))
+    assert [r.pk for r, _form in coming.context["waiting"]] == [referral.pk]
     admitted = client.post(
         reverse("shelters:admit", args=[referral.pk]), {f"r{referral.pk}-unit": unit().pk}
     )

@@ -35,6 +35,34 @@ def display_name(name_th: str, name_latin: str, name_native: str) -> str:
     return name_th or name_latin or name_native
 
 
+def age_on(
+    on: dt.date,
+    *,
+    date_of_birth: dt.date | None,
+    estimated_age: int | None,
+    age_estimated_on: dt.date | None,
+    created_at: dt.datetime,
+) -> int | None:
+    """A person's age in whole years on the day `on` from their fields' values (Person.age;
+    a list read as plain rows calls it without making a Person): from the date of birth,
+    else from the estimate, made on `age_estimated_on` or when the person was registered."""
+    if date_of_birth:
+        return (
+            on.year
+            - date_of_birth.year
+            - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+        )
+    if estimated_age is not None:
+        estimated_on = age_estimated_on or created_at.date()
+        return estimated_age + (on - estimated_on).days // 365
+    return None
+
+
+def presumed_child(age: int | None, *, age_disputed: bool) -> bool:
+    """Presumption of minority: under 18, of disputed age, or of unknown age."""
+    return age_disputed or age is None or age < CHILD_AGE
+
+
 class Person(models.Model):
     """Someone the system holds a record of. Names are kept in each script they come in, so a
     Myanmar worker can be found by their Thai, Latin or Burmese spelling."""
@@ -119,20 +147,18 @@ class Person(models.Model):
 
     def age(self, on: dt.date | None = None) -> int | None:
         """Age in whole years from the date of birth, else from the estimate."""
-        on = on or timezone.localdate()
-        if self.date_of_birth:
-            born = self.date_of_birth
-            return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        if self.estimated_age is not None:
-            estimated_on = self.age_estimated_on or self.created_at.date()
-            return self.estimated_age + (on - estimated_on).days // 365
-        return None
+        return age_on(
+            on or timezone.localdate(),
+            date_of_birth=self.date_of_birth,
+            estimated_age=self.estimated_age,
+            age_estimated_on=self.age_estimated_on,
+            created_at=self.created_at,
+        )
 
     @property
     def is_child(self) -> bool:
         """Presumption of minority: under 18, of disputed age, or of unknown age."""
-        age = self.age()
-        return self.age_disputed or age is None or age < CHILD_AGE
+        return presumed_child(self.age(), age_disputed=self.age_disputed)
 
 
 class IdentityDocument(models.Model):
