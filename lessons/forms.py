@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,10 +71,11 @@ class AnswerForm(StyledFormMixin, forms.Form):
 
 
 def action_organisations():
-    """Who an action may go to: the central division, an office or a shelter."""
+    """Who an action may go to: the central division, an office or a shelter; the regional
+    offices in their numbers' order (rso-2 before rso-10: the shorter code first)."""
     return Organisation.objects.filter(
         is_active=True, kind__in=[*RAISING_KINDS, Organisation.Kind.CENTRAL]
-    ).order_by("kind", "code")
+    ).order_by("kind", Length("code"), "code")
 
 
 class ActionForm(StyledFormMixin, forms.Form):

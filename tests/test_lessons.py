@@ -364,3 +364,12 @@ def test_the_audit_log_names_the_registers_records_by_the_items_number(
     page = client.get(reverse("audit:search")).content.decode()
     assert page.count(lesson.number) >= 4  # raised, endorsed, considered, the action
     assert "ส่งรายชื่อล่าม" in page
+
+
+def test_the_regional_offices_are_offered_in_their_numbers_order():
+    from lessons.forms import action_organisations
+
+    offices = [
+        o.code for o in action_organisations() if o.kind == Organisation.Kind.REGIONAL_OFFICE
+    ]
+    assert offices[:3] == ["rso-1", "rso-2", "rso-3"] and offices[-2:] == ["rso-10", "rso-11"]
