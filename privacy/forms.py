@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, User
 from core.forms import DateTimeInput, StyledFormMixin
+from core.versions import VersionField
 
 from .models import LANGUAGES, Decision, Ground, RequestKind, Risk
 
@@ -38,7 +39,14 @@ class BreachForm(StyledFormMixin, forms.Form):
     )
 
 
-class AssessForm(StyledFormMixin, forms.Form):
+class StepForm(StyledFormMixin, forms.Form):
+    """A step on a breach, a request or an emergency access, taken on the record as the
+    officer saw it: its version when the page was drawn (core/versions.py)."""
+
+    version = VersionField()
+
+
+class AssessForm(StepForm):
     risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices)
     risk_assessment = forms.CharField(
         label=_("Risk assessment"), widget=forms.Textarea(attrs={"rows": 3})
@@ -48,7 +56,7 @@ class AssessForm(StyledFormMixin, forms.Form):
     )
 
 
-class ReportForm(StyledFormMixin, forms.Form):
+class ReportForm(StepForm):
     reported_at = forms.DateTimeField(
         label=_("Reported to the regulator"), widget=DateTimeInput(), initial=timezone.now
     )
@@ -57,18 +65,14 @@ class ReportForm(StyledFormMixin, forms.Form):
     )
 
 
-class ToldForm(StyledFormMixin, forms.Form):
+class ToldForm(StepForm):
     told_at = forms.DateTimeField(label=_("Persons told"), widget=DateTimeInput())
 
 
-class CloseForm(StyledFormMixin, forms.Form):
+class CloseForm(StepForm):
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-
-
-class EmptyForm(forms.Form):
-    pass
 
 
 class RequestForm(StyledFormMixin, forms.Form):
@@ -97,7 +101,7 @@ class RequestForm(StyledFormMixin, forms.Form):
     )
 
 
-class VerifyForm(StyledFormMixin, forms.Form):
+class VerifyForm(StepForm):
     evidence = forms.CharField(
         label=_("Identity checked against"),
         max_length=300,
@@ -105,7 +109,7 @@ class VerifyForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecideForm(StyledFormMixin, forms.Form):
+class DecideForm(StepForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     ground = forms.ChoiceField(label=_("Legal ground"), choices=Ground.choices)
     note = forms.CharField(
@@ -113,7 +117,7 @@ class DecideForm(StyledFormMixin, forms.Form):
     )
 
 
-class ReleaseForm(StyledFormMixin, forms.Form):
+class ReleaseForm(StepForm):
     reviewed = forms.BooleanField(
         label=_("I have read the copy: it holds nothing of another person or kept back by law."),
         required=False,
@@ -129,5 +133,5 @@ class BreakGlassForm(StyledFormMixin, forms.Form):
     )
 
 
-class ReviewForm(StyledFormMixin, forms.Form):
+class ReviewForm(StepForm):
     note = forms.CharField(label=_("Review"), max_length=300)
