@@ -119,6 +119,7 @@ class CaseIntakeForm(StyledFormMixin, forms.Form):
 
 class CloseForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class NoteForm(StyledFormMixin, forms.Form):
@@ -345,3 +346,4 @@ class PersonMergeForm(StyledFormMixin, forms.Form):
         label=_("Both records are the same person. A merge cannot be undone."),
         error_messages={"required": _("Tick the box to confirm the merge.")},
     )
+    version = VersionField()

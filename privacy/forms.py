@@ -39,14 +39,7 @@ class BreachForm(StyledFormMixin, forms.Form):
     )
 
 
-class StepForm(StyledFormMixin, forms.Form):
-    """A step on a breach, a request or an emergency access, taken on the record as the
-    officer saw it: its version when the page was drawn (core/versions.py)."""
-
-    version = VersionField()
-
-
-class AssessForm(StepForm):
+class AssessForm(StyledFormMixin, forms.Form):
     risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices)
     risk_assessment = forms.CharField(
         label=_("Risk assessment"), widget=forms.Textarea(attrs={"rows": 3})
@@ -54,25 +47,29 @@ class AssessForm(StepForm):
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = VersionField()
 
 
-class ReportForm(StepForm):
+class ReportForm(StyledFormMixin, forms.Form):
     reported_at = forms.DateTimeField(
         label=_("Reported to the regulator"), widget=DateTimeInput(), initial=timezone.now
     )
     regulator_reference = forms.CharField(
         label=_("Regulator's reference"), max_length=100, required=False
     )
+    version = VersionField()
 
 
-class ToldForm(StepForm):
+class ToldForm(StyledFormMixin, forms.Form):
     told_at = forms.DateTimeField(label=_("Persons told"), widget=DateTimeInput())
+    version = VersionField()
 
 
-class CloseForm(StepForm):
+class CloseForm(StyledFormMixin, forms.Form):
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = VersionField()
 
 
 class RequestForm(StyledFormMixin, forms.Form):
@@ -101,27 +98,30 @@ class RequestForm(StyledFormMixin, forms.Form):
     )
 
 
-class VerifyForm(StepForm):
+class VerifyForm(StyledFormMixin, forms.Form):
     evidence = forms.CharField(
         label=_("Identity checked against"),
         max_length=300,
         help_text=_("The document seen, and the authority of a representative."),
     )
+    version = VersionField()
 
 
-class DecideForm(StepForm):
+class DecideForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     ground = forms.ChoiceField(label=_("Legal ground"), choices=Ground.choices)
     note = forms.CharField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = VersionField()
 
 
-class ReleaseForm(StepForm):
+class ReleaseForm(StyledFormMixin, forms.Form):
     reviewed = forms.BooleanField(
         label=_("I have read the copy: it holds nothing of another person or kept back by law."),
         required=False,
     )
+    version = VersionField()
 
 
 class BreakGlassForm(StyledFormMixin, forms.Form):
@@ -133,5 +133,6 @@ class BreakGlassForm(StyledFormMixin, forms.Form):
     )
 
 
-class ReviewForm(StepForm):
+class ReviewForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Review"), max_length=300)
+    version = VersionField()

@@ -16,7 +16,7 @@ from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 from core.processing import record_of_processing
-from core.versions import version_of
+from core.versions import VersionForm, version_of
 
 from . import selectors, services
 from .forms import (
@@ -29,7 +29,6 @@ from .forms import (
     ReportForm,
     RequestForm,
     ReviewForm,
-    StepForm,
     ToldForm,
     VerifyForm,
 )
@@ -137,7 +136,7 @@ def breach_detail(request, breach_id):
 BREACH_ACTIONS = {
     "assess": (AssessForm, services.breach_assess),
     "report": (ReportForm, services.breach_report),
-    "not_reportable": (StepForm, services.breach_not_reportable),
+    "not_reportable": (VersionForm, services.breach_not_reportable),
     "told": (ToldForm, services.breach_persons_told),
     "close": (CloseForm, services.breach_close),
 }

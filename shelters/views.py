@@ -178,15 +178,16 @@ def set_capacity(request, unit_id):
     return redirect("shelters:home")
 
 
-def _resident_action(request, placement_id, form_class, action, success, *, versioned=False):
-    """`versioned`: the action changes the stay as the user saw it (the form's version)."""
+def _resident_action(request, placement_id, form_class, action, success):
+    """Run `action` on the stay; a form that carries the stay's version (discharge, transfer)
+    acts only on the stay as the user saw it."""
     placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
     perform(
         request,
         form_class(request.POST),
         lambda data: action(placement, data),
         success,
-        record=placement if versioned else None,
+        record=placement,
     )
     return redirect(placement)
 
@@ -279,7 +280,6 @@ def discharge(request, placement_id):
             placement_id=p.pk, actor=request.user, reason=data["reason"], note=data["note"]
         ),
         _("The person has left the shelter."),
-        versioned=True,
     )
 
 
@@ -292,7 +292,6 @@ def transfer(request, placement_id):
         TransferForm,
         lambda p, data: services.placement_transfer(placement_id=p.pk, actor=request.user, **data),
         _("Transfer requested: the other shelter's director decides."),
-        versioned=True,
     )
 
 

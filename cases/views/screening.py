@@ -13,7 +13,7 @@ from accounts.permissions import role_required
 from core.actions import perform
 from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.forms import add_service_errors
-from core.versions import form_versions, version_checked, version_of
+from core.versions import form_versions, show_version_now, version_checked, version_of
 
 from .. import selectors, services
 from ..forms import (
@@ -196,8 +196,7 @@ def _screening_form_post(request, screening_id, form_class, name, action, succes
         except (TransitionNotAllowed, ActionForbidden, StaleVersion) as error:
             form.add_error(None, str(error))
             if isinstance(error, StaleVersion):
-                form.data = form.data.copy()
-                form.data["version"] = version_of(Screening.objects.get(pk=record.pk))
+                show_version_now(form, record)
         else:
             messages.success(request, success)
             return redirect(record)
