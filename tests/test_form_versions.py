@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import services as cases
 from cases.models import Case
 from insights import services as insights
 from justice import services as justice
@@ -32,6 +33,8 @@ from tests.factories import (
     share_case,
 )
 from tests.test_holidays import next_working_day
+from tests.test_intake import CUSTODY
+from tests.test_intake_recovery import confirmed_but_never_imported, minutes_ago
 from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -452,3 +455,24 @@ def test_a_form_sent_without_a_version_is_saved_as_before(client, stay, staff_kr
     url = reverse("shelters:care_plan_item", args=[stay.pk, item.pk])
     client.post(url, {f"item{item.pk}-status": "in_progress"})
     assert refreshed(item).status == "in_progress"
+
+
+def test_a_lost_import_changed_meanwhile_is_not_stopped(client, worker_chiangmai):
+    operation = cases.operation_create(
+        actor=worker_chiangmai,
+        name="ปฏิบัติการแม่สอด",
+        province=worker_chiangmai.membership.organisation.province,
+        started_on=CUSTODY.date(),
+        custody_started_at=CUSTODY,
+    )
+    batch = confirmed_but_never_imported(client, worker_chiangmai, operation)
+    minutes_ago(batch, 4)
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        worker_chiangmai,
+        page=reverse("cases:intake_progress", args=[operation.pk, batch.pk]),
+        action=reverse("cases:intake_cancel", args=[operation.pk, batch.pk]),
+        data={},
+        record=batch,
+        saved=lambda: refreshed(batch).status == "failed",
+    )
