@@ -239,6 +239,7 @@ class InterviewForm(StyledFormMixin, forms.Form):
 class ExtensionForm(StyledFormMixin, forms.Form):
     until = forms.DateTimeField(label=_("New deadline"), widget=DateTimeInput())
     order_reference = forms.CharField(label=_("Court order reference"), max_length=100)
+    version = VersionField()
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
@@ -263,6 +264,7 @@ class SecondReviewForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
 
 
 class PermitForm(StyledFormMixin, forms.Form):

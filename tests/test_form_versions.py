@@ -30,6 +30,7 @@ from tests.factories import (
     referral_in_state,
     register_case,
     repatriation_in_state,
+    screening_in_state,
     share_case,
 )
 from tests.test_holidays import next_working_day
@@ -475,4 +476,19 @@ def test_a_lost_import_changed_meanwhile_is_not_stopped(client, worker_chiangmai
         data={},
         record=batch,
         saved=lambda: refreshed(batch).status == "failed",
+    )
+
+
+def test_a_screening_changed_meanwhile_gets_no_second_review(
+    client, worker_chiangmai, central_reviewer
+):
+    screening = screening_in_state(worker_chiangmai, "pending_second_review")
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        central_reviewer,
+        page=screening.get_absolute_url(),
+        action=reverse("cases:screening_second_review", args=[screening.pk]),
+        data={"confirm": "1", "note": "ไม่พบข้อบ่งชี้การค้ามนุษย์"},
+        record=screening,
+        saved=lambda: refreshed(screening).status != "pending_second_review",
     )

@@ -70,17 +70,21 @@ def _screening_page(request, record, **forms):
                 }
             ),
             "interview_form": InterviewForm(),
-            "extension_form": ExtensionForm(),
+            "extension_form": ExtensionForm(initial={"version": version_of(record)}),
             "decision_form": forms.get("decision_form")
             or DecisionForm(initial={"version": version_of(record)}),
-            "second_review_form": SecondReviewForm(),
+            "second_review_form": SecondReviewForm(initial={"version": version_of(record)}),
         },
     )
 
 
 def _screening_action(request, screening_id, form_class, action, success):
+    """Run `action` on the screening from a posted form; one that carries the screening's
+    version (extension, second review) acts only on the screening as the user saw it."""
     record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
-    perform(request, form_class(request.POST), lambda data: action(record, data), success)
+    perform(
+        request, form_class(request.POST), lambda data: action(record, data), success, record=record
+    )
     return redirect(record)
 
 
