@@ -119,6 +119,7 @@ class CaseIntakeForm(StyledFormMixin, forms.Form):
 
 class CloseForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class NoteForm(StyledFormMixin, forms.Form):
@@ -238,6 +239,7 @@ class InterviewForm(StyledFormMixin, forms.Form):
 class ExtensionForm(StyledFormMixin, forms.Form):
     until = forms.DateTimeField(label=_("New deadline"), widget=DateTimeInput())
     order_reference = forms.CharField(label=_("Court order reference"), max_length=100)
+    version = VersionField()
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
@@ -262,6 +264,7 @@ class SecondReviewForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
 
 
 class PermitForm(StyledFormMixin, forms.Form):
@@ -345,3 +348,4 @@ class PersonMergeForm(StyledFormMixin, forms.Form):
         label=_("Both records are the same person. A merge cannot be undone."),
         error_messages={"required": _("Tick the box to confirm the merge.")},
     )
+    version = VersionField()

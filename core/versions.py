@@ -87,6 +87,21 @@ class VersionField(forms.CharField):
         super().__init__(required=False, **kwargs)
 
 
+class VersionForm(forms.Form):
+    """A form with nothing but the record's version: a button that changes the record (a
+    form with fields of its own declares a `VersionField` beside them)."""
+
+    version = VersionField()
+
+
+def show_version_now(form: forms.Form, record) -> None:
+    """A form refused for someone else's change, shown again with what the user wrote: it
+    carries the record's version now, so that sent again it changes the record as the page
+    now shows it (and is refused again if it changed once more)."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = version_of(type(record).objects.get(pk=record.pk))
+
+
 def form_versions(value: str) -> list[str] | None:
     """The versions a form's hidden field accepts: none given (a form from before versions,
     or a client that sends none), no check."""

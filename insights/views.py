@@ -1,6 +1,5 @@
 """The stage-time pages. Thin: parse the filters, read the figures, render."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from audit.reads import record_list
 from cases.views.case_forms import form_on_demand
 from core.actions import perform
 from core.charts import chart_data
+from core.versions import VersionForm
 
 from . import services
 from .charts import compliance_chart, share_chart, stage_charts
@@ -182,8 +182,9 @@ def blocker_end(request, blocker_id):
     blocker = get_object_or_404(blocker_list_visible_to(user=request.user), pk=blocker_id)
     perform(
         request,
-        forms.Form(request.POST),
+        VersionForm(request.POST),
         lambda _data: services.blocker_end(actor=request.user, blocker_id=blocker.pk),
         _("The wait is over."),
+        record=blocker,
     )
     return redirect(blocker.case)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.versions import VersionField, version_of
 
 from .models import ClaimSource, HearingKind, Offence, Prosecution, Verdict, Willingness
 
@@ -31,6 +32,7 @@ class ChargeForm(StyledFormMixin, forms.Form):
     court = forms.CharField(label=_("Court"), max_length=200)
     court_case_number = forms.CharField(label=_("Court case number"), max_length=100)
     charged_on = forms.DateField(label=_("Charged on"), widget=DateInput())
+    version = VersionField()
 
 
 class WitnessForm(StyledFormMixin, forms.Form):
@@ -46,14 +48,14 @@ class WitnessForm(StyledFormMixin, forms.Form):
     impact_statement_on = forms.DateField(
         label=_("Victim-impact statement given on"), required=False, widget=DateInput()
     )
+    version = VersionField()
 
     @classmethod
     def of(cls, prosecution: Prosecution):
         """The form filled with what is recorded now."""
-        return cls(
-            initial={field: getattr(prosecution, field) for field in cls.base_fields},
-            auto_id="witness_%s",
-        )
+        recorded = {f: getattr(prosecution, f) for f in cls.base_fields if f != "version"}
+        recorded["version"] = version_of(prosecution)
+        return cls(initial=recorded, auto_id="witness_%s")
 
 
 class ConcludeForm(StyledFormMixin, forms.Form):
@@ -62,10 +64,12 @@ class ConcludeForm(StyledFormMixin, forms.Form):
     )
     judgment_on = forms.DateField(label=_("Judgment given on"), widget=DateInput())
     sentence = _note(_("Sentence"), required=False)
+    version = VersionField()
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
     reason = _note(_("Reason"))
+    version = VersionField()
 
 
 class HearingForm(StyledFormMixin, forms.Form):
@@ -77,14 +81,17 @@ class HearingForm(StyledFormMixin, forms.Form):
 class PostponeForm(StyledFormMixin, forms.Form):
     scheduled_at = forms.DateTimeField(label=_("New date and time"), widget=DateTimeInput())
     note = _note(_("Note"), required=False)
+    version = VersionField()
 
 
 class HeldForm(StyledFormMixin, forms.Form):
     note = _note(_("What happened"), required=False)
+    version = VersionField()
 
 
 class CancelHearingForm(StyledFormMixin, forms.Form):
     note = _note(_("Why it is cancelled"))
+    version = VersionField()
 
 
 class ClaimForm(StyledFormMixin, forms.Form):
@@ -108,13 +115,16 @@ class ClaimForm(StyledFormMixin, forms.Form):
 class AwardForm(StyledFormMixin, forms.Form):
     amount_awarded = forms.DecimalField(label=_("Amount awarded (baht)"), **AMOUNT)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    version = VersionField()
 
 
 class RejectForm(StyledFormMixin, forms.Form):
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     reason = _note(_("Reason"))
+    version = VersionField()
 
 
 class ReceiveForm(StyledFormMixin, forms.Form):
     amount_received = forms.DecimalField(label=_("Amount received (baht)"), **AMOUNT)
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    version = VersionField()

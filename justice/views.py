@@ -15,6 +15,7 @@ from audit.reads import audited_list_page
 from cases.selectors import case_get_for_display, case_get_visible
 from core.actions import perform
 from core.lists import Column, labels
+from core.versions import version_of
 
 from . import selectors, services
 from .filters import ClaimFilter, ProsecutionFilter
@@ -95,6 +96,11 @@ def file_claim(request, case_id):
     return redirect(claim or "justice:case", *([] if claim else [case.pk]))
 
 
+def _version(record) -> dict:
+    """A form's initial data: the version of the record it changes, as the page shows it."""
+    return {"version": version_of(record)}
+
+
 @login_required
 def prosecution(request, prosecution_id):
     prosecution = selectors.prosecution_get_for_display(
@@ -102,6 +108,7 @@ def prosecution(request, prosecution_id):
     )
     may_record = can_record(request.user, prosecution.case)
     moves = PROSECUTION_TRANSITIONS[prosecution.status] if may_record else set()
+    version = _version(prosecution)
     return render(
         request,
         "justice/prosecution.html",
@@ -112,9 +119,9 @@ def prosecution(request, prosecution_id):
             "hearings": [
                 (
                     hearing,
-                    HeldForm(auto_id=f"held{hearing.pk}_%s"),
-                    PostponeForm(auto_id=f"postpone{hearing.pk}_%s"),
-                    CancelHearingForm(auto_id=f"cancel{hearing.pk}_%s"),
+                    HeldForm(auto_id=f"held{hearing.pk}_%s", initial=_version(hearing)),
+                    PostponeForm(auto_id=f"postpone{hearing.pk}_%s", initial=_version(hearing)),
+                    CancelHearingForm(auto_id=f"cancel{hearing.pk}_%s", initial=_version(hearing)),
                 )
                 for hearing in prosecution.hearings.all()
             ],
@@ -125,10 +132,10 @@ def prosecution(request, prosecution_id):
             "may_conclude": ProsecutionStatus.CONCLUDED in moves,
             "may_drop": ProsecutionStatus.DROPPED in moves,
             "Scheduled": HearingStatus.SCHEDULED,
-            "charge_form": ChargeForm(auto_id="charge_%s"),
+            "charge_form": ChargeForm(auto_id="charge_%s", initial=version),
             "witness_form": WitnessForm.of(prosecution),
-            "conclude_form": ConcludeForm(auto_id="conclude_%s"),
-            "drop_form": ReasonForm(auto_id="drop_%s"),
+            "conclude_form": ConcludeForm(auto_id="conclude_%s", initial=version),
+            "drop_form": ReasonForm(auto_id="drop_%s", initial=version),
             "hearing_form": HearingForm(auto_id="hearing_%s"),
         },
     )
@@ -138,7 +145,13 @@ def _prosecution_action(request, prosecution_id, form_class, action, success):
     prosecution = selectors.prosecution_get_visible(
         user=request.user, prosecution_id=prosecution_id
     )
-    perform(request, form_class(request.POST), lambda data: action(prosecution.pk, data), success)
+    perform(
+        request,
+        form_class(request.POST),
+        lambda data: action(prosecution.pk, data),
+        success,
+        record=prosecution,
+    )
     return redirect(prosecution)
 
 
@@ -210,7 +223,13 @@ def schedule_hearing(request, prosecution_id):
 
 def _hearing_action(request, hearing_id, form_class, action, success):
     hearing = selectors.hearing_get_visible(user=request.user, hearing_id=hearing_id)
-    perform(request, form_class(request.POST), lambda data: action(hearing.pk, data), success)
+    perform(
+        request,
+        form_class(request.POST),
+        lambda data: action(hearing.pk, data),
+        success,
+        record=hearing,
+    )
     return redirect(hearing)
 
 
@@ -254,6 +273,7 @@ def hearing_cancel(request, hearing_id):
 def claim(request, claim_id):
     claim = selectors.claim_get_for_display(user=request.user, claim_id=claim_id)
     moves = CLAIM_TRANSITIONS[claim.status] if can_record(request.user, claim.case) else set()
+    version = _version(claim)
     return render(
         request,
         "justice/claim.html",
@@ -265,18 +285,24 @@ def claim(request, claim_id):
             "may_withdraw": ClaimStatus.WITHDRAWN in moves,
             "may_receive": ClaimStatus.RECEIVED in moves,
             "may_mark_unpaid": ClaimStatus.UNPAID in moves,
-            "award_form": AwardForm(auto_id="award_%s"),
-            "reject_form": RejectForm(auto_id="reject_%s"),
-            "withdraw_form": ReasonForm(auto_id="withdraw_%s"),
-            "receive_form": ReceiveForm(auto_id="receive_%s"),
-            "unpaid_form": ReasonForm(auto_id="unpaid_%s"),
+            "award_form": AwardForm(auto_id="award_%s", initial=version),
+            "reject_form": RejectForm(auto_id="reject_%s", initial=version),
+            "withdraw_form": ReasonForm(auto_id="withdraw_%s", initial=version),
+            "receive_form": ReceiveForm(auto_id="receive_%s", initial=version),
+            "unpaid_form": ReasonForm(auto_id="unpaid_%s", initial=version),
         },
     )
 
 
 def _claim_action(request, claim_id, form_class, action, success):
     claim = selectors.claim_get_visible(user=request.user, claim_id=claim_id)
-    perform(request, form_class(request.POST), lambda data: action(claim.pk, data), success)
+    perform(
+        request,
+        form_class(request.POST),
+        lambda data: action(claim.pk, data),
+        success,
+        record=claim,
+    )
     return redirect(claim)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.versions import VersionField
 
 from .matrix import Topic
 
@@ -15,3 +16,4 @@ class PreferenceForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Everything stays in your inbox here; untick what you do not want by e-mail."),
     )
+    version = VersionField()

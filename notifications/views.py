@@ -5,6 +5,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import perform
+from core.versions import version_of
+
 from .forms import PreferenceForm
 from .matrix import Topic
 from .models import Preference
@@ -20,6 +23,8 @@ def inbox(request):
         initial={
             "email": preference.email,
             "topics": [t for t in Topic.values if t not in preference.email_off_topics],
+            # Before any choice is saved there is no version: the defaults are changed.
+            "version": version_of(preference) if preference.pk else "",
         }
     )
     return render(
@@ -50,12 +55,17 @@ def open_notification(request, notification_id):
 @login_required
 @require_POST
 def preferences(request):
-    form = PreferenceForm(request.POST)
-    if form.is_valid():
-        preference_set(
+    """The user's choice, if not changed in another tab or through the API since the inbox
+    showed it."""
+    perform(
+        request,
+        PreferenceForm(request.POST),
+        lambda data: preference_set(
             user=request.user,
-            email=form.cleaned_data["email"],
-            email_off_topics=[t for t in Topic.values if t not in form.cleaned_data["topics"]],
-        )
-        messages.success(request, _("Your choice is saved."))
+            email=data["email"],
+            email_off_topics=[t for t in Topic.values if t not in data["topics"]],
+        ),
+        _("Your choice is saved."),
+        record=Preference.objects.filter(user=request.user).first(),
+    )
     return redirect("notifications:inbox")

@@ -12,11 +12,13 @@ from accounts.models import Role
 from accounts.permissions import EXPORTING_ROLES, may_export, role_required
 from audit.exports import list_export
 from audit.reads import audited_list_page
+from cases.models import Case
 from cases.permissions import can_close
 from cases.selectors import case_get_visible
 from cases.services import case_close_blockers
-from core.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.lists import Column, labels
+from core.versions import form_versions, show_version_now, version_checked, version_of
 
 from . import selectors, services
 from .filters import OutcomeFilter
@@ -46,12 +48,19 @@ def _errors_onto(form, error: ValidationError) -> None:
 
 def _record(request, case, form, action, success: str, template: str, **context):
     """Show the form; on a valid post run the service, back to the case with the outcome as
-    a message; a refusal of the answers keeps the form and its answers with the messages."""
+    a message; a refusal of the answers keeps the form and its answers with the messages. A
+    form that carries the case's version (closing) is refused, its answers kept, when someone
+    else changed the case since the form was drawn."""
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            action(form.cleaned_data)
+            with version_checked(Case, case.pk, form_versions(data.pop("version", ""))):
+                action(data)
         except ValidationError as error:
             _errors_onto(form, error)
+        except StaleVersion as error:
+            form.add_error(None, str(error))
+            show_version_now(form, case)
         except (TransitionNotAllowed, ActionForbidden) as error:
             messages.error(request, str(error))
             return redirect(case)
@@ -96,7 +105,7 @@ def close(request, case_id):
     return _record(
         request,
         case,
-        ClosureOutcomeForm(request.POST or None),
+        ClosureOutcomeForm(request.POST or None, initial={"version": version_of(case)}),
         lambda data: services.closure_outcome_record(case_id=case.pk, actor=request.user, **data),
         _("The case is closed."),
         "outcomes/record.html",

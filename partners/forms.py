@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.forms import DateInput, StyledFormMixin
+from core.versions import VersionField
 
 from .workflow import TaskStatus
 
@@ -38,3 +39,4 @@ class TaskMoveForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea({"rows": 2}),
     )
+    version = VersionField()

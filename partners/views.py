@@ -114,6 +114,7 @@ def task_move(request, task_id):
         TaskMoveForm(request.POST),
         lambda data: services.plan_task_move(task_id=task.pk, actor=request.user, **data),
         _("Task updated."),
+        record=task,
     )
     membership = request.user.membership
     if membership is not None and membership.role == Role.PARTNER:

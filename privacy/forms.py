@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, User
 from core.forms import DateTimeInput, StyledFormMixin
+from core.versions import VersionField
 
 from .models import LANGUAGES, Decision, Ground, RequestKind, Risk
 
@@ -46,6 +47,7 @@ class AssessForm(StyledFormMixin, forms.Form):
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = VersionField()
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -55,20 +57,19 @@ class ReportForm(StyledFormMixin, forms.Form):
     regulator_reference = forms.CharField(
         label=_("Regulator's reference"), max_length=100, required=False
     )
+    version = VersionField()
 
 
 class ToldForm(StyledFormMixin, forms.Form):
     told_at = forms.DateTimeField(label=_("Persons told"), widget=DateTimeInput())
+    version = VersionField()
 
 
 class CloseForm(StyledFormMixin, forms.Form):
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-
-
-class EmptyForm(forms.Form):
-    pass
+    version = VersionField()
 
 
 class RequestForm(StyledFormMixin, forms.Form):
@@ -103,6 +104,7 @@ class VerifyForm(StyledFormMixin, forms.Form):
         max_length=300,
         help_text=_("The document seen, and the authority of a representative."),
     )
+    version = VersionField()
 
 
 class DecideForm(StyledFormMixin, forms.Form):
@@ -111,6 +113,7 @@ class DecideForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = VersionField()
 
 
 class ReleaseForm(StyledFormMixin, forms.Form):
@@ -118,6 +121,7 @@ class ReleaseForm(StyledFormMixin, forms.Form):
         label=_("I have read the copy: it holds nothing of another person or kept back by law."),
         required=False,
     )
+    version = VersionField()
 
 
 class BreakGlassForm(StyledFormMixin, forms.Form):
@@ -131,3 +135,4 @@ class BreakGlassForm(StyledFormMixin, forms.Form):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Review"), max_length=300)
+    version = VersionField()

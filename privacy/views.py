@@ -16,6 +16,7 @@ from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 from core.processing import record_of_processing
+from core.versions import VersionForm, version_of
 
 from . import selectors, services
 from .forms import (
@@ -24,7 +25,6 @@ from .forms import (
     BreakGlassForm,
     CloseForm,
     DecideForm,
-    EmptyForm,
     ReleaseForm,
     ReportForm,
     RequestForm,
@@ -107,6 +107,7 @@ def breach_new(request):
 def breach_detail(request, breach_id):
     breach = selectors.breach_get_for_display(user=request.user, breach_id=breach_id)
     persons = breach.affected_persons.all()
+    version = {"version": version_of(breach)}
     return render(
         request,
         "privacy/breach.html",
@@ -122,11 +123,12 @@ def breach_detail(request, breach_id):
                     "risk": breach.risk,
                     "risk_assessment": breach.risk_assessment,
                     "measures": breach.measures,
+                    **version,
                 }
             ),
-            "report_form": ReportForm(),
-            "told_form": ToldForm(),
-            "close_form": CloseForm(initial={"measures": breach.measures}),
+            "report_form": ReportForm(initial=version),
+            "told_form": ToldForm(initial=version),
+            "close_form": CloseForm(initial={"measures": breach.measures, **version}),
         },
     )
 
@@ -134,21 +136,22 @@ def breach_detail(request, breach_id):
 BREACH_ACTIONS = {
     "assess": (AssessForm, services.breach_assess),
     "report": (ReportForm, services.breach_report),
-    "not_reportable": (EmptyForm, services.breach_not_reportable),
+    "not_reportable": (VersionForm, services.breach_not_reportable),
     "told": (ToldForm, services.breach_persons_told),
     "close": (CloseForm, services.breach_close),
 }
 
 
 def _act(request, record, actions: dict, step: str, **identifies):
-    """Run one step on a visible record from its posted form; the outcome comes back as a
-    message on the record's page."""
+    """Run one step on a visible record from its posted form, if the record is still as the
+    form saw it; the outcome comes back as a message on the record's page."""
     form_class, service = actions[step]
     perform(
         request,
         form_class(request.POST),
         lambda data: service(actor=request.user, **identifies, **data),
         _("Saved."),
+        record=record,
     )
     return redirect(record)
 
@@ -188,6 +191,7 @@ def request_new(request):
 @role_required(*READERS)
 def request_detail(request, request_id):
     subject_request = selectors.request_get_for_display(user=request.user, request_id=request_id)
+    version = {"version": version_of(subject_request)}
     return render(
         request,
         "privacy/request.html",
@@ -201,9 +205,9 @@ def request_detail(request, request_id):
             "is_officer": is_officer(request.user),
             "gives_copy": subject_request.kind in COPY_KINDS,
             "Status": RequestStatus,
-            "verify_form": VerifyForm(),
-            "decide_form": DecideForm(),
-            "release_form": ReleaseForm(),
+            "verify_form": VerifyForm(initial=version),
+            "decide_form": DecideForm(initial=version),
+            "release_form": ReleaseForm(initial=version),
         },
     )
 
@@ -291,6 +295,7 @@ def break_glass_review(request, glass_id):
         ReviewForm(request.POST),
         lambda data: services.break_glass_review(glass_id=glass.pk, actor=request.user, **data),
         _("Saved."),
+        record=glass,
     )
     return redirect("privacy:break_glass")
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import province_choices
 from accounts.models import Organisation
 from core.forms import StyledFormMixin
+from core.versions import VersionField
 
 from .models import ConsentBasis, DeclineReason, Kind, ServiceType, Urgency
 from .selectors import QUEUE_ALL
@@ -74,10 +75,12 @@ class NoteForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = VersionField()
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class DeclineForm(StyledFormMixin, forms.Form):
@@ -96,6 +99,7 @@ class DeclineForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the reason is “Other”."),
     )
+    version = VersionField()
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
@@ -111,10 +115,12 @@ class ReviewForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = VersionField()
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class RedirectForm(StyledFormMixin, forms.Form):
@@ -122,6 +128,7 @@ class RedirectForm(StyledFormMixin, forms.Form):
         label=_("Redirect to"), queryset=ReferralForm.base_fields["to_organisation"].queryset
     )
     note = forms.CharField(label=_("Why there"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class QueueFilterForm(StyledFormMixin, forms.Form):

@@ -3,7 +3,6 @@ each referral with its timeline. Thin: parse, call one selector or service, rend
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -32,6 +31,7 @@ from core.lists import (
     page_size_links,
     url_for_pk,
 )
+from core.versions import VersionForm, version_of
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -212,6 +212,7 @@ def new(request, case_id):
 @role_required(*EVERYONE_WITH_REFERRALS)
 def detail(request, referral_id):
     referral = selectors.referral_get_for_display(user=request.user, referral_id=referral_id)
+    version = {"version": version_of(referral)}
     return render(
         request,
         "referrals/detail.html",
@@ -222,20 +223,20 @@ def detail(request, referral_id):
             "redirects": referral.redirects.select_related("to_organisation"),
             "actions": available_moves(request.user, referral),
             "consent_withdrawn": selectors.consent_withdrawn(referral),
-            "note_form": NoteForm(),
-            "reason_form": ReasonForm(),
+            "note_form": NoteForm(initial=version),
+            "reason_form": ReasonForm(initial=version),
             # Shown beside the note and review forms: ids of their own.
-            "decline_form": DeclineForm(auto_id="decline_%s"),
-            "review_form": ReviewForm(),
-            "answer_form": AnswerForm(),
-            "redirect_form": RedirectForm(auto_id="redirect_%s"),
+            "decline_form": DeclineForm(auto_id="decline_%s", initial=version),
+            "review_form": ReviewForm(initial=version),
+            "answer_form": AnswerForm(initial=version),
+            "redirect_form": RedirectForm(auto_id="redirect_%s", initial=version),
         },
     )
 
 
 # Each move: the form it needs and how its fields map onto the service.
 ACTIONS = {
-    "submit": (forms.Form, lambda r, u, d: services.referral_submit(referral_id=r, actor=u)),
+    "submit": (VersionForm, lambda r, u, d: services.referral_submit(referral_id=r, actor=u)),
     "acknowledge": (
         NoteForm,
         lambda r, u, d: services.referral_acknowledge(referral_id=r, actor=u, note=d["note"]),
@@ -285,6 +286,7 @@ def act(request, referral_id, action):
         form_class(request.POST),
         lambda data: run(referral.pk, request.user, data),
         _("Saved."),
+        record=referral,
     )
     if result is None:
         return redirect(referral)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
 from core.forms import DateInput, StyledFormMixin
+from core.versions import VersionField
 
 from .models import CounterpartAgency, TravelDocument
 
@@ -46,6 +47,7 @@ class NoteForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = VersionField()
 
 
 class AssessForm(StyledFormMixin, forms.Form):
@@ -53,6 +55,7 @@ class AssessForm(StyledFormMixin, forms.Form):
         label=_("What the family assessment found"), widget=forms.Textarea(attrs={"rows": 3})
     )
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    version = VersionField()
 
 
 class ScheduleForm(StyledFormMixin, forms.Form):
@@ -64,14 +67,17 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     travel_document_number = forms.CharField(
         label=_("Travel document number"), max_length=50, required=False
     )
+    version = VersionField()
 
 
 class ConfirmForm(StyledFormMixin, forms.Form):
     confirmed_on = forms.DateField(label=_("Confirmed on"), widget=DateInput())
     reference = forms.CharField(label=_("Counterpart's reference"), max_length=100, required=False)
+    version = VersionField()
 
 
 class CancelForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = VersionField()

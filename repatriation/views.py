@@ -21,6 +21,7 @@ from core.actions import perform
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 from core.lists import Column, labels
+from core.versions import version_of
 
 from . import selectors, services
 from .filters import RepatriationFilter
@@ -69,6 +70,7 @@ def detail(request, repatriation_id):
         user=request.user, repatriation_id=repatriation_id
     )
     today = timezone.localdate()
+    version = version_of(repatriation)
     return render(
         request,
         "repatriation/detail.html",
@@ -80,18 +82,19 @@ def detail(request, repatriation_id):
             "deadlines": selectors.running_deadlines(repatriation),
             "actions": available_moves(request.user, repatriation),
             "Status": Status,
-            "note_form": NoteForm(auto_id="note_%s"),
-            "assess_form": AssessForm(initial={"assessed_on": today}),
+            "note_form": NoteForm(auto_id="note_%s", initial={"version": version}),
+            "assess_form": AssessForm(initial={"assessed_on": today, "version": version}),
             "schedule_form": ScheduleForm(
                 initial={
                     "handover_on": repatriation.handover_on,
                     "handover_place": repatriation.handover_place,
                     "travel_document": repatriation.travel_document,
                     "travel_document_number": repatriation.travel_document_number,
+                    "version": version,
                 }
             ),
-            "confirm_form": ConfirmForm(initial={"confirmed_on": today}),
-            "cancel_form": CancelForm(auto_id="cancel_%s"),
+            "confirm_form": ConfirmForm(initial={"confirmed_on": today, "version": version}),
+            "cancel_form": CancelForm(auto_id="cancel_%s", initial={"version": version}),
         },
     )
 
@@ -122,6 +125,7 @@ def act(request, repatriation_id, move):
         form_class(request.POST),
         lambda data: service(repatriation_id=repatriation.pk, actor=request.user, **data),
         _("Saved."),
+        record=repatriation,
     )
     return redirect(repatriation)
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.versions import VersionField
 from referrals.forms import ConsentForm
 
 from .models import CarePlanItem, DischargeReason, MovementRecord, Shelter, ShelterUnit
@@ -39,6 +40,7 @@ class MoveSectionForm(StyledFormMixin, forms.Form):
         label=_("Move to the section"), queryset=ShelterUnit.objects.none()
     )
     override_reason = override_reason_field()
+    version = VersionField()
 
     def __init__(self, *args, placement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +52,7 @@ class MoveSectionForm(StyledFormMixin, forms.Form):
 
 class CapacityForm(StyledFormMixin, forms.Form):
     capacity = forms.IntegerField(label=_("Beds"), min_value=0, max_value=1000)
+    version = VersionField()
 
 
 class DischargeForm(StyledFormMixin, forms.Form):
@@ -65,11 +68,13 @@ class DischargeForm(StyledFormMixin, forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     confirm = forms.BooleanField(label=_("The person leaves the shelter now: I confirm."))
+    version = VersionField()
 
 
 class MovementEndForm(StyledFormMixin, forms.Form):
     # Usually recorded as the resident comes back: now, which the user may change.
     ended_at = forms.DateTimeField(label=_("Back at"), widget=DateTimeInput(), initial=timezone.now)
+    version = VersionField()
 
 
 class TransferForm(StyledFormMixin, ConsentForm):
@@ -77,6 +82,7 @@ class TransferForm(StyledFormMixin, ConsentForm):
         label=_("Transfer to"), queryset=Shelter.objects.select_related("organisation")
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
     field_order = ["to_shelter", "reason", "consent", "consent_note", "consent_now"]
 
@@ -90,6 +96,8 @@ class CarePlanItemForm(StyledFormMixin, forms.ModelForm):
 
 class CarePlanItemUpdateForm(CarePlanItemForm):
     """An item's status, due date and note; its service is what the item is."""
+
+    version = VersionField()
 
     class Meta(CarePlanItemForm.Meta):
         fields = ["status", "due_on", "note"]

@@ -3,7 +3,6 @@ Thin: parse, call one selector or service, render."""
 
 import datetime as dt
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +17,7 @@ from audit.exports import list_export
 from audit.reads import audited_list_page, record_list
 from core.actions import perform
 from core.lists import Column, labels
+from core.versions import version_of
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
@@ -117,6 +117,7 @@ def resident(request, placement_id):
     placement = selectors.placement_get_for_display(user=request.user, placement_id=placement_id)
     shelter = placement.unit.shelter
     active = placement.status == PlacementStatus.ADMITTED
+    version = {"version": version_of(placement)}
     return render(
         request,
         "shelters/resident.html",
@@ -124,19 +125,35 @@ def resident(request, placement_id):
             "placement": placement,
             "case": placement.case,
             "care_plan": [
-                (item, CarePlanItemUpdateForm(instance=item, prefix=f"item{item.pk}"))
+                (
+                    item,
+                    CarePlanItemUpdateForm(
+                        instance=item,
+                        prefix=f"item{item.pk}",
+                        initial={"version": version_of(item)},
+                    ),
+                )
                 for item in placement.care_plan.prefetch_related("history__changed_by")
             ],
-            "movements": placement.movements.select_related("recorded_by"),
+            # Each open outing's return form carries that outing's version.
+            "movements": [
+                (
+                    movement,
+                    MovementEndForm(
+                        auto_id=f"movement_end_{movement.pk}_%s",
+                        initial={"version": version_of(movement)},
+                    ),
+                )
+                for movement in placement.movements.select_related("recorded_by")
+            ],
             "may_care": active and works_at(request.user, shelter),
             "may_direct": active and is_director_of(request.user, shelter),
             # Several forms on one page: distinct ids, so each label names its own field.
             "care_form": CarePlanItemForm(auto_id="care_%s"),
             "movement_form": MovementForm(auto_id="movement_%s"),
-            "movement_end_form": MovementEndForm(auto_id="movement_end_%s"),
-            "discharge_form": DischargeForm(auto_id="discharge_%s"),
-            "transfer_form": TransferForm(auto_id="transfer_%s"),
-            "move_form": MoveSectionForm(placement=placement, auto_id="move_%s"),
+            "discharge_form": DischargeForm(auto_id="discharge_%s", initial=version),
+            "transfer_form": TransferForm(auto_id="transfer_%s", initial=version),
+            "move_form": MoveSectionForm(placement=placement, auto_id="move_%s", initial=version),
         },
     )
 
@@ -165,22 +182,30 @@ def admit(request, referral_id):
 @role_required(Role.SHELTER_DIRECTOR)
 def set_capacity(request, unit_id):
     shelter = selectors.shelter_of(request.user)
-    if not shelter.units.filter(pk=unit_id).exists():
-        raise Http404
+    unit = get_object_or_404(shelter.units, pk=unit_id)
     perform(
         request,
         CapacityForm(request.POST),
         lambda data: services.unit_set_capacity(
-            unit_id=unit_id, actor=request.user, capacity=data["capacity"]
+            unit_id=unit.pk, actor=request.user, capacity=data["capacity"]
         ),
         _("Capacity saved."),
+        record=unit,
     )
     return redirect("shelters:home")
 
 
 def _resident_action(request, placement_id, form_class, action, success):
+    """Run `action` on the stay; a form that carries the stay's version (discharge, transfer)
+    acts only on the stay as the user saw it."""
     placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
-    perform(request, form_class(request.POST), lambda data: action(placement, data), success)
+    perform(
+        request,
+        form_class(request.POST),
+        lambda data: action(placement, data),
+        success,
+        record=placement,
+    )
     return redirect(placement)
 
 
@@ -207,6 +232,7 @@ def update_care_plan_item(request, placement_id, item_id):
         CarePlanItemUpdateForm(request.POST, prefix=f"item{item.pk}"),
         lambda data: services.care_plan_item_update(item_id=item.pk, actor=request.user, **data),
         _("Care plan saved."),
+        record=item,
     )
     return redirect(placement)
 
@@ -227,17 +253,18 @@ def add_movement(request, placement_id):
 @role_required(*SHELTER_ROLES)
 def end_movement(request, placement_id, movement_id):
     """The person is back from an outing: its end is recorded (on the stay's page)."""
-    return _resident_action(
+    placement = selectors.placement_get_visible(user=request.user, placement_id=placement_id)
+    movement = get_object_or_404(placement.movements, pk=movement_id)
+    perform(
         request,
-        placement_id,
-        MovementEndForm,
-        lambda p, data: services.movement_end(
-            movement_id=get_object_or_404(p.movements, pk=movement_id).pk,
-            actor=request.user,
-            ended_at=data["ended_at"],
+        MovementEndForm(request.POST),
+        lambda data: services.movement_end(
+            movement_id=movement.pk, actor=request.user, ended_at=data["ended_at"]
         ),
         _("Recorded."),
+        record=movement,
     )
+    return redirect(placement)
 
 
 @require_POST
@@ -254,6 +281,7 @@ def move_section(request, placement_id):
             override_reason=data["override_reason"],
         ),
         _("The person moved to another section."),
+        record=placement,
     )
     return redirect(placement)
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.dates import BUDDHIST_ERA_OFFSET, format_date, is_thai
-from core.domain import ActionForbidden
+from core.domain import ActionForbidden, StaleVersion
 from core.forms import add_service_errors
 from core.lists import Column, list_page
+from core.versions import form_versions, version_checked
 
 from . import services
 from .filters import DeadlineBoardFilter
@@ -180,10 +181,14 @@ def holidays(request):
 def holiday_withdraw(request, change_id: int):
     """Delete a sysadmin's change from the calendar: the day is again as the package has it."""
     change = get_object_or_404(HolidayChange, pk=change_id)
+    # The button's form carries the change's version: changed since, nothing is deleted.
     try:
-        change = services.holiday_change_withdraw(change_id=change.pk, actor=request.user)
+        with version_checked(HolidayChange, change.pk, form_versions(request.POST.get("version"))):
+            change = services.holiday_change_withdraw(change_id=change.pk, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except StaleVersion as error:
+        messages.error(request, str(error))
     except ActionForbidden as error:
         raise PermissionDenied(str(error)) from error
     else:

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import has_role
-from core.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.forms import add_service_errors
+from core.versions import form_versions, version_checked
 
 from . import services
 from .events import KINDS
 from .forms import EndpointForm
-from .models import Delivery
+from .models import Delivery, Endpoint
 from .permissions import may_manage_webhooks
 from .selectors import endpoint_get_visible, endpoints_visible_to, recent_deliveries
 
@@ -81,11 +82,14 @@ def endpoint_detail(request, endpoint_id: int):
 
 
 def _act(request, endpoint_id: int, action, success: str):
+    """Run `action(endpoint)` from a button; a button that carries the endpoint's version
+    (disable) acts only if nobody changed the endpoint since the page was drawn."""
     _managers_only(request)
     endpoint = endpoint_get_visible(user=request.user, endpoint_id=endpoint_id)
     try:
-        action(endpoint)
-    except (TransitionNotAllowed, ValidationError) as error:
+        with version_checked(Endpoint, endpoint.pk, form_versions(request.POST.get("version"))):
+            action(endpoint)
+    except (TransitionNotAllowed, ValidationError, StaleVersion) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     except ActionForbidden as error:
         raise PermissionDenied(str(error)) from error

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
 from core.lists import Column, cells_html, labels, url_for_pk
+from core.versions import version_of
 from sla.templatetags.deadlines import time_left
 
 from .. import selectors, services
@@ -188,7 +189,7 @@ def detail(request, case_id):
             "may_work": may_work,
             "may_close": can_close(request.user, case),
             # Several forms on one page: distinct ids, so each label names its own field.
-            "close_form": CloseForm(auto_id="close_%s"),
+            "close_form": CloseForm(auto_id="close_%s", initial={"version": version_of(case)}),
             "note_form": NoteForm(),
             "document_form": DocumentForm(),
             "permits": case.permits.all(),

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from audit.reads import record_list
-from core.domain import ActionForbidden, TransitionNotAllowed
+from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.forms import add_service_errors
+from core.versions import form_versions, version_checked
 
 from .. import intake, selectors, services
 from ..forms_intake import IntakeUploadForm, OperationForm, OperationScreeningsForm
@@ -190,23 +191,30 @@ def intake_confirm(request, operation_id: int, batch_id: int):
     )
     links, same_as = _posted_choices(request.POST)
     try:
-        intake.intake_confirm(
-            batch_id=batch.pk,
-            actor=request.user,
-            links=links,
-            same_as=same_as,
-            accept_suggested="accept_suggested" in request.POST,
-        )
+        with _as_shown(request, batch):
+            intake.intake_confirm(
+                batch_id=batch.pk,
+                actor=request.user,
+                links=links,
+                same_as=same_as,
+                accept_suggested="accept_suggested" in request.POST,
+            )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         # The page again with the answers given, so that none has to be made twice.
         return _render_preview(request, batch, links=links, same_as=same_as)
-    except TransitionNotAllowed as error:
+    except (TransitionNotAllowed, StaleVersion) as error:
         messages.error(request, str(error))
     except ActionForbidden as error:
         raise PermissionDenied(str(error)) from error
     return redirect("cases:intake_progress", operation_id=operation_id, batch_id=batch.pk)
+
+
+def _as_shown(request, batch: IntakeBatch):
+    """The batch locked and still at the version its page showed (the posted `version`): a
+    second person's confirmation, retry or stop since then is not made twice."""
+    return version_checked(IntakeBatch, batch.pk, form_versions(request.POST.get("version")))
 
 
 def _progress_context(batch: IntakeBatch) -> dict:
@@ -242,8 +250,9 @@ def _recover(request, operation_id: int, batch_id: int, service, success: str):
         user=request.user, operation_id=operation_id, batch_id=batch_id
     )
     try:
-        service(batch_id=batch.pk, actor=request.user)
-    except TransitionNotAllowed as error:
+        with _as_shown(request, batch):
+            service(batch_id=batch.pk, actor=request.user)
+    except (TransitionNotAllowed, StaleVersion) as error:
         messages.error(request, str(error))
     except ActionForbidden as error:
         raise PermissionDenied(str(error)) from error

@@ -13,6 +13,7 @@ from accounts.permissions import has_role, role_required
 from audit.selectors import views_of
 from core.actions import perform
 from core.forms import add_service_errors
+from core.versions import version_of
 
 from .. import selectors, services
 from ..forms import CaseIntakeForm, PersonForm, PersonMergeForm
@@ -101,7 +102,7 @@ def person_detail(request, person_id):
             "cases": cases,
             "documents": person.documents.all(),
             "viewers": views_of(person, *cases)[:50],
-            "merge_form": PersonMergeForm()
+            "merge_form": PersonMergeForm(initial={"version": version_of(person)})
             if has_role(request.user, Role.CENTRAL_REVIEWER)
             else None,
         },
@@ -125,5 +126,7 @@ def person_merge(request, person_id):
             reason=data["reason"],
         )
 
-    perform(request, PersonMergeForm(request.POST), merge, _("The records were merged."))
+    perform(
+        request, PersonMergeForm(request.POST), merge, _("The records were merged."), record=person
+    )
     return redirect("cases:person", person.pk)

@@ -13,7 +13,7 @@ from accounts.permissions import role_required
 from core.actions import perform
 from core.domain import ActionForbidden, StaleVersion, TransitionNotAllowed
 from core.forms import add_service_errors
-from core.versions import form_versions, version_checked, version_of
+from core.versions import form_versions, show_version_now, version_checked, version_of
 
 from .. import selectors, services
 from ..forms import (
@@ -70,17 +70,21 @@ def _screening_page(request, record, **forms):
                 }
             ),
             "interview_form": InterviewForm(),
-            "extension_form": ExtensionForm(),
+            "extension_form": ExtensionForm(initial={"version": version_of(record)}),
             "decision_form": forms.get("decision_form")
             or DecisionForm(initial={"version": version_of(record)}),
-            "second_review_form": SecondReviewForm(),
+            "second_review_form": SecondReviewForm(initial={"version": version_of(record)}),
         },
     )
 
 
 def _screening_action(request, screening_id, form_class, action, success):
+    """Run `action` on the screening from a posted form; one that carries the screening's
+    version (extension, second review) acts only on the screening as the user saw it."""
     record = selectors.screening_get_visible(user=request.user, screening_id=screening_id)
-    perform(request, form_class(request.POST), lambda data: action(record, data), success)
+    perform(
+        request, form_class(request.POST), lambda data: action(record, data), success, record=record
+    )
     return redirect(record)
 
 
@@ -196,8 +200,7 @@ def _screening_form_post(request, screening_id, form_class, name, action, succes
         except (TransitionNotAllowed, ActionForbidden, StaleVersion) as error:
             form.add_error(None, str(error))
             if isinstance(error, StaleVersion):
-                form.data = form.data.copy()
-                form.data["version"] = version_of(Screening.objects.get(pk=record.pk))
+                show_version_now(form, record)
         else:
             messages.success(request, success)
             return redirect(record)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.lists import escaped, url_for_pk
+from core.versions import version_of
 from shelters.selectors import (
     fit_warnings,
     redirect_choices,
@@ -70,6 +71,7 @@ def bed_board_rows(context, units, is_director: bool) -> str:
         form = (
             f'<td><form method="post" action="{capacity_url(unit.pk)}" class="d-flex gap-1">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            f'<input type="hidden" name="version" value="{version_of(unit)}">'
             f'<label class="visually-hidden" for="cap-{unit.pk}">{escaped(beds)}</label>'
             f'<input id="cap-{unit.pk}" class="form-control form-control-sm capacity-input" '
             f'type="number" min="0" name="capacity" value="{capacity}">'
