@@ -86,7 +86,11 @@ def test_every_list_page_and_the_dashboard_answer_with_redis_stopped(
 
 
 def test_a_notifying_action_answers_at_once_and_its_email_goes_when_redis_is_back(
-    client, own_redis, worker_chiangmai, director_kredtrakarn, django_capture_on_commit_callbacks
+    client,
+    own_redis,
+    worker_chiangmai,
+    director_kredtrakarn,
+    django_capture_on_commit_callbacks,
 ):
     """The worse failure: a broker that accepts the connection and never answers. Without the
     short timeout of core.queueing the request would wait the broker's own socket timeout
