@@ -94,7 +94,8 @@ def test_a_notifying_action_answers_at_once_and_its_email_goes_when_redis_is_bac
 ):
     """The worse failure: a broker that accepts the connection and never answers. Without the
     short timeout of core.queueing the request would wait the broker's own socket timeout
-    (5 s, then retries: 5.7 s measured); with it, about a second. The bound leaves room for a loaded CI box."""
+    (5 s, then retries: 5.7 s measured); with it, about a second. The bound leaves room for a
+    loaded CI box."""
     director_kredtrakarn.email = "malee@example.org"
     director_kredtrakarn.save()
     case = register_case(worker_chiangmai, estimated_age=30)
