@@ -16,14 +16,7 @@ from justice.models import CompensationClaim, Prosecution
 from notifications.models import Notification
 from sla.models import Clock, Deadline
 from tests.factories import admission
-from tests.test_journeys import (  # noqa: F401
-    form,
-    reference_data,
-    shoot,
-    show_section,
-    sign_in,
-    th,
-)
+from tests.test_journeys import form, reference_data, shoot, show_section, sign_in, th  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

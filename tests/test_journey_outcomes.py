@@ -12,14 +12,7 @@ from outcomes.models import Outcome
 from shelters import services as shelters
 from sla.models import Deadline
 from tests.factories import admission
-from tests.test_journeys import (  # noqa: F401
-    patient_pages,
-    reference_data,
-    shoot,
-    show_section,
-    sign_in,
-    th,
-)
+from tests.test_journeys import patient_pages, reference_data, shoot, show_section, sign_in, th  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

@@ -37,14 +37,19 @@ BUDGETS = {
     ("worker", "cases:detail", "case"): 13,
     # Its sections below the fold, each fetched when it scrolls into view (here on a page of its
     # own, as without JavaScript): the case read and logged, as the page does, then the section.
-    ("worker", "/cases/{}/sections/notes/", "case"): 8,
-    ("worker", "/cases/{}/sections/documents/", "case"): 8,
-    ("worker", "/cases/{}/sections/timeline/", "case"): 8,
-    ("worker", "/cases/{}/sections/repatriation/", "case"): 8,
-    ("worker", "/cases/{}/sections/outcomes/", "case"): 9,
-    ("worker", "/cases/{}/sections/justice/", "case"): 9,
-    ("worker", "/cases/{}/sections/plan/", "case"): 9,
-    ("worker", "/cases/{}/sections/blockers/", "case"): 11,
+    **{
+        ("worker", f"/cases/{{}}/sections/{name}/", "case"): budget
+        for name, budget in {
+            "notes": 8,
+            "documents": 8,
+            "timeline": 8,
+            "repatriation": 8,
+            "outcomes": 9,
+            "justice": 9,
+            "plan": 9,
+            "blockers": 11,
+        }.items()
+    },
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     # The screening: +2 for the accounts an MDT member may be linked to, with their offices.
