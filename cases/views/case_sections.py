@@ -44,18 +44,18 @@ CASE_SECTIONS = {
 
 
 @login_required  # who may see the case is the selector's business: otherwise 404
-def case_section(request, case_id, name):
+def case_section(request, case_id, section):
     """One section of the case page: alone for htmx, else on a page of its own with the way
     back to the case."""
-    section = CASE_SECTIONS.get(name)
-    if section is None:
+    spec = CASE_SECTIONS.get(section)
+    if spec is None:
         raise Http404
     case = selectors.case_get_for_display(user=request.user, case_id=case_id)
     context = {
         "case": case,
-        "title": section.title,
-        "section": f"cases/sections/{name}.html",
-        **section.read(request.user, case),
+        "title": spec.title,
+        "section": f"cases/sections/{section}.html",
+        **spec.read(request.user, case),
     }
     if request.headers.get("HX-Request"):
         return render(request, context["section"], context)
