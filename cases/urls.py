@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import operation_urls
-from .views import case_forms, cases, lists, persons, records, screening
+from .views import case_forms, case_sections, cases, lists, persons, records, screening
 
 app_name = "cases"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:case_id>/", cases.detail, name="detail"),
     path("<int:case_id>/summary/", cases.summary, name="summary"),
     path("<int:case_id>/forms/<slug:name>/", case_forms.case_form, name="case_form"),
+    path("<int:case_id>/sections/<slug:section>/", case_sections.case_section, name="case_section"),
     path("<int:case_id>/close/", cases.close, name="close"),
     path("<int:case_id>/reopen/", cases.reopen, name="reopen"),
     path("<int:case_id>/notes/", records.add_note, name="add_note"),

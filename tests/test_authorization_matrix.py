@@ -131,6 +131,7 @@ RULES = {
     "cases:detail": ("get", SEES_PRIVATE_CASE),
     "cases:summary": ("get", SEES_PRIVATE_CASE),
     "cases:case_form": ("get", OWN_OFFICE),  # the consent form, as the case page offers it
+    "cases:case_section": ("get", SEES_PRIVATE_CASE),  # the timeline, below the case page's fold
     "cases:close": ("post", OWN_OFFICE),
     "cases:reopen": ("post", OWN_OFFICE),
     "cases:add_note": ("post", OWN_OFFICE),
@@ -662,6 +663,7 @@ def _world():
         "screening_id": screening.pk,
         "document_id": document.pk,
         "name": "consent",
+        "section": "timeline",
         "person_id": private.person_id,
         "grant_id": grant.pk,
         "referral_id": referral.pk,

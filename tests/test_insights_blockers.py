@@ -22,6 +22,11 @@ from tests.factories import admission, referral_in_state, screening_in_state
 pytestmark = pytest.mark.django_db
 
 
+def blockers_of(case) -> str:
+    """The case page's "waiting because ..." section, which comes when it scrolls into view."""
+    return reverse("cases:case_section", args=[case.pk, "blockers"])
+
+
 def start(actor, screening, **fields):
     fields = {"reason": "no_interpreter", "language": "my"} | fields
     return services.blocker_start(actor=actor, record="screening", record_id=screening.pk, **fields)
@@ -32,14 +37,14 @@ def test_a_worker_records_the_wait_and_its_end_from_the_case_page(
 ):
     screening = screening_in_state(worker_chiangmai, "open")
     client.force_login(worker_chiangmai)
-    page = client.get(screening.case.get_absolute_url())
+    page = client.get(blockers_of(screening.case))
     assert 'data-testid="blockers-card"' in page.content.decode()
     url = reverse("insights:blocker_start", args=["screening", screening.pk])
     response = client.post(url, {"reason": "no_interpreter", "language": "my", "note": ""})
     assert response.status_code == 302
     blocker = Blocker.objects.get()
     assert (blocker.screening, blocker.case, blocker.ended_at) == (screening, screening.case, None)
-    assert "ไม่มีล่าม" in client.get(screening.case.get_absolute_url()).content.decode()
+    assert "ไม่มีล่าม" in client.get(blockers_of(screening.case)).content.decode()
     assert AuditEvent.objects.filter(action="create", object_id=str(blocker.pk)).exists()
     told = Notification.objects.get(recipient=supervisor_chiangmai)
     assert screening.case.number in told.message
@@ -58,7 +63,7 @@ def test_the_wait_form_comes_when_opened_and_only_to_those_the_record_waits_on(
     screening = screening_in_state(worker_chiangmai, "open")
     url = reverse("insights:blocker_start", args=["screening", screening.pk])
     client.force_login(worker_chiangmai)
-    page = client.get(screening.case.get_absolute_url()).content.decode()
+    page = client.get(blockers_of(screening.case)).content.decode()
     assert f'hx-get="{url}"' in page and f'href="{url}"' in page
     assert '<select name="language"' not in page
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -71,7 +76,7 @@ def test_the_wait_form_comes_when_opened_and_only_to_those_the_record_waits_on(
     screening.save(update_fields=["status"])
     client.force_login(worker_chiangmai)
     assert client.get(url).status_code == 403
-    assert f'href="{url}"' not in client.get(screening.case.get_absolute_url()).content.decode()
+    assert f'href="{url}"' not in client.get(blockers_of(screening.case)).content.decode()
 
 
 def test_a_shelter_is_offered_no_wait_on_a_draft_referral_it_does_not_see(
@@ -91,7 +96,7 @@ def test_a_shelter_is_offered_no_wait_on_a_draft_referral_it_does_not_see(
         consent_now=True,
     )
     client.force_login(director_kredtrakarn)
-    page = client.get(placement.case.get_absolute_url()).content.decode()
+    page = client.get(blockers_of(placement.case)).content.decode()
     assert f'data-testid="wait-placement-{placement.pk}"' in page
     assert f'data-testid="wait-referral-{draft.pk}"' not in page
 

@@ -17,7 +17,7 @@ from insights.figures import Filters, stage_figures
 from insights.models import Blocker
 from insights.spans import count_stage_spans
 from tests.factories import ready_to_decide, register_case, screening_in_state
-from tests.test_journeys import reference_data, shoot, sign_in, th  # noqa: F401
+from tests.test_journeys import reference_data, shoot, show_section, sign_in, th  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -48,6 +48,7 @@ def test_a_wait_for_an_interpreter_recorded_in_the_browser_shows_in_the_figures(
 
     sign_in(page, live_server, worker_chiangmai)
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "blockers")
     card = page.get_by_test_id(f"wait-screening-{screening.pk}")
     card.locator("summary", has_text=th("Record the wait")).click()  # the form comes when opened
     card.get_by_label(th("Waiting because")).select_option(
@@ -59,17 +60,20 @@ def test_a_wait_for_an_interpreter_recorded_in_the_browser_shows_in_the_figures(
     assert not Blocker.objects.exists()
 
     # The form is open again with the reason chosen (static/js/keep-input.js).
+    show_section(page, "blockers")
     card = page.get_by_test_id(f"wait-screening-{screening.pk}")
     expect(card.get_by_label(th("Waiting because"))).to_have_value("no_interpreter")
     card.get_by_label(th("Language (for an interpreter)")).select_option(label=burmese)
     card.locator("form").get_by_role("button", name=th("Record the wait")).click()
     expect(page.get_by_text(th("The wait is recorded."))).to_be_visible()
+    show_section(page, "blockers")
     blockers = page.get_by_test_id("blockers-card")
     expect(blockers).to_contain_text(burmese)
     expect(blockers).to_contain_text(th("still waiting"))
     shoot(page, "b1-waiting")
 
     page.wait_for_timeout(3000)  # the interpreter arrives
+    show_section(page, "blockers")
     page.get_by_test_id(f"wait-screening-{screening.pk}").get_by_role(
         "button", name=th("The wait is over")
     ).click()

@@ -16,7 +16,7 @@ from justice.models import CompensationClaim, Prosecution
 from notifications.models import Notification
 from sla.models import Clock, Deadline
 from tests.factories import admission
-from tests.test_journeys import form, reference_data, shoot, sign_in, th  # noqa: F401
+from tests.test_journeys import form, reference_data, shoot, show_section, sign_in, th  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,6 +40,7 @@ def test_a_social_worker_records_a_prosecution_a_hearing_and_a_compensation_clai
     ).case
     sign_in(page, live_server, worker_chiangmai)
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "justice")
     card = page.get_by_test_id("justice-card")
     expect(card).to_contain_text(th("No court case or compensation claim recorded."))
     card.get_by_test_id("justice-link").click()
@@ -130,5 +131,7 @@ def test_a_social_worker_records_a_prosecution_a_hearing_and_a_compensation_clai
     assert (claim.prosecution, claim.amount_claimed) == (prosecution, 150000)
 
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "justice")
     expect(page.get_by_test_id("justice-card")).to_contain_text("456/2569")
+    show_section(page, "timeline")
     expect(page.get_by_test_id("timeline")).to_contain_text(th("Court case or compensation"))

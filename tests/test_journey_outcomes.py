@@ -12,7 +12,7 @@ from outcomes.models import Outcome
 from shelters import services as shelters
 from sla.models import Deadline
 from tests.factories import admission
-from tests.test_journeys import patient_pages, reference_data, shoot, sign_in, th  # noqa: F401
+from tests.test_journeys import patient_pages, reference_data, shoot, show_section, sign_in, th  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,6 +34,7 @@ def test_a_social_worker_records_a_follow_up_and_its_outcome(
 
     sign_in(page, live_server, worker_chiangmai)
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "outcomes")
     outcomes = page.get_by_test_id("case-outcomes")
     expect(outcomes.get_by_test_id("follow-up-due")).to_contain_text(th("3-month follow-up"))
     outcomes.get_by_role("link", name=th("Record the follow-up and its outcome")).click()
@@ -60,9 +61,11 @@ def test_a_social_worker_records_a_follow_up_and_its_outcome(
 
     expect(page.get_by_text(th("Follow-up visit recorded."))).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "outcomes")
     outcomes = page.get_by_test_id("case-outcomes")
     expect(outcomes).to_contain_text("ได้ทำงานที่ร้านอาหารใกล้บ้าน")
     expect(outcomes.get_by_test_id("follow-up-due")).to_contain_text(th("6-month follow-up"))
+    show_section(page, "timeline")
     expect(page.get_by_test_id("timeline")).to_contain_text(th("Follow-up visit"))
     shoot(page, "outcome-2-case")
     outcome = Outcome.objects.get()

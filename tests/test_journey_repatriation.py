@@ -18,7 +18,15 @@ from core.dates import input_date
 from repatriation.models import CounterpartAgency, Repatriation
 from repatriation.workflow import Status
 from tests.factories import register_case
-from tests.test_journeys import form, patient_pages, reference_data, shoot, sign_in, th  # noqa: F401
+from tests.test_journeys import (  # noqa: F401
+    form,
+    patient_pages,
+    reference_data,
+    shoot,
+    show_section,
+    sign_in,
+    th,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,6 +53,7 @@ def test_a_social_worker_takes_a_repatriation_to_myanmar_from_plan_to_hand_over(
 
     # The plan, from the case page.
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    show_section(page, "repatriation")
     page.get_by_role("link", name=th("Plan the return home")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(th("Plan a repatriation"))
     page.get_by_label(th("Counterpart agency")).select_option(label=myanmar.name_th)
@@ -104,6 +113,7 @@ def test_a_social_worker_takes_a_repatriation_to_myanmar_from_plan_to_hand_over(
     shoot(page, "h3-case-stays-open")
 
     # The counterpart confirms; now the case closes.
+    show_section(page, "repatriation")
     page.get_by_test_id("repatriations").get_by_role("link").first.click()
     confirmation = form(page, act("confirm"))
     confirmation.locator("[name=confirmed_on]").fill(input_date(today, "th"))

@@ -50,6 +50,14 @@ def th(text: str) -> str:
         return translation.gettext(text)
 
 
+def show_section(page: Page, name: str) -> None:
+    """Scroll to a section of the case page that comes when it scrolls into view
+    (templates/includes/section_on_demand.html), unless it is there already."""
+    waiting = page.get_by_test_id(f"section-{name}")
+    if waiting.count():
+        waiting.scroll_into_view_if_needed()
+
+
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"journey-{name}.png", full_page=True)

@@ -503,7 +503,8 @@ def test_a_social_worker_records_a_court_case_hearing_and_claim_in_the_browser(
 ):
     case = register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)
-    assert "justice-card" in client.get(case.get_absolute_url()).content.decode()
+    section = reverse("cases:case_section", args=[case.pk, "justice"])  # below the case page's fold
+    assert "justice-card" in client.get(section).content.decode()
     response = client.post(
         reverse("justice:record_prosecution", args=[case.pk]),
         {

@@ -218,8 +218,8 @@ def test_the_follow_up_reminder_reaches_the_owning_office_and_opens_the_case(
     link = told.first().link
     assert link == case.get_absolute_url()
     client.force_login(worker_chiangmai)
-    page = client.get(link)
-    assert page.status_code == 200
+    assert client.get(link).status_code == 200
+    page = client.get(reverse("cases:case_section", args=[case.pk, "outcomes"]))  # on the case
     assert reverse("outcomes:follow_up", args=[case.pk]) in page.content.decode()
 
 
@@ -306,7 +306,7 @@ def test_a_social_worker_records_a_follow_up_in_the_browser(
 ):
     case = left_shelter(worker_chiangmai, director_kredtrakarn)
     client.force_login(worker_chiangmai)
-    page = client.get(case.get_absolute_url())
+    page = client.get(reverse("cases:case_section", args=[case.pk, "outcomes"]))  # on the case
     html = page.content.decode()
     assert reverse("outcomes:follow_up", args=[case.pk]) in html
     assert f"/shelters/cases/{case.pk}/follow-up/" not in html  # one way: with its outcome
@@ -320,7 +320,8 @@ def test_a_social_worker_records_a_follow_up_in_the_browser(
     done = client.post(url, REACHED, follow=True)
     assert done.redirect_chain[-1][0] == case.get_absolute_url()
     assert [str(m) for m in done.context["messages"]] == [th("Follow-up visit recorded.")]
-    assert th("6-month follow-up") in done.content.decode()  # the next one is due
+    outcomes = client.get(reverse("cases:case_section", args=[case.pk, "outcomes"]))
+    assert th("6-month follow-up") in outcomes.content.decode()  # the next one is due
     assert case.outcomes.get().own_words == REACHED["own_words"]
 
 
@@ -367,7 +368,7 @@ def test_another_province_cannot_open_the_follow_up_page(
 def test_closing_in_the_browser_asks_for_the_outcome(client, worker_chiangmai):
     case = register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(reverse("cases:case_section", args=[case.pk, "outcomes"])).content.decode()
     assert reverse("outcomes:close", args=[case.pk]) in page
     # No closing without the outcome: the case's own closing form is gone.
     assert f'action="{reverse("cases:close", args=[case.pk])}"' not in page

@@ -318,7 +318,7 @@ def test_the_add_a_task_form_comes_when_opened_and_without_javascript_on_its_pag
     case = team["case"]
     url = reverse("partners:task_add", args=[case.pk])
     client.force_login(supervisor_chiangmai)
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(reverse("cases:case_section", args=[case.pk, "plan"])).content.decode()
     assert f'hx-get="{url}"' in page and f'href="{url}"' in page
     assert 'name="organisation"' not in page
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -375,7 +375,8 @@ def test_interviews_per_person_are_on_the_case_and_the_dashboard(
             summary="สัมภาษณ์ซ้ำ",
         )
     client.force_login(supervisor_chiangmai)
-    case_page = client.get(team["case"].get_absolute_url()).content.decode()
+    plan = reverse("cases:case_section", args=[team["case"].pk, "plan"])  # on the case page
+    case_page = client.get(plan).content.decode()
     assert "บุคคลนี้ถูกสัมภาษณ์แล้ว 3 ครั้ง" in case_page
     dashboard = client.get(reverse("reports:dashboard"))
     figures = dashboard.context["figures"]["interviews"]

@@ -32,13 +32,24 @@ BUDGETS = {
     ("worker", "cases:list", None): 9,
     ("worker", "cases:operation_list", None): 5,
     ("worker", "cases:operation_detail", "operation"): 10,
-    # 20, and the court case section (justice): the case's proceedings and claims.
-    # The case page: its own sections and those of justice, repatriation and outcomes, the plan
-    # across agencies (partners: its tasks and the interviews; who a task may go to is read
-    # by the "add a task" form, which comes when opened) and the "waiting because ..." section
-    # (insights: the case's blockers, and the referrals that may wait, read by the shown case;
-    # the screenings and stays are the page's own, read once).
-    ("worker", "cases:detail", "case"): 25,
+    # The case page: the person and the case, its screenings, referrals, stays, permits,
+    # consents and who else has access; the sections below the fold come on their own.
+    ("worker", "cases:detail", "case"): 13,
+    # Its sections below the fold, each fetched when it scrolls into view (here on a page of its
+    # own, as without JavaScript): the case read and logged, as the page does, then the section.
+    **{
+        ("worker", f"/cases/{{}}/sections/{name}/", "case"): budget
+        for name, budget in {
+            "notes": 8,
+            "documents": 8,
+            "timeline": 8,
+            "repatriation": 8,
+            "outcomes": 9,
+            "justice": 9,
+            "plan": 9,
+            "blockers": 11,
+        }.items()
+    },
     ("worker", "cases:summary", "case"): 12,
     ("worker", "cases:person", "person"): 10,
     # The screening: +2 for the accounts an MDT member may be linked to, with their offices.

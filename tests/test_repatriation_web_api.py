@@ -134,7 +134,8 @@ def test_a_social_worker_plans_and_moves_a_repatriation_on_the_pages(
     client, worker_chiangmai, myanmar_case
 ):
     client.force_login(worker_chiangmai)
-    case_page = client.get(reverse("cases:detail", args=[myanmar_case.pk])).content.decode()
+    section = reverse("cases:case_section", args=[myanmar_case.pk, "repatriation"])
+    case_page = client.get(section).content.decode()  # below the case page's fold
     new_url = reverse("repatriation:new", args=[myanmar_case.pk])
     assert new_url in case_page
     assert client.get(new_url).status_code == 200

@@ -2,7 +2,6 @@
 starting a screening."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -171,8 +170,6 @@ def home(request):
 @login_required  # who may see the case is the selector's business: otherwise 404
 def detail(request, case_id):
     case = selectors.case_get_for_display(user=request.user, case_id=case_id)
-    # Read once for the page's screening section and for its "waiting because ..." section.
-    prefetch_related_objects([case], "screenings")
     may_work = can_work_on(request.user, case)
     return render(
         request,
@@ -183,9 +180,6 @@ def detail(request, case_id):
             "documents": case.person.documents.all(),
             "screenings": case.screenings.all(),
             "consents": case.consents.all(),
-            "notes": case.notes.select_related("author"),
-            "files": case.files.all(),
-            "timeline": selectors.case_timeline(user=request.user, case=case),
             "may_work": may_work,
             "may_close": can_close(request.user, case),
             # Several forms on one page: distinct ids, so each label names its own field.

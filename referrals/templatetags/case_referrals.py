@@ -11,9 +11,19 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def visible_referrals(context, case):
-    """The case's referrals that the signed-in user may see."""
+    """The case's referrals that the signed-in user may see, with the columns the pages show
+    only (not the case, its person and both offices that the visibility's lists join)."""
     return (
         referral_list_visible_to(user=context["request"].user)
         .filter(case=case)
+        .select_related(None)
         .select_related("to_organisation")
+        .only(
+            "kind",
+            "state",
+            "urgency",
+            "submitted_at",
+            "to_organisation__name_th",
+            "to_organisation__name_en",
+        )
     )

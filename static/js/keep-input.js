@@ -2,8 +2,9 @@
    .perform) answers with a message on the page the user returns to, where the form is new and
    empty. On submit, the form's fields are kept in this tab's sessionStorage; on the next page,
    if it says that something was refused, they are put back into the form that posts to the
-   same address (also when that form comes later, opened on demand through htmx), and the
-   folded section that held it is opened again. Then they are forgotten, whatever happened.
+   same address (also when that form comes later, opened on demand through htmx, or inside a
+   section of the page that comes when it scrolls into view), and the folded section that held
+   it is opened again. Then they are forgotten, whatever happened.
    Passwords, files and hidden fields (a record's version among them) are never kept. */
 (function () {
   "use strict";
@@ -77,17 +78,22 @@
     sessionStorage.removeItem(KEY);
     if (!kept || !document.querySelector("[data-refused]")) return;
     pending = JSON.parse(kept);
-    const folded = pending.folded;
     restoreWithin(document);
-    if (pending && folded) {
-      const section = Array.from(document.querySelectorAll("details[hx-get]")).find(
-        (details) => details.getAttribute("hx-get") === folded
-      );
-      if (section) section.open = true; // htmx fetches the form; htmx:load puts the fields back
-    }
+    openFolded(document);
   });
+
+  // The folded form, once its section is on the page: htmx fetches the form when it opens,
+  // and htmx:load puts the fields back.
+  function openFolded(root) {
+    if (!pending || !pending.folded || !root.querySelectorAll) return;
+    const section = Array.from(root.querySelectorAll("details[hx-get]")).find(
+      (details) => details.getAttribute("hx-get") === pending.folded
+    );
+    if (section) section.open = true;
+  }
 
   document.addEventListener("htmx:load", function (event) {
     restoreWithin(event.detail.elt);
+    openFolded(event.detail.elt);
   });
 })();
