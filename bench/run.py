@@ -27,6 +27,7 @@ listed as missing, not measured.
 """
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -157,7 +158,26 @@ def psql(database_url: str, sql: str) -> str:
 
 
 def ensure_loaded(env: dict[str, str], cases: int) -> str:
-    """Create, migrate and load the bench database unless it is loaded already."""
+    """Create, migrate and load the bench database unless it is loaded already. One run at a
+    time on this machine: a second run waits for the first's load (a lock file), then finds
+    the cases loaded, instead of starting a load of its own beside it."""
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    with open(Path(tempfile.gettempdir()) / f"{name}.load.lock", "w") as lock:
+        if not _try_lock(lock):
+            log(f"another run is loading or migrating {name}: waiting for it")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_loaded(env, cases)
+
+
+def _try_lock(lock) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _ensure_loaded(env: dict[str, str], cases: int) -> str:
     url = env["DATABASE_URL"]
     server, name = url.rsplit("/", 1)
     exists = psql(f"{server}/postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
