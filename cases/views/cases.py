@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.selectors import colleague_list
 from core.lists import Column, cells_html, labels, url_for_pk
@@ -99,14 +100,36 @@ def _open_case_rows(user) -> list[dict]:
             ),
             "intake_date": row["intake_date"],
             "risk": risk(row["risk_level"]),
-            # as User.display_name: the full name, else the user name
-            "lead_worker": f"{row['lead_worker__first_name'] or ''} "
-            f"{row['lead_worker__last_name'] or ''}".strip()
-            or row["lead_worker__username"]
-            or "",
+            "lead_worker": _user_name(row, "lead_worker__"),
             "status": status(row["status"]),
         }
         for row in rows
+    ]
+
+
+def _user_name(row: dict, prefix: str = "") -> str:
+    """As User.display_name, from a plain row: the full name, else the user name."""
+    full = f"{row[prefix + 'first_name'] or ''} {row[prefix + 'last_name'] or ''}".strip()
+    return full or row[prefix + "username"] or ""
+
+
+def _colleague_rows(organisation) -> list[dict]:
+    """The office's active members as plain rows: name, role (translated once), e-mail."""
+    role = labels(Role.choices)
+    rows = colleague_list(organisation=organisation).values(
+        "role", "user__first_name", "user__last_name", "user__username", "user__email"
+    )
+    return [
+        {"name": _user_name(row, "user__"), "role": role(row["role"]), "email": row["user__email"]}
+        for row in rows
+    ]
+
+
+def _colleague_columns() -> list[Column]:
+    return [
+        Column(_("Name"), (), lambda row: row["name"]),
+        Column(_("Role"), (), lambda row: row["role"]),
+        Column(_("E-mail"), (), lambda row: row["email"]),
     ]
 
 
@@ -149,6 +172,7 @@ def home(request):
     organisation = request.user.membership.organisation
     running = _running_screening_rows(request.user)
     screening_columns, open_case_columns = _screening_columns(), _open_case_columns()
+    colleague_columns = _colleague_columns()
     return render(
         request,
         "cases/home.html",
@@ -162,7 +186,10 @@ def home(request):
                 (row["overdue"], cells_html(row, screening_columns)) for row in running[:HOME_ROWS]
             ],
             "more_running": len(running) > HOME_ROWS,
-            "colleagues": colleague_list(organisation=organisation),
+            "colleague_columns": colleague_columns,
+            "colleagues": [
+                cells_html(row, colleague_columns) for row in _colleague_rows(organisation)
+            ],
         },
     )
 
