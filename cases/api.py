@@ -17,11 +17,12 @@ from rest_framework.response import Response
 
 from accounts.models import Province, User
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
-from core.api import PlainRowsSerializer, VersionedMixin, row_columns
+from core.api import FilteredPlainRowsMixin, PlainRowsSerializer, VersionedMixin
 
 from . import search, selectors, services
 from .api_persons import PersonRecordsMixin
 from .api_records import CaseRecordsMixin
+from .filters import CaseFilter
 from .models import (
     Case,
     Consent,
@@ -344,13 +345,14 @@ class PersonViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Cases the user may see, newest first (best match first with q)",
-        parameters=[SEARCH],
+        summary="Cases the user may see, newest first (best match first with q), narrowed by "
+        "the case list's filters (status and province may be given more than once)",
     ),
     retrieve=extend_schema(responses={200: CaseSerializer, **ERRORS}),
     create=extend_schema(responses={201: CaseSerializer, **ERRORS}),
 )
 class CaseViewSet(
+    FilteredPlainRowsMixin,
     CaseRecordsMixin,
     VersionedMixin,
     AuditedListMixin,
@@ -360,17 +362,16 @@ class CaseViewSet(
 ):
     serializer_class = CaseSerializer
 
+    filterset_class = CaseFilter  # the case list's own filters, `q` among them
+
     def get_queryset(self):
         # Only the rows the serializer reads: the person, lead worker and operation are
         # given by id; a join more is a plan to make on every request (docs/PERFORMANCE.md).
+        # The list is a page of plain rows (FilteredPlainRowsMixin).
         cases = selectors.case_list_visible_to(user=self.request.user).select_related(None)
         if self.action != "list":
             return cases.select_related("owner", "intake_province")
-        with _search_errors():
-            found = search.cases_matching(self.request.query_params.get("q", ""), cases=cases)
-        # A page of plain rows, its columns only (core.api.PlainRowsSerializer); a search's
-        # rank too, which orders the page.
-        return found.values(*row_columns(CaseSerializer), *found.query.annotations)
+        return cases
 
     def perform_create(self, serializer):
         serializer.instance = services.case_open(

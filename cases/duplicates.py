@@ -27,6 +27,7 @@ from rapidfuzz import process
 from core.db import statement_timeout
 
 from .models import IdentityDocument, Person
+from .models.person import age_on
 from .names import COMPARISONS, name_similarity, normalise, spelling_forms
 
 # Scoring, 0-100, read as "how sure should the worker be that this is the same person":
@@ -307,12 +308,15 @@ class _Row:
     @cached_property
     def age(self) -> int | None:
         # Person.age read from this row, without a model instance per row (a mass intake
-        # scores tens of thousands).
-        return Person.age(self, self.today)
-
-    @property
-    def age_estimated_on(self) -> dt.date:
-        return self.estimated_on
+        # scores tens of thousands); the estimate's day is already the registration's when
+        # none was recorded (ESTIMATED_ON).
+        return age_on(
+            self.today,
+            date_of_birth=self.date_of_birth,
+            estimated_age=self.estimated_age,
+            age_estimated_on=self.estimated_on,
+            created_at=None,
+        )
 
 
 # --- One chunk --------------------------------------------------------------------------------

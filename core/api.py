@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models.manager import BaseManager
 from django.utils.translation import ngettext
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, relations, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS
@@ -179,6 +180,38 @@ def row_columns(serializer_class: type[serializers.ModelSerializer]) -> list[str
     return list(
         dict.fromkeys(["pk", *(column for _name, column, _write in row_plan(serializer_class))])
     )
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """An API list narrowed by the same FilterSet as its page and its export (the view's
+    `filterset_class`: the same parameters, `?province=50&province=63` for several values), on
+    lists only. A filter the user got wrong, or a search the database could not finish, is a
+    400 with the message on its parameter, never a wider or silently empty list."""
+
+    def filter_queryset(self, request, queryset, view):
+        if view.action != "list":
+            return queryset
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        rows = filterset.qs
+        if filterset.errors:  # a filter's own method refused the value (a search's timeout)
+            raise serializers.ValidationError(filterset.errors)
+        return rows
+
+
+class FilteredPlainRowsMixin:
+    """A list filtered by its page's FilterSet (ListFilterBackend, `filterset_class`), then read
+    as plain rows of its serializer's columns (PlainRowsSerializer) with what the filters
+    annotated (a search's rank, which orders the page)."""
+
+    filter_backends = [ListFilterBackend]
+
+    def filter_queryset(self, queryset):
+        found = super().filter_queryset(queryset)
+        if self.action != "list":
+            return found
+        return found.values(*row_columns(self.get_serializer_class()), *found.query.annotations)
 
 
 class PlainRowsSerializer(serializers.ListSerializer):

@@ -20,9 +20,10 @@ from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.api import ReasonSerializer
 from cases.models import Case
 from cases.selectors import case_list_visible_to
-from core.api import PlainRowsSerializer, VersionedMixin, row_columns
+from core.api import FilteredPlainRowsMixin, PlainRowsSerializer, VersionedMixin
 
 from . import selectors, services
+from .filters import ReferralFilter
 from .models import ConsentBasis, DeclineReason, Kind, Referral, ReferralEvent, ServiceType
 
 ERRORS = {
@@ -191,7 +192,10 @@ def _action(name, body, service):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Referrals the user's organisation sent or received"),
+    list=extend_schema(
+        summary="Referrals the user may see, narrowed by the referral list's filters (state and "
+        "province may be given more than once)"
+    ),
     retrieve=extend_schema(responses={200: ReferralSerializer, **ERRORS}),
     create=extend_schema(
         responses={201: ReferralSerializer, **ERRORS},
@@ -207,6 +211,7 @@ def _action(name, body, service):
     ),
 )
 class ReferralViewSet(
+    FilteredPlainRowsMixin,
     VersionedMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
@@ -214,14 +219,15 @@ class ReferralViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter  # the referral list's own filters
 
     def get_queryset(self):
         # Only the rows the serializer reads: the case is given by id, the organisations by
-        # code (a join more is a plan to make on every request, docs/PERFORMANCE.md).
+        # code (a join more is a plan to make on every request, docs/PERFORMANCE.md). The
+        # list is a page of plain rows (FilteredPlainRowsMixin).
         referrals = selectors.referral_list_visible_to(user=self.request.user).select_related(None)
         if self.action == "list":
-            # A page of plain rows, its columns only (core.api.PlainRowsSerializer).
-            return referrals.values(*row_columns(ReferralListSerializer))
+            return referrals
         return referrals.select_related("from_organisation", "to_organisation").prefetch_related(
             "events__actor"
         )

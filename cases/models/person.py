@@ -41,7 +41,7 @@ def age_on(
     date_of_birth: dt.date | None,
     estimated_age: int | None,
     age_estimated_on: dt.date | None,
-    created_at: dt.datetime,
+    created_at: dt.datetime | None,
 ) -> int | None:
     """A person's age in whole years on the day `on` from their fields' values (Person.age;
     a list read as plain rows calls it without making a Person): from the date of birth,
