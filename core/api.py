@@ -189,8 +189,10 @@ class ListFilterBackend(DjangoFilterBackend):
     400 with the message on its parameter, never a wider or silently empty list."""
 
     def filter_queryset(self, request, queryset, view):
-        if view.action != "list":
-            return queryset
+        if view.action != "list" or request.query_params.keys().isdisjoint(
+            view.filterset_class.base_filters
+        ):
+            return queryset  # no filter asked: no FilterSet built (a tenth of a list's CPU)
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
