@@ -4,7 +4,7 @@ listing of its rows."""
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
-from .reads import record_display, record_list
+from .reads import query_asked, record_display, record_list
 
 
 class AuditedListMixin(ListModelMixin):
@@ -24,7 +24,7 @@ class AuditedListMixin(ListModelMixin):
             rows,
             user=request.user,
             name=name,
-            query=request.query_params.dict(),
+            query=query_asked(request.query_params),
             model=queryset.model,
         )
         data = self.get_serializer(rows, many=True).data

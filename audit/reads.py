@@ -64,14 +64,18 @@ def record_list(
     )
 
 
+def query_asked(params) -> dict:
+    """A list's GET parameters as the log keeps them: a filter given several values
+    (`?province=50&province=63`) with them all."""
+    return {key: values[0] if len(values) == 1 else values for key, values in params.lists()}
+
+
 def audited_list_page(request, filterset: FilterSet, template: str, *, name: str, **options):
     """core.lists.list_page, with the page's rows logged as shown (record_list)."""
     prepare = options.pop("prepare", None)
 
     def shown(rows):
-        # A filter given several values (`?province=50&province=63`) is logged with them all.
-        query = {key: val[0] if len(val) == 1 else val for key, val in request.GET.lists()}
-        record_list(rows, user=request.user, name=name, query=query)
+        record_list(rows, user=request.user, name=name, query=query_asked(request.GET))
         return prepare(rows) if prepare is not None else rows
 
     return list_page(request, filterset, template, prepare=shown, **options)

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.selectors import case_list_visible_to
-from core.api import VersionedMixin
+from core.api import ListFilterBackend, VersionedMixin
 
 from . import selectors, services
+from .filters import ClaimFilter, ProsecutionFilter
 from .models import (
     ClaimSource,
     CompensationClaim,
@@ -160,6 +161,8 @@ class ProsecutionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ProsecutionSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = ProsecutionFilter
 
     def get_queryset(self):
         return selectors.prosecution_list_visible_to(user=self.request.user).prefetch_related(
@@ -378,6 +381,8 @@ class ClaimViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ClaimSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = ClaimFilter
 
     def get_queryset(self):
         return selectors.claim_list_visible_to(user=self.request.user)

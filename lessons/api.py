@@ -10,8 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from core.api import ListFilterBackend
 
 from . import selectors, services
+from .filters import LessonFilter
 from .forms import action_organisations
 from .models import Endorsement, Lesson, LessonAction, Topic
 
@@ -136,6 +138,8 @@ class LessonDoneSerializer(serializers.Serializer):
 )
 class LessonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = LessonSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = LessonFilter
 
     def get_queryset(self):
         return selectors.lesson_list_visible_to(user=self.request.user).prefetch_related(

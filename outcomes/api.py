@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.selectors import case_get_visible
-from core.lists import filtered
+from core.api import ListFilterBackend
 
 from . import selectors, services
 from .filters import OutcomeFilter
@@ -85,16 +85,11 @@ class CloseSerializer(RecordSerializer):
 )
 class OutcomeViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericViewSet):
     serializer_class = OutcomeSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = OutcomeFilter
 
     def get_queryset(self):
-        outcomes = selectors.outcome_list_visible_to(user=self.request.user)
-        if self.action == "list":
-            return filtered(
-                OutcomeFilter(
-                    self.request.query_params, queryset=outcomes.order_by("-recorded_at", "-pk")
-                )
-            )
-        return outcomes
+        return selectors.outcome_list_visible_to(user=self.request.user)
 
     def _answers(self, request, serializer_class):
         body = serializer_class(data=request.data)

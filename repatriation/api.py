@@ -12,9 +12,10 @@ from accounts.models import Province
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
 from cases.models import Case
 from cases.selectors import case_list_visible_to
-from core.api import VersionedMixin
+from core.api import ListFilterBackend, VersionedMixin
 
 from . import selectors, services
+from .filters import RepatriationFilter
 from .models import CounterpartAgency, Repatriation, RepatriationEvent, TravelDocument
 
 ERRORS = {
@@ -170,6 +171,8 @@ class RepatriationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = RepatriationSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = RepatriationFilter
 
     def get_queryset(self):
         return selectors.repatriation_list_visible_to(user=self.request.user).prefetch_related(

@@ -8,13 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
-from core.api import VersionedMixin
+from core.api import ListFilterBackend, VersionedMixin
 from referrals.api import ReferralSerializer
 from referrals.models import ConsentBasis
 from referrals.selectors import referral_get_visible
 
 from . import selectors, services
 from .api_stays import MyShelterMixin, UnitSerializer
+from .filters import PlacementFilter
 from .models import DischargeReason, Placement, Shelter, ShelterUnit
 
 ERRORS = {
@@ -130,6 +131,8 @@ class PlacementViewSet(
     VersionedMixin, AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericViewSet
 ):
     serializer_class = PlacementSerializer
+    filter_backends = [ListFilterBackend]  # the list page's own filters
+    filterset_class = PlacementFilter
 
     def get_queryset(self):
         return selectors.placement_list_visible_to(user=self.request.user)

@@ -242,6 +242,10 @@ WEB_ONLY = {
     # The case page's long forms, served as HTML fragments when their toggle opens; each form's
     # write has its API counterpart above.
     "cases:case_form",
+    # The case page's sections below the fold, served as HTML fragments when they scroll into
+    # view; each section's data has its endpoint above (the case's notes, documents and
+    # timeline, its return home, outcomes, court case, plan tasks and waits).
+    "cases:case_section",
     # The referral letter printed for an office that files on paper (its data:
     # GET /api/v1/referrals/{id}/).
     "referrals:letter",

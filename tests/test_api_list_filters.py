@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from tests.factories import case_in_state, member, referral_in_state, register_case
+from tests.factories import admission, case_in_state, member, referral_in_state, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,34 @@ def test_the_referral_list_takes_several_states(
     assert {row["id"] for row in response.json()["results"]} == {submitted.pk, accepted.pk}
     refused = api(central_reviewer).get("/api/v1/referrals/?state=nowhere")
     assert refused.status_code == 400 and "state" in refused.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/placements/", "from"),
+        ("/api/v1/prosecutions/", "from"),
+        ("/api/v1/compensation-claims/", "from"),
+        ("/api/v1/repatriations/", "from"),
+        ("/api/v1/outcomes/", "from"),
+        ("/api/v1/lessons/", "status"),
+    ],
+)
+def test_every_other_filtered_list_takes_its_pages_filters_and_refuses_a_wrong_one(
+    central_reviewer, path, parameter
+):
+    client = api(central_reviewer)
+    good = "2026-01-01" if parameter == "from" else "raised"
+    assert client.get(path, {parameter: good}).status_code == 200
+    refused = client.get(path, {parameter: "31/02/2569"})
+    assert refused.status_code == 400, (path, refused.content)
+    assert list(refused.json()["errors"]) == [parameter]
+
+
+def test_the_stays_list_takes_several_statuses(director_kredtrakarn, worker_chiangmai):
+    admitted = admission(worker_chiangmai, director_kredtrakarn)
+    client = api(director_kredtrakarn)
+    ids = {row["id"] for row in client.get("/api/v1/placements/?status=admitted").json()["results"]}
+    assert admitted.pk in ids
+    none = client.get("/api/v1/placements/?status=discharged&status=transferred").json()
+    assert admitted.pk not in {row["id"] for row in none["results"]}
