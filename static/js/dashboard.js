@@ -17,7 +17,16 @@
     if (label.length <= LINE) {
       return label;
     }
-    const words = segmenter ? Array.from(segmenter.segment(label), function (part) { return part.segment; }) : label.split(/(?<=\s)/);
+    const parts = segmenter ? Array.from(segmenter.segment(label), function (part) { return part.segment; }) : label.split(/(?<=\s)/);
+    // An opening bracket goes with the word after it: no line ends with "(".
+    const words = [];
+    parts.forEach(function (part) {
+      if (words.length && /[(\[]\s*$/.test(words[words.length - 1])) {
+        words[words.length - 1] += part;
+      } else {
+        words.push(part);
+      }
+    });
     const lines = [""];
     words.forEach(function (word) {
       if (lines[lines.length - 1].length + word.length > LINE && lines[lines.length - 1].trim()) {
@@ -35,6 +44,8 @@
     const scales = {};
     if (!many) {
       scales[horizontal ? "x" : "y"] = valueAxis(chart);
+      // Every bar keeps its name: Chart.js would leave out every other label that does not fit.
+      scales[horizontal ? "y" : "x"] = { ticks: { autoSkip: false } };
     }
     new window.Chart(canvas, {
       type: chart.type,
