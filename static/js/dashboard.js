@@ -47,10 +47,17 @@
       // Every bar keeps its name: Chart.js would leave out every other label that does not fit.
       scales[horizontal ? "y" : "x"] = { ticks: { autoSkip: false } };
     }
+    const labels = many ? chart.labels : chart.labels.map(wrapped);
+    if (horizontal) {
+      // Room for every line of every label: a bar per label, its name on one or more lines.
+      const lines = labels.reduce(function (sum, label) { return sum + (Array.isArray(label) ? label.length : 1); }, 0);
+      const box = canvas.parentNode;
+      box.style.height = Math.max(box.clientHeight, lines * 20 + 60) + "px";
+    }
     new window.Chart(canvas, {
       type: chart.type,
       data: {
-        labels: many ? chart.labels : chart.labels.map(wrapped),
+        labels: labels,
         datasets: chart.series.map(function (series, index) {
           return {
             label: series.label,
