@@ -107,9 +107,15 @@ def _has_live_grant(user) -> bool:
 
 
 def _case_visibility(user) -> Q | None:
-    """The filter of the cases a user may see (DESIGN.md §6); None means all of them."""
+    """The filter of the cases a user may see (DESIGN.md §6); None means all of them. Built
+    once per request (a page's lists each ask; a filter given to a queryset is copied, never
+    changed)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
+    return request_memo(user, "case_visibility", lambda: _visibility_of(user))
+
+
+def _visibility_of(user) -> Q | None:
     by_role = _by_role(user.membership)
     if by_role is None:
         return None

@@ -9,12 +9,11 @@ group of which a role sees a single entry is that entry alone on the bar.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.addresses import address
 
 NO_MEMBERSHIP = ""  # signed in, in no organisation: a person given one case by a grant
 PROVINCIAL = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
@@ -60,14 +59,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return _address(self.url_name, get_urlconf(), get_script_prefix())
-
-
-@lru_cache(maxsize=256)
-def _address(url_name: str, _urlconf, _prefix: str) -> str:
-    """The menu's addresses do not change while the process runs: reversed once, not on
-    every page (the URL configuration and script prefix are part of the key)."""
-    return reverse(url_name)
+        return address(self.url_name)
 
 
 MENU = [
