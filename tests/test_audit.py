@@ -6,6 +6,7 @@ from django.db.utils import ProgrammingError
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from tests.factories import case_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,24 @@ def test_reading_a_record_through_the_api_is_audited(kind, worker_chiangmai):
     assert AuditEvent.objects.filter(
         action="view", object_id=str(record.pk), actor=worker_chiangmai
     ).exists()
+
+
+def test_an_event_is_stored_as_given_and_returned_with_its_id(worker_chiangmai):
+    """audit_record writes its INSERT itself (audit.services._append): every column arrives."""
+    case = case_in_state(worker_chiangmai)
+    event = audit_record(
+        action=AuditEvent.Action.LIST,
+        actor=worker_chiangmai,
+        obj=case,
+        changes={"list": "cases", "ids": [1, 2], "query": {"q": "สมชาย"}},
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor, stored.username, stored.action) == (
+        worker_chiangmai,
+        worker_chiangmai.username,
+        AuditEvent.Action.LIST,
+    )
+    assert (stored.object_type.model, stored.object_id) == ("case", str(case.pk))
+    assert stored.changes == {"list": "cases", "ids": [1, 2], "query": {"q": "สมชาย"}}
+    assert stored.created_at == event.created_at is not None
+    assert not event._state.adding
