@@ -86,12 +86,27 @@ class VersionField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
 
+    def has_changed(self, initial, data) -> bool:
+        return False  # never a change to the record (the audit log's changed fields)
+
 
 class VersionForm(forms.Form):
     """A form with nothing but the record's version: a button that changes the record (a
     form with fields of its own declares a `VersionField` beside them)."""
 
     version = VersionField()
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A record's form in the admin (core.admin.VersionedAdminMixin), with the record's version
+    when the form was drawn."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("version", version_of(self.instance))
 
 
 def show_version_now(form: forms.Form, record) -> None:

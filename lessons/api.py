@@ -1,7 +1,9 @@
 """/api/v1/lessons/: the lessons-learned register for other systems, through the same
 selectors and services as the pages: the items (every office reads them; the linked cases by
 number only where the caller may see them), raise one (`POST`), `endorse`, `consider`,
-`answer` (with actions), `actions` (add one), `actions/<id>/done`, `close`."""
+`answer` (with actions), `actions` (add one), `actions/<id>/done`, `close`. An item answers
+with its version (`ETag`); a change sent with `If-Match` is refused (412) if someone changed the
+item since (core.api.VersionedMixin)."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -10,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation
-from core.api import ListFilterBackend
+from core.api import ListFilterBackend, VersionedMixin
 
 from . import selectors, services
 from .filters import LessonFilter
@@ -136,7 +138,9 @@ class LessonDoneSerializer(serializers.Serializer):
     list=extend_schema(summary="The lessons-learned register"),
     retrieve=extend_schema(responses={200: LessonSerializer, **ERRORS}),
 )
-class LessonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LessonViewSet(
+    VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = LessonSerializer
     filter_backends = [ListFilterBackend]  # the list page's own filters
     filterset_class = LessonFilter

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from core.forms import DateInput, StyledFormMixin, TypeAheadSelect
+from core.versions import VersionField
 
 from .models import Topic
 from .permissions import RAISING_KINDS
@@ -58,6 +59,7 @@ class EndorseForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea({"rows": 2}),
     )
+    version = VersionField()
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
@@ -68,6 +70,7 @@ class AnswerForm(StyledFormMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea({"rows": 4}),
     )
+    version = VersionField()
 
 
 def action_organisations():
@@ -86,6 +89,7 @@ class ActionForm(StyledFormMixin, forms.Form):
         widget=TypeAheadSelect(),
     )
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

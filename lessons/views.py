@@ -3,7 +3,6 @@ an item ("you said, we did"), raising one, saying "we face it too", the central 
 answer and actions, an action done; the register's export for the sub-committee. Thin: parse,
 call one selector or service, render."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from core.dates import format_date
 from core.domain import ActionForbidden, TransitionNotAllowed
 from core.forms import add_service_errors
 from core.lists import Column, labels, list_page, url_for_pk
+from core.versions import VersionForm, version_of
 
 from . import selectors, services
 from .filters import LessonFilter
@@ -163,6 +163,7 @@ def lesson_detail(request, lesson_id):
     for action in actions:
         action.may_complete = action.status == ActionStatus.OPEN and can_complete(user, action)
     central = can_answer(user)
+    version = {"version": version_of(lesson)}
     endorsed = {endorsement.organisation_id for endorsement in endorsements}
     return render(
         request,
@@ -182,9 +183,9 @@ def lesson_detail(request, lesson_id):
             "may_close": central
             and lesson.status == LessonStatus.ANSWERED
             and all(action.status == ActionStatus.DONE for action in actions),
-            "endorse_form": EndorseForm(),
-            "answer_form": AnswerForm(),
-            "action_form": ActionForm(),
+            "endorse_form": EndorseForm(initial=version),
+            "answer_form": AnswerForm(initial=version),
+            "action_form": ActionForm(initial=version),
             "done_form": DoneForm(auto_id="done_%s"),
             "Status": LessonStatus,
         },
@@ -192,8 +193,10 @@ def lesson_detail(request, lesson_id):
 
 
 def _act(request, lesson_id, form, action, success):
+    """Run a change to the item from its page's form, refused if someone else changed the item
+    since the page was drawn (the form's version)."""
     lesson = selectors.lesson_get_visible(user=request.user, lesson_id=lesson_id)
-    perform(request, form, lambda data: action(lesson.pk, data), success)
+    perform(request, form, lambda data: action(lesson.pk, data), success, record=lesson)
     return redirect(lesson)
 
 
@@ -215,7 +218,7 @@ def lesson_consider(request, lesson_id):
     return _act(
         request,
         lesson_id,
-        forms.Form(request.POST),  # no input: the move itself
+        VersionForm(request.POST),  # no input: the move itself
         lambda pk, _data: services.lesson_consider(actor=request.user, lesson_id=pk),
         _("The item is under consideration: who raised it is told."),
     )
@@ -251,7 +254,7 @@ def lesson_close(request, lesson_id):
     return _act(
         request,
         lesson_id,
-        forms.Form(request.POST),
+        VersionForm(request.POST),
         lambda pk, _data: services.lesson_close(actor=request.user, lesson_id=pk),
         _("The item is closed."),
     )

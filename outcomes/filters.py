@@ -11,7 +11,9 @@ GET parameters:
 - `retrafficked`: yes / no (selectors.retrafficked: the person identified again within 24
   months, or a sign of re-victimisation on the case);
 - `from`, `to`: the day the outcome was recorded (Bangkok time), both days included;
-- `province`: the 2-digit code of the case's province of intake.
+- `province`: the 2-digit code of the case's province of intake;
+- `moment`, `contact` and `province` may be given more than once (`?province=50&province=63`):
+  the outcomes of any of them.
 
 They narrow what the user may see (selectors.outcome_list_visible_to).
 """
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import province_choices
 from core.forms import DateInput
-from core.lists import FilterForm, keyword_parameters
+from core.lists import AnyOfFilter, FilterForm, keyword_parameters
 
 from .models import Contact, Moment, Outcome
 from .selectors import has_twelve_month_outcome, retrafficked
@@ -42,10 +44,8 @@ def _yes_or_no(condition):
 
 @keyword_parameters
 class OutcomeFilter(filters.FilterSet):
-    moment = filters.ChoiceFilter(label=_("When"), choices=Moment.choices, empty_label=_("All"))
-    contact = filters.ChoiceFilter(
-        label=_("Contact with the person"), choices=Contact.choices, empty_label=_("All")
-    )
+    moment = AnyOfFilter(label=_("When"), choices=Moment.choices)
+    contact = AnyOfFilter(label=_("Contact with the person"), choices=Contact.choices)
     revictimised = filters.ChoiceFilter(
         label=_("Sign of re-victimisation"),
         choices=YES_NO,
@@ -76,11 +76,10 @@ class OutcomeFilter(filters.FilterSet):
         lookup_expr="date__lte",
         widget=DateInput(),
     )
-    province = filters.ChoiceFilter(
+    province = AnyOfFilter(
         label=_("Intake province"),
         field_name="case__intake_province__code",
         choices=province_choices,
-        empty_label=_("All"),
     )
 
     class Meta:

@@ -4,12 +4,13 @@ requests and runs are the data protection officer's records: not in the admin.""
 from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin
+from core.admin import VersionedAdminMixin
 
 from .models import RetentionRule
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(AuditedModelAdmin):
+class RetentionRuleAdmin(VersionedAdminMixin, AuditedModelAdmin):
     list_display = ["kind", "years_after_closure", "updated_at"]
 
     def has_add_permission(self, request):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import VersionedAdminMixin
+
 from .models import ClockPolicy
 from .services import clock_policy_update
 
@@ -8,7 +10,7 @@ from .services import clock_policy_update
 
 
 @admin.register(ClockPolicy)
-class ClockPolicyAdmin(admin.ModelAdmin):
+class ClockPolicyAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = [
         "clock",
         "due_after",

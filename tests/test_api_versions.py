@@ -10,6 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases.models import Case, Screening
+from lessons.models import Lesson
+from lessons.services import lesson_raise
 from tests.factories import register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,43 @@ def test_a_stale_indicators_form_keeps_the_ticks_and_saves_nothing(client, worke
     assert codes == {"deception"}
     again = client.post(url, {"indicators": ["debt_bondage"], "version": form["version"].value()})
     assert again.status_code == 302
+
+
+def test_a_lesson_answered_on_a_stale_version_is_a_412_and_a_fresh_one_is_saved(
+    worker_chiangmai, central_reviewer
+):
+    lesson = lesson_raise(
+        actor=worker_chiangmai, title="รอเอกสาร", topic="documents", what_happened="รอหนังสือ"
+    )
+    mine, theirs = api(central_reviewer), api(central_reviewer)
+    url = f"/api/v1/lessons/{lesson.pk}/"
+    seen = mine.get(url)["ETag"]
+    assert re.fullmatch(r'"\d+"', seen)
+    # Someone else takes the item up meanwhile.
+    taken = theirs.post(f"{url}consider/", HTTP_IF_MATCH=theirs.get(url)["ETag"])
+    assert taken.status_code == 200 and taken["ETag"] != seen
+
+    stale = mine.post(f"{url}answer/", {"decision": "ไม่ทำ"}, format="json", HTTP_IF_MATCH=seen)
+    assert stale.status_code == 412
+    assert stale["Content-Type"] == "application/problem+json"
+    assert stale.json()["type"] == "urn:nrm:problem:stale-version"
+    assert THAI.search(stale.json()["detail"])
+    lesson.refresh_from_db()
+    assert lesson.status == "under_consideration" and lesson.decision == ""
+
+    fresh = mine.get(url)["ETag"]
+    answered = mine.post(
+        f"{url}answer/", {"decision": "ประสานสถานทูต"}, format="json", HTTP_IF_MATCH=fresh
+    )
+    assert answered.status_code == 200, answered.content
+    assert answered["ETag"] == mine.get(url)["ETag"] != fresh
+    assert Lesson.objects.get(pk=lesson.pk).status == "answered"
+
+
+def test_the_schema_documents_if_match_on_the_lessons_changes(client, worker_chiangmai):
+    client.force_login(worker_chiangmai)
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    close = schema["paths"]["/api/v1/lessons/{id}/close/"]["post"]
+    assert "If-Match" in [p["name"] for p in close["parameters"]] and "412" in close["responses"]
+    read = schema["paths"]["/api/v1/lessons/{id}/"]["get"]
+    assert "ETag" in read["responses"]["200"]["headers"]

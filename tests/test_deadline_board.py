@@ -209,6 +209,48 @@ def test_a_wrong_filter_is_explained_and_shows_nothing(client, central_reviewer,
     assert set(response.context["filter"].form.errors) == {"status", "province"}
 
 
+def test_several_provinces_give_the_clocks_of_any_of_them(client, central_reviewer, clocks):
+    client.force_login(central_reviewer)
+    chiangmai, tak = (
+        set(numbers(board(client, province="50"))),
+        numbers(board(client, province="63")),
+    )
+    assert tak == [clocks["tak"].case.number] and clocks["tak"].case.number not in chiangmai
+    both = board(client, province=["50", "63"])
+    assert set(numbers(both)) == chiangmai | set(tak)
+    assert len(rows(both)) < len(rows(board(client)))  # the shelter's and the centre's not
+    assert both.context["filter"].form["province"].value() == ["50", "63"]
+    api_rows = api(central_reviewer, province=["50", "63"]).data["results"]
+    assert [row["id"] for row in api_rows] == [row.deadline.pk for row in rows(both)]
+
+
+def test_a_supervisors_provinces_never_show_more_than_their_board(
+    client, supervisor_chiangmai, clocks
+):
+    client.force_login(supervisor_chiangmai)
+    own = set(numbers(board(client, province="50")))
+    asked = board(client, province=["50", "63"])
+    assert set(numbers(asked)) == own and clocks["tak"].case.number not in own
+    assert numbers(board(client, province="63")) == []
+    api_rows = api(supervisor_chiangmai, province=["50", "63"]).data["results"]
+    assert clocks["tak"].case.number not in {row["case_number"] for row in api_rows}
+
+
+def test_a_wrong_province_among_several_is_explained_in_thai_and_shows_nothing(
+    client, central_reviewer, clocks
+):
+    client.force_login(central_reviewer)
+    response = board(client, province=["99", "50"])
+    assert response.context["rows"] == []
+    [message] = response.context["filter"].form.errors["province"]
+    assert "99" in message and re.search(r"[\u0E00-\u0E7F]", message)
+    refused = api(central_reviewer, province=["99", "50"])
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("application/problem+json")
+    [message] = refused.json()["errors"]["province"]
+    assert "99" in message and re.search(r"[\u0E00-\u0E7F]", message)
+
+
 def test_a_clock_past_its_deadline_is_breached_before_the_sweep_marks_it(
     client, central_reviewer, worker_tak
 ):

@@ -12,16 +12,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from cases import services as cases
 from cases.models import Case
 from insights import services as insights
 from justice import services as justice
+from lessons import services as lessons
 from notifications.models import Preference
 from notifications.services import preference_set
 from partners.services import plan_task_add
 from privacy import services as privacy
+from privacy.models import RetentionRule
 from shelters import services as shelters
 from shelters.models import Placement
+from sla.models import ClockPolicy
 from sla.services import holiday_change_add
 from tests.factories import (
     admission,
@@ -33,6 +37,7 @@ from tests.factories import (
     screening_in_state,
     share_case,
 )
+from tests.test_admin_back_door import form_data
 from tests.test_holidays import next_working_day
 from tests.test_intake import CUSTODY
 from tests.test_intake_recovery import confirmed_but_never_imported, minutes_ago
@@ -503,3 +508,138 @@ def test_a_screening_changed_meanwhile_gets_no_second_review(
         record=screening,
         saved=lambda: refreshed(screening).status != "pending_second_review",
     )
+
+
+# --- The lessons-learned register -----------------------------------------------------------
+
+
+@pytest.fixture
+def lesson(worker_chiangmai):
+    return lessons.lesson_raise(
+        actor=worker_chiangmai,
+        title="ไม่มีล่ามภาษาพม่าในวันคัดแยก",
+        topic="interpreters",
+        what_happened="รอล่ามสองวัน",
+    )
+
+
+def test_a_lesson_changed_meanwhile_is_not_endorsed(client, lesson, worker_tak):
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        worker_tak,
+        page=lesson.get_absolute_url(),
+        action=reverse("lessons:endorse", args=[lesson.pk]),
+        data={"comment": "เราก็รอล่ามเช่นกัน"},
+        record=lesson,
+        saved=lambda: lesson.endorsements.exists(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("move", "data", "status"),
+    [
+        ("consider", {}, "under_consideration"),
+        ("answer", {"decision": "จัดทำบัญชีล่ามกลาง"}, "answered"),
+    ],
+)
+def test_a_lesson_changed_meanwhile_is_not_taken_up_or_answered(
+    client, lesson, central_reviewer, move, data, status
+):
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        central_reviewer,
+        page=lesson.get_absolute_url(),
+        action=reverse(f"lessons:{move}", args=[lesson.pk]),
+        data=data,
+        record=lesson,
+        saved=lambda: refreshed(lesson).status == status,
+    )
+
+
+def test_a_lesson_changed_meanwhile_gets_no_action(client, lesson, central_reviewer):
+    lessons.lesson_consider(actor=central_reviewer, lesson_id=lesson.pk)
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        central_reviewer,
+        page=lesson.get_absolute_url(),
+        action=reverse("lessons:action_add", args=[lesson.pk]),
+        data={
+            "title": "ส่งรายชื่อล่าม",
+            "organisation": central_reviewer.membership.organisation_id,
+            "due_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        },
+        record=lesson,
+        saved=lambda: lesson.actions.exists(),
+    )
+
+
+def test_a_lesson_changed_meanwhile_is_not_closed(client, lesson, central_reviewer):
+    lessons.lesson_answer(actor=central_reviewer, lesson_id=lesson.pk, decision="รับทราบ")
+    stale_is_refused_then_fresh_is_saved(
+        client,
+        central_reviewer,
+        page=lesson.get_absolute_url(),
+        action=reverse("lessons:close", args=[lesson.pk]),
+        data={},
+        record=lesson,
+        saved=lambda: refreshed(lesson).status == "closed",
+    )
+
+
+# --- Deadline rules and retention rules (the admin) -------------------------------------------
+
+
+def admin_stale_is_refused_then_fresh_is_saved(client, sysadmin, *, record, change: dict, saved):
+    """The admin's change form of `record`, sent after someone else saved it: nothing saved or
+    audited, the conflict message on the change page, which carries the version now."""
+    meta = record._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+    client.force_login(sysadmin)
+    data = form_data(client, url)
+    assert data["version"], "the admin's form carries no version"
+    someone_else_changes(record)
+    audited = AuditEvent.objects.count()
+    refused = client.post(url, {**data, **change}, follow=True)
+    assert refused.redirect_chain == [(url, 302)]
+    assert CONFLICT in refused.content.decode()
+    assert not saved(), "an admin form sent on a stale version changed the record"
+    assert AuditEvent.objects.count() == audited
+    fresh = form_data(client, url)
+    assert fresh["version"] != data["version"]
+    assert client.post(url, {**fresh, **change}).status_code == 302
+    assert saved(), "the admin form sent again on the version now shown was not saved"
+
+
+def test_a_deadline_rule_changed_meanwhile_is_not_saved_over(client, sysadmin):
+    policy = ClockPolicy.objects.get(clock="identification")
+    admin_stale_is_refused_then_fresh_is_saved(
+        client,
+        sysadmin,
+        record=policy,
+        change={"due_after": "20"},
+        saved=lambda: refreshed(policy).due_after == 20,
+    )
+
+
+def test_a_retention_rule_changed_meanwhile_is_not_saved_over(client, sysadmin):
+    rule = RetentionRule.objects.order_by("pk").first()
+    years = rule.years_after_closure + 1
+    admin_stale_is_refused_then_fresh_is_saved(
+        client,
+        sysadmin,
+        record=rule,
+        change={"years_after_closure": str(years)},
+        saved=lambda: refreshed(rule).years_after_closure == years,
+    )
+
+
+def test_an_admin_form_sent_without_a_version_is_saved_as_before(client, sysadmin):
+    policy = ClockPolicy.objects.get(clock="identification")
+    url = reverse("admin:sla_clockpolicy_change", args=[policy.pk])
+    client.force_login(sysadmin)
+    data = form_data(client, url)
+    del data["version"]
+    assert client.post(url, {**data, "due_after": "20"}).status_code == 302
+    assert refreshed(policy).due_after == 20
+    event = AuditEvent.objects.get(actor=sysadmin, object_id=str(policy.pk))
+    assert set(event.changes) == {"due_after"}  # the version is no change to the rule

@@ -6,6 +6,7 @@ the list, its export and the API."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -479,6 +480,68 @@ def test_the_list_of_outcomes_filters_and_is_logged(client, recorded, supervisor
     assert AuditEvent.objects.filter(action="list", actor=supervisor_chiangmai).exists()
     wrong = client.get(reverse("outcomes:list"), {"from": "ไม่ใช่วันที่"})
     assert wrong.status_code == 200 and not wrong.context["rows"]
+
+
+@pytest.fixture
+def closures(worker_chiangmai, worker_tak):
+    """A case closed with its outcome in Chiang Mai (50), one in Tak (63), one in Bangkok (10)."""
+    worker_bangkok = member("social_worker", "pso-10", "wipa")
+    outcomes = {}
+    for province, worker in (("50", worker_chiangmai), ("63", worker_tak), ("10", worker_bangkok)):
+        case = register_case(worker, name_th=f"ปิดแล้ว {province}")
+        outcomes[province] = services.closure_outcome_record(
+            case_id=case.pk, actor=worker, reason="กลับบ้าน", **REACHED
+        )
+    return outcomes
+
+
+def listed(client, **filters) -> list:
+    page = client.get(reverse("outcomes:list"), filters)
+    assert page.status_code == 200
+    return [row for row, _cells in page.context["rows"]]
+
+
+def test_several_provinces_moments_or_contacts_give_the_outcomes_of_any_of_them(
+    client, closures, recorded, central_reviewer
+):
+    follow_up, closure = recorded
+    client.force_login(central_reviewer)
+    both = {closures["50"], closures["63"], follow_up, closure}
+    assert set(listed(client, province=["50", "63"])) == both
+    assert set(listed(client, moment=["closure", "months_3"], province="63")) == {closures["63"]}
+    assert set(listed(client, moment=["closure", "months_3"])) == {*closures.values(), *recorded}
+    assert set(listed(client, contact=["reached", "contact_lost"], province="10")) == {
+        closures["10"]
+    }
+    found = api(central_reviewer).get("/api/v1/outcomes/?province=50&province=63").json()
+    assert {row["id"] for row in found["results"]} == {outcome.pk for outcome in both}
+    exported = client.get(reverse("outcomes:export"), {"format": "csv", "province": ["50", "63"]})
+    lines = b"".join(exported.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(both)
+    event = AuditEvent.objects.get(action="export", actor=central_reviewer)
+    assert event.changes["filters"] == {"province": ["50", "63"]}
+
+
+def test_a_supervisors_provinces_never_show_another_offices_outcomes(
+    client, closures, supervisor_chiangmai
+):
+    client.force_login(supervisor_chiangmai)
+    shown = set(listed(client, province=["50", "63"]))
+    assert closures["50"] in shown and closures["63"] not in shown
+    assert listed(client, province="63") == []
+    found = api(supervisor_chiangmai).get("/api/v1/outcomes/?province=50&province=63").json()
+    assert {row["id"] for row in found["results"]} == {outcome.pk for outcome in shown}
+
+
+def test_a_wrong_value_among_several_is_explained_in_thai(client, closures, central_reviewer):
+    client.force_login(central_reviewer)
+    page = client.get(reverse("outcomes:list"), {"province": ["99", "50"], "moment": "closure"})
+    assert page.status_code == 200 and not page.context["rows"]
+    [message] = page.context["filter"].form.errors["province"]
+    assert "99" in message and re.search(r"[\u0E00-\u0E7F]", message)
+    refused = api(central_reviewer).get("/api/v1/outcomes/?contact=lost&contact=reached")
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["contact"]
 
 
 def test_the_export_of_outcomes_is_audited_and_for_the_accountable_roles_only(
