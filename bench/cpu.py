@@ -2,7 +2,7 @@
 # ruff: noqa: S603, S607
 """CPU per request against the stack's floor (issue #23), in one process (docs/PERFORMANCE.md):
 
-    .venv/bin/python bench/cpu.py [--requests 20] [--warmup 3] [--only TEXT ...] [--profile]
+    .venv/bin/python bench/cpu.py [--requests 40] [--warmup 3] [--only TEXT ...] [--profile]
 
 For every endpoint of bench/run.py's ENDPOINTS, and for two references served by the same
 process, it prints the CPU one warm request costs: Python (time.process_time of this process)
@@ -322,7 +322,7 @@ def report(args, rows: list[Row], load: tuple[float, float], version: str) -> st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=20, help="measured requests each")
+    parser.add_argument("--requests", type=int, default=40, help="measured requests each")
     parser.add_argument("--warmup", type=int, default=3, help="rounds dropped first")
     parser.add_argument(
         "--only", action="append", default=[], help="endpoints whose label or path has TEXT"
