@@ -24,7 +24,7 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 
 from .. import selectors
 from ..forms import AccessGrantForm, ConsentForm, PermitForm, ScreeningStartForm
-from ..permissions import can_grant, can_work_on
+from ..permissions import can_grant, can_start_screening, can_work_on
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ CASE_FORMS = {
         "cases:start_screening",
         _("Start a screening"),
         _("Start the screening"),
-        lambda user, case: can_work_on(user, case) and case.is_open,
+        can_start_screening,
     ),
     "consent": CaseForm(
         ConsentForm, "cases:add_consent", _("Record consent"), _("Record"), can_work_on
