@@ -23,7 +23,7 @@ from core.lists import Column, labels, list_page, url_for_pk
 
 from . import selectors, services
 from .filters import LessonFilter
-from .forms import ActionForm, AnswerForm, DoneForm, EndorseForm, LessonForm
+from .forms import ActionForm, AnswerForm, CloseForm, DoneForm, EndorseForm, LessonForm
 from .models import Topic
 from .permissions import READER_ROLES, can_answer, can_complete, can_endorse, can_raise
 from .workflow import ACTIONABLE_STATES, ENDORSABLE_STATES, ActionStatus, LessonStatus
@@ -186,6 +186,7 @@ def lesson_detail(request, lesson_id):
             "answer_form": AnswerForm(),
             "action_form": ActionForm(),
             "done_form": DoneForm(auto_id="done_%s"),
+            "close_form": CloseForm(auto_id="close_%s"),
             "Status": LessonStatus,
         },
     )
@@ -251,7 +252,7 @@ def lesson_close(request, lesson_id):
     return _act(
         request,
         lesson_id,
-        forms.Form(request.POST),
+        CloseForm(request.POST),
         lambda pk, _data: services.lesson_close(actor=request.user, lesson_id=pk),
         _("The item is closed."),
     )
