@@ -387,11 +387,6 @@ class CaseViewSet(
 
     @extend_schema(request=ReasonSerializer, responses={200: CaseSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._transition(services.case_close)
-
-    @extend_schema(request=ReasonSerializer, responses={200: CaseSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition(services.case_reopen)
 

@@ -3,6 +3,8 @@ Seeing a case is the selectors' business; these assume the case is already visib
 
 from accounts.models import Role
 
+from .workflow import OPEN_SCREENING_STATES
+
 PROVINCIAL_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 
 
@@ -23,6 +25,16 @@ def can_work_on(user, case) -> bool:
         membership is not None
         and membership.role in PROVINCIAL_ROLES
         and membership.organisation_id == case.owner_id
+    )
+
+
+def can_start_screening(user, case) -> bool:
+    """The owning office starts a screening of an open case, one at a time (a second is refused
+    while one is under way: services.screening_start)."""
+    return (
+        can_work_on(user, case)
+        and case.is_open
+        and not case.screenings.filter(status__in=OPEN_SCREENING_STATES).exists()
     )
 
 

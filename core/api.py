@@ -4,7 +4,7 @@ lists written from plain rows."""
 from collections.abc import Callable
 from functools import cache
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models.manager import BaseManager
 from django.utils.translation import ngettext
@@ -43,9 +43,14 @@ def exception_handler(exc, context):
             break
     else:
         if isinstance(exc, ValidationError):
-            exc = exceptions.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            )
+            messages = exc.messages
+            if hasattr(exc, "error_dict"):
+                # Django's "__all__" is DRF's non_field_errors: the message about no one field.
+                messages = {
+                    "non_field_errors" if field == NON_FIELD_ERRORS else field: errors
+                    for field, errors in exc.message_dict.items()
+                }
+            exc = exceptions.ValidationError(messages)
         response = drf_exception_handler(exc, context)
         if response is None:
             return None  # a server error: Django's 500

@@ -56,6 +56,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ExpectedRefusalFilter(logging.Filter):
+    """On `django.request`: a 4xx answer (PermissionDenied, BadRequest) is the system refusing
+    as designed, and Django logs it with the exception's traceback; the warning line stays, the
+    traceback goes, so a traceback in the log always means a 5xx to look at."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = record.exc_text = None
+        return True
+
+
 @signals.before_task_publish.connect(weak=False)
 def _stamp_task(headers=None, **kwargs):
     if headers is not None:

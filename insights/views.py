@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Region, Role
 from accounts.permissions import has_role, role_required
 from audit.reads import record_list
-from cases.views.case_forms import form_on_demand
+from cases.views.case_forms import form_on_demand, form_on_demand_post
 from core.actions import perform
 from core.charts import chart_data
 from core.versions import VersionForm
@@ -152,28 +152,25 @@ def blockers(request):
 def blocker_start(request, record, record_id):
     """GET: the "waiting because ..." form of a running record the user may speak for, which
     the case page loads when its toggle opens (htmx), or on a page of its own without
-    JavaScript. POST: record the wait."""
+    JavaScript. POST: record the wait; refused, the form's page with the reason at its field."""
     obj = services.blocked_record(user=request.user, record=record, record_id=record_id)
+    if not can_record_blocker(request.user, record, obj):
+        raise PermissionDenied  # seen, but not theirs to say: no form to come back to
+    texts = {"action": request.path, "title": _("Record the wait"), "button": _("Record the wait")}
     if request.method == "GET":
-        if not (can_record_blocker(request.user, record, obj) and still_running(record, obj)):
+        if not still_running(record, obj):
             raise PermissionDenied
-        return form_on_demand(
-            request,
-            obj.case,
-            BlockerForm(),
-            action=request.path,
-            title=_("Record the wait"),
-            button=_("Record the wait"),
-        )
-    perform(
+        return form_on_demand(request, obj.case, BlockerForm(), **texts)
+    return form_on_demand_post(
         request,
+        obj.case,
         BlockerForm(request.POST),
         lambda data: services.blocker_start(
             actor=request.user, record=record, record_id=obj.pk, **data
         ),
         _("The wait is recorded."),
+        **texts,
     )
-    return redirect(obj.case)
 
 
 @require_POST

@@ -104,3 +104,12 @@ class DoneForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea({"rows": 2}),
     )
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    """Closing an item cannot be undone (nothing leaves `closed`): the box says so."""
+
+    confirm = forms.BooleanField(
+        label=_("The item is closed for good and cannot be reopened: I confirm.")
+    )
+    version = VersionField()

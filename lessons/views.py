@@ -23,7 +23,7 @@ from core.versions import VersionForm, version_of
 
 from . import selectors, services
 from .filters import LessonFilter
-from .forms import ActionForm, AnswerForm, DoneForm, EndorseForm, LessonForm
+from .forms import ActionForm, AnswerForm, CloseForm, DoneForm, EndorseForm, LessonForm
 from .models import Topic
 from .permissions import READER_ROLES, can_answer, can_complete, can_endorse, can_raise
 from .workflow import ACTIONABLE_STATES, ENDORSABLE_STATES, ActionStatus, LessonStatus
@@ -187,6 +187,7 @@ def lesson_detail(request, lesson_id):
             "answer_form": AnswerForm(initial=version),
             "action_form": ActionForm(initial=version),
             "done_form": DoneForm(auto_id="done_%s"),
+            "close_form": CloseForm(auto_id="close_%s", initial=version),
             "Status": LessonStatus,
         },
     )
@@ -254,7 +255,7 @@ def lesson_close(request, lesson_id):
     return _act(
         request,
         lesson_id,
-        VersionForm(request.POST),
+        CloseForm(request.POST),
         lambda pk, _data: services.lesson_close(actor=request.user, lesson_id=pk),
         _("The item is closed."),
     )

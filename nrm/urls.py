@@ -20,7 +20,7 @@ from insights.api import BlockerViewSet, RegionalDeadlinesView, StageCasesView, 
 from justice.api import ClaimViewSet, HearingViewSet, ProsecutionViewSet
 from lessons.api import LessonViewSet
 from notifications.api import NotificationViewSet, PreferenceView
-from outcomes.api import OutcomeViewSet
+from outcomes.api import CaseCloseView, OutcomeViewSet
 from partners.api import PlanTaskViewSet, SharedCaseViewSet
 from privacy.api import (
     BreachViewSet,
@@ -86,6 +86,8 @@ api_v1 = [
         name="notification_preferences",
     ),
     path("registrations/", RegistrationView.as_view(), name="registration"),
+    # A case closes with the person's outcome (outcomes, an app above cases).
+    path("cases/<pk>/close/", CaseCloseView.as_view(), name="case-close"),
     path("reports/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("reports/annual/", AnnualView.as_view(), name="annual"),
     path("reports/htcds/", HtcdsFileView.as_view(), name="htcds_export"),

@@ -1,16 +1,18 @@
 """/api/v1/outcomes/: the outcomes the user may see (the list's filters as GET parameters),
 and the two ways to record one, with the same services as the pages: `follow-up` (the follow-up
 due on a case, recorded with its outcome) and `close-case` (a case closed with the person's
-outcome at closure)."""
+outcome at closure). /api/v1/cases/{id}/close/ closes a case the same way (CaseCloseView): no
+case closes without its outcome, in the API as on its page."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import AuditedListMixin, AuditedRetrieveMixin
-from cases.selectors import case_get_visible
-from core.api import ListFilterBackend
+from cases.api import TRANSITION_ERRORS, CaseSerializer
+from cases.selectors import case_get_visible, case_list_visible_to
+from core.api import ListFilterBackend, VersionedMixin
 
 from . import selectors, services
 from .filters import OutcomeFilter
@@ -79,6 +81,14 @@ class CloseSerializer(RecordSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
+class CaseCloseSerializer(CloseSerializer):
+    """The reason and the person's outcome at closure; the case is the one in the address.
+    Without the outcome the service refuses and says what it needs (400)."""
+
+    case = None
+    contact = _optional(Contact.choices)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Outcomes of the cases the user may see"),
     retrieve=extend_schema(responses={200: OutcomeSerializer, **ERRORS}),
@@ -112,3 +122,26 @@ class OutcomeViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.GenericVie
         case, answers = self._answers(request, CloseSerializer)
         outcome = services.closure_outcome_record(case_id=case.pk, actor=request.user, **answers)
         return Response(OutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
+
+
+class CaseCloseView(VersionedMixin, generics.GenericAPIView):
+    """POST /api/v1/cases/{id}/close/: the case closed with the person's outcome at closure,
+    by the service its page uses (If-Match optional, as for every change of a case)."""
+
+    serializer_class = CaseCloseSerializer
+
+    def get_queryset(self):
+        return case_list_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Close the case with the person's outcome at closure",
+        responses={200: CaseSerializer, **TRANSITION_ERRORS},
+    )
+    def post(self, request, pk):
+        case = self.get_object()
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcome = services.closure_outcome_record(
+            case_id=case.pk, actor=request.user, **body.validated_data
+        )
+        return Response(CaseSerializer(outcome.case, context=self.get_serializer_context()).data)

@@ -69,6 +69,9 @@ def register_case(actor, **person_fields):
 SHELTER_CODE = "shelter-kredtrakarn"
 
 CASE_STATES = ("open", "closed", "reopened")
+# The person's outcome a case closes with (outcomes.services.closure_outcome_record): the
+# shortest honest one, the person could no longer be reached.
+OUTCOME_AT_CLOSURE = {"contact": "contact_lost"}
 SCREENING_STATES = (
     "open",
     "decided",

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import api_token_issue
-from tests.factories import register_case
+from tests.factories import OUTCOME_AT_CLOSURE, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,9 @@ def test_a_nested_field_is_named_by_its_path(worker_chiangmai):
 def test_a_move_from_the_wrong_state_is_a_conflict_problem(worker_chiangmai):
     case = register_case(worker_chiangmai)
     client = token_client(worker_chiangmai)
-    assert client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "done"}).status_code == 200
-    body = assert_problem(client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "x"}), 409)
+    url = f"/api/v1/cases/{case.pk}/close/"
+    assert client.post(url, {"reason": "done", **OUTCOME_AT_CLOSURE}).status_code == 200
+    body = assert_problem(client.post(url, {"reason": "x"}), 409)
     assert body["type"] == "urn:nrm:problem:transition-not-allowed" and THAI.search(body["detail"])
 
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from cases.models import Case, Screening
 from lessons.models import Lesson
 from lessons.services import lesson_raise
-from tests.factories import register_case, screening_in_state
+from tests.factories import OUTCOME_AT_CLOSURE, register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,11 @@ def test_a_case_is_read_with_its_etag_and_a_change_with_the_current_one_is_made(
     client = api(worker_chiangmai)
     etag = client.get(f"/api/v1/cases/{case.pk}/")["ETag"]
     assert re.fullmatch(r'"\d+"', etag)
-    closed = client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "done"}, HTTP_IF_MATCH=etag)
+    closed = client.post(
+        f"/api/v1/cases/{case.pk}/close/",
+        {"reason": "done", **OUTCOME_AT_CLOSURE},
+        HTTP_IF_MATCH=etag,
+    )
     assert closed.status_code == 200
     assert closed["ETag"] not in ("", etag)  # the version the change made
     assert closed["ETag"] == client.get(f"/api/v1/cases/{case.pk}/")["ETag"]
@@ -50,10 +54,18 @@ def test_a_stale_change_is_a_412_and_saves_nothing(worker_chiangmai, supervisor_
     seen = mine.get(f"/api/v1/cases/{case.pk}/")["ETag"]
     # Someone else closes and reopens it meanwhile: the state is as it was, the version is not.
     fresh = theirs.get(f"/api/v1/cases/{case.pk}/")["ETag"]
-    theirs.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "x"}, HTTP_IF_MATCH=fresh)
+    theirs.post(
+        f"/api/v1/cases/{case.pk}/close/",
+        {"reason": "x", **OUTCOME_AT_CLOSURE},
+        HTTP_IF_MATCH=fresh,
+    )
     theirs.post(f"/api/v1/cases/{case.pk}/reopen/", {"reason": "back"})
 
-    stale = mine.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "mine"}, HTTP_IF_MATCH=seen)
+    stale = mine.post(
+        f"/api/v1/cases/{case.pk}/close/",
+        {"reason": "mine", **OUTCOME_AT_CLOSURE},
+        HTTP_IF_MATCH=seen,
+    )
     assert stale.status_code == 412
     assert stale["Content-Type"] == "application/problem+json"
     body = stale.json()
@@ -67,9 +79,10 @@ def test_a_weak_or_unknown_tag_never_matches_and_a_star_or_none_is_no_check(work
     client = api(worker_chiangmai)
     etag = client.get(f"/api/v1/cases/{case.pk}/")["ETag"]
     url = f"/api/v1/cases/{case.pk}/close/"
-    assert client.post(url, {"reason": "x"}, HTTP_IF_MATCH=f"W/{etag}").status_code == 412
-    assert client.post(url, {"reason": "x"}, HTTP_IF_MATCH='"1"').status_code == 412
-    assert client.post(url, {"reason": "x"}, HTTP_IF_MATCH="*").status_code == 200
+    closing = {"reason": "x", **OUTCOME_AT_CLOSURE}
+    assert client.post(url, closing, HTTP_IF_MATCH=f"W/{etag}").status_code == 412
+    assert client.post(url, closing, HTTP_IF_MATCH='"1"').status_code == 412
+    assert client.post(url, closing, HTTP_IF_MATCH="*").status_code == 200
     # Without If-Match the change is made, as before versions existed (optional, documented).
     assert client.post(f"/api/v1/cases/{case.pk}/reopen/", {"reason": "y"}).status_code == 200
     assert Case.objects.get(pk=case.pk).status == "reopened"

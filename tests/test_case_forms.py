@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from tests.factories import register_case
+from tests.factories import register_case, screening_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,25 @@ def test_no_screening_form_for_a_closed_case(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
     assert client.get(form_url(case, "screening"), **HTMX).status_code == 403
     assert form_url(case, "screening") not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_no_screening_form_while_a_screening_of_the_case_is_under_way(client, worker_chiangmai):
+    running = screening_in_state(worker_chiangmai, "pending_second_review")
+    case = running.case
+    client.force_login(worker_chiangmai)
+    assert form_url(case, "screening") not in client.get(case.get_absolute_url()).content.decode()
+    assert client.get(form_url(case, "screening"), **HTMX).status_code == 403
+    refused = client.post(
+        reverse("cases:start_screening", args=[case.pk]),
+        {"custody_started_at": "01/11/2569 09:00"},
+    )
+    assert refused.status_code == 200
+    assert "รายกรณีนี้มีการคัดแยกที่อยู่ระหว่างดำเนินการแล้ว" in refused.content.decode()
+    assert case.screenings.count() == 1
+
+    decided = screening_in_state(worker_chiangmai, "decided")
+    page = client.get(decided.case.get_absolute_url()).content.decode()
+    assert form_url(decided.case, "screening") in page  # a finished one does not stop a new one
 
 
 def test_a_refused_form_comes_back_with_what_was_typed_and_why(client, worker_chiangmai):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import register_case
+from tests.factories import OUTCOME_AT_CLOSURE, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +72,28 @@ def test_another_provinces_case_is_a_404(worker_chiangmai, worker_tak):
     assert client.get(f"/api/v1/persons/{case.person_id}/").status_code == 404
 
 
+def test_a_case_closes_through_the_api_only_with_the_persons_outcome(worker_chiangmai):
+    """As on its page: the outcome at closure, or a 400 problem in the user's language."""
+    case = register_case(worker_chiangmai)
+    client = api(worker_chiangmai)
+    url = f"/api/v1/cases/{case.pk}/close/"
+    refused = client.post(url, {"reason": "done"})
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "ผลลัพธ์" in refused.json()["detail"]  # "outcome", in Thai
+    case.refresh_from_db()
+    assert case.is_open and not case.outcomes.exists()
+
+    closed = client.post(url, {"reason": "done", **OUTCOME_AT_CLOSURE})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert case.outcomes.get().moment == "closure"
+
+
 def test_a_move_from_the_wrong_state_is_a_409(worker_chiangmai):
     case = register_case(worker_chiangmai)
     client = api(worker_chiangmai)
-    assert client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "done"}).status_code == 200
+    closing = {"reason": "done", **OUTCOME_AT_CLOSURE}
+    assert client.post(f"/api/v1/cases/{case.pk}/close/", closing).status_code == 200
     response = client.post(f"/api/v1/cases/{case.pk}/close/", {"reason": "again"})
     assert response.status_code == 409
     assert "detail" in response.json()

@@ -392,3 +392,28 @@ def test_a_celery_worker_prepares_the_file_the_user_then_downloads(
     assert "exports.tasks.prepare_export" in worker.text()
     content = downloaded(client.get(reverse("exports:download", args=[job.pk])))
     assert sheet_numbers(content) == sorted(case.number for case in chiangmai_cases[:2])
+
+
+def test_a_reports_file_being_prepared_gives_no_count_of_rows_a_lists_file_does(
+    client,
+    chiangmai_cases,
+    central_reviewer,
+    supervisor_chiangmai,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """A report's rows are counted as its file is written: before then its page says it is
+    being prepared, not "0 of 0 rows written"; a list's gives its progress."""
+    monkeypatch.setattr("exports.services.enqueue", lambda task, *args: True)  # a busy worker
+    client.force_login(central_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(report_url("reports:annual_export", "csv"))
+    page = client.get(asked["Location"], HTTP_HX_REQUEST="true").content.decode()
+    progress = page.split('data-testid="progress"')[1].split("</p>")[0]
+    assert "แถว" not in progress  # rows
+    assert "<meter" not in page and "<progress" in page  # no measure of an unknown total
+
+    client.force_login(supervisor_chiangmai)
+    asked = ask(client, export_url(), django_capture_on_commit_callbacks)
+    page = client.get(asked["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "เขียนแล้ว 0 จาก 3 แถว" in page and "<meter" in page

@@ -580,7 +580,7 @@ def test_a_lesson_changed_meanwhile_is_not_closed(client, lesson, central_review
         central_reviewer,
         page=lesson.get_absolute_url(),
         action=reverse("lessons:close", args=[lesson.pk]),
-        data={},
+        data={"confirm": "on"},
         record=lesson,
         saved=lambda: refreshed(lesson).status == "closed",
     )

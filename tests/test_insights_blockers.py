@@ -130,6 +130,27 @@ def test_other_needs_its_reason_in_words(client, worker_chiangmai):
     assert "โปรดระบุเหตุที่ต้องรอ" in response.content.decode()
 
 
+def test_a_refused_wait_comes_back_with_the_reason_at_its_field_and_the_input_kept(
+    client, worker_chiangmai
+):
+    screening = screening_in_state(worker_chiangmai, "open")
+    client.force_login(worker_chiangmai)
+    url = reverse("insights:blocker_start", args=["screening", screening.pk])
+    refused = client.post(url, {"reason": "other", "note": " "})
+    assert refused.status_code == 200  # the form's page, not the case page's banner
+    form = refused.context["form"]
+    assert form.errors == {"note": ["โปรดระบุเหตุที่ต้องรอ"]}
+    assert form["reason"].value() == "other"
+    assert 'value="other" selected' in refused.content.decode()
+    assert not Blocker.objects.exists()
+    start(worker_chiangmai, screening)
+    already = client.post(url, {"reason": "police"})
+    assert already.status_code == 200
+    assert already.context["form"].non_field_errors() == [
+        "รายการนี้กำลังรออยู่แล้ว โปรดบันทึกการสิ้นสุดการรอเดิมก่อน"
+    ]
+
+
 def test_only_the_offices_the_record_waits_on_say_it_waits(
     client, worker_chiangmai, worker_tak, central_reviewer, director_kredtrakarn
 ):

@@ -55,16 +55,15 @@ def test_a_wait_for_an_interpreter_recorded_in_the_browser_shows_in_the_figures(
         label=th("No interpreter for the language")
     )
     card.locator("form").get_by_role("button", name=th("Record the wait")).click()
-    # Which interpreter is missing matters: the page asks for the language, nothing is saved.
+    # Which interpreter is missing matters: the form comes back on its page, the question at
+    # the language's field and the reason still chosen; nothing is saved.
+    language = page.get_by_label(th("Language (for an interpreter)"))
+    expect(language).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text(th("Say which language needs an interpreter."))).to_be_visible()
     assert not Blocker.objects.exists()
-
-    # The form is open again with the reason chosen (static/js/keep-input.js).
-    show_section(page, "blockers")
-    card = page.get_by_test_id(f"wait-screening-{screening.pk}")
-    expect(card.get_by_label(th("Waiting because"))).to_have_value("no_interpreter")
-    card.get_by_label(th("Language (for an interpreter)")).select_option(label=burmese)
-    card.locator("form").get_by_role("button", name=th("Record the wait")).click()
+    expect(page.get_by_label(th("Waiting because"))).to_have_value("no_interpreter")
+    language.select_option(label=burmese)
+    page.locator("form", has=language).get_by_role("button", name=th("Record the wait")).click()
     expect(page.get_by_text(th("The wait is recorded."))).to_be_visible()
     show_section(page, "blockers")
     blockers = page.get_by_test_id("blockers-card")

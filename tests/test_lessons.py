@@ -121,6 +121,26 @@ def test_an_item_goes_from_raised_to_answered_with_actions_reminders_and_closure
     assert kinds == {"lesson", "lessonaction", "endorsement"}
 
 
+def test_closing_an_item_on_its_page_asks_for_a_confirmation(
+    client, worker_chiangmai, central_reviewer
+):
+    lesson = _raise(worker_chiangmai)
+    services.lesson_answer(actor=central_reviewer, lesson_id=lesson.pk, decision="ทำบัญชีล่าม")
+    client.force_login(central_reviewer)
+    url = reverse("lessons:close", args=[lesson.pk])
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    form = page.split(f'action="{url}"')[1].split("</form>")[0]
+    assert 'type="checkbox" name="confirm"' in form and "required" in form
+
+    refused = client.post(url, follow=True)  # the box not ticked
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.ANSWERED
+    assert refused.status_code == 200 and "alert-danger" in refused.content.decode()
+    client.post(url, {"confirm": "on"})
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.CLOSED
+
+
 def test_only_offices_and_shelters_raise_and_only_the_centre_answers(
     worker_chiangmai, central_reviewer, staff_kredtrakarn, data_protection_officer, sysadmin
 ):

@@ -80,6 +80,35 @@ def test_a_requests_log_lines_are_json_with_its_id(client, json_log):
     assert "time" in line
 
 
+def test_an_expected_refusal_is_one_line_without_a_traceback(client, staff_kredtrakarn, caplog):
+    """A 403 (PermissionDenied) is the system working: a warning line, not a traceback."""
+    client.force_login(staff_kredtrakarn)
+    with caplog.at_level(logging.INFO):
+        response = client.get("/shelters/mine/coming/")  # the director's part of the board
+    assert response.status_code == 403
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == "Forbidden (Permission denied): /shelters/mine/coming/"
+    assert not record.exc_info and "Traceback" not in caplog.text
+
+
+def test_a_server_error_is_still_logged_with_its_traceback(
+    client, director_kredtrakarn, caplog, monkeypatch
+):
+    def broken(user):
+        raise RuntimeError("the board broke")
+
+    monkeypatch.setattr("shelters.views.selectors.shelter_and_sections", broken)
+    client.force_login(director_kredtrakarn)
+    client.raise_request_exception = False
+    with caplog.at_level(logging.INFO):
+        response = client.get("/shelters/mine/coming/")
+    assert response.status_code == 500
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.ERROR and record.exc_info
+    assert "RuntimeError: the board broke" in caplog.text
+
+
 @pytest.mark.slow
 @pytest.mark.integration
 def test_a_task_queued_by_a_request_logs_with_the_requests_id_on_the_worker(settings, tmp_path):

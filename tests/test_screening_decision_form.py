@@ -40,3 +40,18 @@ def test_a_refused_decision_keeps_the_outcome_and_the_reasons(client, worker_chi
     assert reasons in html.unescape(page.content.decode())
     screening.refresh_from_db()
     assert screening.status == "open"
+
+
+def test_a_refused_decision_shows_each_reason_once(client, worker_chiangmai):
+    """The checklist above the form does not repeat what the refused form already says."""
+    screening = screening_in_state(worker_chiangmai, "open", members=[])
+    client.force_login(worker_chiangmai)
+    page = client.post(
+        reverse("cases:screening_decide", args=[screening.pk]),
+        {"outcome": "victim_trafficking", "reason": "ถูกยึดเอกสาร"},
+    )
+    content = html.unescape(page.content.decode())
+    reasons = page.context["decision_form"].non_field_errors()
+    assert len(reasons) == 3
+    for reason in reasons:
+        assert content.count(reason) == 1

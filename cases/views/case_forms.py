@@ -24,7 +24,7 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 
 from .. import selectors
 from ..forms import AccessGrantForm, ConsentForm, PermitForm, ScreeningStartForm
-from ..permissions import can_grant, can_work_on
+from ..permissions import can_grant, can_start_screening, can_work_on
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ CASE_FORMS = {
         "cases:start_screening",
         _("Start a screening"),
         _("Start the screening"),
-        lambda user, case: can_work_on(user, case) and case.is_open,
+        can_start_screening,
     ),
     "consent": CaseForm(
         ConsentForm, "cases:add_consent", _("Record consent"), _("Record"), can_work_on
@@ -94,10 +94,30 @@ def case_form_post(request, case_id, name, action, success, *, go_to_result=Fals
     back to the case (or to what the service made, `go_to_result`) with `success` as a message.
     Refused: the form's page, with the user's input and the reasons."""
     case = selectors.case_get_visible(user=request.user, case_id=case_id)
-    form = CASE_FORMS[name].form_class(request.POST)
+    spec = CASE_FORMS[name]
+    return form_on_demand_post(
+        request,
+        case,
+        spec.form_class(request.POST),
+        lambda data: action(case, data),
+        success,
+        action=reverse(spec.action, args=[case.pk]),
+        title=spec.title,
+        button=spec.button,
+        go_to_result=go_to_result,
+    )
+
+
+def form_on_demand_post(
+    request, case, form, run, success, *, action, title, button, go_to_result=False
+):
+    """Run `run(cleaned_data)` for a posted form of the case page (form_on_demand). Done: back
+    to the case (or to what the service made, `go_to_result`) with `success` as a message.
+    Refused (the form's checks or the service's): the form's page, with the user's input and
+    each reason beside the field it concerns."""
     if form.is_valid():
         try:
-            result = action(case, form.cleaned_data)
+            result = run(form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         except (TransitionNotAllowed, ActionForbidden) as error:
@@ -105,7 +125,8 @@ def case_form_post(request, case_id, name, action, success, *, go_to_result=Fals
         else:
             messages.success(request, success)
             return redirect(result if go_to_result and result is not None else case)
-    return render(request, "cases/case_form.html", _context(case, name, form))
+    context = {"case": case, "form": form, "action": action, "title": title, "button": button}
+    return render(request, "cases/case_form.html", context)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -115,14 +136,3 @@ def _add_errors(form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _context(case, name, form) -> dict:
-    spec = CASE_FORMS[name]
-    return {
-        "case": case,
-        "form": form,
-        "action": reverse(spec.action, args=[case.pk]),
-        "title": spec.title,
-        "button": spec.button,
-    }

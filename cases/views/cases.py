@@ -23,7 +23,7 @@ from ..forms import (
 )
 from ..models import RiskLevel
 from ..models.person import display_name
-from ..permissions import can_close, can_grant, can_work_on
+from ..permissions import can_close, can_grant, can_start_screening, can_work_on
 from ..workflow import (
     ACTIVE_SCREENING_STATES,
     CaseStatus,
@@ -208,6 +208,7 @@ def detail(request, case_id):
             "screenings": case.screenings.all(),
             "consents": case.consents.all(),
             "may_work": may_work,
+            "may_start_screening": can_start_screening(request.user, case),
             "may_close": can_close(request.user, case),
             # Several forms on one page: distinct ids, so each label names its own field.
             "close_form": CloseForm(auto_id="close_%s", initial={"version": version_of(case)}),

@@ -45,6 +45,13 @@ def _screening_page(request, record, **forms):
     """The page; `forms` are the posted forms to show again (refused, with the user's input)."""
     active = record.status in WORKING_SCREENING_STATES
     may_work = can_work_on(request.user, record.case) and active
+    decision_form = forms.get("decision_form") or DecisionForm(
+        initial={"version": version_of(record)}
+    )
+    # Everything the decision still needs, in one list, before anyone tries; a reason the
+    # refused decision form already gives is not said twice.
+    missing = services.decision_missing(record).values() if may_work else []
+    missing = [item for item in missing if item not in decision_form.non_field_errors()]
     return render(
         request,
         "cases/screening.html",
@@ -55,8 +62,7 @@ def _screening_page(request, record, **forms):
             "interviews": record.interviews.select_related("recorded_by"),
             "indicators": record.indicators.all(),
             "may_work": may_work,
-            # Everything the decision still needs, in one list, before anyone tries.
-            "decision_missing": services.decision_missing(record).values() if may_work else [],
+            "decision_missing": missing,
             "may_extend": can_work_on(request.user, record.case)
             and record.status in ACTIVE_SCREENING_STATES,
             "may_second_review": record.status == ScreeningStatus.PENDING_SECOND_REVIEW
@@ -71,8 +77,7 @@ def _screening_page(request, record, **forms):
             ),
             "interview_form": InterviewForm(),
             "extension_form": ExtensionForm(initial={"version": version_of(record)}),
-            "decision_form": forms.get("decision_form")
-            or DecisionForm(initial={"version": version_of(record)}),
+            "decision_form": decision_form,
             "second_review_form": SecondReviewForm(initial={"version": version_of(record)}),
         },
     )
