@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:case_id>/summary/", cases.summary, name="summary"),
     path("<int:case_id>/forms/<slug:name>/", case_forms.case_form, name="case_form"),
     path("<int:case_id>/sections/<slug:section>/", case_sections.case_section, name="case_section"),
-    path("<int:case_id>/close/", cases.close, name="close"),
     path("<int:case_id>/reopen/", cases.reopen, name="reopen"),
     path("<int:case_id>/notes/", records.add_note, name="add_note"),
     path("<int:case_id>/documents/", records.add_document, name="add_document"),

@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 from audit.reads import record_list
 from cases import selectors as cases
 from cases.models import SharedPart
-from cases.views.case_forms import form_on_demand
+from cases.views.case_forms import form_on_demand, form_on_demand_post
 from cases.views.records import document_response
 from core.actions import perform
 
@@ -80,27 +80,23 @@ def document(request, case_id, document_id):
 @role_required(Role.SOCIAL_WORKER, Role.SUPERVISOR)
 def task_add(request, case_id):
     """A task on the case's plan, from the case page. GET: the form, which the case page
-    loads when its toggle opens (htmx), or on a page of its own without JavaScript."""
+    loads when its toggle opens (htmx), or on a page of its own without JavaScript. POST: the
+    task; refused, the form's page with the reason at its field and what was typed."""
     case = cases.case_get_visible(user=request.user, case_id=case_id)
+    if not (can_plan(request.user, case) and case.is_open):
+        raise PermissionDenied  # seen, but not theirs to plan: no form to come back to
+    organisations = selectors.plan_organisations(case=case)
+    texts = {"action": request.path, "title": _("Add a task"), "button": _("Add the task")}
     if request.method == "GET":
-        if not (can_plan(request.user, case) and case.is_open):
-            raise PermissionDenied
-        return form_on_demand(
-            request,
-            case,
-            PlanTaskForm(organisations=selectors.plan_organisations(case=case)),
-            action=request.path,
-            title=_("Add a task"),
-            button=_("Add the task"),
-        )
-    form = PlanTaskForm(request.POST, organisations=selectors.plan_organisations(case=case))
-    perform(
+        return form_on_demand(request, case, PlanTaskForm(organisations=organisations), **texts)
+    return form_on_demand_post(
         request,
-        form,
+        case,
+        PlanTaskForm(request.POST, organisations=organisations),
         lambda data: services.plan_task_add(case=case, actor=request.user, **data),
         _("Task added to the plan. Its organisation is told."),
+        **texts,
     )
-    return redirect(case.get_absolute_url() + "#plan")
 
 
 @require_POST

@@ -36,7 +36,6 @@ API_COUNTERPARTS = {
     "cases:export": ["POST /api/v1/exports/"],
     "cases:detail": ["GET /api/v1/cases/{id}/", "GET /api/v1/cases/{id}/timeline/"],
     "cases:summary": ["GET /api/v1/cases/{id}/"],
-    "cases:close": ["POST /api/v1/cases/{id}/close/"],
     "cases:reopen": ["POST /api/v1/cases/{id}/reopen/"],
     "cases:add_note": ["POST /api/v1/cases/{id}/notes/"],
     "cases:add_document": ["POST /api/v1/cases/{id}/documents/"],

@@ -132,7 +132,6 @@ RULES = {
     "cases:summary": ("get", SEES_PRIVATE_CASE),
     "cases:case_form": ("get", OWN_OFFICE),  # the consent form, as the case page offers it
     "cases:case_section": ("get", SEES_PRIVATE_CASE),  # the timeline, below the case page's fold
-    "cases:close": ("post", OWN_OFFICE),
     "cases:reopen": ("post", OWN_OFFICE),
     "cases:add_note": ("post", OWN_OFFICE),
     "cases:add_document": ("post", OWN_OFFICE),
@@ -781,7 +780,7 @@ SEES = {
         name: SEES_PRIVATE_CASE
         for name in RULES
         if name.startswith(("api:case-", "api:screening-"))
-        or name.startswith(("cases:close", "cases:reopen", "cases:add_", "cases:give_access"))
+        or name.startswith(("cases:reopen", "cases:add_", "cases:give_access"))
         or name in ("outcomes:close", "outcomes:follow_up")
         or name in ("api:outcome-follow-up", "api:outcome-close-case")
         or name.startswith(("cases:revoke_access", "cases:start_screening", "cases:screening_"))

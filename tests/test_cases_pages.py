@@ -226,8 +226,7 @@ def test_a_screening_from_start_to_decision_in_the_browser_forms(client, worker_
 def test_a_wrong_move_is_shown_as_a_message_not_an_error_page(client, worker_chiangmai):
     case = register_case(worker_chiangmai)
     client.force_login(worker_chiangmai)
-    services.case_close(case_id=case.pk, actor=worker_chiangmai, reason="done")
-    page = client.post(reverse("cases:close", args=[case.pk]), {"reason": "again"}, follow=True)
+    page = client.post(reverse("cases:reopen", args=[case.pk]), {"reason": "again"}, follow=True)
     assert page.status_code == 200
     assert list(page.context["messages"])
 

@@ -371,8 +371,9 @@ def test_closing_in_the_browser_asks_for_the_outcome(client, worker_chiangmai):
     client.force_login(worker_chiangmai)
     page = client.get(reverse("cases:case_section", args=[case.pk, "outcomes"])).content.decode()
     assert reverse("outcomes:close", args=[case.pk]) in page
-    # No closing without the outcome: the case's own closing form is gone.
-    assert f'action="{reverse("cases:close", args=[case.pk])}"' not in page
+    # No closing without the outcome: the case's plain close is gone.
+    assert client.post(f"/cases/{case.pk}/close/", {"reason": "x"}).status_code == 404
+    assert Case.objects.get(pk=case.pk).is_open
     url = reverse("outcomes:close", args=[case.pk])
     refused = client.post(url, {"reason": "กลับบ้านแล้ว", "contact": "reached"})
     assert refused.status_code == 200

@@ -332,6 +332,31 @@ def test_the_add_a_task_form_comes_when_opened_and_without_javascript_on_its_pag
     assert client.get(url).status_code == 404
 
 
+def test_a_refused_task_comes_back_with_the_reason_at_its_field(
+    client, team, supervisor_chiangmai
+):
+    """A task given to an agency that already has it open: the form's page again, the reason
+    beside the task's name in Thai, what was typed still there, nothing added."""
+    case = team["case"]
+    police = team["police"].membership.organisation
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    partners.plan_task_add(
+        case=case, actor=supervisor_chiangmai, organisation=police, title="สอบปากคำ", due_on=tomorrow
+    )
+    client.force_login(supervisor_chiangmai)
+    answer = client.post(
+        reverse("partners:task_add", args=[case.pk]),
+        {"organisation": police.pk, "title": "สอบปากคำ", "due_on": tomorrow.isoformat()},
+        headers={"Accept-Language": "th"},
+    )
+    assert answer.status_code == 200
+    form = answer.context["form"]
+    assert list(form.errors) == ["title"]
+    assert "หน่วยงานนี้" in form.errors["title"][0]
+    assert 'value="สอบปากคำ"' in answer.content.decode()
+    assert PlanTask.objects.filter(case=case).count() == 1
+
+
 def test_the_sweep_reminds_the_partner_of_its_task(team, supervisor_chiangmai):
     task = partners.plan_task_add(
         case=team["case"],

@@ -390,7 +390,9 @@ def test_the_close_form_says_in_thai_why_the_case_stays_open(
     repatriation = repatriation_in_state(worker_chiangmai, "scheduled")
     client.force_login(supervisor_chiangmai)
     response = client.post(
-        reverse("cases:close", args=[repatriation.case_id]), {"reason": "จบ"}, follow=True
+        reverse("outcomes:close", args=[repatriation.case_id]),
+        {"reason": "จบ", "contact": "contact_lost"},
+        follow=True,
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -226,20 +226,6 @@ def detail(request, case_id):
 
 @require_POST
 @role_required(*PROVINCIAL)
-def close(request, case_id):
-    return case_action(
-        request,
-        case_id,
-        CloseForm,
-        lambda case, data: services.case_close(
-            case_id=case.pk, actor=request.user, reason=data["reason"]
-        ),
-        _("The case is closed."),
-    )
-
-
-@require_POST
-@role_required(*PROVINCIAL)
 def reopen(request, case_id):
     return case_action(
         request,
