@@ -41,6 +41,8 @@ def test_the_periodic_task_form_is_thai_for_a_sysadmin(client, sysadmin):
     assert "อาร์กิวเมนต์ตามลำดับในรูปแบบ JSON" in page  # its help text
     assert "กำหนดเวลาแบบ crontab" in page
     assert "Positional Arguments" not in page
+    # "Schedule" is the fieldset's heading; the hearing form's button has its own (context)
+    assert '<h2 id="fieldset-0-1-heading" class="fieldset-heading">กำหนดเวลา</h2>' in page
     assert "Crontab Schedule" not in page
 
 
