@@ -87,7 +87,9 @@ def test_a_social_worker_records_a_prosecution_a_hearing_and_a_compensation_clai
     with translation.override("th"):
         page.locator("#hearing_scheduled_at").fill(input_datetime(hearing_at))
     page.locator("#hearing_place").fill("ห้องพิจารณาคดี 5")
-    page.get_by_test_id("new-hearing").get_by_role("button", name=th("Schedule")).click()
+    with translation.override("th"):
+        schedule = translation.pgettext("hearing", "Schedule")
+    page.get_by_test_id("new-hearing").get_by_role("button", name=schedule).click()
     expect(page.locator(".alert-success")).to_contain_text(
         th("The hearing is scheduled; reminders will come before the day.")
     )
