@@ -110,6 +110,7 @@ class CloseForm(StyledFormMixin, forms.Form):
     """Closing an item cannot be undone (nothing leaves `closed`): the box says so."""
 
     confirm = forms.BooleanField(
-        label=_("The item is closed for good and cannot be reopened: I confirm.")
+        label=_("The item is closed for good and cannot be reopened: I confirm."),
+        error_messages={"required": _("Tick the box to close the item: it cannot be reopened.")},
     )
     version = VersionField()

@@ -109,7 +109,7 @@ def running_deadlines_by_object() -> dict[tuple[str, int], Deadline]:
 def transfers_abroad() -> QuerySet[DataTransfer]:
     """The register of transfers of persons' data abroad: the case, the recipient, the
     country, the basis and what was handed over (the data protection officer's read)."""
-    return DataTransfer.objects.select_related("case", "sent_by")
+    return DataTransfer.objects.select_related("case", "sent_by", "repatriation__counterpart")
 
 
 def break_glass_list_visible_to(*, user) -> QuerySet[BreakGlass]:

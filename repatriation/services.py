@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Province, User
 from accounts.selectors import central_reviewers
@@ -32,8 +33,9 @@ from .workflow import OPEN_STATES, TRANSITIONS, Status
 
 STATUS_LABELS = dict(Status.choices)
 CLOCKS = (Clock.REPATRIATION_ANSWER, Clock.REPATRIATION_HANDOVER, Clock.REPATRIATION_CONFIRMATION)
-# What the plan sent abroad carries (the data-protection record of the transfer).
-PLAN_CONTENTS = "identity, travel document, family and destination, the return plan"
+# What the plan sent abroad carries (the data-protection record of the transfer): stored as
+# written here, shown in the reader's language ({% translate transfer.what %}).
+PLAN_CONTENTS = gettext_noop("identity, travel document, family and destination, the return plan")
 
 
 def _lock(repatriation_id: int, actor: User, target: str) -> Repatriation:

@@ -317,6 +317,8 @@ def test_a_central_reviewer_endorses_and_sees_the_case_on_the_dashboard(
     expect(page.locator("main")).to_be_focused()
     # The shelters' beds come from the occupancy page once the queue is shown (htmx).
     expect(page.get_by_test_id("occupancy").get_by_role("row")).not_to_have_count(0)
+    # The tab still names the page, not the occupancy page the beds came from.
+    expect(page).to_have_title(f"{th('Central review')} · NRM")
     shoot(page, "c1-review-queue")
     page.get_by_role("link", name=referral.case.number).first.click()
     review = form(page, reverse("referrals:act", args=[referral.pk, "review"]))

@@ -132,10 +132,14 @@ def test_closing_an_item_on_its_page_asks_for_a_confirmation(
     form = page.split(f'action="{url}"')[1].split("</form>")[0]
     assert 'type="checkbox" name="confirm"' in form and "required" in form
 
-    refused = client.post(url, follow=True)  # the box not ticked
+    refused = client.post(url, follow=True, headers={"Accept-Language": "th"})  # not ticked
     lesson.refresh_from_db()
     assert lesson.status == LessonStatus.ANSWERED
-    assert refused.status_code == 200 and "alert-danger" in refused.content.decode()
+    assert refused.status_code == 200
+    with translation.override("th"):
+        why = translation.gettext("Tick the box to close the item: it cannot be reopened.")
+    assert why != "Tick the box to close the item: it cannot be reopened."
+    assert why in refused.content.decode()
     client.post(url, {"confirm": "on"})
     lesson.refresh_from_db()
     assert lesson.status == LessonStatus.CLOSED

@@ -21,6 +21,7 @@ from core.domain import ActionForbidden, TransitionNotAllowed
 from notifications.models import Notification
 from repatriation import selectors, services
 from repatriation.models import CounterpartAgency, DataTransfer, Kind
+from repatriation.services import PLAN_CONTENTS
 from repatriation.workflow import OPEN_STATES, TRANSITIONS, Status
 from sla.models import Clock, Deadline
 from sla.sweep import sweep
@@ -63,6 +64,25 @@ def test_the_counterpart_agencies_of_the_bilateral_arrangements_are_loaded():
     assert {"MM", "KH", "LA", "VN"} <= countries
     myanmar = CounterpartAgency.objects.get(country="MM")
     assert myanmar.arrangement_th and myanmar.arrangement_en and myanmar.is_active
+
+
+def test_the_data_protection_officer_reads_a_transfer_abroad_in_thai(
+    client, worker_chiangmai, data_protection_officer
+):
+    """The record keeps the recipient and the contents as sent (in English); the register
+    shows them in the reader's language, with the name as sent beneath."""
+    planned = repatriation_in_state(worker_chiangmai, "planned")
+    services.repatriation_send(repatriation_id=planned.pk, actor=worker_chiangmai)
+    myanmar = CounterpartAgency.objects.get(country="MM")
+    client.force_login(data_protection_officer)
+    page = client.get(reverse("privacy:transfers"), headers={"Accept-Language": "th"})
+    text = page.content.decode()
+    assert myanmar.name_th in text and myanmar.arrangement_th in text
+    assert myanmar.name_en in text  # as sent
+    with translation.override("th"):
+        contents = translation.gettext(PLAN_CONTENTS)
+    assert contents != PLAN_CONTENTS and contents in text
+    assert PLAN_CONTENTS not in text
 
 
 # --- The journey to Myanmar, step by step -------------------------------------------------------
