@@ -604,6 +604,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Through the root's handler only: Django's own console handler (DEBUG) printed every
+        # line of its loggers a second time.
+        "django": {"handlers": [], "level": "NOTSET"},
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["expected_refusal"]},
     },

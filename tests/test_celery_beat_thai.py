@@ -73,3 +73,13 @@ def test_our_own_thai_wins_a_msgid_both_catalogues_have():
     assert vendor["Description"] == "คำอธิบาย"
     with translation.override("th"):
         assert gettext("Description") == "รายละเอียด"  # locale/th's
+
+
+@pytest.mark.django_db
+def test_the_admin_draws_thai_in_the_app_own_font_and_icon(client, sysadmin):
+    """A sysadmin's machine without Thai fonts still reads the admin (the app serves Sarabun)."""
+    client.force_login(sysadmin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "/static/vendor/sarabun/thai-400.css" in page
+    assert "/static/css/admin.css" in page and 'rel="icon"' in page
+    assert "/static/admin/css/base.css" in page  # Django's own styles still come first

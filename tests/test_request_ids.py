@@ -92,6 +92,15 @@ def test_an_expected_refusal_is_one_line_without_a_traceback(client, staff_kredt
     assert not record.exc_info and "Traceback" not in caplog.text
 
 
+def test_an_expected_refusal_is_written_once(client, staff_kredtrakarn, json_log):
+    """Through the root's handler alone: Django's own console handler (DEBUG) wrote it twice."""
+    client.force_login(staff_kredtrakarn)
+    assert client.get("/shelters/mine/coming/").status_code == 403
+    refusals = [line for line in json_log() if line["logger"] == "django.request"]
+    assert len(refusals) == 1
+    assert not logging.getLogger("django").handlers
+
+
 def test_a_server_error_is_still_logged_with_its_traceback(
     client, director_kredtrakarn, caplog, monkeypatch
 ):
