@@ -332,16 +332,18 @@ def test_the_add_a_task_form_comes_when_opened_and_without_javascript_on_its_pag
     assert client.get(url).status_code == 404
 
 
-def test_a_refused_task_comes_back_with_the_reason_at_its_field(
-    client, team, supervisor_chiangmai
-):
+def test_a_refused_task_comes_back_with_the_reason_at_its_field(client, team, supervisor_chiangmai):
     """A task given to an agency that already has it open: the form's page again, the reason
     beside the task's name in Thai, what was typed still there, nothing added."""
     case = team["case"]
     police = team["police"].membership.organisation
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     partners.plan_task_add(
-        case=case, actor=supervisor_chiangmai, organisation=police, title="สอบปากคำ", due_on=tomorrow
+        case=case,
+        actor=supervisor_chiangmai,
+        organisation=police,
+        title="สอบปากคำ",
+        due_on=tomorrow,
     )
     client.force_login(supervisor_chiangmai)
     answer = client.post(
