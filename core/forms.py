@@ -133,6 +133,15 @@ class AccessibleBoundField(BoundField):
             return date_format_hint(self.field.widget)
         return ""
 
+    def build_widget_attrs(self, attrs, widget=None):
+        """Also Bootstrap's `is-invalid` on an input with errors: its border turns red, beside
+        the `aria-invalid` that Django gives it for screen readers."""
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            own = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
+            attrs["class"] = f"{own} is-invalid".strip()
+        return attrs
+
     @property
     def aria_describedby(self):
         described = super().aria_describedby

@@ -128,6 +128,9 @@ def test_an_error_is_tied_to_its_input():
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_day_format id_day_error"' in html
     assert 'id="id_day_error"' in html
+    # Seen too: the input's border turns red, its own class kept.
+    assert 'class="form-control is-invalid"' in html
+    assert "is-invalid" not in str(form["starts"].as_field_group())  # no error there
     # What the user typed is shown back to be corrected.
     assert 'value="someday"' in html
 
