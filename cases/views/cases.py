@@ -2,6 +2,7 @@
 starting a screening."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -197,6 +198,8 @@ def home(request):
 @login_required  # who may see the case is the selector's business: otherwise 404
 def detail(request, case_id):
     case = selectors.case_get_for_display(user=request.user, case_id=case_id)
+    # Read once: listed on the page, and whether one runs (can_start_screening).
+    prefetch_related_objects([case], "screenings")
     may_work = can_work_on(request.user, case)
     return render(
         request,
