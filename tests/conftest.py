@@ -46,6 +46,34 @@ def reference_data_snapshot(django_db_setup) -> str:
 
 
 @pytest.fixture(autouse=True)
+def reference_data_back(request):
+    """A transactional test starts with the reference data (offices, shelters, clocks) the
+    migrations load, whatever the test before it on this worker left. Django's serialized
+    rollback puts it back only from the copy on the connection it finds, and after the backup
+    test (tests/test_backup_restore.py) the next serialized test on its worker found no
+    offices at all; the browser journeys had always needed this (tests/test_journeys.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from accounts.models import Organisation
+
+    if not Organisation.objects.exists():
+        # A flush let post_migrate make content types and permissions anew, numbered
+        # differently from the snapshot: the snapshot's own replace them.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(
+            request.getfixturevalue("reference_data_snapshot")
+        )
+
+
+@pytest.fixture(autouse=True)
 def redis_not_paused():
     """A test that made Redis fail (core.cache, core.queueing pause it for a while) must not
     leave the next test without its cache or its queue."""

@@ -17,8 +17,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,18 +77,11 @@ def form(page: Page, url: str):
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db, reference_data_snapshot):
-    """The reference data (offices, shelters, clocks) the migrations load, back after an
-    earlier test's flush. Django's serialized rollback keeps its copy on the connection object
-    of the context that created the test database, which Playwright's sync API (run in another
-    context) does not see: the session's snapshot (tests/conftest.py) is put back instead."""
-    if not Organisation.objects.exists():
-        # The flush let post_migrate make content types and permissions anew, numbered
-        # differently from the snapshot: the snapshot's own replace them.
-        Permission.objects.all().delete()
-        ContentType.objects.all().delete()
-        ContentType.objects.clear_cache()
-        connection.creation.deserialize_db_from_string(reference_data_snapshot)
-    # So that this test's flush leaves content types alone, as serialized rollback expects.
+    """The reference data is back before each journey (tests/conftest.py, reference_data_back).
+    Django's serialized rollback keeps its copy on the connection object of the context that
+    created the test database, which Playwright's sync API (run in another context) does not
+    see: the session's snapshot is given to this one, so that the journey's flush leaves
+    content types alone, as serialized rollback expects."""
     connection._test_serialized_contents = reference_data_snapshot
 
 
