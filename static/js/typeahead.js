@@ -17,6 +17,9 @@
       placeholder: words.placeholder,
       searchField: ["text", "value"],
       maxOptions: null, // every match, not the first 50: a keyboard user can reach them all
+      // The list follows each letter at once. Tom Select's default waits 300 ms, and a choice
+      // clicked within that time had its list opened again over the form by the late refresh.
+      refreshThrottle: 0,
       closeAfterSelect: !select.multiple,
       onItemAdd: function () {
         // The letters typed found this choice; the next one starts from an empty box.
